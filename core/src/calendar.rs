@@ -1,0 +1,283 @@
+//! Working days (工作日) in China: weekends off, official holidays off, and the weekend days
+//! that the yearly notice turns into working days (调休). Deadlines in the practice are
+//! counted in working days, so this is what turns "5 working days" into a date.
+//!
+//! The calendar is data. The years 2021–2026 ship with the library (from the State Council
+//! General Office's notices); a host loads later years as they are published. A question
+//! about a year the calendar does not know is an error ([`CalendarError::UnknownYear`]),
+//! never a silent guess that only weekends are off.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
+
+/// The shipped official calendar, as JSON.
+pub const OFFICIAL_JSON: &str = include_str!("../data/holidays.json");
+
+/// Why a calendar question could not be answered or a year could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CalendarError {
+    /// The calendar has no notice for this year; load it with [`Calendar::load_year`].
+    #[error("the working-day calendar does not know the year {0}; load that year's official holiday notice")]
+    UnknownYear(i32),
+    /// A holiday's `off` span is reversed or lies outside the year's reach.
+    #[error("holiday `{name}` of {year}: {reason}")]
+    BadHoliday {
+        /// The notice year.
+        year: i32,
+        /// The holiday's name.
+        name: String,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The JSON could not be read.
+    #[error("calendar JSON: {0}")]
+    Json(String),
+}
+
+/// One holiday of a yearly notice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Holiday {
+    /// Name, e.g. "春节".
+    pub name: String,
+    /// First and last day off, inclusive.
+    pub off: (NaiveDate, NaiveDate),
+    /// Weekend days that become working days for this holiday.
+    #[serde(default)]
+    pub work: Vec<NaiveDate>,
+}
+
+/// One year's official notice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YearNotice {
+    /// The year the notice is for.
+    pub year: i32,
+    /// The notice's reference, e.g. "国办发明电〔2022〕16号".
+    #[serde(default)]
+    pub source: String,
+    /// The holidays.
+    pub holidays: Vec<Holiday>,
+}
+
+#[derive(Deserialize)]
+struct CalendarFile {
+    #[serde(default)]
+    #[allow(dead_code)]
+    note: String,
+    years: Vec<YearNotice>,
+}
+
+/// A working-day calendar. Cheap to clone relative to its use; built once per engine.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Calendar {
+    notices: BTreeMap<i32, YearNotice>,
+    off: BTreeSet<NaiveDate>,
+    work: BTreeSet<NaiveDate>,
+}
+
+impl Calendar {
+    /// An empty calendar: knows no year.
+    pub fn empty() -> Calendar {
+        Calendar::default()
+    }
+
+    /// The shipped official calendar (2021–2026).
+    pub fn official() -> Calendar {
+        Calendar::from_json(OFFICIAL_JSON).expect("shipped calendar is valid")
+    }
+
+    /// Reads a calendar file of the shape of `core/data/holidays.json`.
+    pub fn from_json(json: &str) -> Result<Calendar, CalendarError> {
+        let file: CalendarFile =
+            serde_json::from_str(json).map_err(|e| CalendarError::Json(e.to_string()))?;
+        let mut cal = Calendar::empty();
+        for y in file.years {
+            cal.load_year(y)?;
+        }
+        Ok(cal)
+    }
+
+    /// Adds (or replaces) a year's notice. Checked first; on error nothing changes.
+    pub fn load_year(&mut self, notice: YearNotice) -> Result<(), CalendarError> {
+        for h in &notice.holidays {
+            let bad = |reason| CalendarError::BadHoliday {
+                year: notice.year,
+                name: h.name.clone(),
+                reason,
+            };
+            if h.off.0 > h.off.1 {
+                return Err(bad("the first day off is after the last"));
+            }
+            if (h.off.1 - h.off.0).num_days() > 15 {
+                return Err(bad("a holiday longer than 15 days is not plausible"));
+            }
+            if (h.off.0.year() - notice.year).abs() > 1 {
+                return Err(bad("days off must lie in or next to the notice's year"));
+            }
+            if h.work.iter().any(|d| !is_weekend(*d)) {
+                return Err(bad("a make-up working day must fall on a weekend"));
+            }
+        }
+        self.notices.insert(notice.year, notice);
+        self.rebuild();
+        Ok(())
+    }
+
+    fn rebuild(&mut self) {
+        self.off.clear();
+        self.work.clear();
+        for n in self.notices.values() {
+            for h in &n.holidays {
+                let mut d = h.off.0;
+                while d <= h.off.1 {
+                    self.off.insert(d);
+                    d = d.succ_opt().expect("in range");
+                }
+                self.work.extend(h.work.iter().copied());
+            }
+        }
+    }
+
+    /// The years this calendar knows.
+    pub fn years(&self) -> impl Iterator<Item = i32> + '_ {
+        self.notices.keys().copied()
+    }
+
+    /// The notices, for saving or showing.
+    pub fn notices(&self) -> impl Iterator<Item = &YearNotice> {
+        self.notices.values()
+    }
+
+    /// Whether `date` is a working day.
+    pub fn is_working_day(&self, date: NaiveDate) -> Result<bool, CalendarError> {
+        if !self.notices.contains_key(&date.year()) {
+            return Err(CalendarError::UnknownYear(date.year()));
+        }
+        if self.work.contains(&date) {
+            return Ok(true);
+        }
+        Ok(!is_weekend(date) && !self.off.contains(&date))
+    }
+
+    /// The date `n` working days after `start` (`start` itself not counted; `n = 0` gives
+    /// `start`). A deadline of "5 working days" from a registration on `start` falls due at
+    /// the end of the returned day.
+    pub fn add_working_days(&self, start: NaiveDate, n: u32) -> Result<NaiveDate, CalendarError> {
+        let mut d = start;
+        let mut left = n;
+        while left > 0 {
+            d = d
+                .checked_add_days(Days::new(1))
+                .ok_or(CalendarError::UnknownYear(i32::MAX))?;
+            if self.is_working_day(d)? {
+                left -= 1;
+            }
+        }
+        Ok(d)
+    }
+
+    /// Working days after `from` up to and including `to` (0 if `to <= from`).
+    pub fn working_days_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<u32, CalendarError> {
+        let mut n = 0;
+        let mut d = from;
+        while d < to {
+            d = d.succ_opt().ok_or(CalendarError::UnknownYear(i32::MAX))?;
+            if self.is_working_day(d)? {
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+}
+
+fn is_weekend(d: NaiveDate) -> bool {
+    matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn holidays_and_make_up_days() {
+        let c = Calendar::official();
+        assert!(!c.is_working_day(d("2026-02-16")).unwrap()); // Spring Festival, a Monday
+        assert!(c.is_working_day(d("2026-02-14")).unwrap()); // Saturday made a working day
+        assert!(!c.is_working_day(d("2025-06-07")).unwrap()); // ordinary Saturday
+        assert!(c.is_working_day(d("2025-06-03")).unwrap()); // ordinary Tuesday
+        assert!(!c.is_working_day(d("2022-12-31")).unwrap()); // 2023 New Year spans into 2022
+        assert_eq!(
+            c.years().collect::<Vec<_>>(),
+            vec![2021, 2022, 2023, 2024, 2025, 2026]
+        );
+    }
+
+    #[test]
+    fn deadlines_cross_a_holiday_with_tiaoxiu() {
+        let c = Calendar::official();
+        // Registered Thu 2025-09-25; 5 working days: Fri 26, Sun 28 (调休), Mon 29, Tue 30,
+        // then National Day 1–8 off, Thu 9.
+        assert_eq!(
+            c.add_working_days(d("2025-09-25"), 5).unwrap(),
+            d("2025-10-09")
+        );
+        assert_eq!(
+            c.working_days_between(d("2025-09-25"), d("2025-10-09"))
+                .unwrap(),
+            5
+        );
+        assert_eq!(
+            c.add_working_days(d("2025-09-25"), 0).unwrap(),
+            d("2025-09-25")
+        );
+    }
+
+    #[test]
+    fn unknown_years_are_errors_not_guesses() {
+        let c = Calendar::official();
+        assert_eq!(
+            c.is_working_day(d("2027-03-01")),
+            Err(CalendarError::UnknownYear(2027))
+        );
+        assert_eq!(
+            c.add_working_days(d("2026-12-28"), 10),
+            Err(CalendarError::UnknownYear(2027))
+        );
+        let mut c2 = c.clone();
+        c2.load_year(YearNotice {
+            year: 2027,
+            source: "test".into(),
+            holidays: vec![],
+        })
+        .unwrap();
+        assert!(c2.add_working_days(d("2026-12-28"), 10).is_ok());
+    }
+
+    #[test]
+    fn bad_notices_change_nothing() {
+        let mut c = Calendar::official();
+        let before = c.clone();
+        let err = c.load_year(YearNotice {
+            year: 2027,
+            source: String::new(),
+            holidays: vec![Holiday {
+                name: "x".into(),
+                off: (d("2027-02-10"), d("2027-02-01")),
+                work: vec![],
+            }],
+        });
+        assert!(matches!(err, Err(CalendarError::BadHoliday { .. })));
+        assert_eq!(c, before);
+    }
+}

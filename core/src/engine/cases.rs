@@ -1,0 +1,319 @@
+//! Cases: registering, routing, operating, tracing and sweeping deadlines.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{Engine, EngineError};
+use crate::deadline::{self, DeadlineStatus, Standing};
+use crate::dispute::{china_date, CaseCode, DisputeInput};
+use crate::hierarchy::Level;
+use crate::lifecycle::{self, Context, Dispute, Operation};
+use crate::routing::{Decision, EscalateWhen};
+use crate::trace::{self, Actor, Event, Hash};
+
+/// A case: its current state and its trace.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Case {
+    /// The state.
+    pub dispute: Dispute,
+    /// Every accepted operation, chained.
+    pub events: Vec<Event>,
+}
+
+impl Case {
+    /// The hash of the last event: record it elsewhere to detect a rewritten chain.
+    pub fn head(&self) -> Hash {
+        self.events.last().map_or(Hash::GENESIS, |e| e.hash)
+    }
+}
+
+/// The result of a deadline sweep.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sweep {
+    /// Every case with a running limit or a legal notice, most urgent first.
+    pub statuses: Vec<DeadlineStatus>,
+    /// Cases reported up by the sweep, with the unit they went to.
+    pub escalated: Vec<(CaseCode, crate::hierarchy::DivisionCode)>,
+}
+
+impl Engine {
+    /// Registers a dispute (录入): checks it, assigns its case code, starts its trace.
+    pub fn register(
+        &mut self,
+        actor: &Actor,
+        input: DisputeInput,
+        now: DateTime<Utc>,
+    ) -> Result<CaseCode, EngineError> {
+        let kind = self.actor_kind(actor)?;
+        if !lifecycle::permitted(lifecycle::OperationKind::Register, kind) {
+            return Err(EngineError::Lifecycle(lifecycle::LifecycleError {
+                refusal: lifecycle::Refusal::NotPermitted,
+                operation: lifecycle::OperationKind::Register,
+                state: lifecycle::State::Registered,
+                message: format!("{kind:?} may not register disputes"),
+            }));
+        }
+        self.authorize_unit(actor, input.location, "register", now)?;
+        let unit = self.hierarchy.unit(input.location)?;
+        if unit.retired {
+            return Err(EngineError::Invalid(format!(
+                "unit {} is retired",
+                unit.code
+            )));
+        }
+        self.check_parties(&input.parties)?;
+        if let Some(by) = input.assigned_by {
+            self.hierarchy.unit(by)?;
+        }
+        if let Some(s) = &input.subtype {
+            let known = self
+                .router
+                .rule_set()
+                .vocabulary
+                .subtypes
+                .get(&input.category)
+                .is_some_and(|v| v.contains(s));
+            if !known {
+                return Err(EngineError::Invalid(format!(
+                    "subtype `{s}` is not declared for category `{}` in the rule set's vocabulary",
+                    input.category
+                )));
+            }
+        }
+        if input.discovered_at > now {
+            return Err(EngineError::Invalid(
+                "a dispute cannot be discovered in the future".into(),
+            ));
+        }
+        let date = china_date(now);
+        let seq = self.day_seq.entry((input.location, date)).or_insert(0);
+        *seq += 1;
+        let code = CaseCode::new(input.location, date, *seq);
+        let op = Operation::Register {
+            code: code.clone(),
+            input: input.clone(),
+        };
+        let event = Event::new(code.clone(), None, now, actor.clone(), op);
+        let dispute = lifecycle::register(code.clone(), input, now);
+        self.cases.insert(
+            code.clone(),
+            Case {
+                dispute,
+                events: vec![event],
+            },
+        );
+        Ok(code)
+    }
+
+    /// A case.
+    pub fn case(&self, code: &CaseCode) -> Result<&Case, EngineError> {
+        self.cases
+            .get(code)
+            .ok_or_else(|| EngineError::UnknownCase(code.clone()))
+    }
+
+    /// Every case, in code order.
+    pub fn cases(&self) -> impl Iterator<Item = &Case> {
+        self.cases.values()
+    }
+
+    /// Number of cases.
+    pub fn case_count(&self) -> usize {
+        self.cases.len()
+    }
+
+    /// What routing would decide for a case now, without applying it.
+    pub fn decide(&self, code: &CaseCode) -> Result<Decision, EngineError> {
+        let case = self.case(code)?;
+        Ok(self.router.decide(&case.dispute.input, &self.world())?)
+    }
+
+    /// What routing would decide for a dispute that is not registered (what-if, previews).
+    pub fn decide_input(&self, input: &DisputeInput) -> Result<Decision, EngineError> {
+        Ok(self.router.decide(input, &self.world())?)
+    }
+
+    /// Routes a case (流转): decides and applies the decision as a traced `route` event.
+    /// If the rules say to escalate immediately (越级上报), a `report_up` event follows.
+    pub fn route(
+        &mut self,
+        actor: &Actor,
+        code: &CaseCode,
+        now: DateTime<Utc>,
+    ) -> Result<Decision, EngineError> {
+        let decision = self.decide(code)?;
+        self.apply(
+            actor,
+            code,
+            Operation::Route {
+                decision: Box::new(decision.clone()),
+            },
+            now,
+        )?;
+        if let Some(esc) = &decision.escalation {
+            if esc.when == EscalateWhen::Immediately {
+                self.escalate(
+                    code,
+                    esc.to,
+                    esc.cc.iter().map(|k| k.as_str().to_string()).collect(),
+                    "越级上报: the rules report this dispute up at once",
+                    now,
+                )?;
+            }
+        }
+        Ok(decision)
+    }
+
+    /// Applies an operation to a case: checks it (state, actor, data, law, remit), appends it
+    /// to the trace, and updates the state. On error nothing changes.
+    pub fn apply(
+        &mut self,
+        actor: &Actor,
+        code: &CaseCode,
+        op: Operation,
+        now: DateTime<Utc>,
+    ) -> Result<&Dispute, EngineError> {
+        let kind = self.actor_kind(actor)?;
+        let case = self
+            .cases
+            .get(code)
+            .ok_or_else(|| EngineError::UnknownCase(code.clone()))?;
+        self.authorize_case(actor, &case.dispute, op.kind().as_str(), now)?;
+        let last = case.events.last().expect("a case has its registration");
+        if now < last.at {
+            return Err(EngineError::Invalid(format!(
+                "operations must not go back in time: the last event of {code} is at {}",
+                last.at
+            )));
+        }
+        let ctx = Context {
+            hierarchy: &self.hierarchy,
+            windows: self.router.rule_set().windows,
+        };
+        lifecycle::check(&case.dispute, &op, kind, now, &ctx)?;
+        let before = team_load(&case.dispute);
+        let event = Event::new(code.clone(), Some(last), now, actor.clone(), op);
+        let case = self.cases.get_mut(code).expect("looked up above");
+        lifecycle::apply(&mut case.dispute, &event.op, now);
+        case.events.push(event);
+        let after = team_load(&case.dispute);
+        self.adjust_load(&before, -1);
+        self.adjust_load(&after, 1);
+        Ok(&self.cases[code].dispute)
+    }
+
+    fn adjust_load(&mut self, ids: &[String], delta: i32) {
+        for id in ids {
+            if let Some(&i) = self.staff_idx.get(id) {
+                let s = &mut self.staff[i];
+                s.active_cases = s.active_cases.saturating_add_signed(delta);
+            }
+        }
+    }
+
+    fn escalate(
+        &mut self,
+        code: &CaseCode,
+        to: Level,
+        cc: Vec<String>,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<crate::hierarchy::DivisionCode>, EngineError> {
+        let handling = self.case(code)?.dispute.handling_unit;
+        let node = self.hierarchy.node(handling)?;
+        let target = match self.hierarchy.ancestor_at_level(node, to) {
+            Some(t) if t != node => Some(t),
+            // Already at (or above) the target level: go one up, if there is an up.
+            _ if self.hierarchy.unit_at(node).level() <= to => self.hierarchy.parent_node(node),
+            _ => None,
+        };
+        let Some(target) = target else {
+            return Ok(None);
+        };
+        let to_code = self.hierarchy.unit_at(target).code;
+        self.apply(
+            &Actor::System,
+            code,
+            Operation::ReportUp {
+                to: to_code,
+                reason: reason.to_string(),
+                cc,
+            },
+            now,
+        )?;
+        Ok(Some(to_code))
+    }
+
+    /// Verifies a case's trace and checks that replaying it gives the live state.
+    pub fn verify(&self, code: &CaseCode) -> Result<(), EngineError> {
+        let case = self.case(code)?;
+        trace::verify(&case.events)?;
+        let replayed = trace::replay(&case.events)?;
+        if replayed != case.dispute {
+            return Err(EngineError::Invalid(format!(
+                "replaying the trace of {code} does not give the live state"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The standing of every case against its limits and the legal windows at `now`, most
+    /// urgent first. With `escalate`, cases whose rules say to escalate at their standing
+    /// are reported up (a traced `report_up` by the system).
+    pub fn sweep(&mut self, now: DateTime<Utc>, escalate: bool) -> Result<Sweep, EngineError> {
+        let windows = self.router.rule_set().windows;
+        let mut statuses: Vec<DeadlineStatus> = self
+            .cases
+            .values()
+            .map(|c| deadline::status(&c.dispute, &self.calendar, &windows, now))
+            .filter(|s| s.phase.is_some() || !s.legal.is_empty())
+            .collect();
+        statuses.sort_by(|a, b| {
+            b.standing
+                .cmp(&a.standing)
+                .then_with(|| a.red_on.cmp(&b.red_on))
+        });
+        let mut escalated = Vec::new();
+        if escalate {
+            for s in &statuses {
+                let case = &self.cases[&s.case];
+                let Some(esc) = case
+                    .dispute
+                    .routing
+                    .as_ref()
+                    .and_then(|r| r.escalation.clone())
+                else {
+                    continue;
+                };
+                let fires = match esc.when {
+                    EscalateWhen::Immediately => false,
+                    EscalateWhen::Yellow => s.standing >= Standing::Yellow,
+                    EscalateWhen::Red => s.standing == Standing::Red,
+                };
+                let level = self.hierarchy.unit(case.dispute.handling_unit)?.level();
+                if fires && case.dispute.state.is_open() && level > esc.to {
+                    let reason = format!(
+                        "{} limit passed: escalated by the deadline sweep",
+                        s.standing.label_en()
+                    );
+                    let cc = esc.cc.iter().map(|k| k.as_str().to_string()).collect();
+                    if let Some(to) = self.escalate(&s.case.clone(), esc.to, cc, &reason, now)? {
+                        escalated.push((s.case.clone(), to));
+                    }
+                }
+            }
+        }
+        Ok(Sweep {
+            statuses,
+            escalated,
+        })
+    }
+}
+
+/// The staff ids a case occupies: its team while it is open.
+fn team_load(d: &Dispute) -> Vec<String> {
+    match (&d.routing, d.state.is_open()) {
+        (Some(r), true) => r.team.iter().map(|m| m.staff.clone()).collect(),
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,148 @@
+//! The engine's one error type, with a stable code per kind for the bindings.
+
+use serde::Serialize;
+
+use crate::calendar::CalendarError;
+use crate::dispute::CaseCode;
+use crate::hierarchy::HierarchyError;
+use crate::lifecycle::LifecycleError;
+use crate::people::IdentityError;
+use crate::routing::{Diagnostics, RoutingError};
+use crate::trace::TraceError;
+use crate::vocab::domain_enum;
+
+domain_enum! {
+    /// A stable, machine-readable error code: the C ABI's status and the JS error's `code`.
+    pub enum ErrorCode {
+        /// Malformed input (JSON, UTF-8, a value out of range).
+        InvalidInput = ("invalid_input", "输入无效", "invalid input"),
+        /// A hierarchy or division-code problem.
+        Hierarchy = ("hierarchy", "区划层级错误", "hierarchy error"),
+        /// An identity number or phone problem.
+        Identity = ("identity", "身份信息无效", "invalid identity data"),
+        /// Something referred to does not exist.
+        NotFound = ("not_found", "对象不存在", "not found"),
+        /// Something with this id exists already.
+        Duplicate = ("duplicate", "对象已存在", "duplicate"),
+        /// A rule set with errors.
+        RuleSet = ("rule_set", "规则集错误", "rule-set errors"),
+        /// A dispute could not be routed.
+        Routing = ("routing", "流转失败", "routing failed"),
+        /// An operation refused by the lifecycle.
+        Lifecycle = ("lifecycle", "流程操作被拒绝", "operation refused"),
+        /// A trace that does not verify.
+        Trace = ("trace", "留痕校验失败", "trace does not verify"),
+        /// A calendar problem.
+        Calendar = ("calendar", "日历错误", "calendar error"),
+        /// Outside the actor's remit.
+        Denied = ("denied", "超出权限范围", "access denied"),
+        /// A bug: a panic caught at the boundary.
+        Internal = ("internal", "内部错误", "internal error"),
+    }
+}
+
+/// Everything the engine can refuse, each with the details a program needs.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EngineError {
+    /// Malformed or inconsistent input.
+    #[error("invalid input: {0}")]
+    Invalid(String),
+    /// A hierarchy problem.
+    #[error(transparent)]
+    Hierarchy(#[from] HierarchyError),
+    /// An identity-number or phone problem.
+    #[error(transparent)]
+    Identity(#[from] IdentityError),
+    /// No such person.
+    #[error("no person with id `{0}`")]
+    UnknownPerson(String),
+    /// No such staff member.
+    #[error("no staff member with id `{0}`")]
+    UnknownStaff(String),
+    /// No such agency.
+    #[error("no agency with id `{0}`")]
+    UnknownAgency(String),
+    /// No such case.
+    #[error("no case with code `{0}`")]
+    UnknownCase(CaseCode),
+    /// An id used twice.
+    #[error("{0} already exists")]
+    Duplicate(String),
+    /// A rule set with errors (all diagnostics inside).
+    #[error(transparent)]
+    Rules(Diagnostics),
+    /// Routing failed.
+    #[error(transparent)]
+    Routing(#[from] RoutingError),
+    /// The lifecycle refused an operation.
+    #[error(transparent)]
+    Lifecycle(#[from] LifecycleError),
+    /// A trace does not verify.
+    #[error(transparent)]
+    Trace(#[from] TraceError),
+    /// A calendar problem.
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    /// The actor may not see or act on this.
+    #[error("access denied: {actor} may not {action} {target}: {reason}")]
+    Denied {
+        /// Who tried.
+        actor: String,
+        /// What they tried.
+        action: String,
+        /// On what.
+        target: String,
+        /// Why not.
+        reason: String,
+    },
+}
+
+impl EngineError {
+    /// The stable code.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            EngineError::Invalid(_) => ErrorCode::InvalidInput,
+            EngineError::Hierarchy(_) => ErrorCode::Hierarchy,
+            EngineError::Identity(_) => ErrorCode::Identity,
+            EngineError::UnknownPerson(_)
+            | EngineError::UnknownStaff(_)
+            | EngineError::UnknownAgency(_)
+            | EngineError::UnknownCase(_) => ErrorCode::NotFound,
+            EngineError::Duplicate(_) => ErrorCode::Duplicate,
+            EngineError::Rules(_) => ErrorCode::RuleSet,
+            EngineError::Routing(_) => ErrorCode::Routing,
+            EngineError::Lifecycle(_) => ErrorCode::Lifecycle,
+            EngineError::Trace(_) => ErrorCode::Trace,
+            EngineError::Calendar(_) => ErrorCode::Calendar,
+            EngineError::Denied { .. } => ErrorCode::Denied,
+        }
+    }
+
+    /// Machine-readable details: the diagnostics of a rule set, the state and operation of a
+    /// refused operation, the position of a trace problem … (`null` when there are none).
+    pub fn details(&self) -> serde_json::Value {
+        fn j<T: Serialize>(t: &T) -> serde_json::Value {
+            serde_json::to_value(t).unwrap_or(serde_json::Value::Null)
+        }
+        match self {
+            EngineError::Rules(d) => j(&d.items),
+            EngineError::Lifecycle(e) => j(e),
+            EngineError::Trace(e) => j(e),
+            EngineError::Denied {
+                actor,
+                action,
+                target,
+                reason,
+            } => {
+                serde_json::json!({"actor": actor, "action": action, "target": target, "reason": reason})
+            }
+            EngineError::UnknownCase(c) => serde_json::json!({"case": c}),
+            EngineError::UnknownPerson(id)
+            | EngineError::UnknownStaff(id)
+            | EngineError::UnknownAgency(id) => {
+                serde_json::json!({"id": id})
+            }
+            _ => serde_json::Value::Null,
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! The engine: one world (hierarchy, residents, staff, agencies, rule set, calendar,
+//! cases) behind one set of methods. Both bindings call only this, so the JSON shapes are
+//! defined once, by the serde types the methods take and return.
+//!
+//! Every change goes through a method that checks first and changes nothing on error; every
+//! accepted change to a case is an event in its trace. Time is always an argument (`now`):
+//! the engine never reads a clock, so tests, replays and WebAssembly behave the same.
+//!
+//! An `Engine` is `Send + Sync` and has no interior mutability: share it behind a lock
+//! (`RwLock<Engine>`: reads in parallel, changes one at a time), or give each thread its own.
+
+mod cases;
+mod error;
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+
+pub use cases::{Case, Sweep};
+pub use error::{EngineError, ErrorCode};
+
+use crate::access::{AccessLog, Privacy};
+use crate::agency::{Agency, AgencyId};
+use crate::calendar::Calendar;
+use crate::dispute::{CaseCode, Party};
+use crate::hierarchy::{DivisionCode, Hierarchy, HierarchyError, Unit};
+use crate::lifecycle::ActorKind;
+use crate::people::{Person, PersonId};
+use crate::routing::{Diagnostic, Diagnostics, Directory, Router, RuleSet, Schema, World};
+use crate::staff::{Staff, StaffId};
+use crate::trace::Actor;
+
+/// The world and its cases. See the module docs.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    hierarchy: Hierarchy,
+    people: HashMap<PersonId, Person>,
+    staff: Vec<Staff>,
+    staff_idx: HashMap<StaffId, usize>,
+    agencies: Vec<Agency>,
+    agency_idx: HashMap<AgencyId, usize>,
+    directory: Directory,
+    router: Router,
+    calendar: Calendar,
+    cases: BTreeMap<CaseCode, Case>,
+    day_seq: HashMap<(DivisionCode, NaiveDate), u32>,
+    pub(crate) privacy: Privacy,
+    pub(crate) access_log: AccessLog,
+}
+
+impl Engine {
+    /// An engine over `hierarchy` with the shipped default rules and the official calendar.
+    pub fn new(hierarchy: Hierarchy) -> Engine {
+        Engine {
+            hierarchy,
+            people: HashMap::new(),
+            staff: Vec::new(),
+            staff_idx: HashMap::new(),
+            agencies: Vec::new(),
+            agency_idx: HashMap::new(),
+            directory: Directory::default(),
+            router: Router::default_rules(),
+            calendar: Calendar::official(),
+            cases: BTreeMap::new(),
+            day_seq: HashMap::new(),
+            privacy: Privacy::default(),
+            access_log: AccessLog::default(),
+        }
+    }
+
+    /// The hierarchy.
+    pub fn hierarchy(&self) -> &Hierarchy {
+        &self.hierarchy
+    }
+
+    /// The calendar.
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
+    /// Replaces the calendar (e.g. with later years loaded).
+    pub fn set_calendar(&mut self, calendar: Calendar) {
+        self.calendar = calendar;
+    }
+
+    /// The compiled rule set in force.
+    pub fn router(&self) -> &Router {
+        &self.router
+    }
+
+    /// Adds a unit (see [`Hierarchy::add`]).
+    pub fn add_unit(&mut self, unit: Unit) -> Result<(), EngineError> {
+        self.hierarchy.add(unit)?;
+        Ok(())
+    }
+
+    /// Moves a unit and its subtree (see [`Hierarchy::move_unit`]). Staff and agency
+    /// indexes follow, since they hold nodes, not codes.
+    pub fn move_unit(
+        &mut self,
+        code: DivisionCode,
+        new_parent: DivisionCode,
+        new_code: DivisionCode,
+    ) -> Result<(), EngineError> {
+        self.hierarchy.move_unit(code, new_parent, new_code)?;
+        for s in &mut self.staff {
+            s.unit = self.hierarchy.resolve(s.unit)?;
+            for c in &mut s.covers {
+                *c = self.hierarchy.resolve(*c)?;
+            }
+        }
+        for a in &mut self.agencies {
+            a.unit = self.hierarchy.resolve(a.unit)?;
+        }
+        for p in self.people.values_mut() {
+            p.household = self.hierarchy.resolve(p.household)?;
+        }
+        Ok(())
+    }
+
+    /// Retires a unit. Refused while it has active children, staff serving it, or open cases
+    /// located or handled in its subtree.
+    pub fn retire_unit(&mut self, code: DivisionCode) -> Result<(), EngineError> {
+        let node = self.hierarchy.node(code)?;
+        let inside = |c: DivisionCode| {
+            self.hierarchy
+                .node(c)
+                .is_ok_and(|n| self.hierarchy.is_within_node(n, node))
+        };
+        let staff = self.staff.iter().filter(|s| inside(s.unit)).count();
+        let open = self
+            .cases
+            .values()
+            .filter(|c| {
+                c.dispute.state.is_open()
+                    && (inside(c.dispute.handling_unit) || inside(c.dispute.input.location))
+            })
+            .count();
+        if staff + open > 0 {
+            return Err(HierarchyError::StillInUse {
+                code,
+                reason: format!(
+                    "{staff} staff member(s) serve it and {open} open case(s) are in it"
+                ),
+            }
+            .into());
+        }
+        self.hierarchy.retire(code)?;
+        Ok(())
+    }
+
+    /// Adds a resident. The household must exist and be a household.
+    pub fn add_person(&mut self, person: Person) -> Result<(), EngineError> {
+        let unit = self.hierarchy.unit(person.household)?;
+        if unit.level() != crate::hierarchy::Level::Household {
+            return Err(EngineError::Invalid(format!(
+                "person {} must belong to a household, not a {}",
+                person.id,
+                unit.kind.as_str()
+            )));
+        }
+        if self.people.contains_key(&person.id) {
+            return Err(EngineError::Duplicate(format!("person {}", person.id)));
+        }
+        self.people.insert(person.id.clone(), person);
+        Ok(())
+    }
+
+    /// A resident.
+    pub fn person(&self, id: &str) -> Option<&Person> {
+        self.people.get(id)
+    }
+
+    /// Adds a staff member serving an existing, active unit.
+    pub fn add_staff(&mut self, staff: Staff) -> Result<(), EngineError> {
+        for c in std::iter::once(&staff.unit).chain(&staff.covers) {
+            if self.hierarchy.unit(*c)?.retired {
+                return Err(EngineError::Invalid(format!("unit {c} is retired")));
+            }
+        }
+        if let Some(p) = &staff.person {
+            if !self.people.contains_key(p) {
+                return Err(EngineError::UnknownPerson(p.clone()));
+            }
+        }
+        if self.staff_idx.contains_key(&staff.id) {
+            return Err(EngineError::Duplicate(format!("staff {}", staff.id)));
+        }
+        let i = self.staff.len();
+        self.directory.add_staff(i, &staff, &self.hierarchy);
+        self.staff_idx.insert(staff.id.clone(), i);
+        self.staff.push(staff);
+        Ok(())
+    }
+
+    /// A staff member.
+    pub fn staff(&self, id: &str) -> Option<&Staff> {
+        self.staff_idx.get(id).map(|&i| &self.staff[i])
+    }
+
+    /// All staff.
+    pub fn all_staff(&self) -> &[Staff] {
+        &self.staff
+    }
+
+    /// Marks a staff member available or not (leave, illness).
+    pub fn set_available(&mut self, id: &str, available: bool) -> Result<(), EngineError> {
+        let i = *self
+            .staff_idx
+            .get(id)
+            .ok_or_else(|| EngineError::UnknownStaff(id.into()))?;
+        self.staff[i].available = available;
+        Ok(())
+    }
+
+    /// Adds an agency at an existing unit.
+    pub fn add_agency(&mut self, agency: Agency) -> Result<(), EngineError> {
+        self.hierarchy.unit(agency.unit)?;
+        if self.agency_idx.contains_key(&agency.id) {
+            return Err(EngineError::Duplicate(format!("agency {}", agency.id)));
+        }
+        let i = self.agencies.len();
+        self.directory.add_agency(i, &agency, &self.hierarchy);
+        self.agency_idx.insert(agency.id.clone(), i);
+        self.agencies.push(agency);
+        Ok(())
+    }
+
+    /// An agency.
+    pub fn agency(&self, id: &str) -> Option<&Agency> {
+        self.agency_idx.get(id).map(|&i| &self.agencies[i])
+    }
+
+    /// All agencies.
+    pub fn agencies(&self) -> &[Agency] {
+        &self.agencies
+    }
+
+    /// Validates a rule set against this world, without loading it.
+    pub fn validate_rules(&self, set: &RuleSet) -> Diagnostics {
+        crate::routing::validate(set, Some(&self.schema()))
+    }
+
+    /// Validates and loads a rule set. Refused (nothing changes) if it has errors; the
+    /// warnings are returned.
+    pub fn load_rules(&mut self, set: RuleSet) -> Result<Vec<Diagnostic>, EngineError> {
+        let router = Router::new(set, Some(&self.schema())).map_err(EngineError::Rules)?;
+        let warnings = router.warnings().to_vec();
+        self.router = router;
+        Ok(warnings)
+    }
+
+    fn schema(&self) -> Schema<'_> {
+        Schema {
+            hierarchy: &self.hierarchy,
+            directory: &self.directory,
+        }
+    }
+
+    pub(crate) fn world(&self) -> World<'_> {
+        World {
+            hierarchy: &self.hierarchy,
+            staff: &self.staff,
+            agencies: &self.agencies,
+            directory: &self.directory,
+            people: &self.people,
+        }
+    }
+
+    /// What the lifecycle knows of an actor; unknown identities are refused.
+    pub fn actor_kind(&self, actor: &Actor) -> Result<ActorKind, EngineError> {
+        match actor {
+            Actor::Staff(id) => self
+                .staff(id)
+                .map(|s| ActorKind::Staff(s.role))
+                .ok_or_else(|| EngineError::UnknownStaff(id.clone())),
+            Actor::Agency(id) => self
+                .agency(id)
+                .map(|a| ActorKind::Agency(a.kind))
+                .ok_or_else(|| EngineError::UnknownAgency(id.clone())),
+            Actor::System => Ok(ActorKind::System),
+        }
+    }
+
+    /// The unit an actor serves (the system serves everywhere).
+    pub fn actor_unit(&self, actor: &Actor) -> Option<DivisionCode> {
+        match actor {
+            Actor::Staff(id) => self.staff(id).map(|s| s.unit),
+            Actor::Agency(id) => self.agency(id).map(|a| a.unit),
+            Actor::System => None,
+        }
+    }
+
+    fn check_parties(&self, parties: &[Party]) -> Result<(), EngineError> {
+        if parties.is_empty() {
+            return Err(EngineError::Invalid(
+                "a dispute needs at least one party".into(),
+            ));
+        }
+        for p in parties {
+            match p {
+                Party::Person(id) if !self.people.contains_key(id) => {
+                    return Err(EngineError::UnknownPerson(id.clone()))
+                }
+                Party::Household(code) => {
+                    self.hierarchy.unit(*code)?;
+                }
+                Party::Organisation {
+                    unit: Some(code), ..
+                } => {
+                    self.hierarchy.unit(*code)?;
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,364 @@
+use chrono::{DateTime, TimeZone, Utc};
+
+use super::*;
+use crate::deadline::{Phase, Standing};
+use crate::dispute::{Category, Channel, DisputeInput, Flag, Flags, RiskColour, Urgency};
+use crate::hierarchy::Level;
+use crate::lifecycle::{Operation, State};
+use crate::routing::Verdict;
+use crate::synth::{world, Directory as Places, Spec};
+
+/// 09:00 China time on a date.
+fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, 1, 0, 0).unwrap()
+}
+
+fn setup() -> (Engine, Places) {
+    world(&Spec::small()).unwrap()
+}
+
+fn input(places: &Places, category: Category, parties: &[&str]) -> DisputeInput {
+    let first = parties[0];
+    let household = places.households[places.persons.iter().position(|p| p == first).unwrap() / 2];
+    DisputeInput {
+        category,
+        subtype: None,
+        channel: Channel::HouseholdVisit,
+        parties: parties
+            .iter()
+            .map(|p| Party::Person(p.to_string()))
+            .collect(),
+        headcount: 0,
+        location: household,
+        urgency: Urgency::Medium,
+        risk: RiskColour::Yellow,
+        amount_yuan: None,
+        flags: Flags::EMPTY,
+        description: "test".into(),
+        discovered_at: at(2025, 9, 24),
+        assigned_by: None,
+    }
+}
+
+fn gw(places: &Places, i: usize) -> Actor {
+    Actor::Staff(format!("gw-{}", places.grids[i]))
+}
+
+fn centre(places: &Places) -> Actor {
+    Actor::Staff(format!("cs-{}", places.streets[0]))
+}
+
+#[test]
+fn register_assigns_a_readable_case_code_and_starts_the_trace() {
+    let (mut e, p) = setup();
+    let d = input(&p, Category::Neighbour, &["p0-0", "p1-0"]);
+    let c1 = e.register(&gw(&p, 0), d.clone(), at(2025, 9, 25)).unwrap();
+    let c2 = e.register(&gw(&p, 0), d, at(2025, 9, 25)).unwrap();
+    assert_eq!(c1.0, format!("{}-20250925-0001", p.households[0]));
+    assert_eq!(c2.0, format!("{}-20250925-0002", p.households[0]));
+    let case = e.case(&c1).unwrap();
+    assert_eq!(case.events.len(), 1);
+    assert_eq!(case.dispute.state, State::Registered);
+    e.verify(&c1).unwrap();
+}
+
+#[test]
+fn a_neighbour_dispute_gets_the_professional_team_in_its_community() {
+    let (mut e, p) = setup();
+    let code = e
+        .register(
+            &gw(&p, 0),
+            input(&p, Category::Neighbour, &["p0-0", "p1-0"]),
+            at(2025, 9, 25),
+        )
+        .unwrap();
+    let d = e.route(&centre(&p), &code, at(2025, 9, 25)).unwrap();
+    assert_eq!(d.level, Level::Community);
+    assert_eq!(d.unit, p.communities[0]);
+    let roles: Vec<Role> = d.team.iter().map(|m| m.role).collect();
+    use crate::staff::Role;
+    assert_eq!(
+        roles,
+        [
+            Role::GridWorker,
+            Role::HouseholdHead,
+            Role::Mediator,
+            Role::LegalLiterate,
+            Role::LegalCounsel
+        ]
+    );
+    assert!(d.unfilled.is_empty());
+    assert!(d.matched.contains(&"professional-team".to_string()));
+    assert!(d.offer_confirmation);
+    // The chosen are now loaded; a second dispute gets the other mediator.
+    let code2 = e
+        .register(
+            &gw(&p, 0),
+            input(&p, Category::Neighbour, &["p2-0", "p3-0"]),
+            at(2025, 9, 25),
+        )
+        .unwrap();
+    let d2 = e.route(&centre(&p), &code2, at(2025, 9, 25)).unwrap();
+    let med = |d: &crate::routing::Decision| {
+        d.team
+            .iter()
+            .find(|m| m.role == Role::Mediator)
+            .unwrap()
+            .staff
+            .clone()
+    };
+    assert_ne!(med(&d), med(&d2));
+    assert!(d2
+        .explanation
+        .candidates
+        .iter()
+        .any(|c| c.staff == med(&d) && matches!(c.verdict, Verdict::MoreLoaded { load: 1 })));
+    assert_eq!(e.case(&code).unwrap().events.len(), 2);
+}
+
+#[test]
+fn recusal_passes_over_staff_in_a_party_household() {
+    let (mut e, p) = setup();
+    // Make the first mediator of community A a resident of household 0 (a party's).
+    let c = p.communities[0];
+    let mut staff = e.staff(&format!("md-{c}-1")).unwrap().clone();
+    staff.id = "md-relative".into();
+    staff.person = Some("p0-1".into());
+    e.add_staff(staff).unwrap();
+    let code = e
+        .register(
+            &gw(&p, 0),
+            input(&p, Category::Neighbour, &["p0-0", "p1-0"]),
+            at(2025, 9, 25),
+        )
+        .unwrap();
+    let d = e.decide(&code).unwrap();
+    let cand = d
+        .explanation
+        .candidates
+        .iter()
+        .find(|c| c.staff == "md-relative")
+        .unwrap();
+    assert!(matches!(&cand.verdict, Verdict::Recused { reason } if reason.contains("household")));
+    assert!(d.team.iter().all(|m| m.staff != "md-relative"));
+}
+
+#[test]
+fn a_role_nobody_can_fill_is_reported_not_dropped() {
+    let (mut e, p) = setup();
+    let c = p.communities[0];
+    e.set_available(&format!("ll-{c}-1"), false).unwrap();
+    e.set_available(&format!("ll-{c}-2"), false).unwrap();
+    let code = e
+        .register(
+            &gw(&p, 0),
+            input(&p, Category::Labour, &["p0-0"]),
+            at(2025, 9, 25),
+        )
+        .unwrap();
+    let d = e.decide(&code).unwrap();
+    assert_eq!(d.unfilled.len(), 1);
+    assert_eq!(d.unfilled[0].role, crate::staff::Role::LegalLiterate);
+    assert!(d
+        .explanation
+        .candidates
+        .iter()
+        .any(|x| x.staff == format!("ll-{c}-1") && x.verdict == Verdict::Unavailable));
+}
+
+#[test]
+fn cross_community_disputes_are_decided_where_the_parties_meet() {
+    let (mut e, p) = setup();
+    // p0-0 lives in community A, the last person in community B.
+    let other = p.persons.last().unwrap().clone();
+    let code = e
+        .register(
+            &gw(&p, 0),
+            input(&p, Category::Neighbour, &["p0-0", &other]),
+            at(2025, 9, 25),
+        )
+        .unwrap();
+    let d = e.decide(&code).unwrap();
+    assert_eq!(d.deciding_unit, p.streets[0]);
+    assert_eq!(d.unit, p.streets[0]);
+    assert_eq!(d.level, Level::Street);
+    assert!(d.explanation.notes.iter().any(|n| n.contains("meet")));
+}
+
+#[test]
+fn deadlines_count_working_days_across_national_day() {
+    let (mut e, p) = setup();
+    let code = e
+        .register(
+            &gw(&p, 0),
+            input(&p, Category::Neighbour, &["p0-0"]),
+            at(2025, 9, 25),
+        )
+        .unwrap();
+    e.route(&centre(&p), &code, at(2025, 9, 25)).unwrap();
+    // Accept limit (defaults): yellow 1, red 2 working days from Thu 25 Sep: Fri 26, Sun 28 (调休).
+    let s = e.sweep(at(2025, 9, 27), false).unwrap();
+    let st = &s.statuses[0];
+    assert_eq!(st.phase, Some(Phase::Accept));
+    assert_eq!(st.yellow_on, Some("2025-09-26".parse().unwrap()));
+    assert_eq!(st.red_on, Some("2025-09-28".parse().unwrap()));
+    assert_eq!(st.standing, Standing::Yellow);
+    e.apply(
+        &centre(&p),
+        &code,
+        Operation::Accept {
+            note: String::new(),
+        },
+        at(2025, 9, 29),
+    )
+    .unwrap();
+    // Handle limit: yellow 15 working days from Mon 29 Sep: 30 Sep, then 1–8 Oct off,
+    // 9, 10, Sat 11 (调休), 13–17, 20–24, and the 15th on Mon 27 Oct.
+    let s = e.sweep(at(2025, 10, 9), false).unwrap();
+    assert_eq!(s.statuses[0].phase, Some(Phase::Handle));
+    assert_eq!(s.statuses[0].yellow_on, Some("2025-10-27".parse().unwrap()));
+    assert_eq!(s.statuses[0].standing, Standing::OnTime);
+}
+
+#[test]
+fn the_sweep_escalates_overdue_cases_through_the_lifecycle() {
+    let (mut e, p) = setup();
+    let mut d = input(&p, Category::Neighbour, &["p0-0"]);
+    d.discovered_at = at(2025, 3, 1);
+    let code = e.register(&gw(&p, 0), d, at(2025, 3, 3)).unwrap();
+    e.route(&centre(&p), &code, at(2025, 3, 3)).unwrap();
+    e.apply(
+        &centre(&p),
+        &code,
+        Operation::Accept {
+            note: String::new(),
+        },
+        at(2025, 3, 3),
+    )
+    .unwrap();
+    let s = e.sweep(at(2025, 5, 30), true).unwrap();
+    assert_eq!(s.statuses[0].standing, Standing::Red);
+    assert_eq!(s.escalated, vec![(code.clone(), p.streets[0])]);
+    let case = e.case(&code).unwrap();
+    assert_eq!(case.dispute.handling_unit, p.streets[0]);
+    assert_eq!(case.dispute.escalations, 1);
+    let last = case.events.last().unwrap();
+    assert_eq!(last.actor, Actor::System);
+    assert!(matches!(last.op, Operation::ReportUp { .. }));
+    // A second sweep does not escalate again: the case is at the target level.
+    assert!(e.sweep(at(2025, 5, 30), true).unwrap().escalated.is_empty());
+    e.verify(&code).unwrap();
+}
+
+#[test]
+fn large_group_disputes_skip_levels_at_once() {
+    let (mut e, p) = setup();
+    let mut d = input(&p, Category::Labour, &["p0-0"]);
+    d.headcount = 180;
+    let code = e.register(&gw(&p, 0), d, at(2025, 9, 25)).unwrap();
+    let decision = e.route(&centre(&p), &code, at(2025, 9, 25)).unwrap();
+    assert_eq!(decision.level, Level::Street);
+    let case = e.case(&code).unwrap();
+    assert_eq!(case.dispute.handling_unit, p.county.unwrap());
+    assert_eq!(case.events.len(), 3);
+    assert_eq!(
+        case.dispute.supervision,
+        Some(crate::routing::Grade::YellowCard)
+    );
+}
+
+#[test]
+fn major_disputes_engage_the_joint_mechanism() {
+    let (mut e, p) = setup();
+    let mut d = input(&p, Category::Labour, &["p0-0", "p1-0"]);
+    d.flags = Flags::EMPTY.with(Flag::Major);
+    let code = e.register(&gw(&p, 0), d, at(2025, 9, 25)).unwrap();
+    let decision = e.decide(&code).unwrap();
+    assert!(decision.is_joint());
+    let kinds: Vec<_> = decision.agencies.iter().map(|a| a.kind).collect();
+    assert!(
+        kinds.contains(&crate::agency::AgencyKind::Labour),
+        "+N for labour: {kinds:?}"
+    );
+    assert!(decision.agencies.iter().all(|a| a.agency.is_some()));
+}
+
+#[test]
+fn retiring_a_unit_in_use_is_refused() {
+    let (mut e, p) = setup();
+    let err = e.retire_unit(p.grids[0]).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Hierarchy);
+    assert!(!e.hierarchy().unit(p.grids[0]).unwrap().retired);
+}
+
+#[test]
+fn outsiders_are_denied_and_the_attempt_is_logged() {
+    let (mut e, p) = setup();
+    let code = e
+        .register(
+            &gw(&p, 0),
+            input(&p, Category::Neighbour, &["p0-0"]),
+            at(2025, 9, 25),
+        )
+        .unwrap();
+    // The grid worker of community B's grid may not touch a case of community A.
+    let outsider = gw(&p, 3);
+    let err = e
+        .apply(
+            &outsider,
+            &code,
+            Operation::Expedite {
+                note: String::new(),
+            },
+            at(2025, 9, 25),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Denied);
+    assert!(e.view_case(&outsider, &code, at(2025, 9, 25)).is_err());
+    let log = e.denials();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[0].actor, outsider);
+    assert_eq!(log[0].action, "expedite");
+    assert_eq!(e.case(&code).unwrap().events.len(), 1);
+    // Registering outside one's area is refused too.
+    let err = e.register(
+        &outsider,
+        input(&p, Category::Neighbour, &["p0-0"]),
+        at(2025, 9, 25),
+    );
+    assert_eq!(err.unwrap_err().code(), ErrorCode::Denied);
+}
+
+#[test]
+fn identifiers_are_masked_for_those_who_do_not_need_them() {
+    let (mut e, p) = setup();
+    let code = e
+        .register(
+            &gw(&p, 0),
+            input(&p, Category::Neighbour, &["p0-0"]),
+            at(2025, 9, 25),
+        )
+        .unwrap();
+    let whole = e.person("p0-0").unwrap().id_number.clone().unwrap();
+    let v = e.view_case(&gw(&p, 0), &code, at(2025, 9, 25)).unwrap();
+    assert_eq!(
+        v.parties[0].id_number.as_deref(),
+        Some(whole.masked().as_str())
+    );
+    assert!(v.parties[0].phone.as_ref().unwrap().contains("****"));
+    let v = e.view_case(&centre(&p), &code, at(2025, 9, 25)).unwrap();
+    assert_eq!(v.parties[0].id_number.as_deref(), Some(whole.as_str()));
+}
+
+#[test]
+fn bad_rule_sets_are_refused_and_change_nothing() {
+    let (mut e, _) = setup();
+    let before = e.router().rule_set().label();
+    let mut set = e.router().rule_set().clone();
+    set.version = "2".into();
+    set.rules[0].then.level = Some(Level::Household);
+    let err = e.load_rules(set).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::RuleSet);
+    assert!(err.details().to_string().contains("bad_level"));
+    assert_eq!(e.router().rule_set().label(), before);
+}

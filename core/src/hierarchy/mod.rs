@@ -1,0 +1,578 @@
+//! The hierarchy of places (一中心一张网十联户): county → street → village/community → grid →
+//! household group (联户) → household, each identified by a [`DivisionCode`].
+//!
+//! The tree lives in a petgraph `StableDiGraph` (edges point from parent to child), so node
+//! indices stay valid when units are moved or retired, and a side table maps every code to
+//! its node in O(1). A unit's parent is never stated, it is derived from its code: a code
+//! always extends its parent's, which is what makes the codes meaningful to people.
+
+mod code;
+
+use std::collections::HashMap;
+
+use petgraph::stable_graph::{NodeIndex, StableDiGraph};
+use petgraph::Direction;
+use serde::{Deserialize, Serialize};
+
+pub use code::{CodeError, CodeScheme, DivisionCode, MAX_DIGITS, NATIONAL_DIGITS};
+
+use crate::vocab::domain_enum;
+
+domain_enum! {
+    /// An organisation level: where a unit sits in the tree. Routing rules name levels
+    /// ("handled at the community", "counsel from the street"), never unit kinds.
+    pub enum Level {
+        /// 省
+        Province = ("province", "省", "province"),
+        /// 市/州 (prefecture-level)
+        Prefecture = ("prefecture", "市州", "prefecture"),
+        /// 县/市/区 (county-level; Xingyi City is one)
+        County = ("county", "县（市、区）", "county/city"),
+        /// 乡镇/街道
+        Street = ("street", "乡镇（街道）", "street/township"),
+        /// 村/社区
+        Community = ("community", "村（社区）", "village/community"),
+        /// 网格
+        Grid = ("grid", "网格", "grid"),
+        /// 联户 (about ten households)
+        HouseholdGroup = ("household_group", "联户", "household group"),
+        /// 户
+        Household = ("household", "户", "household"),
+    }
+}
+
+domain_enum! {
+    /// The kind of a unit, finer than its [`Level`]: the code tells a street from a town,
+    /// a community from a village, and reports name them differently.
+    pub enum UnitKind {
+        /// 省
+        Province = ("province", "省", "province"),
+        /// 市州
+        Prefecture = ("prefecture", "市州", "prefecture"),
+        /// 县/县级市/区
+        County = ("county", "县（市、区）", "county/city"),
+        /// 街道 (township part 001–099)
+        Street = ("street", "街道", "street"),
+        /// 镇 (100–199)
+        Town = ("town", "镇", "town"),
+        /// 乡 (200–399)
+        Township = ("township", "乡", "township"),
+        /// 政企合一单位等 (400–599)
+        SpecialArea = ("special_area", "类似乡级单位", "township-level special area"),
+        /// 社区/居委会 (village part 001–199)
+        Community = ("community", "社区", "community"),
+        /// 村/村委会 (200–399)
+        Village = ("village", "村", "village"),
+        /// 网格
+        Grid = ("grid", "网格", "grid"),
+        /// 联户
+        HouseholdGroup = ("household_group", "联户", "household group"),
+        /// 户
+        Household = ("household", "户", "household"),
+    }
+}
+
+impl UnitKind {
+    /// The level this kind of unit sits at.
+    pub const fn level(self) -> Level {
+        match self {
+            UnitKind::Province => Level::Province,
+            UnitKind::Prefecture => Level::Prefecture,
+            UnitKind::County => Level::County,
+            UnitKind::Street | UnitKind::Town | UnitKind::Township | UnitKind::SpecialArea => {
+                Level::Street
+            }
+            UnitKind::Community | UnitKind::Village => Level::Community,
+            UnitKind::Grid => Level::Grid,
+            UnitKind::HouseholdGroup => Level::HouseholdGroup,
+            UnitKind::Household => Level::Household,
+        }
+    }
+}
+
+/// One place in the hierarchy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unit {
+    /// Identity and position: the parent is the nearest existing unit whose code this one extends.
+    pub code: DivisionCode,
+    /// Checked against the code when the unit is added.
+    pub kind: UnitKind,
+    /// Display name (may be empty for households).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    /// A retired unit stays for history (old disputes point at it) but takes nothing new.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retired: bool,
+}
+
+impl Unit {
+    /// The unit's level.
+    pub fn level(&self) -> Level {
+        self.kind.level()
+    }
+}
+
+/// Why a hierarchy change or query was refused. Nothing changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HierarchyError {
+    /// The code itself is malformed.
+    #[error(transparent)]
+    Code(#[from] CodeError),
+    /// The declared kind does not match what the code says.
+    #[error("unit {code} is declared `{declared}` but its code denotes `{derived}`")]
+    KindMismatch {
+        /// The unit's code.
+        code: DivisionCode,
+        /// The kind given.
+        declared: UnitKind,
+        /// The kind the code denotes.
+        derived: UnitKind,
+    },
+    /// Another unit already has this code.
+    #[error("a unit with code {0} already exists")]
+    Duplicate(DivisionCode),
+    /// No unit has this code.
+    #[error("no unit has code {0}")]
+    Unknown(DivisionCode),
+    /// A unit below county level needs its parent to exist first.
+    #[error("unit {code} needs its parent ({expected}) to exist first")]
+    MissingParent {
+        /// The unit's code.
+        code: DivisionCode,
+        /// The parent it needs: the nearest structural ancestor below county level.
+        expected: DivisionCode,
+    },
+    /// The parent is retired.
+    #[error("unit {code} cannot be placed under retired unit {parent}")]
+    ParentRetired {
+        /// The unit's code.
+        code: DivisionCode,
+        /// The retired parent.
+        parent: DivisionCode,
+    },
+    /// Retiring would orphan active units, staff or open disputes.
+    #[error("unit {code} cannot be retired: {reason}")]
+    StillInUse {
+        /// The unit's code.
+        code: DivisionCode,
+        /// What still depends on it.
+        reason: String,
+    },
+    /// A move that breaks the tree (wrong level, or into its own subtree).
+    #[error("unit {code} cannot move under {parent}: {reason}")]
+    BadMove {
+        /// The unit moved.
+        code: DivisionCode,
+        /// The intended parent.
+        parent: DivisionCode,
+        /// Why not.
+        reason: &'static str,
+    },
+}
+
+/// The tree of units. See the module docs.
+#[derive(Debug, Clone)]
+pub struct Hierarchy {
+    scheme: CodeScheme,
+    graph: StableDiGraph<Unit, ()>,
+    by_code: HashMap<DivisionCode, NodeIndex>,
+    /// Old codes of moved units, so records made before a move still resolve.
+    aliases: HashMap<DivisionCode, DivisionCode>,
+}
+
+impl Default for Hierarchy {
+    fn default() -> Self {
+        Hierarchy::new(CodeScheme::default()).expect("default scheme is valid")
+    }
+}
+
+/// The JSON shape of a hierarchy: the code scheme and a flat list of units, parents before
+/// children (a vendor's table of places, one row per unit).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HierarchyData {
+    /// Widths of the codes below village level.
+    #[serde(default)]
+    pub scheme: CodeScheme,
+    /// Every unit, parents first.
+    pub units: Vec<Unit>,
+    /// Old code → current code for units that were moved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<(DivisionCode, DivisionCode)>,
+}
+
+impl Hierarchy {
+    /// An empty hierarchy with the given code widths.
+    pub fn new(scheme: CodeScheme) -> Result<Self, HierarchyError> {
+        scheme.validate()?;
+        Ok(Hierarchy {
+            scheme,
+            graph: StableDiGraph::new(),
+            by_code: HashMap::new(),
+            aliases: HashMap::new(),
+        })
+    }
+
+    /// The code widths in force.
+    pub fn scheme(&self) -> CodeScheme {
+        self.scheme
+    }
+
+    /// Number of units, retired ones included.
+    pub fn len(&self) -> usize {
+        self.by_code.len()
+    }
+
+    /// Whether there are no units.
+    pub fn is_empty(&self) -> bool {
+        self.by_code.is_empty()
+    }
+
+    /// Adds a unit under the nearest existing unit its code extends. Units at county level
+    /// or above may be roots; anything below needs its parent to exist.
+    pub fn add(&mut self, unit: Unit) -> Result<NodeIndex, HierarchyError> {
+        let derived = self.scheme.classify(unit.code)?;
+        if derived != unit.kind {
+            return Err(HierarchyError::KindMismatch {
+                code: unit.code,
+                declared: unit.kind,
+                derived,
+            });
+        }
+        if self.by_code.contains_key(&unit.code) {
+            return Err(HierarchyError::Duplicate(unit.code));
+        }
+        let parent = self.find_parent(unit.code, unit.level())?;
+        if let Some(p) = parent {
+            if self.graph[p].retired && !unit.retired {
+                return Err(HierarchyError::ParentRetired {
+                    code: unit.code,
+                    parent: self.graph[p].code,
+                });
+            }
+        }
+        let code = unit.code;
+        let node = self.graph.add_node(unit);
+        if let Some(p) = parent {
+            self.graph.add_edge(p, node, ());
+        }
+        self.by_code.insert(code, node);
+        Ok(node)
+    }
+
+    /// Below county level the parent is exactly the next structural ancestor (a grid
+    /// belongs to its village, never directly to a street); a county or anything above may
+    /// hang under the nearest existing ancestor, or be a root.
+    fn find_parent(
+        &self,
+        code: DivisionCode,
+        level: Level,
+    ) -> Result<Option<NodeIndex>, HierarchyError> {
+        let ancestors = self.scheme.structural_ancestors(code);
+        if level <= Level::County {
+            return Ok(ancestors.iter().find_map(|a| self.by_code.get(a)).copied());
+        }
+        let expected = ancestors[0];
+        self.by_code
+            .get(&expected)
+            .map(|p| Some(*p))
+            .ok_or(HierarchyError::MissingParent { code, expected })
+    }
+
+    /// The node of a code, following the aliases of moved units.
+    pub fn node(&self, code: DivisionCode) -> Result<NodeIndex, HierarchyError> {
+        let code = self.aliases.get(&code).copied().unwrap_or(code);
+        self.by_code
+            .get(&code)
+            .copied()
+            .ok_or(HierarchyError::Unknown(code))
+    }
+
+    /// The current code of a unit, following aliases.
+    pub fn resolve(&self, code: DivisionCode) -> Result<DivisionCode, HierarchyError> {
+        self.node(code).map(|n| self.graph[n].code)
+    }
+
+    /// The unit at `node`. Panics only if `node` came from another hierarchy.
+    pub fn unit_at(&self, node: NodeIndex) -> &Unit {
+        &self.graph[node]
+    }
+
+    /// The unit with this code.
+    pub fn unit(&self, code: DivisionCode) -> Result<&Unit, HierarchyError> {
+        self.node(code).map(|n| &self.graph[n])
+    }
+
+    /// Whether a unit with this code exists (aliases included).
+    pub fn contains(&self, code: DivisionCode) -> bool {
+        self.node(code).is_ok()
+    }
+
+    /// The parent node, if any.
+    pub fn parent_node(&self, node: NodeIndex) -> Option<NodeIndex> {
+        self.graph
+            .neighbors_directed(node, Direction::Incoming)
+            .next()
+    }
+
+    /// The parent unit's code.
+    pub fn parent(&self, code: DivisionCode) -> Result<Option<DivisionCode>, HierarchyError> {
+        let n = self.node(code)?;
+        Ok(self.parent_node(n).map(|p| self.graph[p].code))
+    }
+
+    /// Children in code order.
+    pub fn children(&self, code: DivisionCode) -> Result<Vec<DivisionCode>, HierarchyError> {
+        let n = self.node(code)?;
+        let mut v: Vec<DivisionCode> = self
+            .graph
+            .neighbors_directed(n, Direction::Outgoing)
+            .map(|c| self.graph[c].code)
+            .collect();
+        v.sort_unstable();
+        Ok(v)
+    }
+
+    /// The node and its ancestors, nearest first, ending at the root.
+    pub fn path_nodes(&self, node: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
+        std::iter::successors(Some(node), move |&n| self.parent_node(n))
+    }
+
+    /// Ancestors of a unit (excluding itself), nearest first.
+    pub fn ancestors(&self, code: DivisionCode) -> Result<Vec<DivisionCode>, HierarchyError> {
+        let n = self.node(code)?;
+        Ok(self
+            .path_nodes(n)
+            .skip(1)
+            .map(|a| self.graph[a].code)
+            .collect())
+    }
+
+    /// Distance from the root (a root has depth 0).
+    pub fn depth(&self, code: DivisionCode) -> Result<usize, HierarchyError> {
+        let n = self.node(code)?;
+        Ok(self.path_nodes(n).count() - 1)
+    }
+
+    /// Whether `inner` is `outer` or lies in its subtree (Cedar's `in`).
+    pub fn is_within(
+        &self,
+        inner: DivisionCode,
+        outer: DivisionCode,
+    ) -> Result<bool, HierarchyError> {
+        let (i, o) = (self.node(inner)?, self.node(outer)?);
+        Ok(self.is_within_node(i, o))
+    }
+
+    /// Node form of [`Self::is_within`].
+    pub fn is_within_node(&self, inner: NodeIndex, outer: NodeIndex) -> bool {
+        // Codes extend their parents', but a root may be any county: walk, it is short.
+        self.path_nodes(inner).any(|n| n == outer)
+    }
+
+    /// The lowest common ancestor of several units: where a dispute whose parties live in
+    /// different units is handled. `None` if they are in different trees or the list is empty.
+    pub fn lowest_common_ancestor(
+        &self,
+        codes: &[DivisionCode],
+    ) -> Result<Option<DivisionCode>, HierarchyError> {
+        let nodes = codes
+            .iter()
+            .map(|c| self.node(*c))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(self.lca_nodes(&nodes).map(|n| self.graph[n].code))
+    }
+
+    /// Node form of [`Self::lowest_common_ancestor`].
+    pub fn lca_nodes(&self, nodes: &[NodeIndex]) -> Option<NodeIndex> {
+        let (first, rest) = nodes.split_first()?;
+        let mut path: Vec<NodeIndex> = self.path_nodes(*first).collect();
+        for &n in rest {
+            // Keep the part of `path` that is also on n's path; path is nearest-first, so the
+            // first common node cuts it.
+            let pos = self
+                .path_nodes(n)
+                .find_map(|a| path.iter().position(|&p| p == a))?;
+            path.drain(..pos);
+        }
+        path.first().copied()
+    }
+
+    /// The ancestor-or-self of `node` at `level`, if the path has one.
+    pub fn ancestor_at_level(&self, node: NodeIndex, level: Level) -> Option<NodeIndex> {
+        self.path_nodes(node)
+            .find(|&n| self.graph[n].level() == level)
+    }
+
+    /// Every node in the subtree of `code` (itself first), depth-first in code order.
+    pub fn subtree(&self, code: DivisionCode) -> Result<Vec<DivisionCode>, HierarchyError> {
+        let n = self.node(code)?;
+        Ok(self.subtree_nodes(n).map(|s| self.graph[s].code).collect())
+    }
+
+    /// Node form of [`Self::subtree`] (unordered among siblings), lazily.
+    pub fn subtree_nodes(&self, node: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
+        let mut stack = vec![node];
+        std::iter::from_fn(move || {
+            let n = stack.pop()?;
+            stack.extend(self.graph.neighbors_directed(n, Direction::Outgoing));
+            Some(n)
+        })
+    }
+
+    /// Number of units in the subtree, itself included.
+    pub fn subtree_len(&self, code: DivisionCode) -> Result<usize, HierarchyError> {
+        let n = self.node(code)?;
+        Ok(self.subtree_nodes(n).count())
+    }
+
+    /// Roots (units without a parent), in code order.
+    pub fn roots(&self) -> Vec<DivisionCode> {
+        let mut v: Vec<DivisionCode> = self
+            .graph
+            .node_indices()
+            .filter(|&n| self.parent_node(n).is_none())
+            .map(|n| self.graph[n].code)
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Every unit, in code order (parents sort before their children).
+    pub fn units(&self) -> impl Iterator<Item = &Unit> {
+        let mut codes: Vec<&DivisionCode> = self.by_code.keys().collect();
+        codes.sort_unstable_by_key(|c| (c.digits(), **c));
+        codes.into_iter().map(move |c| &self.graph[self.by_code[c]])
+    }
+
+    /// Retires a unit. Refused while it has active children; the engine adds the checks for
+    /// staff and open disputes, which the hierarchy does not know about.
+    pub fn retire(&mut self, code: DivisionCode) -> Result<(), HierarchyError> {
+        let n = self.node(code)?;
+        let active = self
+            .graph
+            .neighbors_directed(n, Direction::Outgoing)
+            .filter(|&c| !self.graph[c].retired)
+            .count();
+        if active > 0 {
+            return Err(HierarchyError::StillInUse {
+                code,
+                reason: format!("{active} active child unit(s)"),
+            });
+        }
+        self.graph[n].retired = true;
+        Ok(())
+    }
+
+    /// Moves a unit (with its subtree) under a new parent of the same level as its old
+    /// parent, giving it `new_code`, which must extend the new parent's code. Descendants
+    /// are re-coded by prefix, and every old code stays an alias of its new one.
+    pub fn move_unit(
+        &mut self,
+        code: DivisionCode,
+        new_parent: DivisionCode,
+        new_code: DivisionCode,
+    ) -> Result<(), HierarchyError> {
+        let n = self.node(code)?;
+        let code = self.graph[n].code;
+        let p = self.node(new_parent)?;
+        let bad = |reason| HierarchyError::BadMove {
+            code,
+            parent: new_parent,
+            reason,
+        };
+        let old_parent = self
+            .parent_node(n)
+            .ok_or_else(|| bad("a root cannot be moved"))?;
+        if self.graph[old_parent].level() != self.graph[p].level() {
+            return Err(bad(
+                "the new parent must be at the same level as the old one",
+            ));
+        }
+        if self.graph[p].retired {
+            return Err(bad("the new parent is retired"));
+        }
+        if self.is_within_node(p, n) {
+            return Err(bad("a unit cannot move into its own subtree"));
+        }
+        if new_code.digits() != code.digits() || !new_code.starts_with(self.graph[p].code) {
+            return Err(bad(
+                "the new code must extend the new parent's code with the same width",
+            ));
+        }
+        if new_code != code && self.by_code.contains_key(&new_code) {
+            return Err(HierarchyError::Duplicate(new_code));
+        }
+        // Compute every re-coding first, so a failure changes nothing.
+        let mut recode = Vec::new();
+        for s in self.subtree_nodes(n).collect::<Vec<_>>() {
+            let old = self.graph[s].code;
+            let suffix_digits = old.digits() - code.digits();
+            let suffix = old.value() % 10u64.pow(suffix_digits as u32);
+            let new = if suffix_digits == 0 {
+                new_code
+            } else {
+                new_code
+                    .child(suffix, suffix_digits)
+                    .expect("same width as the old code")
+            };
+            if new != old
+                && self.by_code.contains_key(&new)
+                && !self.is_within_node(self.by_code[&new], n)
+            {
+                return Err(HierarchyError::Duplicate(new));
+            }
+            recode.push((s, old, new));
+        }
+        let e = self.graph.find_edge(old_parent, n).expect("parent edge");
+        self.graph.remove_edge(e);
+        self.graph.add_edge(p, n, ());
+        for (_, old, _) in &recode {
+            self.by_code.remove(old);
+        }
+        for (s, old, new) in recode {
+            self.graph[s].code = new;
+            self.by_code.insert(new, s);
+            if old != new {
+                self.aliases.insert(old, new);
+                for v in self.aliases.values_mut() {
+                    if *v == old {
+                        *v = new;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Builds a hierarchy from its JSON shape, checking every unit.
+    pub fn from_data(data: HierarchyData) -> Result<Self, HierarchyError> {
+        let mut h = Hierarchy::new(data.scheme)?;
+        let mut units = data.units;
+        // Parents first, whatever order the host gave.
+        units.sort_by_key(|u| (u.code.digits(), u.code));
+        for u in units {
+            h.add(u)?;
+        }
+        for (old, new) in data.aliases {
+            h.node(new)?;
+            h.aliases.insert(old, new);
+        }
+        Ok(h)
+    }
+
+    /// The JSON shape of this hierarchy.
+    pub fn to_data(&self) -> HierarchyData {
+        let mut aliases: Vec<_> = self.aliases.iter().map(|(a, b)| (*a, *b)).collect();
+        aliases.sort_unstable();
+        HierarchyData {
+            scheme: self.scheme,
+            units: self.units().cloned().collect(),
+            aliases,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

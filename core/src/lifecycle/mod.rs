@@ -1,0 +1,478 @@
+//! The lifecycle (流转) of a dispute as an explicit state machine.
+//!
+//! A dispute is changed only by an [`Operation`]. [`check`] decides whether an operation is
+//! allowed — in this state ([`allowed_from`]), by this kind of actor ([`permitted`]), with
+//! this data, under the legal windows — and [`apply`] performs it. `check` then `apply` is
+//! what the engine does; replaying a trace runs `apply` alone on already-accepted events,
+//! so a replay rebuilds the state exactly even after the hierarchy has changed.
+//!
+//! ```text
+//! registered ─accept→ accepted ─record_session→ mediating ─resolve→ resolved ─close→ closed
+//!      │                 │  └──────stabilise──────┬─────→ stabilised ─reopen→ accepted
+//!      └─refer→ referred  └─terminate→ terminated ─refer→ referred ─close→ closed
+//! ```
+//! The complete table is [`TRANSITIONS`]; `docs/lifecycle.md` is tested against it.
+
+mod operation;
+
+pub use operation::{
+    Agreement, AgreementForm, Confirmation, ConfirmationStatus, Method, Operation, OperationKind,
+    OtherRoute, ReferralTarget,
+};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::agency::AgencyKind;
+use crate::dispute::{china_date, CaseCode, DisputeInput, Flag};
+use crate::hierarchy::{DivisionCode, Hierarchy};
+use crate::routing::{Decision, Grade, LegalWindows};
+use crate::staff::Role;
+use crate::vocab::domain_enum;
+
+domain_enum! {
+    /// Where a dispute stands.
+    pub enum State {
+        /// 已登记: entered, not yet accepted by a handling unit.
+        Registered = ("registered", "已登记", "registered"),
+        /// 已受理: accepted; handling has begun.
+        Accepted = ("accepted", "已受理", "accepted"),
+        /// 调解中: at least one mediation session held.
+        Mediating = ("mediating", "调解中", "in mediation"),
+        /// 已化解: an agreement took effect (调处成功).
+        Resolved = ("resolved", "已化解", "resolved"),
+        /// 稳控中: not resolvable yet, kept under control and watched.
+        Stabilised = ("stabilised", "稳控中", "stabilised"),
+        /// 调解终止: mediation failed; the parties were told of other routes (人民调解法 art. 26).
+        Terminated = ("terminated", "调解终止", "mediation terminated"),
+        /// 已移送: referred to a court, labour arbitration or the police.
+        Referred = ("referred", "已移送", "referred"),
+        /// 已结案: closed.
+        Closed = ("closed", "已结案", "closed"),
+    }
+}
+
+impl State {
+    /// Whether the case still needs handling (counts as open in sweeps and rankings).
+    pub const fn is_open(self) -> bool {
+        matches!(self, State::Registered | State::Accepted | State::Mediating)
+    }
+}
+
+/// Who performs an operation, as the lifecycle sees them: a staff role, an agency kind, or
+/// the platform itself (automatic routing, escalation by the deadline sweep).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActorKind {
+    /// A staff member in this role.
+    Staff(Role),
+    /// A body of this kind.
+    Agency(AgencyKind),
+    /// The platform (综治信息系统) acting by rule.
+    System,
+}
+
+/// The mutable state of a case: the registration plus everything the lifecycle recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dispute {
+    /// The case code.
+    pub code: CaseCode,
+    /// What was registered.
+    pub input: DisputeInput,
+    /// When it was registered.
+    pub registered_at: DateTime<Utc>,
+    /// Where it stands.
+    pub state: State,
+    /// The unit now handling it.
+    pub handling_unit: DivisionCode,
+    /// The last routing decision applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub routing: Option<Decision>,
+    /// The unit that assigned it down and expects feedback (上级交办).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_by: Option<DivisionCode>,
+    /// Whether feedback has been given to `assigned_by` since the last assignment.
+    #[serde(default)]
+    pub feedback_given: bool,
+    /// When it was accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_at: Option<DateTime<Utc>>,
+    /// Mediation sessions held.
+    #[serde(default)]
+    pub sessions: u32,
+    /// The agreement in force.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreement: Option<Agreement>,
+    /// Judicial confirmation of the agreement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmation: Option<Confirmation>,
+    /// The stabilisation plan and next review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub watch: Option<(String, NaiveDate)>,
+    /// The routes given when mediation was terminated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routes_given: Vec<OtherRoute>,
+    /// Where it was referred.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referred_to: Option<ReferralTarget>,
+    /// When it reached its present result (resolved, stabilised, terminated, referred).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_at: Option<DateTime<Utc>>,
+    /// Whether a revisit verified the result, and whether the parties were satisfied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified: Option<bool>,
+    /// When it was closed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Highest supervision grade.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supervision: Option<Grade>,
+    /// Whether it was expedited.
+    #[serde(default)]
+    pub expedited: bool,
+    /// How often it was reported up.
+    #[serde(default)]
+    pub escalations: u32,
+    /// How often it was reopened.
+    #[serde(default)]
+    pub reopened: u32,
+}
+
+domain_enum! {
+    /// Why an operation was refused.
+    pub enum Refusal {
+        /// Not allowed in the current state.
+        WrongState = ("wrong_state", "当前状态不允许该操作", "not allowed in this state"),
+        /// The actor's role or kind may not perform it.
+        NotPermitted = ("not_permitted", "无权执行该操作", "actor not permitted"),
+        /// Data the operation needs is missing or inconsistent.
+        MissingData = ("missing_data", "缺少必要信息", "missing or inconsistent data"),
+        /// The law forbids it (a window passed, consent missing, an excluded matter).
+        Law = ("law", "不符合法律规定", "not allowed by law"),
+    }
+}
+
+/// A refused operation: typed, naming the state and the operation. Nothing changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[error("{operation} refused in state {state}: {message}")]
+pub struct LifecycleError {
+    /// The kind of refusal.
+    pub refusal: Refusal,
+    /// The operation.
+    pub operation: OperationKind,
+    /// The state it was tried in.
+    pub state: State,
+    /// What is wrong, and what to do instead.
+    pub message: String,
+}
+
+/// Where each operation may start from, and where it leads (`None`: stays in place).
+/// `docs/lifecycle.md` is generated from and tested against this table.
+pub const TRANSITIONS: &[(OperationKind, &[State], Option<State>)] = {
+    use OperationKind as O;
+    use State::*;
+    &[
+        (O::Route, &[Registered, Accepted, Mediating], None),
+        (O::Accept, &[Registered], Some(Accepted)),
+        (O::AssignDown, &[Registered, Accepted, Mediating], None),
+        (
+            O::ReportUp,
+            &[Registered, Accepted, Mediating, Stabilised],
+            None,
+        ),
+        (O::RecordSession, &[Accepted, Mediating], Some(Mediating)),
+        (O::Resolve, &[Mediating], Some(Resolved)),
+        (
+            O::Stabilise,
+            &[Accepted, Mediating, Stabilised],
+            Some(Stabilised),
+        ),
+        (O::Terminate, &[Accepted, Mediating], Some(Terminated)),
+        (
+            O::Refer,
+            &[Registered, Accepted, Mediating, Terminated],
+            Some(Referred),
+        ),
+        (O::ApplyConfirmation, &[Resolved], None),
+        (O::GrantConfirmation, &[Resolved], None),
+        (O::RefuseConfirmation, &[Resolved], None),
+        (
+            O::Feedback,
+            &[
+                Accepted, Mediating, Resolved, Stabilised, Terminated, Referred, Closed,
+            ],
+            None,
+        ),
+        (
+            O::Verify,
+            &[Resolved, Stabilised, Terminated, Referred],
+            None,
+        ),
+        (O::Close, &[Resolved, Terminated, Referred], Some(Closed)),
+        (O::Return, &[Registered, Accepted], Some(Registered)),
+        (
+            O::Reopen,
+            &[Resolved, Stabilised, Terminated, Closed],
+            Some(Accepted),
+        ),
+        (
+            O::Supervise,
+            &[
+                Registered, Accepted, Mediating, Resolved, Stabilised, Terminated, Referred,
+            ],
+            None,
+        ),
+        (
+            O::Expedite,
+            &[Registered, Accepted, Mediating, Stabilised],
+            None,
+        ),
+        (
+            O::MarkHistoric,
+            &[Registered, Accepted, Mediating, Stabilised],
+            None,
+        ),
+    ]
+};
+
+/// The states an operation may start from (empty for `register`, which creates the case).
+pub fn allowed_from(op: OperationKind) -> &'static [State] {
+    TRANSITIONS.iter().find(|t| t.0 == op).map_or(&[], |t| t.1)
+}
+
+/// Who may perform each operation. `docs/lifecycle.md` is tested against this table.
+pub fn permitted(op: OperationKind, actor: ActorKind) -> bool {
+    use AgencyKind as A;
+    use OperationKind as O;
+    use Role as R;
+    let staff = |roles: &[Role]| matches!(actor, ActorKind::Staff(r) if roles.contains(&r));
+    let agency = |kinds: &[AgencyKind]| matches!(actor, ActorKind::Agency(k) if kinds.contains(&k));
+    let system = actor == ActorKind::System;
+    let centre = agency(&[A::GovernanceCentre]) || staff(&[R::CentreStaff]);
+    let mediators = staff(&[
+        R::Mediator,
+        R::LegalLiterate,
+        R::LegalCounsel,
+        R::VillageCadre,
+        R::CentreStaff,
+    ]) || agency(&[A::GovernanceCentre, A::Justice]);
+    match op {
+        O::Register => {
+            matches!(actor, ActorKind::Staff(_))
+                || agency(&[A::GovernanceCentre, A::Court, A::Police, A::Justice])
+        }
+        O::Route => centre || system,
+        O::Accept => centre || staff(&[R::Mediator]) || agency(&[A::Justice]),
+        O::AssignDown | O::Return => centre,
+        O::ReportUp => centre || system || staff(&[R::GridWorker, R::VillageCadre, R::Mediator]),
+        O::RecordSession | O::Resolve | O::Terminate => mediators,
+        O::Stabilise => mediators || staff(&[R::GridWorker]) || agency(&[A::Police]),
+        O::Refer => centre || staff(&[R::Mediator]) || agency(&[A::Justice]),
+        O::ApplyConfirmation => centre || staff(&[R::Mediator]) || agency(&[A::Justice, A::Court]),
+        O::GrantConfirmation | O::RefuseConfirmation => agency(&[A::Court]),
+        O::Feedback => centre || staff(&[R::Mediator, R::GridWorker]),
+        O::Verify => {
+            centre
+                || staff(&[
+                    R::GridWorker,
+                    R::HouseholdHead,
+                    R::Mediator,
+                    R::VillageCadre,
+                ])
+        }
+        O::Close => centre || staff(&[R::Mediator]),
+        O::Reopen => centre || staff(&[R::Mediator, R::GridWorker]),
+        O::Supervise | O::Expedite => centre || system,
+        O::MarkHistoric => centre,
+    }
+}
+
+/// What `check` needs besides the case: the places (for assign/report targets) and the
+/// legal windows of the rule set in force.
+pub struct Context<'a> {
+    /// The hierarchy.
+    pub hierarchy: &'a Hierarchy,
+    /// Legal windows.
+    pub windows: LegalWindows,
+}
+
+/// Decides whether `op` may be applied to `d` by `actor` at `at`. Changes nothing.
+pub fn check(
+    d: &Dispute,
+    op: &Operation,
+    actor: ActorKind,
+    at: DateTime<Utc>,
+    ctx: &Context,
+) -> Result<(), LifecycleError> {
+    let kind = op.kind();
+    let refuse = |refusal, message: String| LifecycleError {
+        refusal,
+        operation: kind,
+        state: d.state,
+        message,
+    };
+    if kind == OperationKind::Register {
+        return Err(refuse(
+            Refusal::WrongState,
+            "the case is already registered".into(),
+        ));
+    }
+    if !allowed_from(kind).contains(&d.state) {
+        let from: Vec<&str> = allowed_from(kind).iter().map(|s| s.as_str()).collect();
+        return Err(refuse(
+            Refusal::WrongState,
+            format!(
+                "{} is allowed only in: {}",
+                kind.label_en(),
+                from.join(", ")
+            ),
+        ));
+    }
+    if !permitted(kind, actor) {
+        return Err(refuse(
+            Refusal::NotPermitted,
+            format!("{actor:?} may not {}", kind.label_en()),
+        ));
+    }
+    operation::check_data(d, op, at, ctx).map_err(|(refusal, message)| refuse(refusal, message))
+}
+
+/// Creates the state of a newly registered case.
+pub fn register(code: CaseCode, input: DisputeInput, at: DateTime<Utc>) -> Dispute {
+    Dispute {
+        code,
+        handling_unit: input.location,
+        assigned_by: input.assigned_by,
+        input,
+        registered_at: at,
+        state: State::Registered,
+        routing: None,
+        feedback_given: false,
+        accepted_at: None,
+        sessions: 0,
+        agreement: None,
+        confirmation: None,
+        watch: None,
+        routes_given: Vec::new(),
+        referred_to: None,
+        result_at: None,
+        verified: None,
+        closed_at: None,
+        supervision: None,
+        expedited: false,
+        escalations: 0,
+        reopened: 0,
+    }
+}
+
+/// Applies an accepted operation. Infallible: everything that can fail was checked.
+pub fn apply(d: &mut Dispute, op: &Operation, at: DateTime<Utc>) {
+    use Operation as O;
+    if let Some(to) = TRANSITIONS
+        .iter()
+        .find(|t| t.0 == op.kind())
+        .and_then(|t| t.2)
+    {
+        d.state = to;
+    }
+    match op {
+        O::Register { .. } => {}
+        O::Route { decision } => {
+            d.handling_unit = decision.unit;
+            if decision.supervision > d.supervision {
+                d.supervision = decision.supervision;
+            }
+            d.routing = Some((**decision).clone());
+        }
+        O::Accept { .. } => d.accepted_at = Some(at),
+        O::AssignDown { to, .. } => {
+            d.assigned_by = Some(d.handling_unit);
+            d.feedback_given = false;
+            d.handling_unit = *to;
+        }
+        O::ReportUp { to, .. } => {
+            d.handling_unit = *to;
+            d.escalations += 1;
+            if d.state == State::Stabilised {
+                d.state = State::Accepted;
+            }
+        }
+        O::RecordSession { .. } => d.sessions += 1,
+        O::Resolve { agreement } => {
+            d.agreement = Some(agreement.clone());
+            d.result_at = Some(at);
+        }
+        O::Stabilise { plan, next_review } => {
+            d.watch = Some((plan.clone(), *next_review));
+            if d.result_at.is_none() || d.state != State::Stabilised {
+                d.result_at = Some(at);
+            }
+        }
+        O::Terminate { routes, .. } => {
+            d.routes_given = routes.clone();
+            d.result_at = Some(at);
+        }
+        O::Refer { to, .. } => {
+            d.referred_to = Some(*to);
+            d.result_at = Some(at);
+        }
+        O::ApplyConfirmation { applied_on } => {
+            d.confirmation = Some(Confirmation {
+                status: ConfirmationStatus::Applied,
+                applied_on: *applied_on,
+                decided_on: None,
+                reason: None,
+            })
+        }
+        O::GrantConfirmation { decided_on } | O::RefuseConfirmation { decided_on, .. } => {
+            if let Some(c) = &mut d.confirmation {
+                c.decided_on = Some(*decided_on);
+                if let O::RefuseConfirmation { reason, .. } = op {
+                    c.status = ConfirmationStatus::Refused;
+                    c.reason = Some(reason.clone());
+                } else {
+                    c.status = ConfirmationStatus::Granted;
+                }
+            }
+        }
+        O::Feedback { .. } => d.feedback_given = true,
+        O::Verify { satisfied, .. } => d.verified = Some(*satisfied),
+        O::Close { .. } => d.closed_at = Some(at),
+        O::Return { .. } => {
+            if let Some(up) = d.assigned_by.take() {
+                d.handling_unit = up;
+            }
+            d.feedback_given = false;
+            d.accepted_at = None;
+        }
+        O::Reopen { .. } => {
+            d.reopened += 1;
+            d.closed_at = None;
+            d.result_at = None;
+            d.agreement = None;
+            d.confirmation = None;
+            d.watch = None;
+            d.verified = None;
+            d.routes_given.clear();
+            d.referred_to = None;
+        }
+        O::Supervise { grade, .. } => {
+            if Some(*grade) > d.supervision {
+                d.supervision = Some(*grade);
+            }
+        }
+        O::Expedite { .. } => {
+            d.expedited = true;
+            d.input.urgency = crate::dispute::Urgency::High;
+        }
+        O::MarkHistoric { .. } => d.input.flags.insert(Flag::Historic),
+    }
+}
+
+/// The date in China of an instant (re-exported for the operation checks).
+pub(crate) fn day(at: DateTime<Utc>) -> NaiveDate {
+    china_date(at)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,520 @@
+//! The operations of the lifecycle and the data each carries, with the checks of that data
+//! against the law (人民调解法, 法释〔2011〕5号) and the hierarchy.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{day, Context, Dispute, Refusal};
+use crate::dispute::{CaseCode, DisputeInput};
+use crate::hierarchy::DivisionCode;
+use crate::routing::{Decision, Grade};
+use crate::vocab::domain_enum;
+
+domain_enum! {
+    /// The kind of an operation, without its data: for tables, permissions and errors.
+    pub enum OperationKind {
+        /// 录入
+        Register = ("register", "录入登记", "register"),
+        /// 流转 (apply a routing decision)
+        Route = ("route", "流转分派", "route"),
+        /// 受理
+        Accept = ("accept", "受理", "accept"),
+        /// 交办
+        AssignDown = ("assign_down", "交办", "assign down"),
+        /// 上报
+        ReportUp = ("report_up", "上报", "report up"),
+        /// 调解 (a session)
+        RecordSession = ("record_session", "调解", "record a mediation session"),
+        /// 调解成功
+        Resolve = ("resolve", "调解成功", "resolve with an agreement"),
+        /// 稳控
+        Stabilise = ("stabilise", "稳控", "stabilise"),
+        /// 终止调解
+        Terminate = ("terminate", "终止调解", "terminate mediation"),
+        /// 移送 / 诉调对接
+        Refer = ("refer", "移送", "refer"),
+        /// 申请司法确认
+        ApplyConfirmation = ("apply_confirmation", "申请司法确认", "apply for judicial confirmation"),
+        /// 确认有效
+        GrantConfirmation = ("grant_confirmation", "司法确认有效", "grant judicial confirmation"),
+        /// 驳回申请
+        RefuseConfirmation = ("refuse_confirmation", "驳回确认申请", "refuse judicial confirmation"),
+        /// 反馈
+        Feedback = ("feedback", "反馈", "feedback"),
+        /// 回访验证
+        Verify = ("verify", "回访验证", "verify by revisit"),
+        /// 结案
+        Close = ("close", "结案", "close"),
+        /// 回退
+        Return = ("return", "回退", "return"),
+        /// 重新启动
+        Reopen = ("reopen", "重新启动", "reopen"),
+        /// 督办
+        Supervise = ("supervise", "督办", "supervise"),
+        /// 加急
+        Expedite = ("expedite", "加急", "expedite"),
+        /// 历史遗留
+        MarkHistoric = ("mark_historic", "标记历史遗留", "mark historic"),
+    }
+}
+
+domain_enum! {
+    /// How a session was held (the seed's methods).
+    pub enum Method {
+        /// 面对面调解
+        FaceToFace = ("face_to_face", "面对面调解", "face-to-face mediation"),
+        /// 板凳议事会
+        BenchMeeting = ("bench_meeting", "板凳议事会", "bench meeting"),
+        /// 院坝会
+        CourtyardMeeting = ("courtyard_meeting", "院坝会", "courtyard meeting"),
+        /// 入户拉家常
+        HomeVisit = ("home_visit", "入户拉家常", "home visit"),
+        /// 电话/视频
+        Remote = ("remote", "电话或视频调解", "remote"),
+        /// 联合调处
+        Joint = ("joint", "联合调处", "joint mediation"),
+    }
+}
+
+domain_enum! {
+    /// Written or oral agreement (人民调解法 art. 28–30).
+    pub enum AgreementForm {
+        /// 书面调解协议: effective when parties sign/seal/fingerprint, the mediator signs and
+        /// the committee seals (art. 29).
+        Written = ("written", "书面协议", "written"),
+        /// 口头协议: effective when reached (art. 30).
+        Oral = ("oral", "口头协议", "oral"),
+    }
+}
+
+domain_enum! {
+    /// Other routes the parties are told of when mediation ends (art. 26).
+    pub enum OtherRoute {
+        /// 仲裁
+        Arbitration = ("arbitration", "仲裁", "arbitration"),
+        /// 行政途径
+        Administrative = ("administrative", "行政途径", "administrative route"),
+        /// 诉讼
+        Litigation = ("litigation", "诉讼", "litigation"),
+    }
+}
+
+domain_enum! {
+    /// Where a case is referred.
+    pub enum ReferralTarget {
+        /// 法院 (诉调对接, litigation)
+        Court = ("court", "法院", "court"),
+        /// 劳动人事争议仲裁委员会
+        LabourArbitration = ("labour_arbitration", "劳动仲裁", "labour arbitration"),
+        /// 公安机关
+        Police = ("police", "公安机关", "police"),
+        /// 行政主管部门
+        Department = ("department", "行政主管部门", "competent department"),
+    }
+}
+
+domain_enum! {
+    /// Where a judicial-confirmation application stands.
+    pub enum ConfirmationStatus {
+        /// 已申请
+        Applied = ("applied", "已申请", "applied"),
+        /// 确认有效
+        Granted = ("granted", "确认有效", "granted"),
+        /// 驳回
+        Refused = ("refused", "驳回", "refused"),
+    }
+}
+
+/// A mediation agreement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agreement {
+    /// Written or oral.
+    pub form: AgreementForm,
+    /// The day it took effect: the 30-day confirmation window runs from here.
+    pub effective_on: NaiveDate,
+    /// What was agreed.
+    pub terms: String,
+    /// Money the agreement settles, in yuan (reported as 协议涉及金额).
+    #[serde(default)]
+    pub amount_yuan: u64,
+    /// Written: every party signed, sealed or fingerprinted.
+    #[serde(default)]
+    pub parties_signed: bool,
+    /// Written: the mediator signed.
+    #[serde(default)]
+    pub mediator_signed: bool,
+    /// Written: the mediation committee sealed it.
+    #[serde(default)]
+    pub committee_sealed: bool,
+    /// Whether it would confirm a marriage, adoption or other personal-status relationship:
+    /// such agreements cannot be judicially confirmed (法释〔2011〕5号 art. 4).
+    #[serde(default)]
+    pub personal_status: bool,
+}
+
+/// A judicial-confirmation application and its result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confirmation {
+    /// Where it stands.
+    pub status: ConfirmationStatus,
+    /// When the parties applied.
+    pub applied_on: NaiveDate,
+    /// When the court decided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_on: Option<NaiveDate>,
+    /// The court's reason for refusing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// An operation with its data. JSON: `{"op": "resolve", "agreement": {...}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Operation {
+    /// 录入: the first event of every trace.
+    Register {
+        /// The case code assigned.
+        code: CaseCode,
+        /// What was entered.
+        input: DisputeInput,
+    },
+    /// 流转: apply a routing decision (handling unit, team, agencies, deadlines).
+    Route {
+        /// The decision, with its explanation.
+        decision: Box<Decision>,
+    },
+    /// 受理.
+    Accept {
+        /// Remarks.
+        #[serde(default)]
+        note: String,
+    },
+    /// 交办: hand down to a unit inside the handling unit's area; feedback becomes due.
+    AssignDown {
+        /// The unit it goes to.
+        to: DivisionCode,
+        /// Instructions.
+        #[serde(default)]
+        note: String,
+    },
+    /// 上报: report up to an ancestor of the handling unit.
+    ReportUp {
+        /// The unit it goes to.
+        to: DivisionCode,
+        /// Why.
+        #[serde(default)]
+        reason: String,
+        /// Agencies copied.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        cc: Vec<String>,
+    },
+    /// A mediation session. Needs the parties' consent (人民调解法 art. 17).
+    RecordSession {
+        /// How it was held.
+        method: Method,
+        /// What happened.
+        #[serde(default)]
+        summary: String,
+        /// Whether every party agreed to mediation.
+        parties_consent: bool,
+    },
+    /// 调解成功: an agreement took effect.
+    Resolve {
+        /// The agreement.
+        agreement: Agreement,
+    },
+    /// 稳控: not resolvable yet; watched under a plan until the next review.
+    Stabilise {
+        /// The watch plan.
+        plan: String,
+        /// When it is next reviewed.
+        next_review: NaiveDate,
+    },
+    /// 终止调解: mediation failed; the parties were told of other routes (art. 26).
+    Terminate {
+        /// Why it failed.
+        reason: String,
+        /// The routes the parties were told of (at least one).
+        routes: Vec<OtherRoute>,
+    },
+    /// 移送: to a court, labour arbitration, the police or a department.
+    Refer {
+        /// Where.
+        to: ReferralTarget,
+        /// Remarks.
+        #[serde(default)]
+        note: String,
+    },
+    /// 申请司法确认: both parties, jointly, within the window after the agreement took effect.
+    ApplyConfirmation {
+        /// The day of the application.
+        applied_on: NaiveDate,
+    },
+    /// The court confirms the agreement (it becomes enforceable).
+    GrantConfirmation {
+        /// The day of the ruling.
+        decided_on: NaiveDate,
+    },
+    /// The court refuses the application.
+    RefuseConfirmation {
+        /// The day of the ruling.
+        decided_on: NaiveDate,
+        /// The court's reason.
+        reason: String,
+    },
+    /// 反馈 to the unit that assigned the case.
+    Feedback {
+        /// What was done.
+        summary: String,
+    },
+    /// 回访验证.
+    Verify {
+        /// Whether the parties are satisfied.
+        satisfied: bool,
+        /// Remarks.
+        #[serde(default)]
+        note: String,
+    },
+    /// 结案.
+    Close {
+        /// Summary.
+        #[serde(default)]
+        summary: String,
+    },
+    /// 回退: send back to the assigning unit (wrongly assigned, outside remit).
+    Return {
+        /// Why.
+        reason: String,
+    },
+    /// 重新启动: the dispute flared again.
+    Reopen {
+        /// What happened.
+        reason: String,
+    },
+    /// 督办.
+    Supervise {
+        /// Grade.
+        grade: Grade,
+        /// Remarks.
+        #[serde(default)]
+        note: String,
+    },
+    /// 加急: urgency becomes high.
+    Expedite {
+        /// Remarks.
+        #[serde(default)]
+        note: String,
+    },
+    /// 历史遗留.
+    MarkHistoric {
+        /// Remarks.
+        #[serde(default)]
+        note: String,
+    },
+}
+
+impl Operation {
+    /// The kind of this operation.
+    pub fn kind(&self) -> OperationKind {
+        use Operation as O;
+        use OperationKind as K;
+        match self {
+            O::Register { .. } => K::Register,
+            O::Route { .. } => K::Route,
+            O::Accept { .. } => K::Accept,
+            O::AssignDown { .. } => K::AssignDown,
+            O::ReportUp { .. } => K::ReportUp,
+            O::RecordSession { .. } => K::RecordSession,
+            O::Resolve { .. } => K::Resolve,
+            O::Stabilise { .. } => K::Stabilise,
+            O::Terminate { .. } => K::Terminate,
+            O::Refer { .. } => K::Refer,
+            O::ApplyConfirmation { .. } => K::ApplyConfirmation,
+            O::GrantConfirmation { .. } => K::GrantConfirmation,
+            O::RefuseConfirmation { .. } => K::RefuseConfirmation,
+            O::Feedback { .. } => K::Feedback,
+            O::Verify { .. } => K::Verify,
+            O::Close { .. } => K::Close,
+            O::Return { .. } => K::Return,
+            O::Reopen { .. } => K::Reopen,
+            O::Supervise { .. } => K::Supervise,
+            O::Expedite { .. } => K::Expedite,
+            O::MarkHistoric { .. } => K::MarkHistoric,
+        }
+    }
+}
+
+type Refused = (Refusal, String);
+
+fn need(ok: bool, refusal: Refusal, msg: impl FnOnce() -> String) -> Result<(), Refused> {
+    if ok {
+        Ok(())
+    } else {
+        Err((refusal, msg()))
+    }
+}
+
+/// Checks the operation's data against the case, the hierarchy and the law.
+pub(super) fn check_data(
+    d: &Dispute,
+    op: &Operation,
+    at: DateTime<Utc>,
+    ctx: &Context,
+) -> Result<(), Refused> {
+    use Operation as O;
+    use Refusal::{Law, MissingData};
+    let h = ctx.hierarchy;
+    let today = day(at);
+    match op {
+        O::Register { .. } => Err((Refusal::WrongState, "already registered".into())),
+        O::Route { decision } => need(h.contains(decision.unit), MissingData, || {
+            format!(
+                "the decision's handling unit {} is not in the hierarchy",
+                decision.unit
+            )
+        }),
+        O::AssignDown { to, .. } => {
+            let inside =
+                h.is_within(*to, d.handling_unit).unwrap_or(false) && *to != d.handling_unit;
+            need(inside, MissingData, || {
+                format!(
+                    "{to} is not a unit inside the handling unit {}",
+                    d.handling_unit
+                )
+            })
+        }
+        O::ReportUp { to, .. } => {
+            let above =
+                h.is_within(d.handling_unit, *to).unwrap_or(false) && *to != d.handling_unit;
+            need(above, MissingData, || {
+                format!(
+                    "{to} is not a unit above the handling unit {}",
+                    d.handling_unit
+                )
+            })
+        }
+        O::RecordSession {
+            parties_consent, ..
+        } => need(*parties_consent, Law, || {
+            "mediation needs every party's consent (人民调解法 art. 17); without it, terminate and tell the parties of other routes".into()
+        }),
+        O::Resolve { agreement: a } => {
+            need(a.effective_on <= today, MissingData, || {
+                format!(
+                    "the agreement cannot take effect in the future ({})",
+                    a.effective_on
+                )
+            })?;
+            need(!a.terms.trim().is_empty(), MissingData, || {
+                "the agreement's terms are empty".into()
+            })?;
+            need(
+                a.form == AgreementForm::Oral
+                    || (a.parties_signed && a.mediator_signed && a.committee_sealed),
+                Law,
+                || {
+                    "a written agreement takes effect only when the parties sign, seal or fingerprint it, the mediator signs and the committee seals it (人民调解法 art. 29)".into()
+                },
+            )
+        }
+        O::Stabilise { plan, next_review } => {
+            need(!plan.trim().is_empty(), MissingData, || {
+                "a stabilisation needs a watch plan".into()
+            })?;
+            need(*next_review > today, MissingData, || {
+                format!("the next review ({next_review}) must be after today ({today})")
+            })
+        }
+        O::Terminate { routes, reason } => {
+            need(!routes.is_empty(), Law, || {
+                "terminating mediation, the parties must be told of other routes: arbitration, administrative or litigation (人民调解法 art. 26)".into()
+            })?;
+            need(!reason.trim().is_empty(), MissingData, || {
+                "say why mediation failed".into()
+            })
+        }
+        O::ApplyConfirmation { applied_on } => {
+            let a = d
+                .agreement
+                .as_ref()
+                .ok_or((MissingData, "there is no agreement to confirm".to_string()))?;
+            need(d.confirmation.is_none(), Refusal::WrongState, || {
+                "a confirmation application was already made for this agreement".into()
+            })?;
+            need(!a.personal_status, Law, || {
+                "agreements confirming a marriage, adoption or other personal-status relationship cannot be judicially confirmed (法释〔2011〕5号 art. 4)".into()
+            })?;
+            let days = (*applied_on - a.effective_on).num_days();
+            need(
+                (0..=ctx.windows.confirmation_apply as i64).contains(&days),
+                Law,
+                || {
+                    format!(
+                    "the joint application must be made within {} days of the agreement taking effect on {} (人民调解法 art. 33); {applied_on} is {days} days after",
+                    ctx.windows.confirmation_apply, a.effective_on
+                )
+                },
+            )?;
+            need(*applied_on <= today, MissingData, || {
+                "the application date is in the future".into()
+            })
+        }
+        O::GrantConfirmation { decided_on } | O::RefuseConfirmation { decided_on, .. } => {
+            let c = d
+                .confirmation
+                .as_ref()
+                .filter(|c| c.status == ConfirmationStatus::Applied)
+                .ok_or((
+                    Refusal::WrongState,
+                    "there is no pending confirmation application".to_string(),
+                ))?;
+            need(
+                *decided_on >= c.applied_on && *decided_on <= today,
+                MissingData,
+                || {
+                    format!("the ruling date {decided_on} must be between the application ({}) and today", c.applied_on)
+                },
+            )
+        }
+        O::Feedback { summary } => {
+            need(d.assigned_by.is_some(), MissingData, || {
+                "feedback goes to the unit that assigned the case; this case was not assigned from above".into()
+            })?;
+            need(!summary.trim().is_empty(), MissingData, || {
+                "feedback needs a summary".into()
+            })
+        }
+        O::Close { .. } => {
+            need(
+                d.assigned_by.is_none() || d.feedback_given,
+                MissingData,
+                || {
+                    "give feedback to the assigning unit before closing (上级交办 cases are closed after 反馈)".into()
+                },
+            )?;
+            need(
+                !matches!(&d.confirmation, Some(c) if c.status == ConfirmationStatus::Applied),
+                Refusal::WrongState,
+                || "a judicial-confirmation application is pending; wait for the court".into(),
+            )
+        }
+        O::Return { reason } => {
+            need(d.assigned_by.is_some(), MissingData, || {
+                "only a case assigned from above can be returned".into()
+            })?;
+            need(!reason.trim().is_empty(), MissingData, || {
+                "say why the case is returned".into()
+            })
+        }
+        O::Reopen { reason } => need(!reason.trim().is_empty(), MissingData, || {
+            "say why the case is reopened".into()
+        }),
+        O::Accept { .. }
+        | O::Refer { .. }
+        | O::Verify { .. }
+        | O::Supervise { .. }
+        | O::Expedite { .. }
+        | O::MarkHistoric { .. } => Ok(()),
+    }
+}

@@ -1,0 +1,250 @@
+//! Residents: persons, their identity numbers (GB 11643) and phones, and the key-person
+//! flag (重点人员). Identity numbers and phones are validated on the way in and masked on
+//! the way out ([`IdNumber::masked`], [`Phone::masked`]), because governance systems show
+//! case records to many people who do not need them whole.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::hierarchy::DivisionCode;
+
+/// Why a personal identifier was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdentityError {
+    /// Not 18 characters of 17 digits plus a digit or `X`.
+    #[error("identity number must be 17 digits followed by a digit or X (18 characters), got {len} characters")]
+    IdFormat {
+        /// Length of what was given (the value itself is not echoed: it is personal data).
+        len: usize,
+    },
+    /// The birth date inside the number is not a real date.
+    #[error("identity number has an impossible birth date")]
+    IdBirthDate,
+    /// The check character does not match (ISO 7064 MOD 11-2).
+    #[error("identity number check character is wrong: expected `{expected}`")]
+    IdChecksum {
+        /// The check character the first 17 digits require.
+        expected: char,
+    },
+    /// A phone number with characters other than digits and `-`, or of implausible length.
+    #[error("phone number must be 7–20 digits (a `-` may separate an area code)")]
+    Phone,
+}
+
+/// A resident identity number (居民身份证号码, GB 11643): 6-digit address code, 8-digit
+/// birth date, 3-digit sequence, and a check character computed by ISO 7064 MOD 11-2.
+/// Invariant: always valid. `Debug` and `Display` mask it; [`IdNumber::as_str`] is the
+/// only way to the whole number.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct IdNumber(String);
+
+impl IdNumber {
+    /// Validates and normalises (a lowercase `x` becomes `X`).
+    pub fn parse(s: &str) -> Result<Self, IdentityError> {
+        let s = s.trim().to_ascii_uppercase();
+        let b = s.as_bytes();
+        if b.len() != 18
+            || !b[..17].iter().all(u8::is_ascii_digit)
+            || !(b[17].is_ascii_digit() || b[17] == b'X')
+        {
+            return Err(IdentityError::IdFormat {
+                len: s.chars().count(),
+            });
+        }
+        let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
+        if NaiveDate::from_ymd_opt(num(6..10) as i32, num(10..12), num(12..14)).is_none() {
+            return Err(IdentityError::IdBirthDate);
+        }
+        let expected = Self::check_char(&b[..17]);
+        if b[17] as char != expected {
+            return Err(IdentityError::IdChecksum { expected });
+        }
+        Ok(IdNumber(s))
+    }
+
+    /// ISO 7064 MOD 11-2 over the first 17 digits: weights 2^(17-i) mod 11, and the check
+    /// value (12 - sum mod 11) mod 11, written `X` for 10.
+    pub fn check_char(first17: &[u8]) -> char {
+        const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+        let sum: u32 = first17
+            .iter()
+            .zip(W)
+            .map(|(d, w)| (d - b'0') as u32 * w)
+            .sum();
+        match (12 - sum % 11) % 11 {
+            10 => 'X',
+            v => char::from(b'0' + v as u8),
+        }
+    }
+
+    /// The whole number. Call it only where the viewer is allowed to see it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `522301********1234`: address code and last four kept, the birth date hidden.
+    pub fn masked(&self) -> String {
+        format!("{}********{}", &self.0[..6], &self.0[14..])
+    }
+
+    /// The birth date encoded in the number.
+    pub fn birth_date(&self) -> NaiveDate {
+        let n = |r: std::ops::Range<usize>| self.0[r].parse::<u32>().expect("validated");
+        NaiveDate::from_ymd_opt(n(6..10) as i32, n(10..12), n(12..14)).expect("validated")
+    }
+}
+
+impl fmt::Debug for IdNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "IdNumber({})", self.masked())
+    }
+}
+
+impl fmt::Display for IdNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.masked())
+    }
+}
+
+impl Serialize for IdNumber {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for IdNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        IdNumber::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A phone number: mobile (11 digits) or landline with an optional area-code hyphen.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Phone(String);
+
+impl Phone {
+    /// Validates: digits and at most one `-`, 7–20 characters.
+    pub fn parse(s: &str) -> Result<Self, IdentityError> {
+        let s = s.trim();
+        let ok = (7..=20).contains(&s.len())
+            && s.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+            && s.bytes().filter(|&b| b == b'-').count() <= 1
+            && !s.starts_with('-')
+            && !s.ends_with('-');
+        if ok {
+            Ok(Phone(s.to_string()))
+        } else {
+            Err(IdentityError::Phone)
+        }
+    }
+
+    /// The whole number.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `138****5678`: the first three and last four characters kept.
+    pub fn masked(&self) -> String {
+        let n = self.0.len();
+        format!("{}{}{}", &self.0[..3], "*".repeat(n - 7), &self.0[n - 4..])
+    }
+}
+
+impl fmt::Debug for Phone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Phone({})", self.masked())
+    }
+}
+
+impl Serialize for Phone {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Phone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Phone::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A host-chosen identifier for a person (the vendor's own key).
+pub type PersonId = String;
+
+/// A resident.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    /// The host's key for this person.
+    pub id: PersonId,
+    /// Name.
+    pub name: String,
+    /// Resident identity number, validated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_number: Option<IdNumber>,
+    /// Phone, validated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<Phone>,
+    /// The household unit the person belongs to.
+    pub household: DivisionCode,
+    /// Set for key persons (重点人员), with the reason they need attention.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_person: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identity_numbers_are_checked() {
+        // A structurally valid number: compute its check char, then test both ways.
+        let body = b"52230119900307123";
+        let check = IdNumber::check_char(body);
+        let good = format!("{}{}", std::str::from_utf8(body).unwrap(), check);
+        let id = IdNumber::parse(&good).unwrap();
+        assert_eq!(id.masked(), format!("522301********123{check}"));
+        assert_eq!(
+            id.birth_date(),
+            NaiveDate::from_ymd_opt(1990, 3, 7).unwrap()
+        );
+        let wrong = if check == '0' { '1' } else { '0' };
+        assert_eq!(
+            IdNumber::parse(&format!("52230119900307123{wrong}")),
+            Err(IdentityError::IdChecksum { expected: check })
+        );
+        assert_eq!(
+            IdNumber::parse("5223011990030712"),
+            Err(IdentityError::IdFormat { len: 16 })
+        );
+        assert!(matches!(
+            IdNumber::parse("522301199002301230"),
+            Err(IdentityError::IdBirthDate)
+        ));
+        // Debug never prints the whole number.
+        assert!(!format!("{id:?}").contains("19900307"));
+    }
+
+    #[test]
+    fn published_example_with_x_check() {
+        // GB 11643's worked example: 11010519491231002X.
+        let id = IdNumber::parse("11010519491231002x").unwrap();
+        assert_eq!(id.as_str(), "11010519491231002X");
+    }
+
+    #[test]
+    fn phones_are_checked_and_masked() {
+        assert_eq!(Phone::parse("13812345678").unwrap().masked(), "138****5678");
+        assert_eq!(
+            Phone::parse("0859-3221234").unwrap().masked(),
+            "085*****1234"
+        );
+        assert!(Phone::parse("12345").is_err());
+        assert!(Phone::parse("138-1234-5678").is_err());
+        assert!(Phone::parse("138abc45678").is_err());
+    }
+}

@@ -1,0 +1,367 @@
+//! Routing (流转): which level handles a dispute, which team, which agencies join, what
+//! deadlines apply and when it escalates — decided by a rule set that is data.
+//!
+//! The flow is Cedar's: parse ([`RuleSet::from_json`]) → validate against the world
+//! ([`validate`]) → compile ([`Router::new`]) → decide ([`Router::decide`]), and every
+//! decision carries its [`Explanation`]. The compiled evaluator is checked against the
+//! plain one ([`Router::matching_reference`]) by differential tests.
+
+mod index;
+mod model;
+mod team;
+mod validate;
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+pub use index::{eval, Facts, Index, NoUnits, Region, UnitLookup};
+pub use model::{
+    Condition, Deadlines, EscalateWhen, Escalation, Grade, HitPolicy, LegalWindows, Limit, Outcome,
+    Range, Rule, RuleSet, TeamSlot, Vocabulary,
+};
+pub use team::{
+    assemble, join_agencies, Candidate, Directory, JoinedAgency, PartySet, Unfilled, Verdict, World,
+};
+pub use validate::{validate, Diagnostic, DiagnosticCode, Diagnostics, Schema, Severity};
+
+use crate::dispute::{DisputeInput, Party, TeamMember};
+use crate::hierarchy::{DivisionCode, Level};
+
+/// The shipped default rule set (see `docs/rules.md` for its rationale, rule by rule).
+pub const DEFAULT_RULES_JSON: &str = include_str!("../../data/default-rules.json");
+
+/// Why a dispute could not be routed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RoutingError {
+    /// The dispute's location is not in the hierarchy.
+    #[error("the dispute's location {0} is not in the hierarchy")]
+    UnknownLocation(DivisionCode),
+    /// No rule matched and the defaults set no level (a validated rule set prevents this).
+    #[error("no rule of {0} matched the dispute and the defaults give no handling level")]
+    NoDecision(String),
+}
+
+/// A routing decision, as recorded on the case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    /// `id@version` of the rule set that decided.
+    pub rule_set: String,
+    /// The rule set's hit policy.
+    pub policy: HitPolicy,
+    /// Ids of the rules that matched, in evaluation order. Under `first`, the first decided.
+    pub matched: Vec<String>,
+    /// Where the parties' units meet (the location itself for a one-unit dispute).
+    pub deciding_unit: DivisionCode,
+    /// Handling level.
+    pub level: Level,
+    /// Handling unit.
+    pub unit: DivisionCode,
+    /// The team.
+    pub team: Vec<TeamMember>,
+    /// Roles nobody could fill.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unfilled: Vec<Unfilled>,
+    /// Agencies joined (those not found have no `agency`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub agencies: Vec<JoinedAgency>,
+    /// Working-day limits.
+    pub deadlines: Deadlines,
+    /// Escalation, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<Escalation>,
+    /// Whether judicial confirmation is to be offered.
+    pub offer_confirmation: bool,
+    /// Supervision grade from the start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supervision: Option<Grade>,
+    /// Why.
+    pub explanation: Explanation,
+}
+
+impl Decision {
+    /// Whether the joint mechanism "公安+司法+法院+综治" (plus a sector department) is engaged.
+    pub fn is_joint(&self) -> bool {
+        use crate::agency::AgencyKind as K;
+        let has = |k: K| {
+            self.agencies
+                .iter()
+                .any(|a| a.kind == k && a.agency.is_some())
+        };
+        has(K::Police) && has(K::Justice) && has(K::Court) && has(K::GovernanceCentre)
+    }
+}
+
+/// Why a decision came out as it did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// The matched rules in evaluation order, with what each contributed.
+    pub rules: Vec<RuleNote>,
+    /// Under `first`: the rule that decided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub winner: Option<String>,
+    /// How the handling unit was found (cross-region, level adjustments …).
+    pub notes: Vec<String>,
+    /// Every person considered for the team, with the verdict.
+    pub candidates: Vec<Candidate>,
+}
+
+/// One matched rule in an explanation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleNote {
+    /// Rule id.
+    pub id: String,
+    /// Its description.
+    pub description: String,
+    /// Its legal or practical source.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
+}
+
+/// A compiled rule set. Build once (validation plus indexing), decide many times.
+#[derive(Debug, Clone)]
+pub struct Router {
+    set: RuleSet,
+    /// Rule indices in evaluation order (priority descending, then file order).
+    order: Vec<usize>,
+    index: Index,
+    warnings: Vec<Diagnostic>,
+}
+
+impl Router {
+    /// Validates `set` against `schema` (if given) and compiles it. A rule set with errors
+    /// is refused with all its diagnostics; warnings are kept ([`Router::warnings`]).
+    pub fn new(set: RuleSet, schema: Option<&Schema>) -> Result<Router, Diagnostics> {
+        let diags = validate(&set, schema);
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(Router::compile_unchecked(set, diags.items))
+    }
+
+    /// Compiles without validating (the validator itself uses this to probe coverage).
+    pub(crate) fn compile_unchecked(set: RuleSet, warnings: Vec<Diagnostic>) -> Router {
+        let mut order: Vec<usize> = (0..set.rules.len()).collect();
+        if set.hit_policy == HitPolicy::First {
+            order.sort_by_key(|&i| std::cmp::Reverse(set.rules[i].priority));
+        }
+        let index = Index::build(order.iter().map(|&i| &set.rules[i].when));
+        Router {
+            set,
+            order,
+            index,
+            warnings,
+        }
+    }
+
+    /// The shipped default rule set, compiled.
+    pub fn default_rules() -> Router {
+        let set = RuleSet::from_json(DEFAULT_RULES_JSON).expect("shipped rules parse");
+        Router::new(set, None).expect("shipped rules validate")
+    }
+
+    /// The rule set.
+    pub fn rule_set(&self) -> &RuleSet {
+        &self.set
+    }
+
+    /// Warnings from validation.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    /// Indices (into `rule_set().rules`) of the matching rules, in evaluation order, via the
+    /// compiled index. Under `first` at most one.
+    pub fn matching(&self, f: &Facts, units: &dyn UnitLookup) -> Vec<usize> {
+        let first = self.set.hit_policy == HitPolicy::First;
+        let mut out = Vec::new();
+        self.index.matches(
+            f,
+            |k| &self.set.rules[self.order[k]].when,
+            units,
+            |k| {
+                out.push(self.order[k]);
+                !first
+            },
+        );
+        out
+    }
+
+    /// The same as [`Router::matching`], by evaluating every rule in order: the reference
+    /// the compiled index is tested against.
+    pub fn matching_reference(&self, f: &Facts, units: &dyn UnitLookup) -> Vec<usize> {
+        let mut out = Vec::new();
+        for &i in &self.order {
+            if eval(&self.set.rules[i].when, f, units) {
+                out.push(i);
+                if self.set.hit_policy == HitPolicy::First {
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    /// The combined outcome of the matched rules under the hit policy, defaults filled in.
+    pub fn outcome(&self, matched: &[usize]) -> Outcome {
+        match self.set.hit_policy {
+            HitPolicy::First => matched
+                .first()
+                .map(|&i| self.set.rules[i].then.or_defaults(&self.set.defaults))
+                .unwrap_or_else(|| self.set.defaults.clone()),
+            HitPolicy::Collect => {
+                let mut o = Outcome::default();
+                for &i in matched {
+                    o.merge(&self.set.rules[i].then);
+                }
+                o.or_defaults(&self.set.defaults)
+            }
+        }
+    }
+
+    /// Routes a dispute in a world: the decision with its explanation. Reads only.
+    pub fn decide(&self, d: &DisputeInput, world: &World) -> Result<Decision, RoutingError> {
+        let h = world.hierarchy;
+        let location = h
+            .node(d.location)
+            .map_err(|_| RoutingError::UnknownLocation(d.location))?;
+        let mut notes = Vec::new();
+
+        // Parties' units: households of persons, named households, organisations' units.
+        let mut parties = PartySet::default();
+        let mut nodes = vec![location];
+        for p in &d.parties {
+            let unit = match p {
+                Party::Person(id) => {
+                    parties.persons.insert(id.clone());
+                    world.people.get(id).map(|x| x.household)
+                }
+                Party::Household(code) => Some(*code),
+                Party::Organisation { unit, .. } => *unit,
+            };
+            if let Some(u) = unit {
+                if let Ok(n) = h.node(u) {
+                    if matches!(p, Party::Person(_) | Party::Household(_)) {
+                        parties.households.insert(h.unit_at(n).code);
+                    }
+                    nodes.push(n);
+                }
+            }
+        }
+        let deciding = h.lca_nodes(&nodes).unwrap_or(location);
+        let deciding_unit = h.unit_at(deciding);
+        let distinct: HashSet<_> = nodes.iter().collect();
+        if distinct.len() > 1 && deciding != location {
+            notes.push(format!(
+                "the parties live in {} different units; decided where they meet: {} ({}, {})",
+                distinct.len(),
+                deciding_unit.code,
+                deciding_unit.name,
+                deciding_unit.level().label_zh()
+            ));
+        }
+
+        let facts = Facts {
+            category: d.category,
+            subtype: d.subtype.as_deref(),
+            channel: d.channel,
+            urgency: d.urgency,
+            risk: d.risk,
+            people: d.people(),
+            amount: d.amount_yuan,
+            flags: d.flags,
+            location: Some(location),
+            level: deciding_unit.level(),
+        };
+        let matched = self.matching(&facts, h);
+        let outcome = self.outcome(&matched);
+        let level = outcome
+            .level
+            .ok_or_else(|| RoutingError::NoDecision(self.set.label()))?;
+
+        // The handling unit: the ancestor at the rule's level, unless the parties already
+        // meet higher up (a cross-community dispute cannot be handled by one community).
+        let handling = if deciding_unit.level() <= level {
+            if deciding_unit.level() < level {
+                notes.push(format!(
+                    "the rules ask for the {} level, but the parties meet higher, at {}: handled there",
+                    level.label_en(),
+                    deciding_unit.level().label_en()
+                ));
+            }
+            deciding
+        } else {
+            match h.ancestor_at_level(deciding, level) {
+                Some(n) => n,
+                None => {
+                    notes.push(format!(
+                        "no unit at the {} level above {}: handled at the deciding unit",
+                        level.label_en(),
+                        deciding_unit.code
+                    ));
+                    deciding
+                }
+            }
+        };
+        let handling_unit = h.unit_at(handling);
+
+        let slots = outcome.team.clone().unwrap_or_default();
+        let (team, candidates, unfilled) = assemble(world, location, &slots, &parties);
+
+        let mut kinds = outcome.agencies.clone().unwrap_or_default();
+        if outcome.sector_department == Some(true) {
+            match self.set.vocabulary.sectors.get(&d.category) {
+                Some(k) if !kinds.contains(k) => kinds.push(*k),
+                Some(_) => {}
+                None => notes.push(format!(
+                    "no sector department (+N) is mapped for category {}",
+                    d.category.as_str()
+                )),
+            }
+        }
+        let agencies = join_agencies(world, handling, &kinds);
+
+        let rules = matched
+            .iter()
+            .map(|&i| {
+                let r = &self.set.rules[i];
+                RuleNote {
+                    id: r.id.clone(),
+                    description: r.description.clone(),
+                    source: r.source.clone(),
+                }
+            })
+            .collect::<Vec<_>>();
+        let winner = match self.set.hit_policy {
+            HitPolicy::First => rules.first().map(|r| r.id.clone()),
+            HitPolicy::Collect => None,
+        };
+        if matched.is_empty() {
+            notes.push("no rule matched: the rule set's defaults decided".into());
+        }
+        Ok(Decision {
+            rule_set: self.set.label(),
+            policy: self.set.hit_policy,
+            matched: rules.iter().map(|r| r.id.clone()).collect(),
+            deciding_unit: deciding_unit.code,
+            level: handling_unit.level(),
+            unit: handling_unit.code,
+            team,
+            unfilled,
+            agencies,
+            deadlines: outcome.deadlines.unwrap_or_default(),
+            escalation: outcome.escalation.clone(),
+            offer_confirmation: outcome.offer_confirmation.unwrap_or(false),
+            supervision: outcome.supervision,
+            explanation: Explanation {
+                rules,
+                winner,
+                notes,
+                candidates,
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

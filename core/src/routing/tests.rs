@@ -1,0 +1,500 @@
+use super::*;
+use crate::dispute::{Category, Channel, Flag, Flags, RiskColour, Urgency};
+use crate::synth::Rng;
+
+fn facts() -> Facts<'static> {
+    Facts {
+        category: Category::Neighbour,
+        subtype: None,
+        channel: Channel::HouseholdVisit,
+        urgency: Urgency::Low,
+        risk: RiskColour::Blue,
+        people: 2,
+        amount: None,
+        flags: Flags::EMPTY,
+        location: None,
+        level: Level::Household,
+    }
+}
+
+fn cond(json: &str) -> Condition {
+    serde_json::from_str(json).unwrap()
+}
+
+fn set(json: &str) -> RuleSet {
+    RuleSet::from_json(json).unwrap_or_else(|d| panic!("{d}"))
+}
+
+#[test]
+fn default_rules_validate_without_warnings() {
+    let set = RuleSet::from_json(DEFAULT_RULES_JSON).unwrap();
+    let d = validate(&set, None);
+    assert!(d.items.is_empty(), "{d}");
+    assert!(
+        set.rules.iter().all(|r| !r.source.is_empty()),
+        "every shipped rule names its source"
+    );
+}
+
+#[test]
+fn each_condition_means_what_it_says() {
+    let f = facts();
+    let yes = |j: &str, f: &Facts| assert!(eval(&cond(j), f, &NoUnits), "{j} should hold");
+    let no = |j: &str, f: &Facts| assert!(!eval(&cond(j), f, &NoUnits), "{j} should not hold");
+    yes(r#""always""#, &f);
+    yes(r#"{"category_in": ["neighbour", "labour"]}"#, &f);
+    no(r#"{"category_in": ["labour"]}"#, &f);
+    no(r#"{"subtype_in": ["noise"]}"#, &f);
+    yes(
+        r#"{"subtype_in": ["noise"]}"#,
+        &Facts {
+            subtype: Some("noise"),
+            ..f
+        },
+    );
+    yes(r#"{"channel_in": ["household_visit"]}"#, &f);
+    no(r#"{"urgency_at_least": "medium"}"#, &f);
+    yes(
+        r#"{"urgency_at_least": "medium"}"#,
+        &Facts {
+            urgency: Urgency::High,
+            ..f
+        },
+    );
+    yes(r#"{"urgency_in": ["low"]}"#, &f);
+    no(r#"{"risk_at_least": "yellow"}"#, &f);
+    yes(
+        r#"{"risk_at_least": "orange"}"#,
+        &Facts {
+            risk: RiskColour::Red,
+            ..f
+        },
+    );
+    yes(r#"{"risk_in": ["blue"]}"#, &f);
+    yes(r#"{"people": {"min": 2, "max": 2}}"#, &f);
+    no(r#"{"people": {"min": 3}}"#, &f);
+    yes(r#"{"group_size_in": ["under_50"]}"#, &f);
+    yes(
+        r#"{"group_size_in": ["50_to_100"]}"#,
+        &Facts { people: 100, ..f },
+    );
+    yes(
+        r#"{"group_size_in": ["100_to_500"]}"#,
+        &Facts { people: 101, ..f },
+    );
+    no(r#"{"amount_yuan": {"min": 0}}"#, &f);
+    yes(
+        r#"{"amount_yuan": {"min": 100, "max": 200}}"#,
+        &Facts {
+            amount: Some(150),
+            ..f
+        },
+    );
+    let flagged = Facts {
+        flags: Flags::EMPTY.with(Flag::Minors).with(Flag::Major),
+        ..f
+    };
+    yes(r#"{"flags_all": ["minors", "major"]}"#, &flagged);
+    no(r#"{"flags_all": ["minors", "violence_risk"]}"#, &flagged);
+    yes(r#"{"flags_any": ["minors", "violence_risk"]}"#, &flagged);
+    no(r#"{"within": "522301010001"}"#, &f); // no location: never within
+    yes(r#"{"level_in": ["household"]}"#, &f);
+    yes(r#"{"all": []}"#, &f);
+    no(r#"{"any": []}"#, &f);
+    yes(r#"{"not": {"category_in": ["labour"]}}"#, &f);
+    yes(
+        r#"{"any": [{"category_in": ["labour"]}, {"urgency_in": ["low"]}]}"#,
+        &f,
+    );
+    no(
+        r#"{"all": [{"category_in": ["neighbour"]}, {"urgency_in": ["high"]}]}"#,
+        &f,
+    );
+}
+
+const TWO_RULES: &str = r#"{
+  "id": "t", "version": "1", "hit_policy": "HP",
+  "defaults": {"level": "community", "deadlines": {"handle": {"yellow": 10, "red": 20}}},
+  "rules": [
+    {"id": "street", "description": "d", "priority": 1, "when": {"urgency_in": ["high"]},
+     "then": {"level": "street", "agencies": ["police"], "deadlines": {"handle": {"yellow": 5, "red": 8}}}},
+    {"id": "labour", "description": "d", "priority": 2, "when": {"category_in": ["labour"]},
+     "then": {"agencies": ["labour"], "team": [{"role": "mediator"}], "deadlines": {"handle": {"yellow": 7, "red": 10}}, "supervision": "ordinary"}},
+    {"id": "default", "description": "d", "priority": -1, "when": "always", "then": {}}
+  ]
+}"#;
+
+#[test]
+fn first_hit_takes_the_highest_priority() {
+    let r = Router::new(set(&TWO_RULES.replace("HP", "first")), None).unwrap();
+    let f = Facts {
+        category: Category::Labour,
+        urgency: Urgency::High,
+        ..facts()
+    };
+    let m = r.matching(&f, &NoUnits);
+    assert_eq!(m.len(), 1);
+    assert_eq!(r.rule_set().rules[m[0]].id, "labour");
+    let o = r.outcome(&m);
+    assert_eq!(o.level, Some(Level::Community)); // from the defaults
+    assert_eq!(o.agencies, Some(vec![AgencyKind::Labour]));
+    assert_eq!(
+        o.deadlines.unwrap().handle,
+        Some(Limit { yellow: 7, red: 10 })
+    );
+}
+
+#[test]
+fn collect_merges_every_match() {
+    let r = Router::new(set(&TWO_RULES.replace("HP", "collect")), None).unwrap();
+    let f = Facts {
+        category: Category::Labour,
+        urgency: Urgency::High,
+        ..facts()
+    };
+    let m = r.matching(&f, &NoUnits);
+    assert_eq!(m.len(), 3);
+    let o = r.outcome(&m);
+    assert_eq!(o.level, Some(Level::Street)); // the highest
+    assert_eq!(
+        o.agencies,
+        Some(vec![AgencyKind::Police, AgencyKind::Labour])
+    ); // union
+    assert_eq!(
+        o.deadlines.unwrap().handle,
+        Some(Limit { yellow: 5, red: 8 })
+    ); // strictest
+    assert_eq!(o.supervision, Some(Grade::Ordinary));
+    assert_eq!(o.team.unwrap().len(), 1);
+}
+
+use crate::agency::AgencyKind;
+
+fn codes(d: &Diagnostics) -> Vec<(Severity, DiagnosticCode, Option<String>, String)> {
+    d.items
+        .iter()
+        .map(|x| (x.severity, x.code, x.rule.clone(), x.path.clone()))
+        .collect()
+}
+
+#[test]
+fn parse_errors_name_the_rule_and_the_path() {
+    let bad = TWO_RULES.replace("HP", "first").replace(
+        r#""category_in": ["labour"]"#,
+        r#""category_in": ["labor"]"#,
+    );
+    let d = RuleSet::from_json(&bad).unwrap_err();
+    let x = &d.items[0];
+    assert_eq!(x.code, DiagnosticCode::Parse);
+    assert_eq!(x.rule.as_deref(), Some("labour"));
+    assert_eq!(x.path, "rules[1].when.category_in[0]");
+    assert!(x.message.contains("labor"), "{}", x.message);
+    let d = RuleSet::from_json("{ not json").unwrap_err();
+    assert!(d.items[0].message.contains("invalid JSON"));
+    let d = RuleSet::from_json(
+        &TWO_RULES
+            .replace("HP", "first")
+            .replace("\"priority\": 1,", "\"priority\": 1, \"colour\": 2,"),
+    )
+    .unwrap_err();
+    assert_eq!(d.items[0].path, "rules[0].colour");
+}
+
+fn diag_of(rules: &str, policy: &str) -> Diagnostics {
+    let json = format!(
+        r#"{{"id": "t", "version": "1", "hit_policy": "{policy}", "defaults": {{"level": "community"}},
+            "vocabulary": {{"subtypes": {{"labour": ["wage_arrears"]}}}},
+            "rules": [{rules}, {{"id": "z", "description": "d", "priority": -100}}]}}"#
+    );
+    validate(&set(&json), None)
+}
+
+#[test]
+fn validator_reports_each_problem_with_its_location() {
+    use DiagnosticCode as C;
+    use Severity::{Error as E, Warning as W};
+    let one = |rules: &str, policy: &str| codes(&diag_of(rules, policy));
+    assert!(one(
+        r#"{"id": "a", "description": "d", "when": {"category_in": []}}"#,
+        "first"
+    )
+    .contains(&(
+        E,
+        C::EmptySet,
+        Some("a".into()),
+        "rules[0].when.category_in".into()
+    )));
+    assert!(one(
+        r#"{"id": "a", "description": "d", "when": {"any": []}}"#,
+        "first"
+    )
+    .contains(&(E, C::EmptySet, Some("a".into()), "rules[0].when.any".into())));
+    assert!(one(
+        r#"{"id": "a", "description": "d", "when": {"people": {"min": 5, "max": 2}}}"#,
+        "first"
+    )
+    .contains(&(
+        E,
+        C::EmptyRange,
+        Some("a".into()),
+        "rules[0].when.people".into()
+    )));
+    assert!(one(
+        r#"{"id": "a", "description": "d", "when": {"all": [{"category_in": ["labour"]}, {"category_in": ["neighbour"]}]}}"#,
+        "first"
+    )
+    .contains(&(E, C::Unsatisfiable, Some("a".into()), "rules[0].when".into())));
+    assert!(one(
+        r#"{"id": "a", "description": "d", "when": {"subtype_in": ["wages"]}}"#,
+        "first"
+    )
+    .contains(&(
+        E,
+        C::UnknownSubtype,
+        Some("a".into()),
+        "rules[0].when.subtype_in[0]".into()
+    )));
+    assert!(one(
+        r#"{"id": "a", "description": "d", "then": {"level": "household"}}"#,
+        "first"
+    )
+    .contains(&(
+        E,
+        C::BadLevel,
+        Some("a".into()),
+        "rules[0].then.level".into()
+    )));
+    assert!(one(
+        r#"{"id": "a", "description": "d", "then": {"deadlines": {"handle": {"yellow": 9, "red": 3}}}}"#,
+        "first"
+    )
+    .contains(&(E, C::LimitOrder, Some("a".into()), "rules[0].then.deadlines.handle".into())));
+    assert!(one(
+        r#"{"id": "a", "description": "d", "then": {"level": "street", "escalation": {"to": "community", "when": "red"}}}"#,
+        "first"
+    )
+    .contains(&(E, C::EscalationDown, Some("a".into()), "rules[0].then.escalation.to".into())));
+    assert!(
+        one(r#"{"id": "z", "description": "d"}"#, "first").contains(&(
+            E,
+            C::DuplicateRuleId,
+            Some("z".into()),
+            "rules[1].id".into()
+        ))
+    );
+    assert!(
+        one(r#"{"id": "", "description": "d"}"#, "first").contains(&(
+            E,
+            C::EmptyRuleId,
+            None,
+            "rules[0].id".into()
+        ))
+    );
+    assert!(one(r#"{"id": "a"}"#, "first").contains(&(
+        W,
+        C::Undocumented,
+        Some("a".into()),
+        "rules[0].description".into()
+    )));
+    assert!(one(
+        r#"{"id": "a", "description": "d", "then": {"sector_department": true}}"#,
+        "first"
+    )
+    .contains(&(
+        W,
+        C::SectorUnmapped,
+        Some("a".into()),
+        "rules[0].then.sector_department".into()
+    )));
+    // Shadowed: the earlier, exact rule covers everything the later one matches.
+    let d = one(
+        r#"{"id": "a", "description": "d", "priority": 5, "when": {"category_in": ["labour", "neighbour"]}},
+           {"id": "b", "description": "d", "priority": 1, "when": {"all": [{"category_in": ["labour"]}, {"urgency_in": ["high"]}]}}"#,
+        "first",
+    );
+    assert!(
+        d.contains(&(W, C::Shadowed, Some("b".into()), "rules[1].when".into())),
+        "{d:?}"
+    );
+    // Not shadowed under collect.
+    let d = one(
+        r#"{"id": "a", "description": "d", "priority": 5, "when": {"category_in": ["labour", "neighbour"]}},
+           {"id": "b", "description": "d", "priority": 1, "when": {"category_in": ["labour"]}}"#,
+        "collect",
+    );
+    assert!(!d.iter().any(|x| x.1 == C::Shadowed));
+}
+
+#[test]
+fn validator_finds_uncovered_disputes_with_an_example() {
+    let json = r#"{"id": "t", "version": "1", "hit_policy": "first", "defaults": {"level": "community"},
+        "rules": [{"id": "a", "description": "d", "when": {"category_in": ["labour"]}},
+                  {"id": "b", "description": "d", "when": {"not": {"category_in": ["labour", "education"]}}}]}"#;
+    let d = validate(&set(json), None);
+    let u = d
+        .items
+        .iter()
+        .find(|x| x.code == DiagnosticCode::Uncovered)
+        .expect("uncovered");
+    assert!(u.message.contains("category=education"), "{}", u.message);
+    assert!(Router::new(set(json), None).is_err());
+}
+
+#[test]
+fn validator_checks_against_the_world() {
+    let (engine, _) = crate::synth::world(&crate::synth::Spec::small()).unwrap();
+    let json = r#"{"id": "t", "version": "1", "hit_policy": "first", "defaults": {"level": "community"},
+        "rules": [{"id": "a", "description": "d", "when": {"within": "522301010009"},
+                   "then": {"team": [{"role": "legal_counsel", "from": ["grid"]}], "agencies": ["petitions"]}},
+                  {"id": "b", "description": "d", "priority": -1}]}"#;
+    let d = engine.validate_rules(&set(json));
+    let c = codes(&d);
+    assert!(c.contains(&(
+        Severity::Error,
+        DiagnosticCode::UnknownUnit,
+        Some("a".into()),
+        "rules[0].when.within".into()
+    )));
+    assert!(c.contains(&(
+        Severity::Error,
+        DiagnosticCode::RoleMissing,
+        Some("a".into()),
+        "rules[0].then.team[0]".into()
+    )));
+    // The small world has a petitions bureau at the county: no warning for it.
+    assert!(!c.iter().any(|x| x.1 == DiagnosticCode::AgencyMissing));
+    // A world without agencies: asking for one is a warning, not an error.
+    let bare = crate::engine::Engine::new(engine.hierarchy().clone());
+    let json2 = json
+        .replace(r#""within": "522301010009""#, r#""within": "522301001001""#)
+        .replace(
+            r#""team": [{"role": "legal_counsel", "from": ["grid"]}], "#,
+            "",
+        );
+    let d = bare.validate_rules(&set(&json2));
+    assert!(!d.has_errors(), "{d}");
+    assert_eq!(
+        codes(&d),
+        vec![(
+            Severity::Warning,
+            DiagnosticCode::AgencyMissing,
+            Some("a".into()),
+            "rules[0].then.agencies[0]".into()
+        )]
+    );
+}
+
+/// A random condition over the enumerable and the residual dimensions.
+fn random_condition(rng: &mut Rng, depth: u32) -> Condition {
+    let pick_some = |rng: &mut Rng, n: usize| -> Vec<usize> {
+        let k = 1 + rng.below(3) as usize;
+        (0..k).map(|_| rng.below(n as u64) as usize).collect()
+    };
+    match rng.below(if depth > 1 { 11 } else { 14 }) {
+        0 => Condition::CategoryIn(
+            pick_some(rng, 16)
+                .into_iter()
+                .map(|i| Category::ALL[i])
+                .collect(),
+        ),
+        1 => Condition::ChannelIn(
+            pick_some(rng, 9)
+                .into_iter()
+                .map(|i| Channel::ALL[i])
+                .collect(),
+        ),
+        2 => Condition::UrgencyAtLeast(*rng.pick(Urgency::ALL)),
+        3 => Condition::RiskAtLeast(*rng.pick(RiskColour::ALL)),
+        4 => Condition::RiskIn(
+            pick_some(rng, 4)
+                .into_iter()
+                .map(|i| RiskColour::ALL[i])
+                .collect(),
+        ),
+        5 => Condition::People(Range {
+            min: Some(rng.below(60)),
+            max: Some(60 + rng.below(600)),
+        }),
+        6 => Condition::AmountYuan(Range {
+            min: Some(rng.below(10_000)),
+            max: None,
+        }),
+        7 => Condition::FlagsAll(vec![*rng.pick(Flag::ALL)]),
+        8 => Condition::FlagsAny(vec![*rng.pick(Flag::ALL), *rng.pick(Flag::ALL)]),
+        9 => Condition::LevelIn(vec![*rng.pick(&[
+            Level::Grid,
+            Level::Community,
+            Level::Household,
+        ])]),
+        10 => Condition::SubtypeIn(vec!["x".into()]),
+        11 => Condition::All((0..2).map(|_| random_condition(rng, depth + 1)).collect()),
+        12 => Condition::Any((0..2).map(|_| random_condition(rng, depth + 1)).collect()),
+        _ => Condition::Not(Box::new(random_condition(rng, depth + 1))),
+    }
+}
+
+fn random_facts(rng: &mut Rng) -> Facts<'static> {
+    Facts {
+        category: *rng.pick(Category::ALL),
+        subtype: if rng.chance(0.3) { Some("x") } else { None },
+        channel: *rng.pick(Channel::ALL),
+        urgency: *rng.pick(Urgency::ALL),
+        risk: *rng.pick(RiskColour::ALL),
+        people: *rng.pick(&[1, 2, 30, 60, 150, 700]),
+        amount: if rng.chance(0.5) {
+            Some(rng.below(20_000))
+        } else {
+            None
+        },
+        flags: Flag::ALL
+            .iter()
+            .copied()
+            .filter(|_| rng.chance(0.2))
+            .collect(),
+        location: None,
+        level: *rng.pick(&[Level::Grid, Level::Community, Level::Household]),
+    }
+}
+
+/// The compiled index and the reference evaluator agree, under both hit policies, on rule
+/// sets of up to 200 random rules (more than one bitset word).
+#[test]
+fn compiled_and_reference_evaluators_agree() {
+    let mut rng = Rng::new(42);
+    for round in 0..40 {
+        let n = 1 + rng.below(200) as usize;
+        let rules = (0..n)
+            .map(|i| Rule {
+                id: format!("r{i}"),
+                description: String::new(),
+                source: String::new(),
+                priority: rng.below(5) as i32,
+                when: random_condition(&mut rng, 0),
+                then: Outcome::default(),
+            })
+            .collect();
+        let policy = if round % 2 == 0 {
+            HitPolicy::First
+        } else {
+            HitPolicy::Collect
+        };
+        let set = RuleSet {
+            id: "random".into(),
+            version: "1".into(),
+            description: String::new(),
+            hit_policy: policy,
+            vocabulary: Vocabulary::default(),
+            defaults: Outcome::default(),
+            windows: LegalWindows::default(),
+            rules,
+        };
+        let router = Router::compile_unchecked(set, Vec::new());
+        for _ in 0..300 {
+            let f = random_facts(&mut rng);
+            assert_eq!(
+                router.matching(&f, &NoUnits),
+                router.matching_reference(&f, &NoUnits)
+            );
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! Shared helpers for the integration tests: the small synthetic world and shorthands.
+#![allow(dead_code)]
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use fengqiao::prelude::*;
+use fengqiao::synth::{world, Directory, Spec};
+
+/// 09:00 China time on a date.
+pub fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, 1, 0, 0).unwrap()
+}
+
+pub fn date(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+pub struct World {
+    pub engine: Engine,
+    pub places: Directory,
+}
+
+impl World {
+    pub fn small() -> World {
+        let (engine, places) = world(&Spec::small()).unwrap();
+        World { engine, places }
+    }
+
+    pub fn grid_worker(&self, grid: usize) -> Actor {
+        Actor::Staff(format!("gw-{}", self.places.grids[grid]))
+    }
+
+    pub fn mediator(&self, community: usize) -> Actor {
+        Actor::Staff(format!("md-{}-1", self.places.communities[community]))
+    }
+
+    pub fn community_centre(&self, community: usize) -> Actor {
+        Actor::Staff(format!("cs-{}", self.places.communities[community]))
+    }
+
+    pub fn street_centre(&self) -> Actor {
+        Actor::Staff(format!("cs-{}", self.places.streets[0]))
+    }
+
+    pub fn court(&self) -> Actor {
+        Actor::Agency(format!("court-{}", self.places.county.unwrap()))
+    }
+
+    pub fn household_of(&self, person: &str) -> DivisionCode {
+        self.engine.person(person).unwrap().household
+    }
+
+    pub fn dispute(
+        &self,
+        category: Category,
+        parties: &[&str],
+        discovered: DateTime<Utc>,
+    ) -> DisputeInput {
+        DisputeInput {
+            category,
+            subtype: None,
+            channel: Channel::HouseholdVisit,
+            parties: parties
+                .iter()
+                .map(|p| Party::Person(p.to_string()))
+                .collect(),
+            headcount: 0,
+            location: self.household_of(parties[0]),
+            urgency: Urgency::Medium,
+            risk: RiskColour::Yellow,
+            amount_yuan: None,
+            flags: Flags::EMPTY,
+            description: String::new(),
+            discovered_at: discovered,
+            assigned_by: None,
+        }
+    }
+}
+
+pub fn session(method: Method) -> Operation {
+    Operation::RecordSession {
+        method,
+        summary: "both sides heard".into(),
+        parties_consent: true,
+    }
+}
+
+pub fn written_agreement(effective: &str, amount: u64) -> Agreement {
+    Agreement {
+        form: AgreementForm::Written,
+        effective_on: date(effective),
+        terms: "terms agreed".into(),
+        amount_yuan: amount,
+        parties_signed: true,
+        mediator_signed: true,
+        committee_sealed: true,
+        personal_status: false,
+    }
+}
