@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::{Calendar, CalendarError};
 use crate::dispute::{china_date, CaseCode, Category};
 use crate::lifecycle::{ConfirmationStatus, Dispute, State};
-use crate::routing::{LegalWindows, Limit};
+use crate::routing::{Limit, RuleSet};
 use crate::vocab::domain_enum;
 
 domain_enum! {
@@ -83,15 +83,20 @@ pub struct DeadlineStatus {
     pub warning: Option<String>,
 }
 
-/// Computes a case's standing at `now`.
+/// Computes a case's standing at `now` under the rule set in force: the routed case's own
+/// limits, or the rule set's default limits for a case not routed yet.
 pub fn status(
     d: &Dispute,
     calendar: &Calendar,
-    windows: &LegalWindows,
+    rules: &RuleSet,
     now: DateTime<Utc>,
 ) -> DeadlineStatus {
     let today = china_date(now);
-    let limits = d.routing.as_ref().map(|r| r.deadlines).unwrap_or_default();
+    let windows = &rules.windows;
+    let limits = match &d.routing {
+        Some(r) => r.deadlines,
+        None => rules.defaults.deadlines.unwrap_or_default(),
+    };
     let (phase, start, limit): (Option<Phase>, Option<DateTime<Utc>>, Option<Limit>) = match d.state
     {
         State::Registered => (Some(Phase::Accept), Some(d.registered_at), limits.accept),

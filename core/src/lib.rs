@@ -32,6 +32,7 @@ mod vocab;
 
 pub mod access;
 pub mod agency;
+pub mod cadence;
 pub mod calendar;
 pub mod deadline;
 pub mod dispute;
@@ -41,8 +42,10 @@ pub mod lifecycle;
 pub mod people;
 pub mod routing;
 pub mod staff;
+pub mod stats;
 pub mod synth;
 pub mod trace;
+pub mod whatif;
 
 pub use vocab::UnknownWord;
 

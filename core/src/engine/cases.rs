@@ -261,11 +261,11 @@ impl Engine {
     /// urgent first. With `escalate`, cases whose rules say to escalate at their standing
     /// are reported up (a traced `report_up` by the system).
     pub fn sweep(&mut self, now: DateTime<Utc>, escalate: bool) -> Result<Sweep, EngineError> {
-        let windows = self.router.rule_set().windows;
+        let rules = self.router.rule_set();
         let mut statuses: Vec<DeadlineStatus> = self
             .cases
             .values()
-            .map(|c| deadline::status(&c.dispute, &self.calendar, &windows, now))
+            .map(|c| deadline::status(&c.dispute, &self.calendar, rules, now))
             .filter(|s| s.phase.is_some() || !s.legal.is_empty())
             .collect();
         statuses.sort_by(|a, b| {

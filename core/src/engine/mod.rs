@@ -44,6 +44,7 @@ pub struct Engine {
     calendar: Calendar,
     cases: BTreeMap<CaseCode, Case>,
     day_seq: HashMap<(DivisionCode, NaiveDate), u32>,
+    pub(crate) reports: crate::cadence::ReportBook,
     pub(crate) privacy: Privacy,
     pub(crate) access_log: AccessLog,
 }
@@ -63,6 +64,7 @@ impl Engine {
             calendar: Calendar::official(),
             cases: BTreeMap::new(),
             day_seq: HashMap::new(),
+            reports: Default::default(),
             privacy: Privacy::default(),
             access_log: AccessLog::default(),
         }
@@ -250,7 +252,7 @@ impl Engine {
         Ok(warnings)
     }
 
-    fn schema(&self) -> Schema<'_> {
+    pub(crate) fn schema(&self) -> Schema<'_> {
         Schema {
             hierarchy: &self.hierarchy,
             directory: &self.directory,

@@ -14,7 +14,13 @@ fn hierarchy() -> Hierarchy {
         ("522301001001", UnitKind::Community),
         ("522301001001001", UnitKind::Grid),
     ] {
-        h.add(Unit { code: c.parse().unwrap(), kind: k, name: String::new(), retired: false }).unwrap();
+        h.add(Unit {
+            code: c.parse().unwrap(),
+            kind: k,
+            name: String::new(),
+            retired: false,
+        })
+        .unwrap();
     }
     h
 }
@@ -35,7 +41,11 @@ fn dispute(state: State) -> Dispute {
         discovered_at: Utc.with_ymd_and_hms(2025, 5, 1, 0, 0, 0).unwrap(),
         assigned_by: Some("522301001000".parse().unwrap()),
     };
-    let mut d = register(CaseCode("x".into()), input, Utc.with_ymd_and_hms(2025, 5, 1, 0, 0, 0).unwrap());
+    let mut d = register(
+        CaseCode("x".into()),
+        input,
+        Utc.with_ymd_and_hms(2025, 5, 1, 0, 0, 0).unwrap(),
+    );
     d.state = state;
     d.handling_unit = "522301001001".parse().unwrap();
     d.feedback_given = true;
@@ -64,7 +74,10 @@ fn sample(kind: OperationKind) -> Operation {
     use OperationKind as K;
     let day = |s: &str| s.parse().unwrap();
     match kind {
-        K::Register => O::Register { code: CaseCode("x".into()), input: dispute(State::Registered).input },
+        K::Register => O::Register {
+            code: CaseCode("x".into()),
+            input: dispute(State::Registered).input,
+        },
         K::Route => O::Route {
             decision: Box::new(crate::routing::Decision {
                 rule_set: "t@1".into(),
@@ -83,25 +96,70 @@ fn sample(kind: OperationKind) -> Operation {
                 explanation: Default::default(),
             }),
         },
-        K::Accept => O::Accept { note: String::new() },
-        K::AssignDown => O::AssignDown { to: "522301001001001".parse().unwrap(), note: String::new() },
-        K::ReportUp => O::ReportUp { to: "522301001000".parse().unwrap(), reason: String::new(), cc: vec![] },
-        K::RecordSession => O::RecordSession { method: Method::FaceToFace, summary: String::new(), parties_consent: true },
-        K::Resolve => O::Resolve { agreement: agreement() },
-        K::Stabilise => O::Stabilise { plan: "p".into(), next_review: day("2025-06-30") },
-        K::Terminate => O::Terminate { reason: "r".into(), routes: vec![OtherRoute::Litigation] },
-        K::Refer => O::Refer { to: ReferralTarget::Court, note: String::new() },
-        K::ApplyConfirmation => O::ApplyConfirmation { applied_on: day("2025-05-03") },
-        K::GrantConfirmation => O::GrantConfirmation { decided_on: day("2025-05-04") },
-        K::RefuseConfirmation => O::RefuseConfirmation { decided_on: day("2025-05-04"), reason: "r".into() },
-        K::Feedback => O::Feedback { summary: "s".into() },
-        K::Verify => O::Verify { satisfied: true, note: String::new() },
-        K::Close => O::Close { summary: String::new() },
+        K::Accept => O::Accept {
+            note: String::new(),
+        },
+        K::AssignDown => O::AssignDown {
+            to: "522301001001001".parse().unwrap(),
+            note: String::new(),
+        },
+        K::ReportUp => O::ReportUp {
+            to: "522301001000".parse().unwrap(),
+            reason: String::new(),
+            cc: vec![],
+        },
+        K::RecordSession => O::RecordSession {
+            method: Method::FaceToFace,
+            summary: String::new(),
+            parties_consent: true,
+        },
+        K::Resolve => O::Resolve {
+            agreement: agreement(),
+        },
+        K::Stabilise => O::Stabilise {
+            plan: "p".into(),
+            next_review: day("2025-06-30"),
+        },
+        K::Terminate => O::Terminate {
+            reason: "r".into(),
+            routes: vec![OtherRoute::Litigation],
+        },
+        K::Refer => O::Refer {
+            to: ReferralTarget::Court,
+            note: String::new(),
+        },
+        K::ApplyConfirmation => O::ApplyConfirmation {
+            applied_on: day("2025-05-03"),
+        },
+        K::GrantConfirmation => O::GrantConfirmation {
+            decided_on: day("2025-05-04"),
+        },
+        K::RefuseConfirmation => O::RefuseConfirmation {
+            decided_on: day("2025-05-04"),
+            reason: "r".into(),
+        },
+        K::Feedback => O::Feedback {
+            summary: "s".into(),
+        },
+        K::Verify => O::Verify {
+            satisfied: true,
+            note: String::new(),
+        },
+        K::Close => O::Close {
+            summary: String::new(),
+        },
         K::Return => O::Return { reason: "r".into() },
         K::Reopen => O::Reopen { reason: "r".into() },
-        K::Supervise => O::Supervise { grade: Grade::RedCard, note: String::new() },
-        K::Expedite => O::Expedite { note: String::new() },
-        K::MarkHistoric => O::MarkHistoric { note: String::new() },
+        K::Supervise => O::Supervise {
+            grade: Grade::RedCard,
+            note: String::new(),
+        },
+        K::Expedite => O::Expedite {
+            note: String::new(),
+        },
+        K::MarkHistoric => O::MarkHistoric {
+            note: String::new(),
+        },
     }
 }
 
@@ -110,14 +168,23 @@ fn sample(kind: OperationKind) -> Operation {
 fn someone_permitted(kind: OperationKind) -> ActorKind {
     let mut all: Vec<ActorKind> = vec![ActorKind::System];
     all.extend(crate::staff::Role::ALL.iter().map(|r| ActorKind::Staff(*r)));
-    all.extend(crate::agency::AgencyKind::ALL.iter().map(|k| ActorKind::Agency(*k)));
-    all.into_iter().find(|a| permitted(kind, *a)).expect("someone may do everything")
+    all.extend(
+        crate::agency::AgencyKind::ALL
+            .iter()
+            .map(|k| ActorKind::Agency(*k)),
+    );
+    all.into_iter()
+        .find(|a| permitted(kind, *a))
+        .expect("someone may do everything")
 }
 
 #[test]
 fn every_operation_in_every_state_follows_the_table() {
     let h = hierarchy();
-    let ctx = Context { hierarchy: &h, windows: Default::default() };
+    let ctx = Context {
+        hierarchy: &h,
+        windows: Default::default(),
+    };
     let now = Utc.with_ymd_and_hms(2025, 5, 20, 0, 0, 0).unwrap();
     for &kind in OperationKind::ALL {
         if kind == OperationKind::Register {
@@ -125,7 +192,10 @@ fn every_operation_in_every_state_follows_the_table() {
         }
         for &state in State::ALL {
             let mut d = dispute(state);
-            if matches!(kind, OperationKind::GrantConfirmation | OperationKind::RefuseConfirmation) {
+            if matches!(
+                kind,
+                OperationKind::GrantConfirmation | OperationKind::RefuseConfirmation
+            ) {
                 d.confirmation = Some(Confirmation {
                     status: ConfirmationStatus::Applied,
                     applied_on: "2025-05-03".parse().unwrap(),
@@ -146,7 +216,11 @@ fn every_operation_in_every_state_follows_the_table() {
                 let before = d.clone();
                 apply(&mut d, &sample(kind), now);
                 if let Some(to) = TRANSITIONS.iter().find(|t| t.0 == kind).unwrap().2 {
-                    let expect = if kind == OperationKind::Reopen { State::Accepted } else { to };
+                    let expect = if kind == OperationKind::Reopen {
+                        State::Accepted
+                    } else {
+                        to
+                    };
                     assert_eq!(d.state, expect, "{kind} from {state}");
                 } else if kind != OperationKind::ReportUp {
                     assert_eq!(d.state, before.state, "{kind} keeps the state");
@@ -159,12 +233,19 @@ fn every_operation_in_every_state_follows_the_table() {
 #[test]
 fn closed_cases_take_no_new_handling() {
     let h = hierarchy();
-    let ctx = Context { hierarchy: &h, windows: Default::default() };
+    let ctx = Context {
+        hierarchy: &h,
+        windows: Default::default(),
+    };
     let now = Utc.with_ymd_and_hms(2025, 5, 20, 0, 0, 0).unwrap();
     let d = dispute(State::Closed);
     for &kind in OperationKind::ALL {
         let ok = check(&d, &sample(kind), someone_permitted(kind), now, &ctx).is_ok();
-        assert_eq!(ok, matches!(kind, OperationKind::Reopen | OperationKind::Feedback), "{kind}");
+        assert_eq!(
+            ok,
+            matches!(kind, OperationKind::Reopen | OperationKind::Feedback),
+            "{kind}"
+        );
     }
 }
 
@@ -177,18 +258,41 @@ fn permissions_follow_the_practice() {
     assert!(!permitted(OperationKind::Accept, s(R::HouseholdHead)));
     assert!(permitted(OperationKind::Resolve, s(R::Mediator)));
     assert!(!permitted(OperationKind::Resolve, s(R::GridWorker)));
-    assert!(permitted(OperationKind::GrantConfirmation, ActorKind::Agency(A::Court)));
-    assert!(!permitted(OperationKind::GrantConfirmation, s(R::CentreStaff)));
+    assert!(permitted(
+        OperationKind::GrantConfirmation,
+        ActorKind::Agency(A::Court)
+    ));
+    assert!(!permitted(
+        OperationKind::GrantConfirmation,
+        s(R::CentreStaff)
+    ));
     assert!(permitted(OperationKind::ReportUp, ActorKind::System));
     assert!(!permitted(OperationKind::Resolve, ActorKind::System));
-    assert!(permitted(OperationKind::Stabilise, ActorKind::Agency(A::Police)));
+    assert!(permitted(
+        OperationKind::Stabilise,
+        ActorKind::Agency(A::Police)
+    ));
 }
 
 #[test]
 fn supervision_only_rises() {
     let mut d = dispute(State::Accepted);
     let now = Utc.with_ymd_and_hms(2025, 5, 20, 0, 0, 0).unwrap();
-    apply(&mut d, &Operation::Supervise { grade: Grade::RedCard, note: String::new() }, now);
-    apply(&mut d, &Operation::Supervise { grade: Grade::Ordinary, note: String::new() }, now);
+    apply(
+        &mut d,
+        &Operation::Supervise {
+            grade: Grade::RedCard,
+            note: String::new(),
+        },
+        now,
+    );
+    apply(
+        &mut d,
+        &Operation::Supervise {
+            grade: Grade::Ordinary,
+            note: String::new(),
+        },
+        now,
+    );
     assert_eq!(d.supervision, Some(Grade::RedCard));
 }

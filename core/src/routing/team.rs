@@ -122,6 +122,7 @@ pub struct JoinedAgency {
 }
 
 /// Everything team assembly needs to know about the world.
+#[derive(Clone, Copy)]
 pub struct World<'a> {
     /// The places.
     pub hierarchy: &'a Hierarchy,

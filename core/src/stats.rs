@@ -1,0 +1,370 @@
+//! Statistics (统计): the counts a governance centre reports — screened (排查), accepted,
+//! mediated (调处), succeeded (化解), stabilised (稳控), escalated, referred, judicially
+//! confirmed, overdue and closed — with rates, by category, by level and by period, rolled
+//! up the hierarchy once per query.
+//!
+//! Definitions (each a property of a case at the query's `as_of` time):
+//! - **screened**: registered (every case counts once);
+//! - **accepted**: accepted by a handling unit;
+//! - **mediated**: at least one mediation session held;
+//! - **succeeded**: an agreement is in force (resolved, or closed after resolving);
+//! - **stabilised**: currently under stabilisation (稳控);
+//! - **coverage** = (succeeded + stabilised) / screened — the seed's "稳控化解全覆盖";
+//! - **success rate** = succeeded / mediated; **on-time rate** = cases not red / screened.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::deadline::{self, Standing};
+use crate::dispute::{china_date, Category};
+use crate::engine::{Engine, EngineError};
+use crate::hierarchy::{DivisionCode, Level};
+use crate::lifecycle::{ConfirmationStatus, Dispute, State};
+use crate::trace::Actor;
+use crate::vocab::domain_enum;
+
+domain_enum! {
+    /// A reporting period, in China time.
+    pub enum Period {
+        /// ISO week, e.g. `2023-W07`.
+        Week = ("week", "周", "ISO week"),
+        /// Month, e.g. `2023-02`.
+        Month = ("month", "月", "month"),
+        /// Quarter, e.g. `2023-Q1`.
+        Quarter = ("quarter", "季度", "quarter"),
+        /// Year, e.g. `2023`.
+        Year = ("year", "年", "year"),
+    }
+}
+
+impl Period {
+    /// The label of the period containing `date`.
+    pub fn label(self, date: NaiveDate) -> String {
+        match self {
+            Period::Week => {
+                let w = date.iso_week();
+                format!("{}-W{:02}", w.year(), w.week())
+            }
+            Period::Month => format!("{}-{:02}", date.year(), date.month()),
+            Period::Quarter => format!("{}-Q{}", date.year(), (date.month() - 1) / 3 + 1),
+            Period::Year => date.year().to_string(),
+        }
+    }
+}
+
+/// The counts of a set of cases.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    /// 排查数: registered.
+    pub screened: u64,
+    /// 受理数.
+    pub accepted: u64,
+    /// 调处数: mediation held.
+    pub mediated: u64,
+    /// 化解/成功数: agreement in force.
+    pub succeeded: u64,
+    /// 稳控数.
+    pub stabilised: u64,
+    /// 上报数: reported up at least once.
+    pub escalated: u64,
+    /// 移送数.
+    pub referred: u64,
+    /// 司法确认数: confirmation granted.
+    pub confirmed: u64,
+    /// Yellow warning now.
+    pub overdue_yellow: u64,
+    /// Red, overdue now.
+    pub overdue_red: u64,
+    /// 结案数.
+    pub closed: u64,
+    /// 联合调处: handled by 公安+司法+法院+综治(+N).
+    pub joint: u64,
+    /// 协议金额 (yuan) of agreements in force.
+    pub agreement_yuan: u64,
+}
+
+impl Counts {
+    fn add(&mut self, o: &Counts) {
+        self.screened += o.screened;
+        self.accepted += o.accepted;
+        self.mediated += o.mediated;
+        self.succeeded += o.succeeded;
+        self.stabilised += o.stabilised;
+        self.escalated += o.escalated;
+        self.referred += o.referred;
+        self.confirmed += o.confirmed;
+        self.overdue_yellow += o.overdue_yellow;
+        self.overdue_red += o.overdue_red;
+        self.closed += o.closed;
+        self.joint += o.joint;
+        self.agreement_yuan += o.agreement_yuan;
+    }
+
+    /// The counts of one case at `standing`.
+    pub fn of(d: &Dispute, standing: Standing) -> Counts {
+        let b = |x: bool| x as u64;
+        Counts {
+            screened: 1,
+            accepted: b(d.accepted_at.is_some()),
+            mediated: b(d.sessions > 0),
+            succeeded: b(d.agreement.is_some()),
+            stabilised: b(d.state == State::Stabilised),
+            escalated: b(d.escalations > 0),
+            referred: b(d.referred_to.is_some()),
+            confirmed: b(d
+                .confirmation
+                .as_ref()
+                .is_some_and(|c| c.status == ConfirmationStatus::Granted)),
+            overdue_yellow: b(standing == Standing::Yellow),
+            overdue_red: b(standing == Standing::Red),
+            closed: b(d.state == State::Closed),
+            joint: b(d.routing.as_ref().is_some_and(|r| r.is_joint())),
+            agreement_yuan: d.agreement.as_ref().map_or(0, |a| a.amount_yuan),
+        }
+    }
+
+    /// The rates derived from the counts.
+    pub fn rates(&self) -> Rates {
+        let r = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+        Rates {
+            success: r(self.succeeded, self.mediated),
+            on_time: r(self.screened - self.overdue_red, self.screened),
+            coverage: r(self.succeeded + self.stabilised, self.screened),
+        }
+    }
+}
+
+/// Rates in `0.0..=1.0` (0 when the denominator is 0).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Rates {
+    /// succeeded / mediated.
+    pub success: f64,
+    /// not red / screened.
+    pub on_time: f64,
+    /// (succeeded + stabilised) / screened.
+    pub coverage: f64,
+}
+
+/// What to count.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Query {
+    /// Only cases located in this unit's subtree (default: all the actor may see).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<DivisionCode>,
+    /// Only cases registered on or after this day (China time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<NaiveDate>,
+    /// Only cases registered on or before this day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<NaiveDate>,
+    /// One row per unit at this level (cases roll up to their ancestor there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_level: Option<Level>,
+    /// One row per category.
+    #[serde(default)]
+    pub by_category: bool,
+    /// One row per period of registration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_period: Option<Period>,
+}
+
+/// One row of a report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    /// The unit, when grouped by level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<DivisionCode>,
+    /// Its name.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub unit_name: String,
+    /// The category, when grouped by category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<Category>,
+    /// The period, when grouped by period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// Counts.
+    pub counts: Counts,
+    /// Rates.
+    pub rates: Rates,
+}
+
+/// A statistics report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// The query answered.
+    pub query: Query,
+    /// The moment overdue states were taken at.
+    pub as_of: DateTime<Utc>,
+    /// Rows in (unit, category, period) order.
+    pub rows: Vec<Row>,
+    /// The total over every row.
+    pub total: Row,
+}
+
+type Key = (Option<DivisionCode>, Option<Category>, Option<String>);
+
+impl Engine {
+    /// Counts the cases `actor` may see, as `query` asks, at `as_of`.
+    pub fn statistics(
+        &self,
+        actor: &Actor,
+        query: &Query,
+        as_of: DateTime<Utc>,
+    ) -> Result<Report, EngineError> {
+        self.actor_kind(actor)?;
+        let h = self.hierarchy();
+        let scope = match query.within {
+            Some(u) => {
+                self.authorize_unit(actor, u, "statistics", as_of)?;
+                Some(h.node(u)?)
+            }
+            None => None,
+        };
+        let rules = self.router().rule_set();
+        // First pass: per (location node, category, period).
+        let mut leaves: HashMap<
+            (
+                petgraph::stable_graph::NodeIndex,
+                Option<Category>,
+                Option<String>,
+            ),
+            Counts,
+        > = HashMap::new();
+        for case in self.visible_cases(actor) {
+            let d = &case.dispute;
+            let day = china_date(d.registered_at);
+            if query.from.is_some_and(|f| day < f) || query.to.is_some_and(|t| day > t) {
+                continue;
+            }
+            let Ok(loc) = h.node(d.input.location) else {
+                continue;
+            };
+            if scope.is_some_and(|s| !h.is_within_node(loc, s)) {
+                continue;
+            }
+            let standing = deadline::status(d, self.calendar(), rules, as_of).standing;
+            let key = (
+                loc,
+                query.by_category.then_some(d.input.category),
+                query.by_period.map(|p| p.label(day)),
+            );
+            leaves.entry(key).or_default().add(&Counts::of(d, standing));
+        }
+        // Roll up: each distinct location node is mapped to its ancestor once.
+        let mut up: HashMap<petgraph::stable_graph::NodeIndex, Option<DivisionCode>> =
+            HashMap::new();
+        let mut rows: BTreeMap<Key, Counts> = BTreeMap::new();
+        let mut total = Counts::default();
+        for ((loc, cat, per), c) in leaves {
+            let unit = match query.by_level {
+                Some(level) => *up
+                    .entry(loc)
+                    .or_insert_with(|| h.ancestor_at_level(loc, level).map(|n| h.unit_at(n).code)),
+                None => None,
+            };
+            if query.by_level.is_some() && unit.is_none() {
+                continue; // located above the level asked for
+            }
+            rows.entry((unit, cat, per)).or_default().add(&c);
+            total.add(&c);
+        }
+        let row = |(unit, category, period): Key, counts: Counts| Row {
+            unit_name: unit
+                .and_then(|u| h.unit(u).ok())
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
+            unit,
+            category,
+            period,
+            rates: counts.rates(),
+            counts,
+        };
+        Ok(Report {
+            query: query.clone(),
+            as_of,
+            rows: rows.into_iter().map(|(k, c)| row(k, c)).collect(),
+            total: row((None, None, None), total),
+        })
+    }
+}
+
+/// Language of a printed table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// 中文
+    Zh,
+    /// English
+    En,
+    /// 中文 / English
+    Both,
+}
+
+impl Report {
+    /// A plain-text table for a dispatch meeting (周调度会): one line per row plus the total.
+    pub fn to_table(&self, lang: Lang) -> String {
+        let head: [(&str, &str); 10] = [
+            ("排查", "screened"),
+            ("受理", "accepted"),
+            ("调处", "mediated"),
+            ("化解", "succeeded"),
+            ("稳控", "stabilised"),
+            ("上报", "escalated"),
+            ("移送", "referred"),
+            ("司法确认", "confirmed"),
+            ("超期", "red"),
+            ("覆盖率", "coverage"),
+        ];
+        let label = |zh: &str, en: &str| match lang {
+            Lang::Zh => zh.to_string(),
+            Lang::En => en.to_string(),
+            Lang::Both => format!("{zh}/{en}"),
+        };
+        let mut out = String::new();
+        let _ = write!(out, "{:<28}", label("分组", "group"));
+        for (zh, en) in head {
+            let _ = write!(out, " {:>12}", label(zh, en));
+        }
+        out.push('\n');
+        let line = |out: &mut String, name: String, c: &Counts| {
+            let _ = write!(out, "{name:<28}");
+            for v in [
+                c.screened,
+                c.accepted,
+                c.mediated,
+                c.succeeded,
+                c.stabilised,
+                c.escalated,
+                c.referred,
+                c.confirmed,
+                c.overdue_red,
+            ] {
+                let _ = write!(out, " {v:>12}");
+            }
+            let _ = writeln!(out, " {:>11.1}%", c.rates().coverage * 100.0);
+        };
+        for r in &self.rows {
+            let mut parts = Vec::new();
+            if let Some(u) = r.unit {
+                parts.push(if r.unit_name.is_empty() {
+                    u.to_string()
+                } else {
+                    r.unit_name.clone()
+                });
+            }
+            if let Some(c) = r.category {
+                parts.push(label(c.label_zh(), c.label_en()));
+            }
+            if let Some(p) = &r.period {
+                parts.push(p.clone());
+            }
+            line(&mut out, parts.join(" "), &r.counts);
+        }
+        line(&mut out, label("合计", "total"), &self.total.counts);
+        out
+    }
+}
