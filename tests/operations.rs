@@ -173,7 +173,10 @@ fn counts_and_rates_on_a_hand_checked_set() {
     let rates = r.total.rates;
     assert!((rates.success - 2.0 / 3.0).abs() < 1e-9);
     assert!((rates.coverage - 3.0 / 5.0).abs() < 1e-9);
-    assert!((rates.on_time - 1.0 / 5.0).abs() < 1e-9);
+    // Four results, all within their handling limits.
+    assert_eq!((c.results, c.results_on_time), (4, 4));
+    assert!((rates.on_time - 1.0).abs() < 1e-9);
+    assert_eq!(c.kept_in_community, 5);
 
     // By community: A has 4, B has 1; the rows sum to the total.
     let q = Query {

@@ -10,7 +10,7 @@
 //! - **Weekly dispatch** (周调度): [`Engine::weekly_dispatch`] summarises an ISO week per unit,
 //!   from the traces.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone as _, Utc, Weekday};
 use serde::{Deserialize, Serialize};
@@ -51,8 +51,56 @@ pub struct MissingReport {
     pub streak: u32,
 }
 
-/// The reports filed, by (day, reporter). Kept by the engine.
-pub(crate) type ReportBook = BTreeMap<(NaiveDate, StaffId), ZeroReport>;
+/// The reports filed, per reporter. "All is well" days, by far the most common, are kept
+/// as bare dates (about 8 bytes each), so a street's three years of daily reports by every
+/// household head fit in a few megabytes.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ReportBook(HashMap<StaffId, Filed>);
+
+#[derive(Debug, Clone, Default)]
+struct Filed {
+    all_well: BTreeSet<NaiveDate>,
+    detailed: BTreeMap<NaiveDate, ZeroReport>,
+}
+
+impl ReportBook {
+    fn insert(&mut self, staff: &str, report: ZeroReport) {
+        let f = self.0.entry(staff.to_string()).or_default();
+        f.all_well.remove(&report.date);
+        f.detailed.remove(&report.date);
+        if report.disputes.is_empty() && report.note.is_empty() {
+            f.all_well.insert(report.date);
+        } else {
+            f.detailed.insert(report.date, report);
+        }
+    }
+
+    fn get(&self, staff: &str, date: NaiveDate) -> Option<ZeroReport> {
+        let f = self.0.get(staff)?;
+        if f.all_well.contains(&date) {
+            return Some(ZeroReport {
+                date,
+                disputes: Vec::new(),
+                note: String::new(),
+            });
+        }
+        f.detailed.get(&date).cloned()
+    }
+
+    fn has(&self, staff: &str, date: NaiveDate) -> bool {
+        self.0
+            .get(staff)
+            .is_some_and(|f| f.all_well.contains(&date) || f.detailed.contains_key(&date))
+    }
+
+    /// Number of reports filed in all.
+    pub(crate) fn len(&self) -> usize {
+        self.0
+            .values()
+            .map(|f| f.all_well.len() + f.detailed.len())
+            .sum()
+    }
+}
 
 /// A case in the daily analysis, with its score and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,13 +201,19 @@ impl Engine {
         for c in &report.disputes {
             self.case(c)?;
         }
-        self.reports.insert((report.date, id.clone()), report);
+        let id = id.clone();
+        self.reports.insert(&id, report);
         Ok(())
     }
 
     /// The report a staff member filed for a day.
-    pub fn report(&self, staff: &str, date: NaiveDate) -> Option<&ZeroReport> {
-        self.reports.get(&(date, staff.to_string()))
+    pub fn report(&self, staff: &str, date: NaiveDate) -> Option<ZeroReport> {
+        self.reports.get(staff, date)
+    }
+
+    /// The number of zero reports filed in all.
+    pub fn report_count(&self) -> usize {
+        self.reports.len()
     }
 
     /// Who in `within`'s subtree did not report on `date`, with their streak of missed
@@ -188,7 +242,7 @@ impl Engine {
             // Walk back over working days until a report is found (at most a year).
             for _ in 0..366 {
                 if self.calendar().is_working_day(day).unwrap_or(false) {
-                    if self.reports.contains_key(&(day, s.id.clone())) {
+                    if self.reports.has(&s.id, day) {
                         break;
                     }
                     streak += 1;

@@ -189,3 +189,18 @@ pub fn status(
     }
     out
 }
+
+/// Whether a case reached its result (resolved, stabilised, terminated, referred) by the end
+/// of its handling limit's red day; `None` if it has no result or no limit, or the limit
+/// cannot be computed.
+pub fn result_on_time(d: &Dispute, calendar: &Calendar, rules: &RuleSet) -> Option<bool> {
+    let done = d.result_at?;
+    let limits = match &d.routing {
+        Some(r) => r.deadlines,
+        None => rules.defaults.deadlines.unwrap_or_default(),
+    };
+    let red = limits.handle?.red;
+    let start = china_date(d.accepted_at.unwrap_or(d.registered_at));
+    let due = calendar.add_working_days(start, red).ok()?;
+    Some(china_date(done) <= due)
+}

@@ -84,6 +84,14 @@ pub struct Counts {
     pub joint: u64,
     /// 协议金额 (yuan) of agreements in force.
     pub agreement_yuan: u64,
+    /// Handled at grid or village/community level (小事不出社区).
+    pub kept_in_community: u64,
+    /// Handled at street level or below (大事不出街道).
+    pub kept_in_street: u64,
+    /// Cases that reached a result (resolved, stabilised, terminated, referred).
+    pub results: u64,
+    /// … of which by the red day of their handling limit.
+    pub results_on_time: u64,
 }
 
 impl Counts {
@@ -101,10 +109,20 @@ impl Counts {
         self.closed += o.closed;
         self.joint += o.joint;
         self.agreement_yuan += o.agreement_yuan;
+        self.kept_in_community += o.kept_in_community;
+        self.kept_in_street += o.kept_in_street;
+        self.results += o.results;
+        self.results_on_time += o.results_on_time;
     }
 
-    /// The counts of one case at `standing`.
-    pub fn of(d: &Dispute, standing: Standing) -> Counts {
+    /// The counts of one case: `standing` is where it stands now, `handled_at` the level
+    /// of the unit handling it, `on_time` whether its result came within its limit.
+    pub fn of(
+        d: &Dispute,
+        standing: Standing,
+        handled_at: Option<Level>,
+        on_time: Option<bool>,
+    ) -> Counts {
         let b = |x: bool| x as u64;
         Counts {
             screened: 1,
@@ -123,6 +141,10 @@ impl Counts {
             closed: b(d.state == State::Closed),
             joint: b(d.routing.as_ref().is_some_and(|r| r.is_joint())),
             agreement_yuan: d.agreement.as_ref().map_or(0, |a| a.amount_yuan),
+            kept_in_community: b(handled_at.is_some_and(|l| l >= Level::Community)),
+            kept_in_street: b(handled_at.is_some_and(|l| l >= Level::Street)),
+            results: b(on_time.is_some()),
+            results_on_time: b(on_time == Some(true)),
         }
     }
 
@@ -131,8 +153,10 @@ impl Counts {
         let r = |a: u64, b: u64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
         Rates {
             success: r(self.succeeded, self.mediated),
-            on_time: r(self.screened - self.overdue_red, self.screened),
+            on_time: r(self.results_on_time, self.results),
             coverage: r(self.succeeded + self.stabilised, self.screened),
+            in_community: r(self.kept_in_community, self.screened),
+            in_street: r(self.kept_in_street, self.screened),
         }
     }
 }
@@ -142,10 +166,14 @@ impl Counts {
 pub struct Rates {
     /// succeeded / mediated.
     pub success: f64,
-    /// not red / screened.
+    /// results on time / results.
     pub on_time: f64,
     /// (succeeded + stabilised) / screened.
     pub coverage: f64,
+    /// kept in community / screened (小事不出社区).
+    pub in_community: f64,
+    /// kept in street / screened (大事不出街道).
+    pub in_street: f64,
 }
 
 /// What to count.
@@ -248,12 +276,17 @@ impl Engine {
                 continue;
             }
             let standing = deadline::status(d, self.calendar(), rules, as_of).standing;
+            let handled_at = h.unit(d.handling_unit).ok().map(|u| u.level());
+            let on_time = deadline::result_on_time(d, self.calendar(), rules);
             let key = (
                 loc,
                 query.by_category.then_some(d.input.category),
                 query.by_period.map(|p| p.label(day)),
             );
-            leaves.entry(key).or_default().add(&Counts::of(d, standing));
+            leaves
+                .entry(key)
+                .or_default()
+                .add(&Counts::of(d, standing, handled_at, on_time));
         }
         // Roll up: each distinct location node is mapped to its ancestor once.
         let mut up: HashMap<petgraph::stable_graph::NodeIndex, Option<DivisionCode>> =

@@ -262,10 +262,13 @@ pub fn permitted(op: OperationKind, actor: ActorKind) -> bool {
                 || agency(&[A::GovernanceCentre, A::Court, A::Police, A::Justice])
         }
         O::Route => centre || system,
-        O::Accept => centre || staff(&[R::Mediator]) || agency(&[A::Justice]),
+        // The grid worker takes (受理) the small matters handled in the grid.
+        O::Accept => centre || staff(&[R::Mediator, R::GridWorker]) || agency(&[A::Justice]),
         O::AssignDown | O::Return => centre,
         O::ReportUp => centre || system || staff(&[R::GridWorker, R::VillageCadre, R::Mediator]),
-        O::RecordSession | O::Resolve | O::Terminate => mediators,
+        // 小事就地化解: the grid worker may mediate and settle small matters on the spot.
+        O::RecordSession | O::Resolve => mediators || staff(&[R::GridWorker]),
+        O::Terminate => mediators,
         O::Stabilise => mediators || staff(&[R::GridWorker]) || agency(&[A::Police]),
         O::Refer => centre || staff(&[R::Mediator]) || agency(&[A::Justice]),
         O::ApplyConfirmation => centre || staff(&[R::Mediator]) || agency(&[A::Justice, A::Court]),

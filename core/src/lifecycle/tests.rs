@@ -257,7 +257,9 @@ fn permissions_follow_the_practice() {
     assert!(permitted(OperationKind::Register, s(R::HouseholdHead)));
     assert!(!permitted(OperationKind::Accept, s(R::HouseholdHead)));
     assert!(permitted(OperationKind::Resolve, s(R::Mediator)));
-    assert!(!permitted(OperationKind::Resolve, s(R::GridWorker)));
+    assert!(permitted(OperationKind::Resolve, s(R::GridWorker)));
+    assert!(!permitted(OperationKind::Resolve, s(R::HouseholdHead)));
+    assert!(!permitted(OperationKind::Terminate, s(R::GridWorker)));
     assert!(permitted(
         OperationKind::GrantConfirmation,
         ActorKind::Agency(A::Court)

@@ -15,6 +15,8 @@ use crate::hierarchy::{DivisionCode, Hierarchy, Unit, UnitKind};
 use crate::people::{IdNumber, Person, Phone};
 use crate::staff::{Role, Staff};
 
+pub mod sajin;
+
 /// A small, fast, seeded generator (SplitMix64): reproducible across platforms and
 /// versions, which a general-purpose RNG crate does not promise.
 #[derive(Debug, Clone)]
@@ -71,12 +73,9 @@ pub struct Spec {
     pub groups_per_grid: u32,
     /// Households per group.
     pub households_per_group: u32,
-    /// Residents registered per household (0 to skip residents: benchmarks of the tree alone).
-    pub persons_per_household: u32,
-    /// Full-time mediators per village/community.
-    pub mediators_per_community: u32,
-    /// Legal-literate residents per village/community.
-    pub legal_literate_per_community: u32,
+    /// Residents registered per household, on average (e.g. 2.81; 0 to skip residents:
+    /// benchmarks of the tree alone). Each household gets the floor or the ceiling.
+    pub persons_per_household: f64,
     /// Seed.
     pub seed: u64,
 }
@@ -86,8 +85,40 @@ pub struct Spec {
 pub struct StreetSpec {
     /// Name.
     pub name: String,
-    /// Villages/communities: (name, is a village, number of grids).
-    pub communities: Vec<(String, bool, u32)>,
+    /// Villages/communities.
+    pub communities: Vec<CommunitySpec>,
+}
+
+/// One village or community of a [`StreetSpec`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommunitySpec {
+    /// Name.
+    pub name: String,
+    /// A village (村委会, code 200–399) rather than a community (居委会, 001–199).
+    pub village: bool,
+    /// Grids.
+    pub grids: u32,
+    /// Full-time people's mediators (专职人民调解员).
+    pub mediators: u32,
+    /// Legal-literate residents (法律明白人).
+    pub legal_literate: u32,
+    /// Village cadres (村干部), each covering (包片) a share of the grids.
+    pub cadres: u32,
+}
+
+impl CommunitySpec {
+    /// A community with `grids` grids and two mediators, two legal-literate residents and
+    /// one cadre.
+    pub fn community(name: &str, grids: u32) -> CommunitySpec {
+        CommunitySpec {
+            name: name.into(),
+            village: false,
+            grids,
+            mediators: 2,
+            legal_literate: 2,
+            cadres: 1,
+        }
+    }
 }
 
 impl Spec {
@@ -99,13 +130,14 @@ impl Spec {
             county_name: "兴义市".into(),
             streets: vec![StreetSpec {
                 name: "洒金街道".into(),
-                communities: vec![("A社区".into(), false, 2), ("B社区".into(), false, 2)],
+                communities: vec![
+                    CommunitySpec::community("A社区", 2),
+                    CommunitySpec::community("B社区", 2),
+                ],
             }],
             groups_per_grid: 2,
             households_per_group: 3,
-            persons_per_household: 2,
-            mediators_per_community: 2,
-            legal_literate_per_community: 2,
+            persons_per_household: 2.0,
             seed: 7,
         }
     }
@@ -128,6 +160,8 @@ pub struct Directory {
     pub households: Vec<DivisionCode>,
     /// Resident ids, by household order.
     pub persons: Vec<String>,
+    /// For each household (same order as `households`), its residents' range in `persons`.
+    pub residents: Vec<std::ops::Range<usize>>,
 }
 
 const SURNAMES: [&str; 12] = [
@@ -182,7 +216,8 @@ pub fn hierarchy(spec: &Spec) -> Result<(Hierarchy, Directory), EngineError> {
         })?;
         dir.streets.push(s_code);
         let (mut n_comm, mut n_vill) = (0, 0);
-        for (cname, village, grids) in &street.communities {
+        for cs in &street.communities {
+            let (cname, village, grids) = (&cs.name, &cs.village, &cs.grids);
             let seq = if *village {
                 n_vill += 1;
                 200 + n_vill
@@ -258,8 +293,13 @@ pub fn world(spec: &Spec) -> Result<(Engine, Directory), EngineError> {
         person: None,
     };
     // Residents.
+    let whole = spec.persons_per_household.floor();
+    let frac = spec.persons_per_household - whole;
     for (i, hh) in dir.households.iter().enumerate() {
-        for p in 0..spec.persons_per_household {
+        let n = whole as u32 + u32::from(frac > 0.0 && rng.chance(frac));
+        let start = dir.persons.len();
+        dir.residents.push(start..start + n as usize);
+        for p in 0..n {
             let id = format!("p{i}-{p}");
             e.add_person(Person {
                 id: id.clone(),
@@ -326,7 +366,8 @@ pub fn world(spec: &Spec) -> Result<(Engine, Directory), EngineError> {
         e.add_staff(staff(format!("lc-{s}"), Role::LegalCounsel, *s, &mut rng))?;
         e.add_staff(staff(format!("md-{s}"), Role::Mediator, *s, &mut rng))?;
     }
-    for c in &dir.communities {
+    let specs = spec.streets.iter().flat_map(|s| s.communities.iter());
+    for (c, cs) in dir.communities.iter().zip(specs) {
         let cname = hierarchy.unit(*c)?.name.clone();
         e.add_agency(Agency {
             id: format!("governance_centre-{c}"),
@@ -336,10 +377,10 @@ pub fn world(spec: &Spec) -> Result<(Engine, Directory), EngineError> {
         })?;
         e.add_staff(staff(format!("cs-{c}"), Role::CentreStaff, *c, &mut rng))?;
         e.add_staff(staff(format!("lc-{c}"), Role::LegalCounsel, *c, &mut rng))?;
-        for m in 1..=spec.mediators_per_community {
+        for m in 1..=cs.mediators {
             e.add_staff(staff(format!("md-{c}-{m}"), Role::Mediator, *c, &mut rng))?;
         }
-        for m in 1..=spec.legal_literate_per_community {
+        for m in 1..=cs.legal_literate {
             e.add_staff(staff(
                 format!("ll-{c}-{m}"),
                 Role::LegalLiterate,
@@ -347,15 +388,24 @@ pub fn world(spec: &Spec) -> Result<(Engine, Directory), EngineError> {
                 &mut rng,
             ))?;
         }
-        // A village cadre covers (包片) the community's grids.
-        let mut cadre = staff(format!("vc-{c}"), Role::VillageCadre, *c, &mut rng);
-        cadre.covers = dir
+        // Village cadres cover (包片) the community's grids in equal slices.
+        let grids: Vec<DivisionCode> = dir
             .grids
             .iter()
             .filter(|g| g.starts_with(*c))
             .copied()
             .collect();
-        e.add_staff(cadre)?;
+        let slice = grids.len().div_ceil(cs.cadres.max(1) as usize).max(1);
+        for (k, chunk) in grids.chunks(slice).enumerate().take(cs.cadres as usize) {
+            let mut cadre = staff(
+                format!("vc-{c}-{}", k + 1),
+                Role::VillageCadre,
+                *c,
+                &mut rng,
+            );
+            cadre.covers = chunk.to_vec();
+            e.add_staff(cadre)?;
+        }
     }
     for g in &dir.grids {
         e.add_staff(staff(format!("gw-{g}"), Role::GridWorker, *g, &mut rng))?;
