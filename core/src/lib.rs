@@ -71,3 +71,7 @@ pub mod prelude {
     pub use crate::staff::{Role, Staff};
     pub use crate::trace::{Actor, Event};
 }
+
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

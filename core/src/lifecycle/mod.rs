@@ -479,3 +479,65 @@ pub(crate) fn day(at: DateTime<Utc>) -> NaiveDate {
 
 #[cfg(test)]
 mod tests;
+
+/// The transition and permission tables as Markdown, for documentation: one row per
+/// operation with the states it starts from, where it leads and who may perform it.
+/// `docs/lifecycle.md` embeds this text and a test keeps the two identical.
+pub fn markdown_table() -> String {
+    use std::fmt::Write as _;
+    let mut actors: Vec<(ActorKind, &str)> = vec![(ActorKind::System, "system 系统")];
+    let mut names = Vec::new();
+    for r in Role::ALL {
+        names.push((
+            ActorKind::Staff(*r),
+            format!("{} {}", r.as_str(), r.label_zh()),
+        ));
+    }
+    for k in AgencyKind::ALL {
+        names.push((
+            ActorKind::Agency(*k),
+            format!("{} {}", k.as_str(), k.label_zh()),
+        ));
+    }
+    actors.extend(names.iter().map(|(a, n)| (*a, n.as_str())));
+    let mut out = String::from(
+        "| operation | 操作 | from states | to state | who may |\n|---|---|---|---|---|\n",
+    );
+    for &op in OperationKind::ALL {
+        let (from, to) = match TRANSITIONS.iter().find(|t| t.0 == op) {
+            Some(t) => (
+                t.1.iter()
+                    .map(|s| format!("`{s}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                t.2.map_or("(unchanged)".to_string(), |s| format!("`{s}`")),
+            ),
+            None => ("(new case)".to_string(), "`registered`".to_string()),
+        };
+        let who: Vec<&str> = actors
+            .iter()
+            .filter(|(a, _)| permitted(op, *a))
+            .map(|(_, n)| *n)
+            .collect();
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} |",
+            op,
+            op.label_zh(),
+            from,
+            to,
+            who.join(", ")
+        );
+    }
+    out.push_str("\n| state | 状态 | open (timed, ranked) |\n|---|---|---|\n");
+    for s in State::ALL {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} |",
+            s,
+            s.label_zh(),
+            if s.is_open() { "yes" } else { "no" }
+        );
+    }
+    out
+}

@@ -1,0 +1,87 @@
+//! The documentation cannot drift from the code: generated parts are compared with the
+//! files, and every example file is loaded. Set `FENGQIAO_BLESS=1` to rewrite the
+//! generated parts after a deliberate change.
+
+use fengqiao::hierarchy::{Hierarchy, HierarchyData};
+
+fn root(p: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+/// Replaces or checks the text between `<!-- BEGIN name -->` and `<!-- END name -->`.
+fn generated_block(file: &str, name: &str, body: &str) {
+    let path = root(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (begin, end) = (
+        format!("<!-- BEGIN {name} -->\n"),
+        format!("<!-- END {name} -->"),
+    );
+    let a = text
+        .find(&begin)
+        .unwrap_or_else(|| panic!("{file} lacks {begin}"))
+        + begin.len();
+    let b = text
+        .find(&end)
+        .unwrap_or_else(|| panic!("{file} lacks {end}"));
+    if std::env::var_os("FENGQIAO_BLESS").is_some() {
+        let new = format!("{}{}{}", &text[..a], body, &text[b..]);
+        std::fs::write(&path, new).unwrap();
+    } else {
+        assert_eq!(
+            &text[a..b],
+            body,
+            "{file} is stale: run FENGQIAO_BLESS=1 cargo test --test docs"
+        );
+    }
+}
+
+#[test]
+fn lifecycle_table_matches_the_code() {
+    generated_block(
+        "docs/lifecycle.md",
+        "table",
+        &fengqiao::lifecycle::markdown_table(),
+    );
+}
+
+#[test]
+fn hierarchy_example_loads() {
+    let text = std::fs::read_to_string(root("docs/examples/hierarchy.json")).unwrap();
+    let data: HierarchyData = serde_json::from_str(&text).unwrap();
+    let h = Hierarchy::from_data(data).unwrap();
+    assert_eq!(h.len(), 8);
+}
+
+#[test]
+fn dispute_example_loads_and_routes() {
+    let text = std::fs::read_to_string(root("examples/data/dispute.json")).unwrap();
+    let input: fengqiao::dispute::DisputeInput = serde_json::from_str(&text).unwrap();
+    let (engine, _) = fengqiao::synth::world(&fengqiao::synth::Spec::small()).unwrap();
+    let d = engine.decide_input(&input).unwrap();
+    assert!(d.matched.contains(&"violence-police".to_string()));
+}
+
+#[test]
+fn what_if_example_files_load() {
+    let rules = std::fs::read_to_string(root("examples/data/rules-labour-to-street.json")).unwrap();
+    fengqiao::routing::RuleSet::from_json(&rules).unwrap();
+    let history = std::fs::read_to_string(root("examples/data/history.jsonl")).unwrap();
+    let n = history
+        .lines()
+        .map(|l| serde_json::from_str::<fengqiao::whatif::HistoricalDispute>(l).unwrap())
+        .count();
+    assert_eq!(n, 60);
+}
+
+#[test]
+fn default_rules_doc_names_every_rule() {
+    let doc = std::fs::read_to_string(root("docs/rules.md")).unwrap();
+    let set = fengqiao::routing::RuleSet::from_json(fengqiao::routing::DEFAULT_RULES_JSON).unwrap();
+    for r in &set.rules {
+        assert!(
+            doc.contains(&format!("`{}`", r.id)),
+            "docs/rules.md does not explain rule `{}`",
+            r.id
+        );
+    }
+}
