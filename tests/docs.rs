@@ -66,11 +66,11 @@ fn what_if_example_files_load() {
     let rules = std::fs::read_to_string(root("examples/data/rules-labour-to-street.json")).unwrap();
     fengqiao::routing::RuleSet::from_json(&rules).unwrap();
     let history = std::fs::read_to_string(root("examples/data/history.jsonl")).unwrap();
-    let n = history
+    let parsed: Vec<fengqiao::whatif::HistoricalDispute> = history
         .lines()
-        .map(|l| serde_json::from_str::<fengqiao::whatif::HistoricalDispute>(l).unwrap())
-        .count();
-    assert_eq!(n, 60);
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(parsed.len(), 60);
 }
 
 #[test]
