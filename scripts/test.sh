@@ -2,4 +2,8 @@
 # Every test of the project: README's test command. Prints the runners' own summaries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export RUST_BACKTRACE=0
+echo "==> Rust tests (core, C ABI crate, doctests)"
 cargo test --workspace --locked
+echo "==> C ABI: C suite and examples (valgrind), Python ctypes example"
+bash scripts/c-tests.sh

@@ -85,3 +85,23 @@ fn default_rules_doc_names_every_rule() {
         );
     }
 }
+
+#[test]
+fn small_world_file_matches_the_generator() {
+    let (engine, _) = fengqiao::synth::world(&fengqiao::synth::Spec::small()).unwrap();
+    let mut world = engine.to_world();
+    world.rules = None; // the file uses the shipped rules
+    let json = serde_json::to_string_pretty(&world).unwrap() + "\n";
+    let path = root("examples/data/world-small.json");
+    if std::env::var_os("FENGQIAO_BLESS").is_some() {
+        std::fs::write(&path, &json).unwrap();
+    }
+    let file = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        file, json,
+        "examples/data/world-small.json is stale: FENGQIAO_BLESS=1 cargo test --test docs"
+    );
+    let loaded =
+        fengqiao::engine::Engine::from_world(serde_json::from_str(&file).unwrap()).unwrap();
+    assert_eq!(loaded.all_staff().len(), engine.all_staff().len());
+}

@@ -30,6 +30,30 @@ use crate::routing::{Diagnostic, Diagnostics, Directory, Router, RuleSet, Schema
 use crate::staff::{Staff, StaffId};
 use crate::trace::Actor;
 
+/// A whole world as JSON: the places, residents, staff, agencies and (optionally) a rule set
+/// and extra calendar years. What a binding loads to build an engine.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorldData {
+    /// The hierarchy.
+    pub hierarchy: crate::hierarchy::HierarchyData,
+    /// Residents.
+    #[serde(default)]
+    pub people: Vec<Person>,
+    /// Staff.
+    #[serde(default)]
+    pub staff: Vec<Staff>,
+    /// Agencies.
+    #[serde(default)]
+    pub agencies: Vec<Agency>,
+    /// A rule set; the shipped default rules if absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<RuleSet>,
+    /// Holiday notices for years beyond the shipped 2021–2026.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calendar_years: Vec<crate::calendar::YearNotice>,
+}
+
 /// The world and its cases. See the module docs.
 #[derive(Debug, Clone)]
 pub struct Engine {
@@ -67,6 +91,44 @@ impl Engine {
             reports: Default::default(),
             privacy: Privacy::default(),
             access_log: AccessLog::default(),
+        }
+    }
+
+    /// Builds an engine from a whole world, checking everything; the first problem is
+    /// returned.
+    pub fn from_world(data: WorldData) -> Result<Engine, EngineError> {
+        let mut e = Engine::new(Hierarchy::from_data(data.hierarchy)?);
+        for y in data.calendar_years {
+            let mut cal = e.calendar.clone();
+            cal.load_year(y)?;
+            e.calendar = cal;
+        }
+        for p in data.people {
+            e.add_person(p)?;
+        }
+        for s in data.staff {
+            e.add_staff(s)?;
+        }
+        for a in data.agencies {
+            e.add_agency(a)?;
+        }
+        if let Some(r) = data.rules {
+            e.load_rules(r)?;
+        }
+        Ok(e)
+    }
+
+    /// The world, without its cases (the inverse of [`Engine::from_world`]).
+    pub fn to_world(&self) -> WorldData {
+        let mut people: Vec<Person> = self.people.values().cloned().collect();
+        people.sort_by(|a, b| a.id.cmp(&b.id));
+        WorldData {
+            hierarchy: self.hierarchy.to_data(),
+            people,
+            staff: self.staff.clone(),
+            agencies: self.agencies.clone(),
+            rules: Some(self.router.rule_set().clone()),
+            calendar_years: Vec::new(),
         }
     }
 

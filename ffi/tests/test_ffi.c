@@ -1,0 +1,282 @@
+/* The C test suite of the fengqiao C ABI: happy paths and every kind of bad input, run
+ * normally and under valgrind in CI. Usage: test_ffi path/to/world-small.json */
+#include <pthread.h>
+#include <stdlib.h>
+#include "fengqiao.h"
+#include "harness.h"
+
+#define T0 1749430800000LL /* 2025-06-09 09:00 China time */
+#define DAY 86400000LL
+
+static char *read_file(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) { perror(path); exit(2); }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    if (fread(buf, 1, (size_t)n, f) != (size_t)n) { perror("fread"); exit(2); }
+    buf[n] = 0;
+    fclose(f);
+    return buf;
+}
+
+static const char *GW = "{\"staff\":\"gw-522301001001001\"}";
+static const char *MD = "{\"staff\":\"md-522301001001-1\"}";
+static const char *OUTSIDER = "{\"staff\":\"gw-522301001002002\"}";
+static const char *DISPUTE =
+    "{\"category\":\"neighbour\",\"channel\":\"household_visit\","
+    "\"parties\":[{\"person\":\"p0-0\"},{\"person\":\"p1-0\"}],"
+    "\"location\":\"5223010010010010101\",\"urgency\":\"medium\",\"risk\":\"yellow\","
+    "\"description\":\"院墙排水\",\"discovered_at\":\"2025-06-08T02:00:00Z\"}";
+
+static void test_version(void) {
+    CHECK(strcmp(fq_version(), FQ_VERSION_STRING) == 0);
+}
+
+static void test_bad_construction(const char *world) {
+    FqEngine *e = NULL;
+    FqError *err = NULL;
+    CHECK(fq_engine_new(NULL, &e, &err) == FQ_STATUS_NULL_POINTER);
+    CHECK(e == NULL && err != NULL);
+    CHECK(fq_error_code(err) == FQ_STATUS_NULL_POINTER);
+    fq_error_free(err);
+    CHECK(fq_engine_new("{ not json", &e, &err) == FQ_STATUS_INVALID_INPUT);
+    CHECK(CONTAINS(fq_error_message(err), "world_json"));
+    CHECK(CONTAINS(fq_error_details(err), "\"line\""));
+    fq_error_free(err);
+    CHECK(fq_engine_new("\xff\xfe", &e, &err) == FQ_STATUS_INVALID_UTF8);
+    fq_error_free(err);
+    /* An unknown enum value in the world. */
+    CHECK(fq_engine_new("{\"hierarchy\":{\"units\":[{\"code\":\"522301000000\",\"kind\":\"kingdom\"}]}}", &e, &err) == FQ_STATUS_INVALID_INPUT);
+    CHECK(CONTAINS(fq_error_message(err), "kingdom"));
+    fq_error_free(err);
+    /* An invalid division code. */
+    CHECK(fq_engine_new("{\"hierarchy\":{\"units\":[{\"code\":\"522301000001\",\"kind\":\"county\"}]}}", &e, &err) == FQ_STATUS_HIERARCHY);
+    fq_error_free(err);
+    /* An invalid identity number. */
+    const char *bad_id = "{\"hierarchy\":{\"units\":[]},\"people\":[{\"id\":\"x\",\"name\":\"x\",\"id_number\":\"110105194912310021\",\"household\":\"5223010010010010101\"}]}";
+    CHECK(fq_engine_new(bad_id, &e, &err) == FQ_STATUS_INVALID_INPUT);
+    CHECK(CONTAINS(fq_error_message(err), "check character"));
+    fq_error_free(err);
+    /* No error slot: still a status, nothing leaks. */
+    CHECK(fq_engine_new("[]", &e, NULL) == FQ_STATUS_INVALID_INPUT);
+    CHECK(fq_engine_new(world, NULL, NULL) == FQ_STATUS_NULL_POINTER);
+}
+
+static void test_life(FqEngine *e) {
+    FqError *err = NULL;
+    char *code = NULL, *out = NULL;
+    CHECK(fq_engine_register(e, GW, DISPUTE, T0, &code, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(code, "5223010010010010101-20250609-"));
+    CHECK(fq_engine_route(e, "\"system\"", code, T0, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "\"level\":\"community\""));
+    CHECK(CONTAINS(out, "professional-team"));
+    fq_string_free(out);
+
+    /* Resolving before any session: a lifecycle error with state and operation. */
+    const char *resolve = "{\"op\":\"resolve\",\"agreement\":{\"form\":\"written\",\"effective_on\":\"2025-06-10\","
+                          "\"terms\":\"修排水沟\",\"amount_yuan\":3000,\"parties_signed\":true,\"mediator_signed\":true,\"committee_sealed\":true}}";
+    CHECK(fq_engine_apply(e, MD, code, resolve, T0, &out, &err) == FQ_STATUS_LIFECYCLE);
+    CHECK(out == NULL);
+    CHECK(CONTAINS(fq_error_details(err), "\"refusal\":\"wrong_state\""));
+    CHECK(CONTAINS(fq_error_details(err), "\"operation\":\"resolve\""));
+    CHECK(CONTAINS(fq_error_details(err), "\"state\":\"registered\""));
+    fq_error_free(err);
+
+    CHECK(fq_engine_apply(e, MD, code, "{\"op\":\"accept\"}", T0, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "\"state\":\"accepted\""));
+    fq_string_free(out);
+    CHECK(fq_engine_apply(e, MD, code, "{\"op\":\"record_session\",\"method\":\"bench_meeting\",\"parties_consent\":true}", T0 + DAY, &out, &err) == FQ_STATUS_OK);
+    fq_string_free(out);
+    CHECK(fq_engine_apply(e, MD, code, resolve, T0 + DAY, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "\"state\":\"resolved\""));
+    fq_string_free(out);
+    /* An unknown operation and a malformed one. */
+    CHECK(fq_engine_apply(e, MD, code, "{\"op\":\"dance\"}", T0 + DAY, &out, &err) == FQ_STATUS_INVALID_INPUT);
+    fq_error_free(err);
+    CHECK(fq_engine_apply(e, MD, code, "{\"op\":\"close\"", T0 + DAY, &out, &err) == FQ_STATUS_INVALID_INPUT);
+    fq_error_free(err);
+    /* Outside the actor's area: denied. */
+    CHECK(fq_engine_view_case(e, OUTSIDER, code, T0, &out, &err) == FQ_STATUS_DENIED);
+    fq_error_free(err);
+    CHECK(fq_engine_view_case(e, GW, code, T0, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "********")); /* the grid worker sees masked identity numbers */
+    fq_string_free(out);
+    /* Unknown case. */
+    CHECK(fq_engine_decide(e, "no-such-case", &out, &err) == FQ_STATUS_NOT_FOUND);
+    fq_error_free(err);
+
+    /* The trace: verify in the engine, then standalone, then tampered. */
+    CHECK(fq_engine_verify(e, code, &err) == FQ_STATUS_OK);
+    char *jsonl = NULL;
+    CHECK(fq_engine_trace(e, code, &jsonl, &err) == FQ_STATUS_OK);
+    CHECK(fq_trace_verify(jsonl, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "\"state\":\"resolved\""));
+    fq_string_free(out);
+    char *amount = strstr(jsonl, "\"amount_yuan\":3000");
+    CHECK(amount != NULL);
+    if (amount) {
+        amount[14] = '9'; /* 3000 → 9000 */
+        CHECK(fq_trace_verify(jsonl, &out, &err) == FQ_STATUS_TRACE);
+        CHECK(CONTAINS(fq_error_details(err), "\"problem\":\"changed\""));
+        CHECK(CONTAINS(fq_error_details(err), "\"position\":4"));
+        fq_error_free(err);
+    }
+    fq_string_free(jsonl);
+    CHECK(fq_trace_verify("not a trace", &out, &err) == FQ_STATUS_TRACE);
+    fq_error_free(err);
+    fq_string_free(code);
+}
+
+static void test_rules(FqEngine *e) {
+    FqError *err = NULL;
+    char *out = NULL;
+    const char *bad = "{\"id\":\"t\",\"version\":\"1\",\"hit_policy\":\"first\",\"defaults\":{\"level\":\"community\"},"
+                      "\"rules\":[{\"id\":\"r1\",\"description\":\"d\",\"when\":{\"category_in\":[]}},{\"id\":\"z\",\"description\":\"d\",\"priority\":-1}]}";
+    CHECK(fq_engine_load_rules(e, bad, &out, &err) == FQ_STATUS_RULE_SET);
+    CHECK(CONTAINS(fq_error_details(err), "\"code\":\"empty_set\""));
+    CHECK(CONTAINS(fq_error_details(err), "\"rule\":\"r1\""));
+    CHECK(CONTAINS(fq_error_details(err), "rules[0].when.category_in"));
+    fq_error_free(err);
+    CHECK(fq_engine_validate_rules(e, bad, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "empty_set"));
+    fq_string_free(out);
+    CHECK(fq_engine_load_rules(e, "{\"id\":1}", &out, &err) == FQ_STATUS_RULE_SET);
+    CHECK(CONTAINS(fq_error_details(err), "\"code\":\"parse\""));
+    fq_error_free(err);
+}
+
+static void test_operations(FqEngine *e, const char *history, const char *rules_b) {
+    FqError *err = NULL;
+    char *out = NULL;
+    const char *centre = "{\"staff\":\"cs-522301001000\"}";
+    CHECK(fq_engine_statistics(e, centre, "{\"by_category\":true}", T0 + 30 * DAY, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "\"screened\""));
+    fq_string_free(out);
+    CHECK(fq_engine_sweep(e, T0 + 60 * DAY, true, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "\"statuses\""));
+    fq_string_free(out);
+    CHECK(fq_engine_file_report(e, GW, "{\"date\":\"2025-06-09\"}", &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_missing_reports(e, "522301001001", "2025-06-09", &out, &err) == FQ_STATUS_OK);
+    CHECK(!CONTAINS(out, "gw-522301001001001"));
+    CHECK(CONTAINS(out, "hh-52230100100100101"));
+    fq_string_free(out);
+    CHECK(fq_engine_missing_reports(e, "522301001001", "09/06/2025", &out, &err) == FQ_STATUS_INVALID_INPUT);
+    fq_error_free(err);
+    CHECK(fq_engine_missing_reports(e, "522301001001", "2031-06-09", &out, &err) == FQ_STATUS_CALENDAR);
+    CHECK(CONTAINS(fq_error_message(err), "2031"));
+    fq_error_free(err);
+    CHECK(fq_engine_daily_analysis(e, centre, "522301001000", T0, &out, &err) == FQ_STATUS_OK);
+    fq_string_free(out);
+    char *world = NULL;
+    CHECK(fq_engine_world(e, &world, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(world, "\"rules\":"));
+    fq_string_free(world);
+    CHECK(fq_engine_what_if(e, history, rules_b, rules_b, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "\"changed\":[]")); /* the same rules twice change nothing */
+    fq_string_free(out);
+    CHECK(fq_engine_what_if(e, "{bad", rules_b, rules_b, &out, &err) == FQ_STATUS_INVALID_INPUT);
+    fq_error_free(err);
+}
+
+static void test_handles(const char *world) {
+    FqError *err = NULL;
+    char *out = NULL;
+    FqEngine *e = NULL;
+    CHECK(fq_engine_new(world, &e, &err) == FQ_STATUS_OK);
+    fq_engine_free(e);
+    CHECK(fq_engine_decide(e, "x", &out, &err) == FQ_STATUS_INVALID_HANDLE);
+    fq_error_free(err);
+    fq_engine_free(e); /* double free: ignored */
+    CHECK(fq_engine_decide(NULL, "x", &out, &err) == FQ_STATUS_NULL_POINTER);
+    fq_error_free(err);
+    int not_an_engine = 42;
+    CHECK(fq_engine_decide((FqEngine *)&not_an_engine, "x", &out, &err) == FQ_STATUS_INVALID_HANDLE);
+    fq_error_free(err);
+    fq_engine_free(NULL);
+    fq_string_free(NULL);
+    fq_error_free(NULL);
+    CHECK(fq_error_code(NULL) == FQ_STATUS_INTERNAL);
+    CHECK(strcmp(fq_error_details(NULL), "null") == 0);
+}
+
+static void test_panic(void) {
+    FqError *err = NULL;
+    CHECK(fq_debug_panic(&err) == FQ_STATUS_INTERNAL);
+    CHECK(CONTAINS(fq_error_message(err), "fq_debug_panic"));
+    fq_error_free(err);
+    CHECK(fq_debug_panic(NULL) == FQ_STATUS_INTERNAL);
+}
+
+#define THREADS 8
+#define PER_THREAD 12
+static FqEngine *shared;
+static int thread_failures = 0;
+static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void *worker(void *arg) {
+    long id = (long)arg;
+    for (int i = 0; i < PER_THREAD; i++) {
+        char *code = NULL, *out = NULL;
+        FqError *err = NULL;
+        int ok = fq_engine_register(shared, GW, DISPUTE, T0 + id * 1000 + i, &code, &err) == FQ_STATUS_OK
+              && fq_engine_route(shared, "\"system\"", code, T0 + DAY, &out, &err) == FQ_STATUS_OK;
+        fq_string_free(out);
+        out = NULL;
+        ok = ok && fq_engine_apply(shared, MD, code, "{\"op\":\"accept\"}", T0 + DAY, &out, &err) == FQ_STATUS_OK;
+        ok = ok && fq_engine_verify(shared, code, &err) == FQ_STATUS_OK;
+        if (!ok) {
+            pthread_mutex_lock(&fail_lock);
+            thread_failures++;
+            fprintf(stderr, "thread %ld: %s\n", id, fq_error_message(err));
+            pthread_mutex_unlock(&fail_lock);
+        }
+        fq_error_free(err);
+        fq_string_free(out);
+        fq_string_free(code);
+    }
+    return NULL;
+}
+
+static void test_threads(const char *world) {
+    FqError *err = NULL;
+    CHECK(fq_engine_new(world, &shared, &err) == FQ_STATUS_OK);
+    pthread_t t[THREADS];
+    for (long i = 0; i < THREADS; i++) pthread_create(&t[i], NULL, worker, (void *)i);
+    for (int i = 0; i < THREADS; i++) pthread_join(t[i], NULL);
+    CHECK(thread_failures == 0);
+    char *out = NULL;
+    CHECK(fq_engine_statistics(shared, "\"system\"", "{}", T0 + DAY, &out, &err) == FQ_STATUS_OK);
+    char expected[64];
+    snprintf(expected, sizeof expected, "\"screened\":%d,", THREADS * PER_THREAD);
+    CHECK(CONTAINS(out, expected));
+    fq_string_free(out);
+    fq_engine_free(shared);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 4) {
+        fprintf(stderr, "usage: %s world.json history.jsonl rules.json\n", argv[0]);
+        return 2;
+    }
+    char *world = read_file(argv[1]);
+    char *history = read_file(argv[2]);
+    char *rules_b = read_file(argv[3]);
+    test_version();
+    test_bad_construction(world);
+    FqEngine *e = NULL;
+    FqError *err = NULL;
+    CHECK(fq_engine_new(world, &e, &err) == FQ_STATUS_OK);
+    test_life(e);
+    test_rules(e);
+    test_operations(e, history, rules_b);
+    fq_engine_free(e);
+    test_handles(world);
+    test_panic();
+    test_threads(world);
+    free(world);
+    free(history);
+    free(rules_b);
+    return fq_summary("ffi C suite");
+}

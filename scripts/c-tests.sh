@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds the C ABI, compiles the C test suite and the C example against the checked-in
+# header, runs them normally and under valgrind (zero leaks, zero errors), and runs the
+# Python ctypes example. Prints the suites' own summary lines.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PROFILE_DIR=target/debug
+cargo build -p fengqiao-ffi --locked --quiet
+mkdir -p target/c
+LIBS=$(cargo rustc -p fengqiao-ffi --locked --quiet --crate-type staticlib -- --print native-static-libs 2>&1 \
+  | sed -n 's/.*native-static-libs: //p' | tail -n 1)
+: "${LIBS:=-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc}"
+CFLAGS="-std=c11 -Wall -Wextra -Werror -O1 -g -Iffi/include"
+gcc $CFLAGS ffi/tests/test_ffi.c "$PROFILE_DIR/libfengqiao_ffi.a" $LIBS -lpthread -o target/c/test_ffi
+gcc $CFLAGS examples/c/route.c "$PROFILE_DIR/libfengqiao_ffi.a" $LIBS -o target/c/route
+# Also link against the shared library, as most hosts do.
+gcc $CFLAGS examples/c/route.c -L"$PROFILE_DIR" -lfengqiao_ffi -o target/c/route_shared
+
+DATA=examples/data
+ARGS="$DATA/world-small.json $DATA/history.jsonl $DATA/rules-labour-to-street.json"
+echo "--- C suite"
+target/c/test_ffi $ARGS
+echo "--- C suite under valgrind"
+valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+  target/c/test_ffi $ARGS
+echo "--- C example (static), under valgrind"
+valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+  target/c/route "$DATA/world-small.json" "$DATA/dispute.json"
+echo "--- C example (shared)"
+LD_LIBRARY_PATH="$PROFILE_DIR" target/c/route_shared "$DATA/world-small.json" "$DATA/dispute.json" > /dev/null
+echo "--- Python example (ctypes)"
+FENGQIAO_LIB="$PROFILE_DIR/libfengqiao_ffi.so" python3 examples/python/route.py "$DATA/world-small.json" "$DATA/dispute.json"
