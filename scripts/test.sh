@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RUST_BACKTRACE=0
+bash scripts/ensure-tools.sh
 echo "==> Rust tests (core, C ABI crate, doctests)"
 cargo test --workspace --locked
 echo "==> C ABI: C suite and examples (valgrind), Python ctypes example"
