@@ -8,3 +8,5 @@ echo "==> Rust tests (core, C ABI crate, doctests)"
 cargo test --workspace --locked
 echo "==> C ABI: C suite and examples (valgrind), Python ctypes example"
 bash scripts/c-tests.sh
+echo "==> WebAssembly: build, TypeScript check, Node tests, browser test"
+bash scripts/wasm-tests.sh

@@ -235,6 +235,13 @@ impl Engine {
         self.people.get(id)
     }
 
+    /// The residents of a household, by id.
+    pub fn residents(&self, household: DivisionCode) -> Vec<&Person> {
+        let mut v: Vec<&Person> = self.people.values().filter(|p| p.household == household).collect();
+        v.sort_by(|a, b| a.id.cmp(&b.id));
+        v
+    }
+
     /// Adds a staff member serving an existing, active unit.
     pub fn add_staff(&mut self, staff: Staff) -> Result<(), EngineError> {
         for c in std::iter::once(&staff.unit).chain(&staff.covers) {

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds the WebAssembly module for Node (target/wasm/node) and the web (examples/web/pkg),
+# installing the wasm32 target and wasm-bindgen-cli at exactly the version Cargo.lock pins
+# when they are missing. Prints the .wasm sizes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rustup target list --installed | grep -q '^wasm32-unknown-unknown$' || rustup target add wasm32-unknown-unknown
+want=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ]; then
+  echo "installing wasm-bindgen-cli $want (found: ${have:-none})"
+  # Without --locked: the registry mirror lags, and a locked transitive version may be missing.
+  cargo install wasm-bindgen-cli --version "=$want" --quiet
+fi
+cargo build -p fengqiao-wasm --target wasm32-unknown-unknown --profile wasm --locked --quiet
+wasm=target/wasm32-unknown-unknown/wasm/fengqiao_wasm.wasm
+wasm-bindgen "$wasm" --target nodejs --out-dir target/wasm/node
+wasm-bindgen "$wasm" --target web --out-dir examples/web/pkg
+size() { stat -c %s "$1"; }
+echo "wasm size: $(size target/wasm/node/fengqiao_wasm_bg.wasm) bytes (after wasm-bindgen)"
+if command -v wasm-opt >/dev/null; then
+  wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals \
+    target/wasm/node/fengqiao_wasm_bg.wasm -o target/wasm/opt.wasm
+  echo "wasm size after wasm-opt -Oz: $(size target/wasm/opt.wasm) bytes (gzip: $(gzip -9c target/wasm/opt.wasm | wc -c))"
+fi

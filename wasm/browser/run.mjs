@@ -1,0 +1,81 @@
+// The browser test: serves examples/web on 127.0.0.1, drives Debian's headless Chromium
+// with playwright-core, registers a dispute through the form, checks the decision shown,
+// steps the case through its lifecycle, checks that the chart renders, and saves a
+// screenshot to target/web-screenshot.png.
+import http from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = fileURLToPath(new URL('../../examples/web/', import.meta.url));
+const shot = fileURLToPath(new URL('../../target/web-screenshot.png', import.meta.url));
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json' };
+
+const server = http.createServer(async (req, res) => {
+  const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+  try {
+    const file = join(root, path.endsWith('/') ? `${path}index.html` : path);
+    const body = await readFile(file);
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+    res.end(body);
+  } catch {
+    res.writeHead(404).end('not found');
+  }
+});
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const url = `http://127.0.0.1:${server.address().port}/`;
+
+let passed = 0;
+let failed = 0;
+const check = (ok, what) => {
+  if (ok) passed++;
+  else { failed++; console.error(`FAILED: ${what}`); }
+};
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.waitForSelector('#status[data-ready="yes"]', { timeout: 60000 });
+  check((await page.textContent('#version')).match(/^\d+\.\d+\.\d+$/), 'version shown');
+  // Browse: county → street → communities.
+  await page.click('#tree span[data-kind="county"]');
+  await page.click('#tree span[data-kind="street"]');
+  const communities = await page.$$('#tree span[data-kind="community"], #tree span[data-kind="village"]');
+  check(communities.length === 5, `5 villages/communities listed (got ${communities.length})`);
+  // Register a labour dispute with violence risk from the form.
+  await page.selectOption('#category', 'labour');
+  await page.check('.flags input[value="violence_risk"]');
+  await page.click('#register');
+  await page.waitForSelector('#decision-level');
+  check((await page.textContent('#decision-level')).includes('村（社区）'), 'handled in the community');
+  const team = await page.textContent('#team');
+  check(team.includes('mediator') && team.includes('grid_worker'), 'team shown');
+  check((await page.textContent('#decision')).includes('police'), 'the police join (violence risk)');
+  // Step it: accept, session, resolve.
+  for (const op of ['accept', 'record_session', 'resolve']) {
+    await page.click(`#actions button[data-op="${op}"]`);
+  }
+  check((await page.textContent('#case-state')).includes('resolved'), 'case resolved');
+  check((await page.$$('#trace tbody tr')).length === 5, 'trace has 5 events');
+  // Statistics and the chart.
+  await page.click('#simulate');
+  const bars = await page.$$('#chart rect.bar');
+  check(bars.length >= 5, `chart renders bars (got ${bars.length})`);
+  check((await page.$$('#stats tbody tr')).length >= 5, 'statistics table rows');
+  check(errors.length === 0, `no page errors: ${errors.join('; ')}`);
+  await page.screenshot({ path: shot, fullPage: true });
+  console.log(`screenshot: ${shot}`);
+} finally {
+  await browser.close();
+  server.close();
+}
+console.log(`browser test: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,137 @@
+// Node tests of the WebAssembly module: the whole API and its error cases.
+// Run: node --test wasm/tests/   (after scripts/wasm-build.sh)
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+
+const require = createRequire(import.meta.url);
+const fq = require('../../target/wasm/node/fengqiao_wasm.js');
+const root = new URL('../../', import.meta.url);
+const world = JSON.parse(readFileSync(new URL('examples/data/world-small.json', root), 'utf8'));
+const dispute = JSON.parse(readFileSync(new URL('examples/data/dispute.json', root), 'utf8'));
+const history = readFileSync(new URL('examples/data/history.jsonl', root), 'utf8').trim().split('\n').map(JSON.parse);
+const variant = JSON.parse(readFileSync(new URL('examples/data/rules-labour-to-street.json', root), 'utf8'));
+
+const T0 = Date.UTC(2025, 8, 25, 1, 30); // 2025-09-25 09:30 China time
+const DAY = 86400000;
+const GW = { staff: 'gw-522301001001001' };
+const MD = { staff: 'md-522301001001-1' };
+const COURT = { agency: 'court-522301000000' };
+
+function throwsCode(fn, code, check) {
+  assert.throws(fn, (e) => {
+    assert.equal(e.name, 'FengqiaoError');
+    assert.ok(e instanceof Error);
+    assert.equal(e.code, code, `${e.code}: ${e.message}`);
+    if (check) check(e);
+    return true;
+  });
+}
+
+test('version and the sample world', () => {
+  assert.match(fq.version(), /^\d+\.\d+\.\d+$/);
+  const e = fq.Engine.sample();
+  assert.equal(e.roots()[0].code, '522301000000');
+  assert.deepEqual(e.children('522301001000').map((u) => u.name), ['A社区', 'B社区']);
+  e.free();
+});
+
+test('a dispute from registration to a judicially confirmed agreement', () => {
+  const e = new fq.Engine(world);
+  const code = e.register(GW, dispute, T0);
+  assert.match(code, /^5223010010010010101-20250925-0001$/);
+  const d = e.route({ staff: 'cs-522301001001' }, code, T0);
+  assert.equal(d.level, 'community');
+  assert.ok(d.matched.includes('violence-police'));
+  assert.ok(d.agencies.some((a) => a.kind === 'police' && a.agency));
+  assert.ok(d.explanation.candidates.some((c) => c.verdict === 'chosen'));
+  e.apply(MD, code, { op: 'accept' }, T0);
+  e.apply(MD, code, { op: 'record_session', method: 'bench_meeting', parties_consent: true }, T0 + DAY);
+  const agreement = { form: 'written', effective_on: '2025-09-26', terms: '分期支付工资', amount_yuan: 30000, parties_signed: true, mediator_signed: true, committee_sealed: true };
+  let state = e.apply(MD, code, { op: 'resolve', agreement }, T0 + DAY);
+  assert.equal(state.state, 'resolved');
+  e.apply(MD, code, { op: 'apply_confirmation', applied_on: '2025-09-29' }, T0 + 4 * DAY);
+  state = e.apply(COURT, code, { op: 'grant_confirmation', decided_on: '2025-10-09' }, T0 + 14 * DAY);
+  assert.equal(state.confirmation.status, 'granted');
+  const events = e.trace(code);
+  assert.equal(events.length, 7);
+  assert.equal(events[0].op.op, 'register');
+  assert.match(events[6].hash, /^[0-9a-f]{64}$/);
+  e.verify(code);
+  assert.equal(fq.verifyTrace(events).state, 'resolved');
+  assert.equal(e.traceJsonl(code).trim().split('\n').length, 7);
+  const view = e.viewCase(GW, code, T0);
+  assert.ok(view.parties[0].id_number.includes('********'));
+  assert.deepEqual(e.caseCodes(GW), [code]);
+  e.free();
+});
+
+test('errors carry codes and details', () => {
+  const e = new fq.Engine(world);
+  const code = e.register(GW, dispute, T0);
+  throwsCode(() => e.apply(MD, code, { op: 'close' }, T0), 'lifecycle', (err) => {
+    assert.equal(err.details.refusal, 'wrong_state');
+    assert.equal(err.details.operation, 'close');
+    assert.equal(err.details.state, 'registered');
+  });
+  throwsCode(() => e.apply(MD, code, { op: 'dance' }, T0), 'invalid_input');
+  throwsCode(() => e.apply({ staff: 'gw-522301001002002' }, code, { op: 'accept' }, T0), 'denied');
+  throwsCode(() => e.apply({ staff: 'nobody' }, code, { op: 'accept' }, T0), 'not_found');
+  throwsCode(() => e.register(GW, { ...dispute, category: 'labor' }, T0), 'invalid_input', (err) => assert.match(err.message, /labor/));
+  throwsCode(() => e.register(GW, dispute, Number.NaN), 'invalid_input');
+  throwsCode(() => e.unit('52a'), 'hierarchy');
+  throwsCode(() => new fq.Engine({ hierarchy: { units: [{ code: '522301000001', kind: 'county' }] } }), 'hierarchy');
+  const person = { id: 'x', name: 'x', id_number: '110105194912310021', household: '5223010010010010101' };
+  throwsCode(() => e.addPerson(person), 'invalid_input', (err) => assert.match(err.message, /check character/));
+  const bad = { ...fq.defaultRules(), rules: [{ id: 'r', description: 'd', when: { category_in: [] } }] };
+  throwsCode(() => e.loadRules(bad), 'rule_set', (err) => {
+    assert.ok(err.details.some((d) => d.code === 'empty_set' && d.rule === 'r' && d.path === 'rules[0].when.category_in'));
+  });
+  assert.ok(e.validateRules(bad).some((d) => d.code === 'empty_set'));
+  // Tampered traces are located.
+  const tampered = structuredClone(e.trace(code));
+  tampered[0].op.input.description = '改过';
+  throwsCode(() => fq.verifyTrace(tampered), 'trace', (err) => assert.equal(err.details.problem, 'changed'));
+  throwsCode(() => e.missingReports('522301001001', '2031-03-03'), 'calendar');
+  e.free();
+});
+
+test('a panic comes out as a clear internal error', () => {
+  throwsCode(() => fq.debugPanic(), 'internal', (err) => assert.match(err.message, /debugPanic was called/));
+  // The module still works afterwards for new engines.
+  const e = fq.Engine.sample();
+  assert.ok(e.rules().rules.length > 10);
+  e.free();
+});
+
+test('deadlines, statistics, zero reports, daily analysis, what-if', () => {
+  const e = new fq.Engine(world);
+  const code = e.register(GW, dispute, T0);
+  e.route('system', code, T0);
+  const sweep = e.sweep(T0 + 40 * DAY, true);
+  assert.equal(sweep.statuses[0].case, code);
+  assert.equal(sweep.statuses[0].standing, 'red');
+  const report = e.statistics({ staff: 'cs-522301001000' }, { by_category: true }, T0 + DAY);
+  assert.equal(report.total.counts.screened, 1);
+  assert.equal(report.rows[0].category, 'labour');
+  e.fileReport(GW, { date: '2025-09-25' });
+  const missing = e.missingReports('522301001001', '2025-09-25');
+  assert.ok(!missing.some((m) => m.staff === GW.staff));
+  assert.ok(missing.some((m) => m.role === 'household_head'));
+  assert.equal(e.dailyAnalysis('system', '522301001000', T0)[0].case, code);
+  const cmp = e.whatIf(history, e.rules(), variant);
+  assert.deepEqual(cmp.changed.map((c) => c.id), ['h0010', 'h0016']);
+  assert.equal(typeof cmp.a.levels.community, 'number');
+  e.free();
+});
+
+test('the Sajin world loads for browsing', () => {
+  const e = fq.Engine.sajinWorld(2023);
+  const street = e.children('522301000000')[0];
+  assert.equal(street.name, '洒金街道');
+  const communities = e.children(street.code);
+  assert.equal(communities.length, 5);
+  assert.equal(e.children(communities[1].code).length, 14);
+  e.free();
+});

@@ -1,0 +1,82 @@
+// Uses the whole API of the WebAssembly module with strict types: CI compiles it with
+// `tsc --noEmit --strict` against the generated declarations, so a type that does not
+// match the module's real shapes fails the build.
+import {
+  Engine, version, verifyTrace, defaultRules, debugPanic,
+  type WorldData, type DisputeInput, type Decision, type Dispute, type Actor, type Operation,
+  type RuleSet, type Diagnostic, type TraceEvent, type StatsReport, type Sweep, type CaseView,
+  type MissingReport, type Ranked, type Comparison, type HistoricalDispute, type FengqiaoError, type Unit, type Staff,
+} from "../../target/wasm/node/fengqiao_wasm";
+
+declare const world: WorldData;
+declare const history: HistoricalDispute[];
+
+const now: number = Date.UTC(2025, 8, 25, 1, 30);
+const gridWorker: Actor = { staff: "gw-522301001001001" };
+const mediator: Actor = { staff: "md-522301001001-1" };
+
+const input: DisputeInput = {
+  category: "labour",
+  channel: "household_visit",
+  parties: [{ person: "p0-0" }, { organisation: { name: "某建筑劳务公司" } }],
+  headcount: 12,
+  location: "5223010010010010101",
+  urgency: "medium",
+  risk: "yellow",
+  amount_yuan: 36000,
+  flags: ["violence_risk"],
+  discovered_at: "2025-09-25T01:30:00Z",
+};
+
+export function tour(): void {
+  const v: string = version();
+  const engine: Engine = new Engine(world);
+  const sample: Engine = Engine.sample();
+  const sajin: Engine = Engine.sajinWorld(2023);
+  const roots: Unit[] = sajin.roots();
+  const kids: Unit[] = sajin.children(roots[0].code);
+  const staff: Staff[] = sajin.staffAt(kids[0].code);
+  const unit: Unit = engine.unit("522301001000");
+  const w: WorldData = engine.world();
+  const rules: RuleSet = engine.rules();
+  const diags: Diagnostic[] = engine.validateRules(defaultRules());
+  const warnings: Diagnostic[] = engine.loadRules(rules);
+  const code: string = engine.register(gridWorker, input, now);
+  const preview: Decision = engine.decide(code);
+  const preview2: Decision = engine.decideInput(input);
+  const decision: Decision = engine.route("system", code, now);
+  const accept: Operation = { op: "accept" };
+  const state: Dispute = engine.apply(mediator, code, accept, now);
+  const view: CaseView = engine.viewCase(gridWorker, code, now);
+  const codes: string[] = engine.caseCodes(gridWorker);
+  const events: TraceEvent[] = engine.trace(code);
+  const jsonl: string = engine.traceJsonl(code);
+  engine.verify(code);
+  const replayed: Dispute = verifyTrace(events);
+  const sweep: Sweep = engine.sweep(now, true);
+  const stats: StatsReport = engine.statistics({ staff: "cs-522301001000" }, { by_category: true, by_period: "month" }, now);
+  engine.fileReport(gridWorker, { date: "2025-09-25" });
+  const missing: MissingReport[] = engine.missingReports("522301001001", "2025-09-25");
+  const ranked: Ranked[] = engine.dailyAnalysis("system", "522301001000", now);
+  const cmp: Comparison = engine.whatIf(history, rules, rules);
+  engine.addUnit({ code: "522301001001003", kind: "grid", name: "第3网格" });
+  engine.addPerson({ id: "new", name: "新居民", household: "5223010010010010101" });
+  engine.addStaff({ id: "gw-new", name: "新网格员", role: "grid_worker", unit: "522301001001003" });
+  engine.addAgency({ id: "x", name: "x", kind: "labour", unit: "522301000000" });
+  engine.setAvailable("gw-new", false);
+  const level: string = decision.level;
+  const team: string[] = decision.team.map((m) => `${m.role}:${m.staff}`);
+  const chosen = decision.explanation.candidates.filter((c) => c.verdict === "chosen");
+  const coverage: number = stats.total.rates.coverage;
+  try {
+    debugPanic();
+  } catch (e) {
+    const err = e as FengqiaoError;
+    const c: "internal" | string = err.code;
+    console.log(c, err.details);
+  }
+  console.log(v, sample, staff, unit, w, diags, warnings, preview, preview2, state, view, codes, jsonl, replayed, sweep, missing, ranked, cmp, level, team, chosen, coverage);
+  engine.free();
+  sample.free();
+  sajin.free();
+}

@@ -1,0 +1,163 @@
+// The JSON shapes of the fengqiao serde model, as TypeScript. The same shapes cross the C
+// ABI as JSON text. See docs/data-model.md.
+
+/** Digits of a division code: 12 (national) or longer (grid, household group, household). */
+export type DivisionCode = string;
+/** RFC 3339 instant (UTC). */
+export type Instant = string;
+/** YYYY-MM-DD (China time). */
+export type DateString = string;
+
+export type Level = "province" | "prefecture" | "county" | "street" | "community" | "grid" | "household_group" | "household";
+export type UnitKind = "province" | "prefecture" | "county" | "street" | "town" | "township" | "special_area" | "community" | "village" | "grid" | "household_group" | "household";
+export interface Unit { code: DivisionCode; kind: UnitKind; name?: string; retired?: boolean }
+export interface CodeScheme { grid_digits: number; group_digits: number; household_digits: number }
+export interface HierarchyData { scheme?: CodeScheme; units: Unit[]; aliases?: [DivisionCode, DivisionCode][] }
+
+export interface Person { id: string; name: string; id_number?: string; phone?: string; household: DivisionCode; key_person?: string }
+export type Role = "grid_worker" | "household_head" | "mediator" | "legal_literate" | "legal_counsel" | "village_cadre" | "centre_staff";
+export interface Staff { id: string; name: string; role: Role; unit: DivisionCode; covers?: DivisionCode[]; available?: boolean; active_cases?: number; person?: string }
+export type AgencyKind = "governance_centre" | "police" | "justice" | "court" | "labour" | "education" | "housing" | "land" | "petitions" | "health" | "transport" | "environment" | "market" | "civil_affairs" | "womens_federation" | "other_department";
+export interface Agency { id: string; name: string; kind: AgencyKind; unit: DivisionCode }
+
+export interface Holiday { name: string; off: [DateString, DateString]; work?: DateString[] }
+export interface YearNotice { year: number; source?: string; holidays: Holiday[] }
+export interface WorldData { hierarchy: HierarchyData; people?: Person[]; staff?: Staff[]; agencies?: Agency[]; rules?: RuleSet; calendar_years?: YearNotice[] }
+
+export type Category = "marriage_family" | "neighbour" | "housing_homestead" | "contract" | "business" | "damages" | "forest_land" | "expropriation" | "environment" | "labour" | "consumer" | "medical" | "traffic" | "property_management" | "education" | "other";
+export type Channel = "household_visit" | "neighbour_talk" | "relatives_feedback" | "walk_in" | "hotline" | "app" | "assigned_from_above" | "referred_by_court" | "referred_by_police";
+export type Urgency = "low" | "medium" | "high";
+export type RiskColour = "blue" | "yellow" | "orange" | "red";
+export type GroupSize = "under_50" | "50_to_100" | "100_to_500" | "over_500";
+export type Flag = "violence_risk" | "minors" | "key_person" | "cross_region" | "multi_department" | "historic" | "major";
+export type Party = { person: string } | { household: DivisionCode } | { organisation: { name: string; unit?: DivisionCode } };
+export interface DisputeInput {
+  category: Category; subtype?: string; channel: Channel; parties: Party[]; headcount?: number;
+  location: DivisionCode; urgency: Urgency; risk: RiskColour; amount_yuan?: number; flags?: Flag[];
+  description?: string; discovered_at: Instant; assigned_by?: DivisionCode;
+}
+
+/** Who acts: a staff member, an agency, or the platform. */
+export type Actor = { staff: string } | { agency: string } | "system";
+
+// ---- rules
+export type HitPolicy = "first" | "collect";
+export interface Range { min?: number; max?: number }
+export type Condition =
+  | "always"
+  | { all: Condition[] } | { any: Condition[] } | { not: Condition }
+  | { category_in: Category[] } | { subtype_in: string[] } | { channel_in: Channel[] }
+  | { urgency_at_least: Urgency } | { urgency_in: Urgency[] }
+  | { risk_at_least: RiskColour } | { risk_in: RiskColour[] }
+  | { people: Range } | { group_size_in: GroupSize[] } | { amount_yuan: Range }
+  | { flags_all: Flag[] } | { flags_any: Flag[] } | { within: DivisionCode } | { level_in: Level[] };
+export type Grade = "ordinary" | "yellow_card" | "red_card";
+export type EscalateWhen = "immediately" | "yellow" | "red";
+export interface Limit { yellow: number; red: number }
+export interface Deadlines { accept?: Limit; handle?: Limit; verify?: Limit }
+export interface Escalation { to: Level; cc?: AgencyKind[]; when: EscalateWhen }
+export interface TeamSlot { role: Role; from?: Level[] }
+export interface Outcome {
+  level?: Level; team?: TeamSlot[]; agencies?: AgencyKind[]; sector_department?: boolean;
+  deadlines?: Deadlines; escalation?: Escalation; offer_confirmation?: boolean; supervision?: Grade;
+}
+export interface Rule { id: string; description?: string; source?: string; priority?: number; when?: Condition; then?: Outcome }
+export interface LegalWindows { mediation: number; labour_mediation: number; confirmation_apply: number; court_accept: number; court_decide: number; court_extension: number }
+export interface RuleSet {
+  id: string; version: string; description?: string; hit_policy: HitPolicy;
+  vocabulary?: { subtypes?: Partial<Record<Category, string[]>>; sectors?: Partial<Record<Category, AgencyKind>> };
+  defaults?: Outcome; windows?: LegalWindows; rules: Rule[];
+}
+export type DiagnosticCode = "parse" | "duplicate_rule_id" | "empty_rule_id" | "empty_set" | "empty_range" | "unsatisfiable" | "unknown_subtype" | "unknown_unit" | "bad_level" | "no_level" | "limit_order" | "escalation_down" | "role_missing" | "uncovered" | "shadowed" | "agency_missing" | "sector_unmapped" | "undocumented";
+export interface Diagnostic { severity: "error" | "warning"; code: DiagnosticCode; rule?: string; path: string; message: string }
+
+// ---- decisions
+export interface TeamMember { role: Role; staff: string; unit: DivisionCode }
+export type Verdict = { verdict: "chosen"; load: number } | { verdict: "more_loaded"; load: number } | { verdict: "unavailable" } | { verdict: "recused"; reason: string };
+export type Candidate = { role: Role; staff: string; unit: DivisionCode } & Verdict;
+export interface Unfilled { role: Role; reason: string }
+export interface JoinedAgency { kind: AgencyKind; agency?: string }
+export interface RuleNote { id: string; description: string; source?: string }
+export interface Explanation { rules: RuleNote[]; winner?: string; notes: string[]; candidates: Candidate[] }
+export interface Decision {
+  rule_set: string; policy: HitPolicy; matched: string[]; deciding_unit: DivisionCode; level: Level; unit: DivisionCode;
+  team: TeamMember[]; unfilled?: Unfilled[]; agencies?: JoinedAgency[]; deadlines: Deadlines; escalation?: Escalation;
+  offer_confirmation: boolean; supervision?: Grade; explanation: Explanation;
+}
+
+// ---- lifecycle
+export type State = "registered" | "accepted" | "mediating" | "resolved" | "stabilised" | "terminated" | "referred" | "closed";
+export type Method = "face_to_face" | "bench_meeting" | "courtyard_meeting" | "home_visit" | "remote" | "joint";
+export type OtherRoute = "arbitration" | "administrative" | "litigation";
+export type ReferralTarget = "court" | "labour_arbitration" | "police" | "department";
+export interface Agreement {
+  form: "written" | "oral"; effective_on: DateString; terms: string; amount_yuan?: number;
+  parties_signed?: boolean; mediator_signed?: boolean; committee_sealed?: boolean; personal_status?: boolean;
+}
+export interface Confirmation { status: "applied" | "granted" | "refused"; applied_on: DateString; decided_on?: DateString; reason?: string }
+export type Operation =
+  | { op: "register"; code: string; input: DisputeInput }
+  | { op: "route"; decision: Decision }
+  | { op: "accept"; note?: string }
+  | { op: "assign_down"; to: DivisionCode; note?: string }
+  | { op: "report_up"; to: DivisionCode; reason?: string; cc?: string[] }
+  | { op: "record_session"; method: Method; summary?: string; parties_consent: boolean }
+  | { op: "resolve"; agreement: Agreement }
+  | { op: "stabilise"; plan: string; next_review: DateString }
+  | { op: "terminate"; reason: string; routes: OtherRoute[] }
+  | { op: "refer"; to: ReferralTarget; note?: string }
+  | { op: "apply_confirmation"; applied_on: DateString }
+  | { op: "grant_confirmation"; decided_on: DateString }
+  | { op: "refuse_confirmation"; decided_on: DateString; reason: string }
+  | { op: "feedback"; summary: string }
+  | { op: "verify"; satisfied: boolean; note?: string }
+  | { op: "close"; summary?: string }
+  | { op: "return"; reason: string }
+  | { op: "reopen"; reason: string }
+  | { op: "supervise"; grade: Grade; note?: string }
+  | { op: "expedite"; note?: string }
+  | { op: "mark_historic"; note?: string };
+export interface Dispute {
+  code: string; input: DisputeInput; registered_at: Instant; state: State; handling_unit: DivisionCode;
+  routing?: Decision; assigned_by?: DivisionCode; feedback_given: boolean; accepted_at?: Instant; sessions: number;
+  agreement?: Agreement; confirmation?: Confirmation; watch?: [string, DateString]; routes_given?: OtherRoute[];
+  referred_to?: ReferralTarget; result_at?: Instant; verified?: boolean; closed_at?: Instant; supervision?: Grade;
+  expedited: boolean; escalations: number; reopened: number;
+}
+export interface PartyView { party: Party; name?: string; id_number?: string; phone?: string; key_person?: string }
+export interface CaseView { dispute: Dispute; parties: PartyView[]; events: number }
+export interface TraceEvent { case: string; seq: number; at: Instant; actor: Actor; op: Operation; prev: string; hash: string }
+
+// ---- deadlines, statistics, cadence, what-if
+export type Standing = "on_time" | "yellow" | "red";
+export type Phase = "accept" | "handle" | "verify";
+export type LegalNotice = "mediation_month_passed" | "labour_arbitration_open" | "confirmation_window_closed" | "court_decision_overdue" | "review_overdue";
+export interface DeadlineStatus { case: string; phase?: Phase; yellow_on?: DateString; red_on?: DateString; standing: Standing; legal?: LegalNotice[]; warning?: string }
+export interface Sweep { statuses: DeadlineStatus[]; escalated: [string, DivisionCode][] }
+export type Period = "week" | "month" | "quarter" | "year";
+export interface StatsQuery { within?: DivisionCode; from?: DateString; to?: DateString; by_level?: Level; by_category?: boolean; by_period?: Period }
+export interface Counts {
+  screened: number; accepted: number; mediated: number; succeeded: number; stabilised: number; escalated: number;
+  referred: number; confirmed: number; overdue_yellow: number; overdue_red: number; closed: number; joint: number;
+  agreement_yuan: number; kept_in_community: number; kept_in_street: number; results: number; results_on_time: number;
+}
+export interface Rates { success: number; on_time: number; coverage: number; in_community: number; in_street: number }
+export interface StatsRow { unit?: DivisionCode; unit_name?: string; category?: Category; period?: string; counts: Counts; rates: Rates }
+export interface StatsReport { query: StatsQuery; as_of: Instant; rows: StatsRow[]; total: StatsRow }
+export interface ZeroReport { date: DateString; disputes?: string[]; note?: string }
+export interface MissingReport { unit: DivisionCode; staff: string; role: Role; streak: number }
+export interface Ranked { case: string; score: number; reasons: string[] }
+export interface HistoricalDispute { id: string; input: DisputeInput; registered_at: Instant; result_at?: Instant }
+export interface Outcomes {
+  rule_set: string; routed: number; failed: number; levels: Partial<Record<Level, number>>; community_rate: number;
+  street_rate: number; load: Record<string, number>; load_max: number; load_mean: number; load_fairness: number;
+  with_agencies: number; joint: number; predicted_yellow: number; predicted_red: number; unfilled: number;
+}
+export interface Comparison { a: Outcomes; b: Outcomes; changed: { id: string; a: Decision; b: Decision }[] }
+
+/** Every error thrown by the module. */
+export interface FengqiaoError extends Error {
+  name: "FengqiaoError";
+  code: "invalid_input" | "hierarchy" | "identity" | "not_found" | "duplicate" | "rule_set" | "routing" | "lifecycle" | "trace" | "calendar" | "denied" | "internal";
+  details: unknown;
+}
