@@ -106,12 +106,19 @@ fn engine_error(e: EngineError) -> JsValue {
 }
 
 fn from_js<T: DeserializeOwned>(v: JsValue, what: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(v).map_err(|e| throw("invalid_input", format!("{what}: {e}"), JsValue::NULL))
+    serde_wasm_bindgen::from_value(v)
+        .map_err(|e| throw("invalid_input", format!("{what}: {e}"), JsValue::NULL))
 }
 
 fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| throw("internal", format!("serialising a result: {e}"), JsValue::NULL))
+        .map_err(|e| {
+            throw(
+                "internal",
+                format!("serialising a result: {e}"),
+                JsValue::NULL,
+            )
+        })
 }
 
 fn out<T: Serialize + ?Sized, J: JsCast>(v: &T) -> Result<J, JsValue> {
@@ -120,20 +127,35 @@ fn out<T: Serialize + ?Sized, J: JsCast>(v: &T) -> Result<J, JsValue> {
 
 fn time(ms: f64) -> Result<DateTime<Utc>, JsValue> {
     if !ms.is_finite() {
-        return Err(throw("invalid_input", format!("time {ms} is not a number of milliseconds"), JsValue::NULL));
+        return Err(throw(
+            "invalid_input",
+            format!("time {ms} is not a number of milliseconds"),
+            JsValue::NULL,
+        ));
     }
-    Utc.timestamp_millis_opt(ms as i64)
-        .single()
-        .ok_or_else(|| throw("invalid_input", format!("time {ms} ms is out of range"), JsValue::NULL))
+    Utc.timestamp_millis_opt(ms as i64).single().ok_or_else(|| {
+        throw(
+            "invalid_input",
+            format!("time {ms} ms is out of range"),
+            JsValue::NULL,
+        )
+    })
 }
 
 fn code(s: &str) -> Result<DivisionCode, JsValue> {
-    s.parse().map_err(|e: fengqiao::hierarchy::CodeError| throw("hierarchy", e.to_string(), JsValue::NULL))
+    s.parse().map_err(|e: fengqiao::hierarchy::CodeError| {
+        throw("hierarchy", e.to_string(), JsValue::NULL)
+    })
 }
 
 fn date(s: &str) -> Result<NaiveDate, JsValue> {
-    s.parse()
-        .map_err(|e| throw("invalid_input", format!("date `{s}` must be YYYY-MM-DD: {e}"), JsValue::NULL))
+    s.parse().map_err(|e| {
+        throw(
+            "invalid_input",
+            format!("date `{s}` must be YYYY-MM-DD: {e}"),
+            JsValue::NULL,
+        )
+    })
 }
 
 /// Turns panics into thrown `FengqiaoError`s with code `internal`. Installed once, on load.
@@ -187,12 +209,15 @@ impl Engine {
     #[wasm_bindgen(constructor)]
     pub fn new(world: JsWorld) -> Result<Engine, JsValue> {
         let data: WorldData = from_js(world.into(), "world")?;
-        Core::from_world(data).map(|inner| Engine { inner }).map_err(engine_error)
+        Core::from_world(data)
+            .map(|inner| Engine { inner })
+            .map_err(engine_error)
     }
 
     /// The small synthetic world of the examples: one street, two communities.
     pub fn sample() -> Result<Engine, JsValue> {
-        let (inner, _) = fengqiao::synth::world(&fengqiao::synth::Spec::small()).map_err(engine_error)?;
+        let (inner, _) =
+            fengqiao::synth::world(&fengqiao::synth::Spec::small()).map_err(engine_error)?;
         Ok(Engine { inner })
     }
 
@@ -200,7 +225,8 @@ impl Engine {
     /// 2,470 household groups, 24,700 households.
     #[wasm_bindgen(js_name = sajinWorld)]
     pub fn sajin_world(seed: u32) -> Result<Engine, JsValue> {
-        let (inner, _) = fengqiao::synth::world(&fengqiao::synth::sajin::spec(seed as u64)).map_err(engine_error)?;
+        let (inner, _) = fengqiao::synth::world(&fengqiao::synth::sajin::spec(seed as u64))
+            .map_err(engine_error)?;
         Ok(Engine { inner })
     }
 
@@ -211,21 +237,31 @@ impl Engine {
 
     /// A unit by code.
     pub fn unit(&self, code_text: &str) -> Result<JsUnit, JsValue> {
-        let u = self.inner.hierarchy().unit(code(code_text)?).map_err(|e| engine_error(e.into()))?;
+        let u = self
+            .inner
+            .hierarchy()
+            .unit(code(code_text)?)
+            .map_err(|e| engine_error(e.into()))?;
         out(u)
     }
 
     /// The root units (counties or above).
     pub fn roots(&self) -> Result<JsUnits, JsValue> {
         let h = self.inner.hierarchy();
-        let units: Vec<_> = h.roots().into_iter().filter_map(|c| h.unit(c).ok()).collect();
+        let units: Vec<_> = h
+            .roots()
+            .into_iter()
+            .filter_map(|c| h.unit(c).ok())
+            .collect();
         out(&units)
     }
 
     /// A unit's children, in code order.
     pub fn children(&self, code_text: &str) -> Result<JsUnits, JsValue> {
         let h = self.inner.hierarchy();
-        let kids = h.children(code(code_text)?).map_err(|e| engine_error(e.into()))?;
+        let kids = h
+            .children(code(code_text)?)
+            .map_err(|e| engine_error(e.into()))?;
         let units: Vec<_> = kids.into_iter().filter_map(|c| h.unit(c).ok()).collect();
         out(&units)
     }
@@ -291,7 +327,9 @@ impl Engine {
     /// Marks a staff member available or not.
     #[wasm_bindgen(js_name = setAvailable)]
     pub fn set_available(&mut self, staff_id: &str, available: bool) -> Result<(), JsValue> {
-        self.inner.set_available(staff_id, available).map_err(engine_error)
+        self.inner
+            .set_available(staff_id, available)
+            .map_err(engine_error)
     }
 
     /// The rule set in force.
@@ -315,16 +353,27 @@ impl Engine {
     }
 
     /// Registers a dispute (录入); returns its case code.
-    pub fn register(&mut self, actor: JsActor, input: JsDisputeInput, now_ms: f64) -> Result<String, JsValue> {
+    pub fn register(
+        &mut self,
+        actor: JsActor,
+        input: JsDisputeInput,
+        now_ms: f64,
+    ) -> Result<String, JsValue> {
         let actor: Actor = from_js(actor.into(), "actor")?;
         let input = from_js(input.into(), "input")?;
-        let c = self.inner.register(&actor, input, time(now_ms)?).map_err(engine_error)?;
+        let c = self
+            .inner
+            .register(&actor, input, time(now_ms)?)
+            .map_err(engine_error)?;
         Ok(c.0)
     }
 
     /// What routing would decide for a registered case, without applying it.
     pub fn decide(&self, case_code: &str) -> Result<JsDecision, JsValue> {
-        out(&self.inner.decide(&CaseCode(case_code.into())).map_err(engine_error)?)
+        out(&self
+            .inner
+            .decide(&CaseCode(case_code.into()))
+            .map_err(engine_error)?)
     }
 
     /// What routing would decide for an unregistered dispute.
@@ -335,7 +384,12 @@ impl Engine {
     }
 
     /// Routes a case (流转), traced; returns the decision with its explanation.
-    pub fn route(&mut self, actor: JsActor, case_code: &str, now_ms: f64) -> Result<JsDecision, JsValue> {
+    pub fn route(
+        &mut self,
+        actor: JsActor,
+        case_code: &str,
+        now_ms: f64,
+    ) -> Result<JsDecision, JsValue> {
         let actor: Actor = from_js(actor.into(), "actor")?;
         let d = self
             .inner
@@ -346,7 +400,13 @@ impl Engine {
 
     /// Applies a lifecycle operation; returns the case's new state. Throws `lifecycle`
     /// (details: refusal, operation, state, message) and changes nothing when refused.
-    pub fn apply(&mut self, actor: JsActor, case_code: &str, operation: JsOperation, now_ms: f64) -> Result<JsDispute, JsValue> {
+    pub fn apply(
+        &mut self,
+        actor: JsActor,
+        case_code: &str,
+        operation: JsOperation,
+        now_ms: f64,
+    ) -> Result<JsDispute, JsValue> {
         let actor: Actor = from_js(actor.into(), "actor")?;
         let op = from_js(operation.into(), "operation")?;
         let d = self
@@ -358,7 +418,12 @@ impl Engine {
 
     /// A case as `actor` may see it (identifiers masked as configured).
     #[wasm_bindgen(js_name = viewCase)]
-    pub fn view_case(&self, actor: JsActor, case_code: &str, now_ms: f64) -> Result<JsCaseView, JsValue> {
+    pub fn view_case(
+        &self,
+        actor: JsActor,
+        case_code: &str,
+        now_ms: f64,
+    ) -> Result<JsCaseView, JsValue> {
         let actor: Actor = from_js(actor.into(), "actor")?;
         let v = self
             .inner
@@ -371,38 +436,61 @@ impl Engine {
     #[wasm_bindgen(js_name = caseCodes)]
     pub fn case_codes(&self, actor: JsActor) -> Result<JsStrings, JsValue> {
         let actor: Actor = from_js(actor.into(), "actor")?;
-        let codes: Vec<&str> = self.inner.visible_cases(&actor).map(|c| c.dispute.code.0.as_str()).collect();
+        let codes: Vec<&str> = self
+            .inner
+            .visible_cases(&actor)
+            .map(|c| c.dispute.code.0.as_str())
+            .collect();
         out(&codes)
     }
 
     /// A case's trace, as events.
     pub fn trace(&self, case_code: &str) -> Result<JsEvents, JsValue> {
-        let c = self.inner.case(&CaseCode(case_code.into())).map_err(engine_error)?;
+        let c = self
+            .inner
+            .case(&CaseCode(case_code.into()))
+            .map_err(engine_error)?;
         out(&c.events)
     }
 
     /// A case's trace as JSON Lines.
     #[wasm_bindgen(js_name = traceJsonl)]
     pub fn trace_jsonl(&self, case_code: &str) -> Result<String, JsValue> {
-        let c = self.inner.case(&CaseCode(case_code.into())).map_err(engine_error)?;
+        let c = self
+            .inner
+            .case(&CaseCode(case_code.into()))
+            .map_err(engine_error)?;
         Ok(fengqiao::trace::to_jsonl(&c.events))
     }
 
     /// Verifies a case's trace and its replay; throws `trace` if it does not verify.
     pub fn verify(&self, case_code: &str) -> Result<(), JsValue> {
-        self.inner.verify(&CaseCode(case_code.into())).map_err(engine_error)
+        self.inner
+            .verify(&CaseCode(case_code.into()))
+            .map_err(engine_error)
     }
 
     /// The deadline sweep; with `escalate`, overdue cases are reported up (traced).
     pub fn sweep(&mut self, now_ms: f64, escalate: bool) -> Result<JsSweep, JsValue> {
-        out(&self.inner.sweep(time(now_ms)?, escalate).map_err(engine_error)?)
+        out(&self
+            .inner
+            .sweep(time(now_ms)?, escalate)
+            .map_err(engine_error)?)
     }
 
     /// Statistics over the cases `actor` may see.
-    pub fn statistics(&self, actor: JsActor, query: JsQuery, now_ms: f64) -> Result<JsReport, JsValue> {
+    pub fn statistics(
+        &self,
+        actor: JsActor,
+        query: JsQuery,
+        now_ms: f64,
+    ) -> Result<JsReport, JsValue> {
         let actor: Actor = from_js(actor.into(), "actor")?;
         let q = from_js(query.into(), "query")?;
-        out(&self.inner.statistics(&actor, &q, time(now_ms)?).map_err(engine_error)?)
+        out(&self
+            .inner
+            .statistics(&actor, &q, time(now_ms)?)
+            .map_err(engine_error)?)
     }
 
     /// Files a daily zero report (有事报情况、无事报平安).
@@ -416,12 +504,20 @@ impl Engine {
     /// Who in a subtree did not report on a day (`YYYY-MM-DD`), with streaks.
     #[wasm_bindgen(js_name = missingReports)]
     pub fn missing_reports(&self, unit_code: &str, day: &str) -> Result<JsMissing, JsValue> {
-        out(&self.inner.missing_reports(code(unit_code)?, date(day)?).map_err(engine_error)?)
+        out(&self
+            .inner
+            .missing_reports(code(unit_code)?, date(day)?)
+            .map_err(engine_error)?)
     }
 
     /// The daily analysis (日研判) of a subtree.
     #[wasm_bindgen(js_name = dailyAnalysis)]
-    pub fn daily_analysis(&self, actor: JsActor, unit_code: &str, now_ms: f64) -> Result<JsRanked, JsValue> {
+    pub fn daily_analysis(
+        &self,
+        actor: JsActor,
+        unit_code: &str,
+        now_ms: f64,
+    ) -> Result<JsRanked, JsValue> {
         let actor: Actor = from_js(actor.into(), "actor")?;
         out(&self
             .inner
@@ -431,7 +527,12 @@ impl Engine {
 
     /// What-if: a history under rule sets A and B, compared.
     #[wasm_bindgen(js_name = whatIf)]
-    pub fn what_if(&self, history: JsHistory, a: JsRuleSet, b: JsRuleSet) -> Result<JsComparison, JsValue> {
+    pub fn what_if(
+        &self,
+        history: JsHistory,
+        a: JsRuleSet,
+        b: JsRuleSet,
+    ) -> Result<JsComparison, JsValue> {
         let history: Vec<fengqiao::whatif::HistoricalDispute> = from_js(history.into(), "history")?;
         let (a, b) = (parse_rules(a)?, parse_rules(b)?);
         out(&self.inner.what_if(&history, a, b).map_err(engine_error)?)
@@ -441,5 +542,6 @@ impl Engine {
 /// Rule sets go through the core's parser, so a bad one gets located diagnostics.
 fn parse_rules(rules: JsRuleSet) -> Result<fengqiao::routing::RuleSet, JsValue> {
     let value: serde_json::Value = from_js(rules.into(), "rules")?;
-    fengqiao::routing::RuleSet::from_json(&value.to_string()).map_err(|d| engine_error(EngineError::Rules(d)))
+    fengqiao::routing::RuleSet::from_json(&value.to_string())
+        .map_err(|d| engine_error(EngineError::Rules(d)))
 }

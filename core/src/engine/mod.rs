@@ -237,7 +237,11 @@ impl Engine {
 
     /// The residents of a household, by id.
     pub fn residents(&self, household: DivisionCode) -> Vec<&Person> {
-        let mut v: Vec<&Person> = self.people.values().filter(|p| p.household == household).collect();
+        let mut v: Vec<&Person> = self
+            .people
+            .values()
+            .filter(|p| p.household == household)
+            .collect();
         v.sort_by(|a, b| a.id.cmp(&b.id));
         v
     }
