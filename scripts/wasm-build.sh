@@ -14,8 +14,8 @@ if [ "$have" != "$want" ]; then
 fi
 cargo build -p fengqiao-wasm --target wasm32-unknown-unknown --profile wasm --locked --quiet
 wasm=target/wasm32-unknown-unknown/wasm/fengqiao_wasm.wasm
-wasm-bindgen "$wasm" --target nodejs --out-dir target/wasm/node
-wasm-bindgen "$wasm" --target web --out-dir examples/web/pkg
+wasm-bindgen "$wasm" --target nodejs --weak-refs --out-dir target/wasm/node
+wasm-bindgen "$wasm" --target web --weak-refs --out-dir examples/web/pkg
 size() { stat -c %s "$1"; }
 echo "wasm size: $(size target/wasm/node/fengqiao_wasm_bg.wasm) bytes (after wasm-bindgen)"
 if command -v wasm-opt >/dev/null; then

@@ -147,6 +147,7 @@ export interface StatsReport { query: StatsQuery; as_of: Instant; rows: StatsRow
 export interface ZeroReport { date: DateString; disputes?: string[]; note?: string }
 export interface MissingReport { unit: DivisionCode; staff: string; role: Role; streak: number }
 export interface Ranked { case: string; score: number; reasons: string[] }
+export interface WeekRow { unit?: DivisionCode; unit_name: string; new: number; resolved: number; stabilised: number; escalated: number; overdue: number; supervised: string[] }
 export interface HistoricalDispute { id: string; input: DisputeInput; registered_at: Instant; result_at?: Instant }
 export interface Outcomes {
   rule_set: string; routed: number; failed: number; levels: Partial<Record<Level, number>>; community_rate: number;

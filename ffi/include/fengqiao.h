@@ -341,6 +341,19 @@ enum FqStatus fq_engine_what_if(const struct FqEngine *engine,
                                 char **out,
                                 struct FqError **err);
 
+// The weekly dispatch (周调度) of the ISO week containing `date` (`YYYY-MM-DD`): one row per
+// unit at `level` (e.g. `"community"`) inside `unit_code`.
+//
+// # Safety
+// Pointers as documented in the crate docs.
+enum FqStatus fq_engine_weekly_dispatch(const struct FqEngine *engine,
+                                        const char *actor_json,
+                                        const char *unit_code,
+                                        const char *level,
+                                        const char *date_text,
+                                        char **out,
+                                        struct FqError **err);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -605,3 +605,36 @@ pub unsafe extern "C" fn fq_engine_what_if(
         put_json(out, &c)
     })
 }
+
+/// The weekly dispatch (周调度) of the ISO week containing `date` (`YYYY-MM-DD`): one row per
+/// unit at `level` (e.g. `"community"`) inside `unit_code`.
+///
+/// # Safety
+/// Pointers as documented in the crate docs.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_weekly_dispatch(
+    engine: *const FqEngine,
+    actor_json: *const c_char,
+    unit_code: *const c_char,
+    level: *const c_char,
+    date_text: *const c_char,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        out_slot(out)?;
+        let actor: Actor = json(actor_json, "actor_json")?;
+        let unit = text(unit_code, "unit_code")?.parse().map_err(
+            |e: fengqiao::hierarchy::CodeError| Failure::new(FqStatus::Hierarchy, e.to_string()),
+        )?;
+        let level: fengqiao::hierarchy::Level =
+            text(level, "level")?
+                .parse()
+                .map_err(|e: fengqiao::UnknownWord| {
+                    Failure::new(FqStatus::InvalidInput, e.to_string())
+                })?;
+        let day = date(date_text, "date")?;
+        let rows = read(engine, |e| Ok(e.weekly_dispatch(&actor, unit, level, day)?))?;
+        put_json(out, &rows)
+    })
+}

@@ -169,6 +169,11 @@ static void test_operations(FqEngine *e, const char *history, const char *rules_
     fq_error_free(err);
     CHECK(fq_engine_daily_analysis(e, centre, "522301001000", T0, &out, &err) == FQ_STATUS_OK);
     fq_string_free(out);
+    CHECK(fq_engine_weekly_dispatch(e, centre, "522301001000", "community", "2025-06-09", &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "\"new\":1"));
+    fq_string_free(out);
+    CHECK(fq_engine_weekly_dispatch(e, centre, "522301001000", "parish", "2025-06-09", &out, &err) == FQ_STATUS_INVALID_INPUT);
+    fq_error_free(err);
     char *world = NULL;
     CHECK(fq_engine_world(e, &world, &err) == FQ_STATUS_OK);
     CHECK(CONTAINS(world, "\"rules\":"));

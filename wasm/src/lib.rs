@@ -86,6 +86,8 @@ extern "C" {
     pub type JsZeroReport;
     #[wasm_bindgen(typescript_type = "MissingReport[]")]
     pub type JsMissing;
+    #[wasm_bindgen(typescript_type = "WeekRow[]")]
+    pub type JsWeek;
     #[wasm_bindgen(typescript_type = "Ranked[]")]
     pub type JsRanked;
     #[wasm_bindgen(typescript_type = "HistoricalDispute[]")]
@@ -522,6 +524,26 @@ impl Engine {
         out(&self
             .inner
             .daily_analysis(&actor, code(unit_code)?, time(now_ms)?)
+            .map_err(engine_error)?)
+    }
+
+    /// The weekly dispatch (周调度) of the ISO week containing `day`, per unit at `level`.
+    #[wasm_bindgen(js_name = weeklyDispatch)]
+    pub fn weekly_dispatch(
+        &self,
+        actor: JsActor,
+        unit_code: &str,
+        level: &str,
+        day: &str,
+    ) -> Result<JsWeek, JsValue> {
+        let actor: Actor = from_js(actor.into(), "actor")?;
+        let level: fengqiao::hierarchy::Level =
+            level.parse().map_err(|e: fengqiao::UnknownWord| {
+                throw("invalid_input", e.to_string(), JsValue::NULL)
+            })?;
+        out(&self
+            .inner
+            .weekly_dispatch(&actor, code(unit_code)?, level, date(day)?)
             .map_err(engine_error)?)
     }
 

@@ -120,6 +120,9 @@ test('deadlines, statistics, zero reports, daily analysis, what-if', () => {
   assert.ok(!missing.some((m) => m.staff === GW.staff));
   assert.ok(missing.some((m) => m.role === 'household_head'));
   assert.equal(e.dailyAnalysis('system', '522301001000', T0)[0].case, code);
+  const week = e.weeklyDispatch('system', '522301001000', 'community', '2025-09-25');
+  assert.equal(week[0].new, 1);
+  throwsCode(() => e.weeklyDispatch('system', '522301001000', 'parish', '2025-09-25'), 'invalid_input');
   const cmp = e.whatIf(history, e.rules(), variant);
   assert.deepEqual(cmp.changed.map((c) => c.id), ['h0010', 'h0016']);
   assert.equal(typeof cmp.a.levels.community, 'number');

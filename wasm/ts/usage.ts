@@ -5,7 +5,7 @@ import {
   Engine, version, verifyTrace, defaultRules, debugPanic,
   type WorldData, type DisputeInput, type Decision, type Dispute, type Actor, type Operation,
   type RuleSet, type Diagnostic, type TraceEvent, type StatsReport, type Sweep, type CaseView,
-  type MissingReport, type Ranked, type Comparison, type HistoricalDispute, type FengqiaoError, type Unit, type Staff,
+  type MissingReport, type Ranked, type WeekRow, type Comparison, type HistoricalDispute, type FengqiaoError, type Unit, type Staff,
 } from "../../target/wasm/node/fengqiao_wasm";
 
 declare const world: WorldData;
@@ -58,6 +58,7 @@ export function tour(): void {
   engine.fileReport(gridWorker, { date: "2025-09-25" });
   const missing: MissingReport[] = engine.missingReports("522301001001", "2025-09-25");
   const ranked: Ranked[] = engine.dailyAnalysis("system", "522301001000", now);
+  const week: WeekRow[] = engine.weeklyDispatch("system", "522301001000", "community", "2025-09-25");
   const cmp: Comparison = engine.whatIf(history, rules, rules);
   engine.addUnit({ code: "522301001001003", kind: "grid", name: "第3网格" });
   engine.addPerson({ id: "new", name: "新居民", household: "5223010010010010101" });
@@ -75,7 +76,7 @@ export function tour(): void {
     const c: "internal" | string = err.code;
     console.log(c, err.details);
   }
-  console.log(v, sample, staff, unit, w, diags, warnings, preview, preview2, state, view, codes, jsonl, replayed, sweep, missing, ranked, cmp, level, team, chosen, coverage);
+  console.log(v, sample, staff, unit, w, diags, warnings, preview, preview2, state, view, codes, jsonl, replayed, sweep, missing, ranked, week, cmp, level, team, chosen, coverage);
   engine.free();
   sample.free();
   sajin.free();

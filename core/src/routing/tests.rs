@@ -498,3 +498,116 @@ fn compiled_and_reference_evaluators_agree() {
         }
     }
 }
+
+#[test]
+fn validator_requires_a_handling_level() {
+    let json = r#"{"id": "t", "version": "1", "hit_policy": "first",
+        "rules": [{"id": "a", "description": "d", "when": "always", "then": {}}]}"#;
+    let d = validate(&set(json), None);
+    assert!(codes(&d).contains(&(
+        Severity::Error,
+        DiagnosticCode::NoLevel,
+        Some("a".into()),
+        "rules[0].then.level".into()
+    )));
+    let collect = json.replace("\"first\"", "\"collect\"");
+    let d = validate(&set(&collect), None);
+    assert!(codes(&d).contains(&(
+        Severity::Error,
+        DiagnosticCode::NoLevel,
+        None,
+        "defaults.level".into()
+    )));
+}
+
+/// The shipped rules on one dispute of each category and each group size, in the small world.
+#[test]
+fn default_rules_on_every_category_and_size() {
+    use crate::dispute::{DisputeInput, GroupSize, Party};
+    use crate::staff::Role;
+    let (engine, places) = crate::synth::world(&crate::synth::Spec::small()).unwrap();
+    let professional = [
+        Category::MarriageFamily,
+        Category::Neighbour,
+        Category::Education,
+        Category::Labour,
+        Category::PropertyManagement,
+    ];
+    for &category in Category::ALL {
+        for (size, people) in [
+            (GroupSize::Under50, 2),
+            (GroupSize::From50To100, 60),
+            (GroupSize::From100To500, 200),
+            (GroupSize::Over500, 800),
+        ] {
+            let input = DisputeInput {
+                category,
+                subtype: None,
+                channel: Channel::HouseholdVisit,
+                parties: vec![Party::Person("p0-0".into())],
+                headcount: people,
+                location: places.households[0],
+                urgency: Urgency::Medium,
+                risk: RiskColour::Yellow,
+                amount_yuan: None,
+                flags: Flags::EMPTY,
+                description: String::new(),
+                discovered_at: chrono::DateTime::parse_from_rfc3339("2025-06-01T00:00:00Z")
+                    .unwrap()
+                    .to_utc(),
+                assigned_by: None,
+            };
+            let d = engine.decide_input(&input).unwrap();
+            let roles: Vec<Role> = d.team.iter().map(|m| m.role).collect();
+            assert!(
+                roles.contains(&Role::GridWorker) && roles.contains(&Role::HouseholdHead),
+                "{category} {size}"
+            );
+            assert!(roles.contains(&Role::Mediator), "{category} {size}");
+            assert_eq!(
+                roles.contains(&Role::LegalLiterate),
+                professional.contains(&category),
+                "{category} {size}"
+            );
+            assert!(d.unfilled.is_empty(), "{category} {size}: {:?}", d.unfilled);
+            match size {
+                GroupSize::Under50 => {
+                    assert_eq!(d.level, Level::Community, "{category}: 小事不出社区");
+                    assert!(d
+                        .escalation
+                        .as_ref()
+                        .is_none_or(|e| e.when != EscalateWhen::Immediately));
+                }
+                GroupSize::From50To100 => {
+                    assert_eq!(
+                        d.level,
+                        Level::Street,
+                        "{category}: group disputes go to the street"
+                    );
+                    assert!(d.agencies.iter().any(|a| a.kind == AgencyKind::Police));
+                }
+                _ => {
+                    assert_eq!(d.level, Level::Street);
+                    let e = d.escalation.as_ref().expect("large groups escalate");
+                    assert_eq!(
+                        (e.to, e.when),
+                        (Level::County, EscalateWhen::Immediately),
+                        "{category} {size}"
+                    );
+                    assert_eq!(d.supervision, Some(Grade::YellowCard));
+                }
+            }
+            assert_eq!(
+                d.offer_confirmation,
+                [
+                    Category::MarriageFamily,
+                    Category::Labour,
+                    Category::PropertyManagement,
+                    Category::Neighbour
+                ]
+                .contains(&category),
+                "{category}"
+            );
+        }
+    }
+}
