@@ -288,7 +288,7 @@ impl Engine {
             })
             .map(|c| {
                 let d = &c.dispute;
-                let st = deadline::status(d, self.calendar(), rules, now).standing;
+                let st = deadline::standing(d, self.calendar(), rules, now);
                 let key = d.input.flags.has(Flag::KeyPerson)
                     || d.input.parties.iter().any(|p| match p {
                         crate::dispute::Party::Person(id) => {

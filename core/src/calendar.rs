@@ -70,12 +70,20 @@ struct CalendarFile {
     years: Vec<YearNotice>,
 }
 
-/// A working-day calendar. Cheap to clone relative to its use; built once per engine.
+/// A working-day calendar. Built once per engine; every question is answered in constant
+/// time from a day index (a working-day flag and a running count per day of the known
+/// range), so deadline sweeps and statistics over millions of cases stay cheap.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Calendar {
     notices: BTreeMap<i32, YearNotice>,
-    off: BTreeSet<NaiveDate>,
-    work: BTreeSet<NaiveDate>,
+    /// The first day of the indexed range (1 January of the first known year).
+    start: Option<NaiveDate>,
+    /// Per day from `start`: whether it is a working day.
+    working: Vec<bool>,
+    /// Per day from `start`: working days in `start..=day`.
+    count: Vec<u32>,
+    /// Index (from `start`) of the k-th working day, k from 0.
+    nth: Vec<u32>,
 }
 
 impl Calendar {
@@ -127,18 +135,58 @@ impl Calendar {
     }
 
     fn rebuild(&mut self) {
-        self.off.clear();
-        self.work.clear();
+        let mut off = BTreeSet::new();
+        let mut work = BTreeSet::new();
         for n in self.notices.values() {
             for h in &n.holidays {
                 let mut d = h.off.0;
                 while d <= h.off.1 {
-                    self.off.insert(d);
+                    off.insert(d);
                     d = d.succ_opt().expect("in range");
                 }
-                self.work.extend(h.work.iter().copied());
+                work.extend(h.work.iter().copied());
             }
         }
+        self.working.clear();
+        self.count.clear();
+        self.nth.clear();
+        let (Some(first), Some(last)) = (self.notices.keys().next(), self.notices.keys().last())
+        else {
+            self.start = None;
+            return;
+        };
+        let start = NaiveDate::from_ymd_opt(*first, 1, 1).expect("valid");
+        let end = NaiveDate::from_ymd_opt(*last, 12, 31).expect("valid");
+        self.start = Some(start);
+        let mut d = start;
+        let mut total = 0u32;
+        while d <= end {
+            let w = work.contains(&d) || (!is_weekend(d) && !off.contains(&d));
+            if w {
+                self.nth.push(self.working.len() as u32);
+                total += 1;
+            }
+            self.working.push(w);
+            self.count.push(total);
+            d = d.succ_opt().expect("in range");
+        }
+    }
+
+    /// The index of `date` in the day tables, if the range covers it.
+    fn index(&self, date: NaiveDate) -> Option<usize> {
+        let i = (date - self.start?).num_days();
+        (0..self.working.len() as i64)
+            .contains(&i)
+            .then_some(i as usize)
+    }
+
+    fn check_years(&self, from: NaiveDate, to: NaiveDate) -> Result<(), CalendarError> {
+        for y in from.year().min(to.year())..=from.year().max(to.year()) {
+            if !self.notices.contains_key(&y) {
+                return Err(CalendarError::UnknownYear(y));
+            }
+        }
+        Ok(())
     }
 
     /// The years this calendar knows.
@@ -153,30 +201,29 @@ impl Calendar {
 
     /// Whether `date` is a working day.
     pub fn is_working_day(&self, date: NaiveDate) -> Result<bool, CalendarError> {
-        if !self.notices.contains_key(&date.year()) {
-            return Err(CalendarError::UnknownYear(date.year()));
-        }
-        if self.work.contains(&date) {
-            return Ok(true);
-        }
-        Ok(!is_weekend(date) && !self.off.contains(&date))
+        self.check_years(date, date)?;
+        Ok(self.working[self.index(date).expect("known years are indexed")])
     }
 
     /// The date `n` working days after `start` (`start` itself not counted; `n = 0` gives
     /// `start`). A deadline of "5 working days" from a registration on `start` falls due at
     /// the end of the returned day.
     pub fn add_working_days(&self, start: NaiveDate, n: u32) -> Result<NaiveDate, CalendarError> {
-        let mut d = start;
-        let mut left = n;
-        while left > 0 {
-            d = d
-                .checked_add_days(Days::new(1))
-                .ok_or(CalendarError::UnknownYear(i32::MAX))?;
-            if self.is_working_day(d)? {
-                left -= 1;
-            }
+        if n == 0 {
+            self.check_years(start, start)?;
+            return Ok(start);
         }
-        Ok(d)
+        let i = self
+            .index(start)
+            .ok_or(CalendarError::UnknownYear(start.year()))?;
+        let k = self.count[i] as usize + n as usize - 1;
+        let Some(&j) = self.nth.get(k) else {
+            let after = self.notices.keys().last().copied().unwrap_or(start.year()) + 1;
+            return Err(CalendarError::UnknownYear(after));
+        };
+        let date = self.start.expect("indexed") + Days::new(j as u64);
+        self.check_years(start, date)?;
+        Ok(date)
     }
 
     /// Working days after `from` up to and including `to` (0 if `to <= from`).
@@ -185,15 +232,15 @@ impl Calendar {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<u32, CalendarError> {
-        let mut n = 0;
-        let mut d = from;
-        while d < to {
-            d = d.succ_opt().ok_or(CalendarError::UnknownYear(i32::MAX))?;
-            if self.is_working_day(d)? {
-                n += 1;
-            }
+        if to <= from {
+            return Ok(0);
         }
-        Ok(n)
+        self.check_years(from, to)?;
+        let (i, j) = (
+            self.index(from).expect("indexed"),
+            self.index(to).expect("indexed"),
+        );
+        Ok(self.count[j] - self.count[i])
     }
 }
 

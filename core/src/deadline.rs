@@ -83,6 +83,73 @@ pub struct DeadlineStatus {
     pub warning: Option<String>,
 }
 
+/// The timed phase of a case on `today`: which limit runs, its two due days, the standing.
+struct Timed {
+    phase: Option<Phase>,
+    due: Option<(NaiveDate, NaiveDate)>,
+    standing: Standing,
+    error: Option<CalendarError>,
+}
+
+fn timed(d: &Dispute, calendar: &Calendar, rules: &RuleSet, today: NaiveDate) -> Timed {
+    let limits = match &d.routing {
+        Some(r) => r.deadlines,
+        None => rules.defaults.deadlines.unwrap_or_default(),
+    };
+    let (phase, start, limit): (Phase, Option<DateTime<Utc>>, Option<Limit>) = match d.state {
+        State::Registered => (Phase::Accept, Some(d.registered_at), limits.accept),
+        State::Accepted | State::Mediating => (
+            Phase::Handle,
+            Some(d.accepted_at.unwrap_or(d.registered_at)),
+            limits.handle,
+        ),
+        State::Resolved | State::Stabilised | State::Terminated | State::Referred
+            if d.verified.is_none() =>
+        {
+            (Phase::Verify, d.result_at, limits.verify)
+        }
+        _ => (Phase::Accept, None, None),
+    };
+    let none = Timed {
+        phase: None,
+        due: None,
+        standing: Standing::OnTime,
+        error: None,
+    };
+    let (Some(start), Some(limit)) = (start, limit) else {
+        return none;
+    };
+    let from = china_date(start);
+    match (
+        calendar.add_working_days(from, limit.yellow),
+        calendar.add_working_days(from, limit.red),
+    ) {
+        (Ok(y), Ok(r)) => Timed {
+            phase: Some(phase),
+            due: Some((y, r)),
+            standing: if today > r {
+                Standing::Red
+            } else if today > y {
+                Standing::Yellow
+            } else {
+                Standing::OnTime
+            },
+            error: None,
+        },
+        (Err(e), _) | (_, Err(e)) => Timed {
+            phase: Some(phase),
+            error: Some(e),
+            ..none
+        },
+    }
+}
+
+/// Only where a case stands against its running limit at `now` (no legal notices, no
+/// allocation): what statistics need for every case.
+pub fn standing(d: &Dispute, calendar: &Calendar, rules: &RuleSet, now: DateTime<Utc>) -> Standing {
+    timed(d, calendar, rules, china_date(now)).standing
+}
+
 /// Computes a case's standing at `now` under the rule set in force: the routed case's own
 /// limits, or the rule set's default limits for a case not routed yet.
 pub fn status(
@@ -93,62 +160,22 @@ pub fn status(
 ) -> DeadlineStatus {
     let today = china_date(now);
     let windows = &rules.windows;
-    let limits = match &d.routing {
-        Some(r) => r.deadlines,
-        None => rules.defaults.deadlines.unwrap_or_default(),
-    };
-    let (phase, start, limit): (Option<Phase>, Option<DateTime<Utc>>, Option<Limit>) = match d.state
-    {
-        State::Registered => (Some(Phase::Accept), Some(d.registered_at), limits.accept),
-        State::Accepted | State::Mediating => (
-            Some(Phase::Handle),
-            Some(d.accepted_at.unwrap_or(d.registered_at)),
-            limits.handle,
-        ),
-        State::Resolved | State::Stabilised | State::Terminated | State::Referred
-            if d.verified.is_none() =>
-        {
-            (Some(Phase::Verify), d.result_at, limits.verify)
-        }
-        _ => (None, None, None),
-    };
+    let t = timed(d, calendar, rules, today);
     let mut out = DeadlineStatus {
         case: d.code.clone(),
-        phase: None,
-        yellow_on: None,
-        red_on: None,
-        standing: Standing::OnTime,
+        phase: t.phase,
+        yellow_on: t.due.map(|x| x.0),
+        red_on: t.due.map(|x| x.1),
+        standing: t.standing,
         legal: Vec::new(),
-        warning: None,
+        warning: t.error.map(|e| match e {
+            CalendarError::UnknownYear(y) => format!(
+                "the {} limit runs into {y}, a year the calendar does not know: load its holiday notice",
+                t.phase.map_or("", |p| p.label_en())
+            ),
+            other => other.to_string(),
+        }),
     };
-    if let (Some(p), Some(start), Some(limit)) = (phase, start, limit) {
-        let from = china_date(start);
-        let due = |n| calendar.add_working_days(from, n);
-        match (due(limit.yellow), due(limit.red)) {
-            (Ok(y), Ok(r)) => {
-                out.phase = Some(p);
-                out.yellow_on = Some(y);
-                out.red_on = Some(r);
-                out.standing = if today > r {
-                    Standing::Red
-                } else if today > y {
-                    Standing::Yellow
-                } else {
-                    Standing::OnTime
-                };
-            }
-            (Err(e), _) | (_, Err(e)) => {
-                out.phase = Some(p);
-                out.warning = Some(match e {
-                    CalendarError::UnknownYear(y) => format!(
-                        "the {} limit runs into {y}, a year the calendar does not know: load its holiday notice",
-                        p.label_en()
-                    ),
-                    other => other.to_string(),
-                });
-            }
-        }
-    }
     // Legal windows, in calendar days.
     let since = |t: DateTime<Utc>| (today - china_date(t)).num_days();
     if matches!(d.state, State::Accepted | State::Mediating) {

@@ -249,34 +249,28 @@ impl Engine {
         let scope = match query.within {
             Some(u) => {
                 self.authorize_unit(actor, u, "statistics", as_of)?;
-                Some(h.node(u)?)
+                Some(h.resolve(u)?)
             }
             None => None,
         };
+        let scheme = h.scheme();
         let rules = self.router().rule_set();
-        // First pass: per (location node, category, period).
-        let mut leaves: HashMap<
-            (
-                petgraph::stable_graph::NodeIndex,
-                Option<Category>,
-                Option<String>,
-            ),
-            Counts,
-        > = HashMap::new();
+        // First pass: per (location, category, period). Places are handled by their codes,
+        // which encode the tree, so no case walks the graph.
+        let mut leaves: HashMap<(DivisionCode, Option<Category>, Option<String>), Counts> =
+            HashMap::new();
         for case in self.visible_cases(actor) {
             let d = &case.dispute;
             let day = china_date(d.registered_at);
             if query.from.is_some_and(|f| day < f) || query.to.is_some_and(|t| day > t) {
                 continue;
             }
-            let Ok(loc) = h.node(d.input.location) else {
-                continue;
-            };
-            if scope.is_some_and(|s| !h.is_within_node(loc, s)) {
+            let loc = h.current_code(d.input.location);
+            if scope.is_some_and(|s| !scheme.code_within(loc, s)) {
                 continue;
             }
-            let standing = deadline::status(d, self.calendar(), rules, as_of).standing;
-            let handled_at = h.unit(d.handling_unit).ok().map(|u| u.level());
+            let standing = deadline::standing(d, self.calendar(), rules, as_of);
+            let handled_at = Some(scheme.level_of(h.current_code(d.handling_unit)));
             let on_time = deadline::result_on_time(d, self.calendar(), rules);
             let key = (
                 loc,
@@ -288,16 +282,15 @@ impl Engine {
                 .or_default()
                 .add(&Counts::of(d, standing, handled_at, on_time));
         }
-        // Roll up: each distinct location node is mapped to its ancestor once.
-        let mut up: HashMap<petgraph::stable_graph::NodeIndex, Option<DivisionCode>> =
-            HashMap::new();
+        // Roll up: each distinct location is mapped to its unit at the level once.
+        let mut up: HashMap<DivisionCode, Option<DivisionCode>> = HashMap::new();
         let mut rows: BTreeMap<Key, Counts> = BTreeMap::new();
         let mut total = Counts::default();
         for ((loc, cat, per), c) in leaves {
             let unit = match query.by_level {
                 Some(level) => *up
                     .entry(loc)
-                    .or_insert_with(|| h.ancestor_at_level(loc, level).map(|n| h.unit_at(n).code)),
+                    .or_insert_with(|| h.ancestor_code_at_level(loc, level)),
                 None => None,
             };
             if query.by_level.is_some() && unit.is_none() {

@@ -141,20 +141,33 @@ impl Event {
         e
     }
 
-    /// The hash this event's content and `prev` give.
+    /// The hash this event's content and `prev` give. The canonical JSON is streamed into
+    /// the hasher, never materialised.
     pub fn compute_hash(&self) -> Hash {
-        let body = serde_json::to_vec(&Hashed {
-            case: &self.case,
-            seq: self.seq,
-            at: &self.at,
-            actor: &self.actor,
-            op: &self.op,
-        })
+        struct Feed(Sm3);
+        impl std::io::Write for Feed {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.update(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut feed = Feed(Sm3::new());
+        feed.0.update(self.prev.0);
+        serde_json::to_writer(
+            &mut feed,
+            &Hashed {
+                case: &self.case,
+                seq: self.seq,
+                at: &self.at,
+                actor: &self.actor,
+                op: &self.op,
+            },
+        )
         .expect("events serialise");
-        let mut h = Sm3::new();
-        h.update(self.prev.0);
-        h.update(&body);
-        Hash(h.finalize().into())
+        Hash(feed.0.finalize().into())
     }
 }
 

@@ -385,6 +385,16 @@ impl Engine {
         out(&self.inner.decide_input(&input).map_err(engine_error)?)
     }
 
+    /// [`Engine::decide_input`] with JSON text in and out: for hot paths, where building
+    /// JS objects across the boundary costs more than the decision itself.
+    #[wasm_bindgen(js_name = decideInputJson)]
+    pub fn decide_input_json(&self, input_json: &str) -> Result<String, JsValue> {
+        let input = serde_json::from_str(input_json)
+            .map_err(|e| throw("invalid_input", format!("input: {e}"), JsValue::NULL))?;
+        let d = self.inner.decide_input(&input).map_err(engine_error)?;
+        serde_json::to_string(&d).map_err(|e| throw("internal", e.to_string(), JsValue::NULL))
+    }
+
     /// Routes a case (流转), traced; returns the decision with its explanation.
     pub fn route(
         &mut self,

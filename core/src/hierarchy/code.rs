@@ -223,6 +223,65 @@ impl CodeScheme {
         }
     }
 
+    /// The level a well-formed code denotes, by arithmetic only (no validation): what hot
+    /// paths use once a code is known to be in the hierarchy.
+    pub fn level_of(&self, code: DivisionCode) -> Level {
+        let d = code.digits;
+        if d == self.digits_at(Level::Household) {
+            Level::Household
+        } else if d == self.digits_at(Level::HouseholdGroup) {
+            Level::HouseholdGroup
+        } else if d == self.digits_at(Level::Grid) {
+            Level::Grid
+        } else if d != NATIONAL_DIGITS {
+            Level::Household
+        } else if code.part(9, 12) != 0 {
+            Level::Community
+        } else if code.part(6, 9) != 0 {
+            Level::Street
+        } else if code.part(4, 6) != 0 {
+            Level::County
+        } else if code.part(2, 4) != 0 {
+            Level::Prefecture
+        } else {
+            Level::Province
+        }
+    }
+
+    /// How many leading digits identify a unit at `level` (the rest are its descendants'
+    /// parts, or zeros): province 2, prefecture 4, county 6, street 9, community 12, then the
+    /// configured widths.
+    pub fn significant_digits(&self, level: Level) -> u8 {
+        match level {
+            Level::Province => 2,
+            Level::Prefecture => 4,
+            Level::County => 6,
+            Level::Street => 9,
+            _ => self.digits_at(level),
+        }
+    }
+
+    /// The code of the structural ancestor of `code` at `level` (itself at its own level),
+    /// by arithmetic: codes extend their parents', so no tree walk is needed. `None` if
+    /// `level` is below the code's own.
+    pub fn ancestor_code(&self, code: DivisionCode, level: Level) -> Option<DivisionCode> {
+        if level > self.level_of(code) {
+            return None;
+        }
+        let keep = self.significant_digits(level);
+        let width = self.digits_at(level);
+        let head = code.prefix(keep)?;
+        Some(DivisionCode {
+            value: head.value * 10u64.pow((width - keep) as u32),
+            digits: width,
+        })
+    }
+
+    /// Whether `inner` lies in the subtree of `outer`, by their codes alone.
+    pub fn code_within(&self, inner: DivisionCode, outer: DivisionCode) -> bool {
+        self.ancestor_code(inner, self.level_of(outer)) == Some(outer)
+    }
+
     /// What kind of unit a code denotes, from its digits alone.
     ///
     /// National codes are read by their parts: `pp0000000000` province, `ppcc00000000`
@@ -435,6 +494,32 @@ mod tests {
                 "520000000000"
             ]
         );
+    }
+
+    #[test]
+    fn ancestors_by_arithmetic() {
+        let s = CodeScheme::default();
+        let hh = c("5223010100010030102");
+        assert_eq!(s.level_of(hh), Level::Household);
+        assert_eq!(s.level_of(c("522301010001")), Level::Community);
+        assert_eq!(s.level_of(c("522301010000")), Level::Street);
+        assert_eq!(s.level_of(c("522301000000")), Level::County);
+        assert_eq!(s.ancestor_code(hh, Level::Grid), Some(c("522301010001003")));
+        assert_eq!(
+            s.ancestor_code(hh, Level::Community),
+            Some(c("522301010001"))
+        );
+        assert_eq!(s.ancestor_code(hh, Level::Street), Some(c("522301010000")));
+        assert_eq!(s.ancestor_code(hh, Level::County), Some(c("522301000000")));
+        assert_eq!(
+            s.ancestor_code(hh, Level::Prefecture),
+            Some(c("522300000000"))
+        );
+        assert_eq!(s.ancestor_code(c("522301010000"), Level::Grid), None);
+        assert!(s.code_within(hh, c("522301000000")));
+        assert!(s.code_within(hh, hh));
+        assert!(!s.code_within(hh, c("522301010002")));
+        assert!(!s.code_within(c("522301010000"), hh));
     }
 
     #[test]

@@ -176,6 +176,9 @@ pub enum HierarchyError {
 pub struct Hierarchy {
     scheme: CodeScheme,
     graph: StableDiGraph<Unit, ()>,
+    /// Code → node for every unit above household level. A household is found through its
+    /// household group (at most a dozen children), which keeps the map ten times smaller
+    /// while lookups stay O(1).
     by_code: HashMap<DivisionCode, NodeIndex>,
     /// Old codes of moved units, so records made before a move still resolve.
     aliases: HashMap<DivisionCode, DivisionCode>,
@@ -221,12 +224,41 @@ impl Hierarchy {
 
     /// Number of units, retired ones included.
     pub fn len(&self) -> usize {
-        self.by_code.len()
+        self.graph.node_count()
     }
 
     /// Whether there are no units.
     pub fn is_empty(&self) -> bool {
-        self.by_code.is_empty()
+        self.graph.node_count() == 0
+    }
+
+    /// Makes room for `units` more units, so building a large tree does not over-allocate.
+    pub fn reserve(&mut self, units: usize) {
+        self.graph.reserve_nodes(units);
+        self.graph.reserve_edges(units);
+    }
+
+    fn is_household_code(&self, code: DivisionCode) -> bool {
+        code.digits() == self.scheme.digits_at(Level::Household)
+    }
+
+    /// The node of an exact (current) code.
+    fn lookup(&self, code: DivisionCode) -> Option<NodeIndex> {
+        if self.is_household_code(code) {
+            let group = code.prefix(self.scheme.digits_at(Level::HouseholdGroup))?;
+            let g = *self.by_code.get(&group)?;
+            return self
+                .graph
+                .neighbors_directed(g, Direction::Outgoing)
+                .find(|&n| self.graph[n].code == code);
+        }
+        self.by_code.get(&code).copied()
+    }
+
+    fn index_insert(&mut self, code: DivisionCode, node: NodeIndex) {
+        if !self.is_household_code(code) {
+            self.by_code.insert(code, node);
+        }
     }
 
     /// Adds a unit under the nearest existing unit its code extends. Units at county level
@@ -240,7 +272,7 @@ impl Hierarchy {
                 derived,
             });
         }
-        if self.by_code.contains_key(&unit.code) {
+        if self.lookup(unit.code).is_some() {
             return Err(HierarchyError::Duplicate(unit.code));
         }
         let parent = self.find_parent(unit.code, unit.level())?;
@@ -257,7 +289,7 @@ impl Hierarchy {
         if let Some(p) = parent {
             self.graph.add_edge(p, node, ());
         }
-        self.by_code.insert(code, node);
+        self.index_insert(code, node);
         Ok(node)
     }
 
@@ -271,22 +303,28 @@ impl Hierarchy {
     ) -> Result<Option<NodeIndex>, HierarchyError> {
         let ancestors = self.scheme.structural_ancestors(code);
         if level <= Level::County {
-            return Ok(ancestors.iter().find_map(|a| self.by_code.get(a)).copied());
+            return Ok(ancestors.iter().find_map(|a| self.lookup(*a)));
         }
         let expected = ancestors[0];
-        self.by_code
-            .get(&expected)
-            .map(|p| Some(*p))
+        self.lookup(expected)
+            .map(Some)
             .ok_or(HierarchyError::MissingParent { code, expected })
     }
 
     /// The node of a code, following the aliases of moved units.
     pub fn node(&self, code: DivisionCode) -> Result<NodeIndex, HierarchyError> {
         let code = self.aliases.get(&code).copied().unwrap_or(code);
-        self.by_code
-            .get(&code)
-            .copied()
-            .ok_or(HierarchyError::Unknown(code))
+        self.lookup(code).ok_or(HierarchyError::Unknown(code))
+    }
+
+    /// The current code for `code`: the new code if it is an alias of a moved unit, else
+    /// itself. No existence check (see [`Hierarchy::resolve`] for that).
+    pub fn current_code(&self, code: DivisionCode) -> DivisionCode {
+        if self.aliases.is_empty() {
+            code
+        } else {
+            self.aliases.get(&code).copied().unwrap_or(code)
+        }
     }
 
     /// The current code of a unit, following aliases.
@@ -399,6 +437,22 @@ impl Hierarchy {
         path.first().copied()
     }
 
+    /// The code of the unit at `level` that contains `code` (itself at its own level), if
+    /// such a unit exists: computed from the codes, one hash lookup, no walk. Aliases of
+    /// moved units are followed.
+    pub fn ancestor_code_at_level(&self, code: DivisionCode, level: Level) -> Option<DivisionCode> {
+        let code = if self.aliases.is_empty() {
+            code
+        } else {
+            self.aliases.get(&code).copied().unwrap_or(code)
+        };
+        let a = self.scheme.ancestor_code(code, level)?;
+        if level == Level::Household {
+            return self.lookup(a).map(|_| a);
+        }
+        self.by_code.contains_key(&a).then_some(a)
+    }
+
     /// The ancestor-or-self of `node` at `level`, if the path has one.
     pub fn ancestor_at_level(&self, node: NodeIndex, level: Level) -> Option<NodeIndex> {
         self.path_nodes(node)
@@ -441,9 +495,9 @@ impl Hierarchy {
 
     /// Every unit, in code order (parents sort before their children).
     pub fn units(&self) -> impl Iterator<Item = &Unit> {
-        let mut codes: Vec<&DivisionCode> = self.by_code.keys().collect();
-        codes.sort_unstable_by_key(|c| (c.digits(), **c));
-        codes.into_iter().map(move |c| &self.graph[self.by_code[c]])
+        let mut nodes: Vec<NodeIndex> = self.graph.node_indices().collect();
+        nodes.sort_unstable_by_key(|n| (self.graph[*n].code.digits(), self.graph[*n].code));
+        nodes.into_iter().map(move |n| &self.graph[n])
     }
 
     /// Retires a unit. Refused while it has active children; the engine adds the checks for
@@ -501,7 +555,7 @@ impl Hierarchy {
                 "the new code must extend the new parent's code with the same width",
             ));
         }
-        if new_code != code && self.by_code.contains_key(&new_code) {
+        if new_code != code && self.lookup(new_code).is_some() {
             return Err(HierarchyError::Duplicate(new_code));
         }
         // Compute every re-coding first, so a failure changes nothing.
@@ -517,10 +571,7 @@ impl Hierarchy {
                     .child(suffix, suffix_digits)
                     .expect("same width as the old code")
             };
-            if new != old
-                && self.by_code.contains_key(&new)
-                && !self.is_within_node(self.by_code[&new], n)
-            {
+            if new != old && self.lookup(new).is_some_and(|m| !self.is_within_node(m, n)) {
                 return Err(HierarchyError::Duplicate(new));
             }
             recode.push((s, old, new));
@@ -529,11 +580,13 @@ impl Hierarchy {
         self.graph.remove_edge(e);
         self.graph.add_edge(p, n, ());
         for (_, old, _) in &recode {
-            self.by_code.remove(old);
+            if !self.is_household_code(*old) {
+                self.by_code.remove(old);
+            }
         }
         for (s, old, new) in recode {
             self.graph[s].code = new;
-            self.by_code.insert(new, s);
+            self.index_insert(new, s);
             if old != new {
                 self.aliases.insert(old, new);
                 for v in self.aliases.values_mut() {
@@ -552,6 +605,7 @@ impl Hierarchy {
         let mut units = data.units;
         // Parents first, whatever order the host gave.
         units.sort_by_key(|u| (u.code.digits(), u.code));
+        h.reserve(units.len());
         for u in units {
             h.add(u)?;
         }

@@ -122,6 +122,53 @@ impl CommunitySpec {
 }
 
 impl Spec {
+    /// A synthetic county or prefecture with real proportions (Qianxinan, 黔西南州: about
+    /// 3.0 million people, 2.81 per household, ≈1.07M households in ≈107k household groups,
+    /// ≈3k grids, ≈130 streets/townships and ≈2,100 villages/communities), scaled by
+    /// `households` (1.07M gives the prefecture). No residents are registered: the
+    /// benchmarks of the tree and of routing do not need them.
+    pub fn scaled(households: u64, seed: u64) -> Spec {
+        let grids = (households as f64 / 357.0).ceil().max(1.0) as u64;
+        let streets = ((130.0 * households as f64 / 1_070_000.0).ceil() as u64).clamp(1, 399);
+        let communities = ((2100.0 * households as f64 / 1_070_000.0).ceil() as u64).max(streets);
+        let per_street = communities.div_ceil(streets);
+        let mut left_grids = grids;
+        let mut left_comm = communities;
+        let mut out = Vec::new();
+        for s in 0..streets {
+            let mut cs = Vec::new();
+            for c in 0..per_street.min(left_comm) {
+                let remaining_comm = left_comm.max(1);
+                let g = left_grids.div_ceil(remaining_comm).max(1) as u32;
+                left_grids = left_grids.saturating_sub(g as u64);
+                left_comm -= 1;
+                cs.push(CommunitySpec {
+                    name: format!("社区{s}-{c}"),
+                    village: c % 3 == 2,
+                    grids: g,
+                    mediators: 2,
+                    legal_literate: 4,
+                    cadres: 1,
+                });
+            }
+            if !cs.is_empty() {
+                out.push(StreetSpec {
+                    name: format!("街道{s}"),
+                    communities: cs,
+                });
+            }
+        }
+        Spec {
+            county: "522301000000".into(),
+            county_name: "兴义市".into(),
+            streets: out,
+            groups_per_grid: 36,
+            households_per_group: 10,
+            persons_per_household: 0.0,
+            seed,
+        }
+    }
+
     /// A small world for tests: one street with two communities of two grids each, two
     /// groups per grid, three households per group, two residents per household.
     pub fn small() -> Spec {
@@ -198,6 +245,24 @@ pub fn hierarchy(spec: &Spec) -> Result<(Hierarchy, Directory), EngineError> {
     let mut h = Hierarchy::default();
     let mut dir = Directory::default();
     let scheme = h.scheme();
+    let communities = spec
+        .streets
+        .iter()
+        .map(|s| s.communities.len() as u64)
+        .sum::<u64>();
+    let grids: u64 = spec
+        .streets
+        .iter()
+        .flat_map(|s| &s.communities)
+        .map(|c| c.grids as u64)
+        .sum();
+    let groups = grids * spec.groups_per_grid as u64;
+    let units = 1
+        + spec.streets.len() as u64
+        + communities
+        + grids
+        + groups * (1 + spec.households_per_group as u64);
+    h.reserve(units as usize);
     let county = code(&spec.county);
     h.add(Unit {
         code: county,
@@ -210,7 +275,10 @@ pub fn hierarchy(spec: &Spec) -> Result<(Hierarchy, Directory), EngineError> {
         let s_code = code(&format!("{}{:03}000", &spec.county[..6], si + 1));
         h.add(Unit {
             code: s_code,
-            kind: UnitKind::Street,
+            // Township numbers 100–199 are towns, 200–399 townships (GB/T 10114).
+            kind: scheme
+                .classify(s_code)
+                .map_err(crate::hierarchy::HierarchyError::from)?,
             name: street.name.clone(),
             retired: false,
         })?;

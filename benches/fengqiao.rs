@@ -1,0 +1,348 @@
+//! Benchmarks at prefecture scale (see BENCHMARKS.md for the table and how it was made).
+//!
+//! `cargo bench --bench fengqiao` runs everything; `FQ_BENCH_QUICK=1` shortens every
+//! measurement so the whole run fits in a few minutes on 2 cores. Memory figures come from a
+//! counting allocator and are printed as `memory:` lines.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use fengqiao::dispute::{
+    Category, Channel, DisputeInput, Flag, Flags, GroupSize, Party, RiskColour, Urgency,
+};
+use fengqiao::hierarchy::Level;
+use fengqiao::lifecycle::{Method, Operation};
+use fengqiao::routing::{
+    Condition, Facts, HitPolicy, NoUnits, Outcome, Range, Router, Rule, RuleSet,
+};
+use fengqiao::synth::{self, Rng, Spec};
+use fengqiao::trace::{self, Actor};
+
+struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: delegates to the system allocator and only counts bytes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        LIVE.fetch_add(l.size(), Ordering::Relaxed);
+        unsafe { System.alloc(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(p, l) }
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        LIVE.fetch_add(new, Ordering::Relaxed);
+        LIVE.fetch_sub(l.size(), Ordering::Relaxed);
+        unsafe { System.realloc(p, l, new) }
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+fn quick() -> bool {
+    std::env::var_os("FQ_BENCH_QUICK").is_some()
+}
+
+fn tune(c: &mut Criterion) -> Criterion {
+    let _ = c;
+    if quick() {
+        Criterion::default()
+            .sample_size(10)
+            .warm_up_time(Duration::from_millis(300))
+            .measurement_time(Duration::from_secs(1))
+    } else {
+        Criterion::default()
+            .sample_size(20)
+            .measurement_time(Duration::from_secs(4))
+    }
+}
+
+const SIZES: [(&str, u64); 3] = [
+    ("street", 24_700),
+    ("county", 107_000),
+    ("prefecture", 1_070_000),
+];
+
+fn hierarchy_build(c: &mut Criterion) {
+    let mut g = c.benchmark_group("hierarchy_build");
+    g.sample_size(10);
+    for (name, households) in SIZES {
+        let spec = Spec::scaled(households, 1);
+        let before = LIVE.load(Ordering::Relaxed);
+        let (h, dir) = synth::hierarchy(&spec).unwrap();
+        let n = dir.households.len();
+        drop(dir);
+        let bytes = LIVE.load(Ordering::Relaxed) - before;
+        println!(
+            "memory: hierarchy {name}: {} units, {n} households, {bytes} bytes, {:.1} bytes/household",
+            h.len(),
+            bytes as f64 / n as f64
+        );
+        drop(h);
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_function(BenchmarkId::from_parameter(name), |b| {
+            b.iter(|| black_box(synth::hierarchy(&spec).unwrap()))
+        });
+    }
+    g.finish();
+}
+
+/// A decision table of `n` rules like an analyst writes them: a category, a floor on
+/// urgency or risk, sometimes a group size or flags; and a default rule last.
+fn table(n: usize, rng: &mut Rng) -> RuleSet {
+    let mut rules: Vec<Rule> = (0..n.saturating_sub(1))
+        .map(|i| {
+            let mut all = vec![Condition::CategoryIn(vec![*rng.pick(Category::ALL)])];
+            match rng.below(4) {
+                0 => all.push(Condition::UrgencyAtLeast(*rng.pick(Urgency::ALL))),
+                1 => all.push(Condition::RiskAtLeast(*rng.pick(RiskColour::ALL))),
+                2 => all.push(Condition::GroupSizeIn(vec![*rng.pick(GroupSize::ALL)])),
+                _ => all.push(Condition::FlagsAny(vec![*rng.pick(Flag::ALL)])),
+            }
+            if rng.chance(0.3) {
+                all.push(Condition::ChannelIn(vec![
+                    *rng.pick(Channel::ALL),
+                    *rng.pick(Channel::ALL),
+                ]));
+            }
+            if rng.chance(0.2) {
+                all.push(Condition::AmountYuan(Range {
+                    min: Some(rng.below(50_000)),
+                    max: None,
+                }));
+            }
+            Rule {
+                id: format!("r{i}"),
+                description: "generated".into(),
+                source: String::new(),
+                priority: rng.below(100) as i32,
+                when: Condition::All(all),
+                then: Outcome {
+                    level: Some(*rng.pick(&[Level::Community, Level::Street])),
+                    ..Outcome::default()
+                },
+            }
+        })
+        .collect();
+    rules.push(Rule {
+        id: "default".into(),
+        description: "default".into(),
+        source: String::new(),
+        priority: -1000,
+        when: Condition::Always,
+        then: Outcome::default(),
+    });
+    RuleSet {
+        id: format!("bench-{n}"),
+        version: "1".into(),
+        description: String::new(),
+        hit_policy: HitPolicy::First,
+        vocabulary: Default::default(),
+        defaults: Outcome {
+            level: Some(Level::Community),
+            ..Outcome::default()
+        },
+        windows: Default::default(),
+        rules,
+    }
+}
+
+fn facts(rng: &mut Rng, n: usize) -> Vec<Facts<'static>> {
+    (0..n)
+        .map(|_| Facts {
+            category: *rng.pick(Category::ALL),
+            subtype: None,
+            channel: *rng.pick(Channel::ALL),
+            urgency: *rng.pick(Urgency::ALL),
+            risk: *rng.pick(RiskColour::ALL),
+            people: *rng.pick(&[1, 2, 3, 20, 60, 200]),
+            amount: rng.chance(0.5).then(|| rng.below(100_000)),
+            flags: Flag::ALL
+                .iter()
+                .copied()
+                .filter(|_| rng.chance(0.1))
+                .collect(),
+            location: None,
+            level: Level::Household,
+        })
+        .collect()
+}
+
+fn routing(c: &mut Criterion) {
+    let mut g = c.benchmark_group("routing");
+    let mut rng = Rng::new(3);
+    let fs = facts(&mut rng, 1000);
+    for n in [10, 100, 1_000, 10_000] {
+        let router = Router::new(table(n, &mut rng), None).expect("generated tables validate");
+        g.throughput(Throughput::Elements(fs.len() as u64));
+        g.bench_with_input(BenchmarkId::new("compiled", n), &router, |b, r| {
+            b.iter(|| {
+                fs.iter()
+                    .map(|f| r.matching(f, &NoUnits).len())
+                    .sum::<usize>()
+            })
+        });
+        if n <= 1_000 || !quick() {
+            g.bench_with_input(BenchmarkId::new("reference", n), &router, |b, r| {
+                b.iter(|| {
+                    fs.iter()
+                        .map(|f| r.matching_reference(f, &NoUnits).len())
+                        .sum::<usize>()
+                })
+            });
+        }
+    }
+    g.finish();
+}
+
+fn dispute_at(location: fengqiao::hierarchy::DivisionCode) -> DisputeInput {
+    DisputeInput {
+        category: Category::Labour,
+        subtype: None,
+        channel: Channel::HouseholdVisit,
+        parties: vec![Party::Household(location)],
+        headcount: 3,
+        location,
+        urgency: Urgency::Medium,
+        risk: RiskColour::Yellow,
+        amount_yuan: Some(20_000),
+        flags: Flags::EMPTY.with(Flag::ViolenceRisk),
+        description: String::new(),
+        discovered_at: Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap(),
+        assigned_by: None,
+    }
+}
+
+fn team_assembly(c: &mut Criterion) {
+    let mut g = c.benchmark_group("team_assembly");
+    g.sample_size(10);
+    for households in [10_000u64, 100_000, 1_000_000] {
+        let (engine, dir) = synth::world(&Spec::scaled(households, 2)).unwrap();
+        let input = dispute_at(dir.households[dir.households.len() / 2]);
+        g.throughput(Throughput::Elements(1));
+        g.bench_function(BenchmarkId::from_parameter(households), |b| {
+            b.iter(|| black_box(engine.decide_input(&input).unwrap()))
+        });
+    }
+    g.finish();
+}
+
+fn lifecycle(c: &mut Criterion) {
+    let (engine, dir) = synth::world(&Spec::small()).unwrap();
+    let t = |d: u32| Utc.with_ymd_and_hms(2025, 6, d, 1, 0, 0).unwrap();
+    let gw = Actor::Staff(format!("gw-{}", dir.grids[0]));
+    let md = Actor::Staff(format!("md-{}-1", dir.communities[0]));
+    let input = dispute_at(dir.households[0]);
+    let mut g = c.benchmark_group("lifecycle");
+    g.throughput(Throughput::Elements(5));
+    g.bench_function("register_route_accept_session_resolve", |b| {
+        b.iter_batched(
+            || engine.clone(),
+            |mut e| {
+                let code = e.register(&gw, input.clone(), t(2)).unwrap();
+                e.route(&Actor::System, &code, t(2)).unwrap();
+                e.apply(
+                    &md,
+                    &code,
+                    Operation::Accept {
+                        note: String::new(),
+                    },
+                    t(2),
+                )
+                .unwrap();
+                e.apply(
+                    &md,
+                    &code,
+                    Operation::RecordSession {
+                        method: Method::FaceToFace,
+                        summary: String::new(),
+                        parties_consent: true,
+                    },
+                    t(3),
+                )
+                .unwrap();
+                let agreement = fengqiao::lifecycle::Agreement {
+                    form: fengqiao::lifecycle::AgreementForm::Oral,
+                    effective_on: "2025-06-03".parse().unwrap(),
+                    terms: "t".into(),
+                    amount_yuan: 0,
+                    parties_signed: false,
+                    mediator_signed: false,
+                    committee_sealed: false,
+                    personal_status: false,
+                };
+                e.apply(&md, &code, Operation::Resolve { agreement }, t(3))
+                    .unwrap();
+                e
+            },
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    // A long trace: registration, routing and 998 supervision events.
+    let mut e = engine.clone();
+    let code = e.register(&gw, input.clone(), t(2)).unwrap();
+    e.route(&Actor::System, &code, t(2)).unwrap();
+    let centre = Actor::Staff(format!("cs-{}", dir.communities[0]));
+    for _ in 0..998 {
+        e.apply(
+            &centre,
+            &code,
+            Operation::Supervise {
+                grade: fengqiao::routing::Grade::Ordinary,
+                note: String::new(),
+            },
+            t(4),
+        )
+        .unwrap();
+    }
+    let events = e.case(&code).unwrap().events.clone();
+    g.throughput(Throughput::Elements(events.len() as u64));
+    g.bench_function("trace_verify_and_replay_1000", |b| {
+        b.iter(|| {
+            trace::verify(&events).unwrap();
+            black_box(trace::replay(&events).unwrap())
+        })
+    });
+    g.finish();
+}
+
+fn statistics(c: &mut Criterion) {
+    let n: usize = if quick() { 20_000 } else { 200_000 };
+    let (mut engine, dir) = synth::world(&Spec::scaled(107_000, 3)).unwrap();
+    let centre = Actor::Staff(format!("cs-{}", dir.county.unwrap()));
+    let mut rng = Rng::new(4);
+    let t0 = Utc.with_ymd_and_hms(2025, 3, 3, 1, 0, 0).unwrap();
+    for i in 0..n {
+        let mut d = dispute_at(*rng.pick(&dir.households));
+        d.category = *rng.pick(Category::ALL);
+        let at = t0 + chrono::Duration::minutes(i as i64);
+        d.discovered_at = at;
+        engine.register(&centre, d, at).unwrap();
+    }
+    let as_of = t0 + chrono::Duration::days(200);
+    let q = fengqiao::stats::Query {
+        by_level: Some(Level::Community),
+        by_category: true,
+        ..Default::default()
+    };
+    let mut g = c.benchmark_group("statistics");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(n as u64));
+    g.bench_function(BenchmarkId::new("rollup_community_x_category", n), |b| {
+        b.iter(|| black_box(engine.statistics(&Actor::System, &q, as_of).unwrap()))
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = tune(&mut Criterion::default());
+    targets = hierarchy_build, routing, team_assembly, lifecycle, statistics
+}
+criterion_main!(benches);
