@@ -15,6 +15,9 @@
 
 #define FQ_VERSION_STRING "0.1.0"
 
+// The default largest string argument accepted: 512 MiB.
+#define FQ_DEFAULT_MAX_INPUT_BYTES (512 << 20)
+
 // The status of a call. `FQ_STATUS_OK` (0) is success; every other value names the kind of
 // failure, matching the core's error codes.
 typedef enum FqStatus {
@@ -65,6 +68,11 @@ extern "C" {
 
 // The library's semantic version (e.g. "0.1.0"). Static: do not free.
 const char *fq_version(void);
+
+// Sets the largest string argument any call accepts (0 restores the default, 512 MiB).
+// Larger inputs fail with `FQ_STATUS_INVALID_INPUT` before they are parsed. A
+// process-wide resource limit, not error state; set it once at start-up.
+void fq_set_max_input_bytes(size_t bytes);
 
 // Creates an engine from a world (`WorldData` JSON: hierarchy, people, staff, agencies,
 // optional rules and calendar years). On success `*out` is a new handle.

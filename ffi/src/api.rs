@@ -10,6 +10,14 @@ pub extern "C" fn fq_version() -> *const c_char {
     FQ_VERSION.as_ptr().cast()
 }
 
+/// Sets the largest string argument any call accepts (0 restores the default, 512 MiB).
+/// Larger inputs fail with `FQ_STATUS_INVALID_INPUT` before they are parsed. A
+/// process-wide resource limit, not error state; set it once at start-up.
+#[no_mangle]
+pub extern "C" fn fq_set_max_input_bytes(bytes: usize) {
+    set_max_input(bytes);
+}
+
 /// Creates an engine from a world (`WorldData` JSON: hierarchy, people, staff, agencies,
 /// optional rules and calendar years). On success `*out` is a new handle.
 ///

@@ -187,6 +187,21 @@ fn call(err: *mut *mut FqError, f: impl FnOnce() -> Res<()>) -> FqStatus {
     status
 }
 
+/// The default largest string argument accepted: 512 MiB.
+pub const FQ_DEFAULT_MAX_INPUT_BYTES: usize = 512 << 20;
+
+static MAX_INPUT: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(FQ_DEFAULT_MAX_INPUT_BYTES);
+
+fn set_max_input(n: usize) {
+    let n = if n == 0 {
+        FQ_DEFAULT_MAX_INPUT_BYTES
+    } else {
+        n
+    };
+    MAX_INPUT.store(n, std::sync::atomic::Ordering::Relaxed);
+}
+
 fn text<'a>(p: *const c_char, name: &str) -> Res<&'a str> {
     if p.is_null() {
         return Err(Failure::new(
@@ -196,6 +211,16 @@ fn text<'a>(p: *const c_char, name: &str) -> Res<&'a str> {
     }
     // SAFETY: non-null, and the caller promises a NUL-terminated string that outlives the call.
     let s = unsafe { CStr::from_ptr(p) };
+    let max = MAX_INPUT.load(std::sync::atomic::Ordering::Relaxed);
+    if s.to_bytes().len() > max {
+        return Err(Failure::new(
+            FqStatus::InvalidInput,
+            format!(
+                "argument `{name}` is {} bytes, more than the limit of {max} (fq_set_max_input_bytes)",
+                s.to_bytes().len()
+            ),
+        ));
+    }
     s.to_str().map_err(|e| {
         Failure::new(
             FqStatus::InvalidUtf8,

@@ -59,6 +59,12 @@ static void test_bad_construction(const char *world) {
     CHECK(fq_engine_new(bad_id, &e, &err) == FQ_STATUS_INVALID_INPUT);
     CHECK(CONTAINS(fq_error_message(err), "check character"));
     fq_error_free(err);
+    /* Oversized input: refused before parsing. */
+    fq_set_max_input_bytes(1000);
+    CHECK(fq_engine_new(world, &e, &err) == FQ_STATUS_INVALID_INPUT);
+    CHECK(CONTAINS(fq_error_message(err), "more than the limit of 1000"));
+    fq_error_free(err);
+    fq_set_max_input_bytes(0);
     /* No error slot: still a status, nothing leaks. */
     CHECK(fq_engine_new("[]", &e, NULL) == FQ_STATUS_INVALID_INPUT);
     CHECK(fq_engine_new(world, NULL, NULL) == FQ_STATUS_NULL_POINTER);
@@ -142,6 +148,18 @@ static void test_rules(FqEngine *e) {
     CHECK(fq_engine_validate_rules(e, bad, &out, &err) == FQ_STATUS_OK);
     CHECK(CONTAINS(out, "empty_set"));
     fq_string_free(out);
+    /* Deeply nested JSON is an error, not a stack overflow. */
+    {
+        size_t depth = 100000;
+        char *deep = malloc(2 * depth + 1);
+        memset(deep, '[', depth);
+        memset(deep + depth, ']', depth);
+        deep[2 * depth] = 0;
+        CHECK(fq_engine_load_rules(e, deep, &out, &err) == FQ_STATUS_RULE_SET);
+        CHECK(CONTAINS(fq_error_message(err), "recursion limit"));
+        fq_error_free(err);
+        free(deep);
+    }
     CHECK(fq_engine_load_rules(e, "{\"id\":1}", &out, &err) == FQ_STATUS_RULE_SET);
     CHECK(CONTAINS(fq_error_details(err), "\"code\":\"parse\""));
     fq_error_free(err);
