@@ -4,6 +4,20 @@ use std::ffi::{c_char, CString};
 
 use super::*;
 
+fn case_arg(p: *const c_char) -> Res<fengqiao::dispute::CaseCode> {
+    Ok(fengqiao::dispute::CaseCode(
+        text(p, "case_code")?.to_string(),
+    ))
+}
+
+fn unit_arg(p: *const c_char) -> Res<fengqiao::hierarchy::DivisionCode> {
+    text(p, "unit_code")?
+        .parse()
+        .map_err(|e: fengqiao::hierarchy::CodeError| {
+            Failure::new(FqStatus::Hierarchy, e.to_string())
+        })
+}
+
 /// The library's semantic version (e.g. "0.1.0"). Static: do not free.
 #[no_mangle]
 pub extern "C" fn fq_version() -> *const c_char {
@@ -308,7 +322,7 @@ pub unsafe extern "C" fn fq_engine_decide(
 ) -> FqStatus {
     call(err, || {
         out_slot(out)?;
-        let code = fengqiao::dispute::CaseCode(text(case_code, "case_code")?.to_string());
+        let code = case_arg(case_code)?;
         let d = read(engine, |e| Ok(e.decide(&code)?))?;
         put_json(out, &d)
     })
@@ -350,7 +364,7 @@ pub unsafe extern "C" fn fq_engine_route(
     call(err, || {
         out_slot(out)?;
         let actor: Actor = json(actor_json, "actor_json")?;
-        let code = fengqiao::dispute::CaseCode(text(case_code, "case_code")?.to_string());
+        let code = case_arg(case_code)?;
         let now = time(now_ms)?;
         let d = write(engine, |e| Ok(e.route(&actor, &code, now)?))?;
         put_json(out, &d)
@@ -375,7 +389,7 @@ pub unsafe extern "C" fn fq_engine_apply(
     call(err, || {
         out_slot(out)?;
         let actor: Actor = json(actor_json, "actor_json")?;
-        let code = fengqiao::dispute::CaseCode(text(case_code, "case_code")?.to_string());
+        let code = case_arg(case_code)?;
         let op = json(operation_json, "operation_json")?;
         let now = time(now_ms)?;
         write(engine, |e| put_json(out, e.apply(&actor, &code, op, now)?))
@@ -398,7 +412,7 @@ pub unsafe extern "C" fn fq_engine_view_case(
     call(err, || {
         out_slot(out)?;
         let actor: Actor = json(actor_json, "actor_json")?;
-        let code = fengqiao::dispute::CaseCode(text(case_code, "case_code")?.to_string());
+        let code = case_arg(case_code)?;
         let now = time(now_ms)?;
         let v = read(engine, |e| Ok(e.view_case(&actor, &code, now)?))?;
         put_json(out, &v)
@@ -418,7 +432,7 @@ pub unsafe extern "C" fn fq_engine_trace(
 ) -> FqStatus {
     call(err, || {
         out_slot(out)?;
-        let code = fengqiao::dispute::CaseCode(text(case_code, "case_code")?.to_string());
+        let code = case_arg(case_code)?;
         let t = read(engine, |e| {
             Ok(fengqiao::trace::to_jsonl(&e.case(&code)?.events))
         })?;
@@ -437,7 +451,7 @@ pub unsafe extern "C" fn fq_engine_verify(
     err: *mut *mut FqError,
 ) -> FqStatus {
     call(err, || {
-        let code = fengqiao::dispute::CaseCode(text(case_code, "case_code")?.to_string());
+        let code = case_arg(case_code)?;
         read(engine, |e| Ok(e.verify(&code)?))
     })
 }
@@ -542,9 +556,7 @@ pub unsafe extern "C" fn fq_engine_missing_reports(
 ) -> FqStatus {
     call(err, || {
         out_slot(out)?;
-        let unit = text(unit_code, "unit_code")?.parse().map_err(
-            |e: fengqiao::hierarchy::CodeError| Failure::new(FqStatus::Hierarchy, e.to_string()),
-        )?;
+        let unit = unit_arg(unit_code)?;
         let day = date(date_text, "date")?;
         let m = read(engine, |e| Ok(e.missing_reports(unit, day)?))?;
         put_json(out, &m)
@@ -567,9 +579,7 @@ pub unsafe extern "C" fn fq_engine_daily_analysis(
     call(err, || {
         out_slot(out)?;
         let actor: Actor = json(actor_json, "actor_json")?;
-        let unit = text(unit_code, "unit_code")?.parse().map_err(
-            |e: fengqiao::hierarchy::CodeError| Failure::new(FqStatus::Hierarchy, e.to_string()),
-        )?;
+        let unit = unit_arg(unit_code)?;
         let now = time(now_ms)?;
         let r = read(engine, |e| Ok(e.daily_analysis(&actor, unit, now)?))?;
         put_json(out, &r)
@@ -632,9 +642,7 @@ pub unsafe extern "C" fn fq_engine_weekly_dispatch(
     call(err, || {
         out_slot(out)?;
         let actor: Actor = json(actor_json, "actor_json")?;
-        let unit = text(unit_code, "unit_code")?.parse().map_err(
-            |e: fengqiao::hierarchy::CodeError| Failure::new(FqStatus::Hierarchy, e.to_string()),
-        )?;
+        let unit = unit_arg(unit_code)?;
         let level: fengqiao::hierarchy::Level =
             text(level, "level")?
                 .parse()
