@@ -6,6 +6,8 @@ export RUST_BACKTRACE=0
 bash scripts/ensure-tools.sh
 echo "==> Rust tests (core, C ABI crate, doctests)"
 cargo test --workspace --locked
+echo "==> JSON Schemas match the types (feature schema)"
+cargo test --locked --features schema --test schema
 echo "==> C ABI: C suite and examples (valgrind), Python ctypes example"
 bash scripts/c-tests.sh
 echo "==> WebAssembly: build, TypeScript check, Node tests, browser test"

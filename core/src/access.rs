@@ -27,6 +27,7 @@ use crate::trace::Actor;
 /// Which actors see identity numbers and phones whole. Configuration: by default the
 /// mediators and centre staff who must contact parties, and the police and court.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Privacy {
     /// Staff roles that see personal identifiers whole.
     pub roles: Vec<Role>,
@@ -60,6 +61,7 @@ impl Privacy {
 
 /// A refused request, as the access log keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Denial {
     /// When.
     pub at: DateTime<Utc>,
@@ -93,6 +95,7 @@ impl AccessLog {
 
 /// A party as an actor may see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PartyView {
     /// The party as registered.
     pub party: Party,
@@ -112,6 +115,7 @@ pub struct PartyView {
 
 /// A case as an actor may see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CaseView {
     /// The case record.
     pub dispute: Dispute,

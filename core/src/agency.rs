@@ -64,6 +64,7 @@ pub type AgencyId = String;
 
 /// A body that can join a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Agency {
     /// The host's key.

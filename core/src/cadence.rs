@@ -26,6 +26,7 @@ use crate::trace::Actor;
 
 /// A daily report by a household head or grid worker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ZeroReport {
     /// The day reported on (China time).
@@ -40,6 +41,7 @@ pub struct ZeroReport {
 
 /// A reporter who did not report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MissingReport {
     /// The unit they report for (a household group or a grid).
     pub unit: DivisionCode,
@@ -104,6 +106,7 @@ impl ReportBook {
 
 /// A case in the daily analysis, with its score and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Ranked {
     /// The case.
     pub case: CaseCode,
@@ -115,6 +118,7 @@ pub struct Ranked {
 
 /// One unit's week.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WeekRow {
     /// The unit.
     pub unit: Option<DivisionCode>,

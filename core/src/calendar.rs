@@ -38,6 +38,7 @@ pub enum CalendarError {
 
 /// One holiday of a yearly notice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Holiday {
     /// Name, e.g. "春节".
@@ -51,6 +52,7 @@ pub struct Holiday {
 
 /// One year's official notice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct YearNotice {
     /// The year the notice is for.
@@ -63,6 +65,7 @@ pub struct YearNotice {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct CalendarFile {
     #[serde(default)]
     #[allow(dead_code)]

@@ -61,6 +61,7 @@ domain_enum! {
 
 /// One case's standing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DeadlineStatus {
     /// The case.
     pub case: CaseCode,

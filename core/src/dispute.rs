@@ -235,6 +235,7 @@ impl<'de> Deserialize<'de> for Flags {
 
 /// A party to a dispute.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Party {
     /// A registered resident.
@@ -255,6 +256,7 @@ pub enum Party {
 /// `522301010001-20230105-0003`. Readable on the phone, unique, and it tells where and
 /// when a case was registered without a database lookup.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct CaseCode(pub String);
 
@@ -274,6 +276,7 @@ impl fmt::Display for CaseCode {
 /// What the person entering a dispute provides (网上录入). The engine adds the case code,
 /// the registration time and the registering actor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DisputeInput {
     /// Category.
@@ -335,6 +338,7 @@ pub fn china_date(at: DateTime<Utc>) -> NaiveDate {
 
 /// A member of a handling team, as recorded on the case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TeamMember {
     /// The role filled.

@@ -41,6 +41,8 @@ pub mod hierarchy;
 pub mod lifecycle;
 pub mod people;
 pub mod routing;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod staff;
 pub mod stats;
 pub mod synth;

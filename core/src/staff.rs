@@ -47,6 +47,7 @@ pub type StaffId = String;
 
 /// A staff member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Staff {
     /// The host's key.

@@ -57,6 +57,7 @@ impl Period {
 
 /// The counts of a set of cases.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Counts {
     /// 排查数: registered.
     pub screened: u64,
@@ -163,6 +164,7 @@ impl Counts {
 
 /// Rates in `0.0..=1.0` (0 when the denominator is 0).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Rates {
     /// succeeded / mediated.
     pub success: f64,
@@ -178,6 +180,7 @@ pub struct Rates {
 
 /// What to count.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Query {
     /// Only cases located in this unit's subtree (default: all the actor may see).
@@ -202,6 +205,7 @@ pub struct Query {
 
 /// One row of a report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Row {
     /// The unit, when grouped by level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -223,6 +227,7 @@ pub struct Row {
 
 /// A statistics report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Report {
     /// The query answered.
     pub query: Query,

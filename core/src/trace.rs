@@ -68,6 +68,7 @@ impl<'de> Deserialize<'de> for Hash {
 
 /// Who performed an operation, by identity (the trace keeps who, not only which role).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Actor {
     /// A staff member.
@@ -90,6 +91,7 @@ impl fmt::Display for Actor {
 
 /// One accepted operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Event {
     /// The case.
@@ -109,6 +111,7 @@ pub struct Event {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct Hashed<'a> {
     case: &'a CaseCode,
     seq: u64,
@@ -173,6 +176,7 @@ impl Event {
 
 /// What verification found wrong, and where.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "problem")]
 pub enum TraceError {
     /// The trace has no events.

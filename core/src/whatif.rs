@@ -21,6 +21,7 @@ use crate::staff::StaffId;
 
 /// A dispute from the past, with when it was registered and when it reached a result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HistoricalDispute {
     /// An identifier (the old case code).
@@ -36,6 +37,7 @@ pub struct HistoricalDispute {
 
 /// What one rule set would have done with the whole set.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Outcomes {
     /// `id@version`.
     pub rule_set: String,
@@ -71,6 +73,7 @@ pub struct Outcomes {
 
 /// A dispute routed differently by the two rule sets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Change {
     /// The dispute's id.
     pub id: String,
@@ -82,6 +85,7 @@ pub struct Change {
 
 /// The comparison of two rule sets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Comparison {
     /// Rule set A's outcomes.
     pub a: Outcomes,

@@ -13,6 +13,7 @@ use crate::trace::{self, Actor, Event, Hash};
 
 /// A case: its current state and its trace.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Case {
     /// The state.
     pub dispute: Dispute,
@@ -29,6 +30,7 @@ impl Case {
 
 /// The result of a deadline sweep.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Sweep {
     /// Every case with a running limit or a legal notice, most urgent first.
     pub statuses: Vec<DeadlineStatus>,

@@ -33,6 +33,7 @@ use crate::trace::Actor;
 /// A whole world as JSON: the places, residents, staff, agencies and (optionally) a rule set
 /// and extra calendar years. What a binding loads to build an engine.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WorldData {
     /// The hierarchy.

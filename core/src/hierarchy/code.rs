@@ -164,6 +164,7 @@ impl<'de> Deserialize<'de> for DivisionCode {
 /// household sequences. Local standards differ, so they are configuration; the defaults
 /// (3, 2, 2) give 15-digit grid codes, the common practice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CodeScheme {
     /// Digits appended to a village/community code for a grid.

@@ -92,6 +92,7 @@ impl UnitKind {
 
 /// One place in the hierarchy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Unit {
     /// Identity and position: the parent is the nearest existing unit whose code this one extends.
@@ -193,6 +194,7 @@ impl Default for Hierarchy {
 /// The JSON shape of a hierarchy: the code scheme and a flat list of units, parents before
 /// children (a vendor's table of places, one row per unit).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HierarchyData {
     /// Widths of the codes below village level.

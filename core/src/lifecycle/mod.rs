@@ -62,6 +62,7 @@ impl State {
 /// Who performs an operation, as the lifecycle sees them: a staff role, an agency kind, or
 /// the platform itself (automatic routing, escalation by the deadline sweep).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ActorKind {
     /// A staff member in this role.
@@ -74,6 +75,7 @@ pub enum ActorKind {
 
 /// The mutable state of a case: the registration plus everything the lifecycle recorded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Dispute {
     /// The case code.
     pub code: CaseCode,
@@ -154,6 +156,7 @@ domain_enum! {
 
 /// A refused operation: typed, naming the state and the operation. Nothing changed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[error("{operation} refused in state {state}: {message}")]
 pub struct LifecycleError {
     /// The kind of refusal.

@@ -127,6 +127,7 @@ domain_enum! {
 
 /// A mediation agreement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Agreement {
     /// Written or oral.
@@ -155,6 +156,7 @@ pub struct Agreement {
 
 /// A judicial-confirmation application and its result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Confirmation {
     /// Where it stands.
     pub status: ConfirmationStatus,
@@ -170,6 +172,7 @@ pub struct Confirmation {
 
 /// An operation with its data. JSON: `{"op": "resolve", "agreement": {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Operation {
     /// 录入: the first event of every trace.

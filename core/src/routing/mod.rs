@@ -44,6 +44,7 @@ pub enum RoutingError {
 
 /// A routing decision, as recorded on the case.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Decision {
     /// `id@version` of the rule set that decided.
     pub rule_set: String,
@@ -94,6 +95,7 @@ impl Decision {
 
 /// Why a decision came out as it did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Explanation {
     /// The matched rules in evaluation order, with what each contributed.
     pub rules: Vec<RuleNote>,
@@ -108,6 +110,7 @@ pub struct Explanation {
 
 /// One matched rule in an explanation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RuleNote {
     /// Rule id.
     pub id: String,

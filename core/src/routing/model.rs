@@ -17,6 +17,7 @@ use crate::vocab::domain_enum;
 
 /// A rule set: versioned, validated before use, compiled once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RuleSet {
     /// Identifier, e.g. `fengqiao-default`.
@@ -51,6 +52,7 @@ impl RuleSet {
 /// Time limits set by law, in calendar days (自然日). They are data like everything else,
 /// with the law's values as defaults, because local rules extend some of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LegalWindows {
     /// People's mediation should conclude within one month (人民调解工作若干规定 art. 33).
@@ -84,6 +86,7 @@ impl Default for LegalWindows {
 
 /// Extra vocabulary of a rule set.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Vocabulary {
     /// Known subtypes per category (e.g. labour: wage_arrears, injury). Conditions and
@@ -108,6 +111,7 @@ domain_enum! {
 
 /// One rule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     /// Unique within the set; named in decisions and diagnostics.
@@ -131,6 +135,7 @@ pub struct Rule {
 
 /// An inclusive numeric range; either end may be open.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Range {
     /// Smallest value that matches.
@@ -151,6 +156,7 @@ impl Range {
 /// A condition over a dispute's facts. JSON: one key naming the test, e.g.
 /// `{"category_in": ["labour"]}`, `{"all": [..]}`, or the string `"always"`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Condition {
     /// Always true: a default rule.
@@ -218,6 +224,7 @@ domain_enum! {
 
 /// A working-day limit with a warning (yellow) and an overdue (red) threshold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Limit {
     /// Working days after which the case is in warning.
@@ -238,6 +245,7 @@ impl Limit {
 
 /// Limits for the three phases the practice times separately.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Deadlines {
     /// From registration to acceptance (受理).
@@ -276,6 +284,7 @@ impl Deadlines {
 /// Level-skipping escalation (越级上报): the level to report to, the agencies to copy, and
 /// when it fires.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Escalation {
     /// The level reported to.
@@ -290,6 +299,7 @@ pub struct Escalation {
 /// A role a team needs, and the levels it may be drawn from (nearest first when searching
 /// up from the dispute; empty means any level).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TeamSlot {
     /// The role.
@@ -302,6 +312,7 @@ pub struct TeamSlot {
 /// What a rule decides. Every field may be left unset; unset fields fall back to the rule
 /// set's `defaults` (and, under `collect`, to other matching rules first).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Outcome {
     /// Handling level: grid, community, street or county.

@@ -67,6 +67,7 @@ impl Directory {
 
 /// Why a candidate was or was not chosen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "verdict")]
 pub enum Verdict {
     /// Chosen: the least loaded eligible person at the nearest unit with one.
@@ -90,6 +91,7 @@ pub enum Verdict {
 
 /// One person considered for a role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Candidate {
     /// The role being filled.
     pub role: Role,
@@ -104,6 +106,7 @@ pub struct Candidate {
 
 /// A role nobody could fill, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Unfilled {
     /// The role.
     pub role: Role,
@@ -113,6 +116,7 @@ pub struct Unfilled {
 
 /// An agency joined, or a kind nobody could provide.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct JoinedAgency {
     /// The kind asked for.
     pub kind: AgencyKind,

@@ -96,6 +96,7 @@ domain_enum! {
 
 /// One problem, located.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
@@ -122,6 +123,7 @@ impl std::fmt::Display for Diagnostic {
 
 /// All diagnostics of a rule set, errors first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[error("{}", self.summary())]
 pub struct Diagnostics {
     /// The problems.

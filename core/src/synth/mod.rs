@@ -62,6 +62,7 @@ impl Rng {
 
 /// The size and shape of a generated world.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Spec {
     /// The county's 12-digit code (e.g. Xingyi City, `522301000000`).
     pub county: String,
@@ -82,6 +83,7 @@ pub struct Spec {
 
 /// One street of a [`Spec`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StreetSpec {
     /// Name.
     pub name: String,
@@ -91,6 +93,7 @@ pub struct StreetSpec {
 
 /// One village or community of a [`StreetSpec`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CommunitySpec {
     /// Name.
     pub name: String,
