@@ -1,0 +1,111 @@
+//! Every JSON shape has a complete example under docs/examples/, produced by a real run of
+//! the engine (so it is what the library really emits) and loaded back through its type
+//! (so it is what the library accepts). `FENGQIAO_BLESS=1` rewrites them after a change.
+
+mod common;
+
+use common::*;
+use fengqiao::cadence::ZeroReport;
+use fengqiao::prelude::*;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+fn check<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(name: &str, value: &T) {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("docs/examples/{name}.json"));
+    let text = serde_json::to_string_pretty(value).unwrap() + "\n";
+    if std::env::var_os("FENGQIAO_BLESS").is_some() {
+        std::fs::write(&path, &text).unwrap();
+    }
+    let file = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing docs/examples/{name}.json"));
+    let back: T =
+        serde_json::from_str(&file).unwrap_or_else(|e| panic!("docs/examples/{name}.json: {e}"));
+    assert_eq!(
+        &back, value,
+        "docs/examples/{name}.json is stale: FENGQIAO_BLESS=1 cargo test --test doc_examples"
+    );
+}
+
+#[test]
+fn every_shape_has_a_live_example() {
+    let mut w = World::small();
+    let (gw, md, centre) = (w.grid_worker(0), w.mediator(0), w.street_centre());
+    let e = &w.engine;
+    check("person", e.person("p0-0").unwrap());
+    check(
+        "staff",
+        e.staff(&format!("md-{}-1", w.places.communities[0]))
+            .unwrap(),
+    );
+    check(
+        "agency",
+        e.agency(&format!("police-{}", w.places.streets[0]))
+            .unwrap(),
+    );
+    let mut input = w.dispute(Category::Labour, &["p0-0", "p1-0"], at(2025, 9, 24));
+    input.amount_yuan = Some(36_000);
+    input.flags = Flags::EMPTY.with(Flag::ViolenceRisk);
+    input.description = "12名务工人员被拖欠工资".into();
+    check("dispute-input", &input);
+    let code = w.engine.register(&gw, input, at(2025, 9, 25)).unwrap();
+    let decision = w
+        .engine
+        .route(&Actor::System, &code, at(2025, 9, 25))
+        .unwrap();
+    check("decision", &decision);
+    check("explanation", &decision.explanation);
+    let ops = [
+        Operation::Accept {
+            note: "受理".into(),
+        },
+        Operation::RecordSession {
+            method: Method::BenchMeeting,
+            summary: "板凳议事会".into(),
+            parties_consent: true,
+        },
+        Operation::Resolve {
+            agreement: written_agreement("2025-09-26", 30_000),
+        },
+    ];
+    check("operation", &ops[2]);
+    for (i, op) in ops.into_iter().enumerate() {
+        w.engine
+            .apply(&md, &code, op, at(2025, 9, 25 + i as u32))
+            .unwrap();
+    }
+    let case = w.engine.case(&code).unwrap();
+    check("dispute", &case.dispute);
+    check("event", case.events.last().unwrap());
+    check(
+        "case-view",
+        &w.engine.view_case(&gw, &code, at(2025, 9, 28)).unwrap(),
+    );
+    let report = ZeroReport {
+        date: date("2025-09-25"),
+        disputes: vec![code.clone()],
+        note: "有事报情况".into(),
+    };
+    check("zero-report", &report);
+    w.engine.file_report(&gw, report).unwrap();
+    check(
+        "missing-reports",
+        &w.engine
+            .missing_reports(w.places.communities[0], date("2025-09-25"))
+            .unwrap(),
+    );
+    let q = fengqiao::stats::Query {
+        by_category: true,
+        by_level: Some(Level::Community),
+        ..Default::default()
+    };
+    check("stats-query", &q);
+    check(
+        "stats-report",
+        &w.engine.statistics(&centre, &q, at(2025, 10, 31)).unwrap(),
+    );
+    check("sweep", &w.engine.sweep(at(2025, 10, 31), false).unwrap());
+    let mut bad = w.engine.router().rule_set().clone();
+    bad.rules[1].when = fengqiao::routing::Condition::CategoryIn(vec![]);
+    check("diagnostics", &w.engine.validate_rules(&bad).items);
+}
