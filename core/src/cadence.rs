@@ -361,7 +361,7 @@ impl Engine {
             };
             let row = rows.entry(unit).or_insert_with(|| WeekRow {
                 unit: Some(unit),
-                unit_name: h.unit(unit).map(|u| u.name.clone()).unwrap_or_default(),
+                unit_name: h.unit(unit).map(|u| u.name.to_string()).unwrap_or_default(),
                 ..WeekRow::default()
             });
             for e in case.events.iter().filter(|e| in_week(e.at)) {

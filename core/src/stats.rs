@@ -307,7 +307,7 @@ impl Engine {
         let row = |(unit, category, period): Key, counts: Counts| Row {
             unit_name: unit
                 .and_then(|u| h.unit(u).ok())
-                .map(|u| u.name.clone())
+                .map(|u| u.name.to_string())
                 .unwrap_or_default(),
             unit,
             category,

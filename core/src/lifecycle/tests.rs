@@ -17,7 +17,7 @@ fn hierarchy() -> Hierarchy {
         h.add(Unit {
             code: c.parse().unwrap(),
             kind: k,
-            name: String::new(),
+            name: Box::default(),
             retired: false,
         })
         .unwrap();

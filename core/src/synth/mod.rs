@@ -270,7 +270,7 @@ pub fn hierarchy(spec: &Spec) -> Result<(Hierarchy, Directory), EngineError> {
     h.add(Unit {
         code: county,
         kind: UnitKind::County,
-        name: spec.county_name.clone(),
+        name: spec.county_name.as_str().into(),
         retired: false,
     })?;
     dir.county = Some(county);
@@ -282,7 +282,7 @@ pub fn hierarchy(spec: &Spec) -> Result<(Hierarchy, Directory), EngineError> {
             kind: scheme
                 .classify(s_code)
                 .map_err(crate::hierarchy::HierarchyError::from)?,
-            name: street.name.clone(),
+            name: street.name.as_str().into(),
             retired: false,
         })?;
         dir.streets.push(s_code);
@@ -307,7 +307,7 @@ pub fn hierarchy(spec: &Spec) -> Result<(Hierarchy, Directory), EngineError> {
                 } else {
                     UnitKind::Community
                 },
-                name: cname.clone(),
+                name: cname.as_str().into(),
                 retired: false,
             })?;
             dir.communities.push(c_code);
@@ -316,7 +316,7 @@ pub fn hierarchy(spec: &Spec) -> Result<(Hierarchy, Directory), EngineError> {
                 h.add(Unit {
                     code: g_code,
                     kind: UnitKind::Grid,
-                    name: format!("{cname}第{g}网格"),
+                    name: format!("{cname}第{g}网格").into(),
                     retired: false,
                 })?;
                 dir.grids.push(g_code);
@@ -325,7 +325,7 @@ pub fn hierarchy(spec: &Spec) -> Result<(Hierarchy, Directory), EngineError> {
                     h.add(Unit {
                         code: k_code,
                         kind: UnitKind::HouseholdGroup,
-                        name: String::new(),
+                        name: Box::default(),
                         retired: false,
                     })?;
                     dir.groups.push(k_code);
@@ -334,7 +334,7 @@ pub fn hierarchy(spec: &Spec) -> Result<(Hierarchy, Directory), EngineError> {
                         h.add(Unit {
                             code: h_code,
                             kind: UnitKind::Household,
-                            name: String::new(),
+                            name: Box::default(),
                             retired: false,
                         })?;
                         dir.households.push(h_code);
