@@ -12,6 +12,7 @@ fuzz_target!(|data: &[u8]| {
     if let Some(engine) = world {
         let _ = engine.decide_input(&input);
     }
-    let (engine, _) = fengqiao::synth::world(&fengqiao::synth::Spec::small()).expect("builds");
+    static SMALL: std::sync::OnceLock<fengqiao::engine::Engine> = std::sync::OnceLock::new();
+    let engine = SMALL.get_or_init(|| fengqiao::synth::world(&fengqiao::synth::Spec::small()).expect("builds").0);
     let _ = engine.decide_input(&input);
 });
