@@ -76,6 +76,15 @@ struct CalendarFile {
 /// A working-day calendar. Built once per engine; every question is answered in constant
 /// time from a day index (a working-day flag and a running count per day of the known
 /// range), so deadline sweeps and statistics over millions of cases stay cheap.
+///
+/// ```
+/// use fengqiao::calendar::Calendar;
+/// let cal = Calendar::official();
+/// let due = cal.add_working_days("2025-09-25".parse()?, 5)?; // across National Day, with 调休
+/// assert_eq!(due.to_string(), "2025-10-09");
+/// assert!(cal.is_working_day("2027-01-04".parse()?).is_err()); // unknown year: an error, not a guess
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Calendar {
     notices: BTreeMap<i32, YearNotice>,

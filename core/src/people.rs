@@ -37,6 +37,14 @@ pub enum IdentityError {
 /// birth date, 3-digit sequence, and a check character computed by ISO 7064 MOD 11-2.
 /// Invariant: always valid. `Debug` and `Display` mask it; [`IdNumber::as_str`] is the
 /// only way to the whole number.
+///
+/// ```
+/// use fengqiao::people::IdNumber;
+/// let id = IdNumber::parse("11010519491231002X")?; // GB 11643's worked example
+/// assert_eq!(id.masked(), "110105********002X");
+/// assert!(IdNumber::parse("110105194912310021").is_err()); // wrong check character
+/// # Ok::<(), fengqiao::people::IdentityError>(())
+/// ```
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct IdNumber(String);
 

@@ -257,6 +257,18 @@ pub enum TraceError {
     },
 }
 
+/// ```
+/// use fengqiao::trace::{verify, Actor, Event, TraceError};
+/// use fengqiao::lifecycle::Operation;
+/// use fengqiao::dispute::CaseCode;
+/// let at = "2025-06-09T01:00:00Z".parse().unwrap();
+/// let case = CaseCode("demo".into());
+/// let first = Event::new(case.clone(), None, at, Actor::System, Operation::Expedite { note: String::new() });
+/// let mut second = Event::new(case, Some(&first), at, Actor::System, Operation::Expedite { note: "加急".into() });
+/// assert!(verify(&[first.clone(), second.clone()]).is_ok());
+/// second.actor = Actor::Staff("someone-else".into()); // tampering
+/// assert_eq!(verify(&[first, second]), Err(TraceError::Changed { position: 1, seq: 2 }));
+/// ```
 /// Verifies a trace's chain: sequence, links and hashes. The first problem is returned.
 pub fn verify(events: &[Event]) -> Result<(), TraceError> {
     let first = events.first().ok_or(TraceError::Empty)?;

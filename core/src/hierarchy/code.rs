@@ -56,6 +56,16 @@ pub enum CodeError {
 /// A division code: a unit's identity in the hierarchy, readable by people and stable in
 /// databases. Invariant: `1 <= digits <= 19` and `value < 10^digits`. Packed to 12 bytes
 /// (4-byte alignment): a prefecture holds a million of them.
+///
+/// ```
+/// use fengqiao::hierarchy::{CodeScheme, DivisionCode, UnitKind};
+/// let sajin: DivisionCode = "522301001000".parse()?;
+/// let grid: DivisionCode = "522301001001003".parse()?;
+/// assert!(grid.starts_with(sajin.prefix(9).unwrap()));
+/// assert_eq!(CodeScheme::default().classify(sajin)?, UnitKind::Street); // 001–099: 街道
+/// assert!("52230100100x".parse::<DivisionCode>().is_err());
+/// # Ok::<(), fengqiao::hierarchy::CodeError>(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[repr(C, packed(4))]
 pub struct DivisionCode {

@@ -173,6 +173,22 @@ pub enum HierarchyError {
     },
 }
 
+/// ```
+/// use fengqiao::hierarchy::{Hierarchy, Level, Unit, UnitKind};
+/// let mut h = Hierarchy::default();
+/// for (code, kind, name) in [
+///     ("522301000000", UnitKind::County, "兴义市"),
+///     ("522301001000", UnitKind::Street, "洒金街道"),
+///     ("522301001001", UnitKind::Community, "A社区"),
+///     ("522301001002", UnitKind::Community, "B社区"),
+/// ] {
+///     h.add(Unit { code: code.parse()?, kind, name: name.into(), retired: false })?;
+/// }
+/// // Parties in two communities meet at the street: 大事不出街道.
+/// let meet = h.lowest_common_ancestor(&["522301001001".parse()?, "522301001002".parse()?])?;
+/// assert_eq!(h.unit(meet.unwrap())?.level(), Level::Street);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 /// The tree of units. See the module docs.
 #[derive(Debug, Clone)]
 pub struct Hierarchy {
