@@ -99,8 +99,8 @@ pub struct Unit {
     pub code: DivisionCode,
     /// Checked against the code when the unit is added.
     pub kind: UnitKind,
-    /// Display name (may be empty for households). A boxed string, not a `String`: a
-    /// million households save eight bytes each.
+    /// Display name (may be empty for households).
+    // A boxed string, not a `String`: a million households save eight bytes each.
     #[serde(default, skip_serializing_if = "str::is_empty")]
     pub name: Box<str>,
     /// A retired unit stays for history (old disputes point at it) but takes nothing new.

@@ -16,24 +16,6 @@ use crate::staff::Role;
 use crate::vocab::domain_enum;
 
 /// A rule set: versioned, validated before use, compiled once.
-///
-/// ```
-/// use fengqiao::routing::{Router, RuleSet};
-/// let set = RuleSet::from_json(r#"{
-///   "id": "demo", "version": "1", "hit_policy": "first",
-///   "defaults": {"level": "community"},
-///   "rules": [
-///     {"id": "big", "description": "大事不出街道", "priority": 1,
-///      "when": {"risk_at_least": "orange"}, "then": {"level": "street"}},
-///     {"id": "rest", "description": "小事不出社区", "when": "always"}
-///   ]}"#)?;
-/// let router = Router::new(set, None)?;
-/// assert!(router.warnings().is_empty());
-/// // A typo is located: rule id and path.
-/// let err = RuleSet::from_json(r#"{"id":"x","version":"1","hit_policy":"first","rules":[{"id":"a","when":{"risk_at_least":"pink"}}]}"#).unwrap_err();
-/// assert_eq!(err.items[0].path, "rules[0].when.risk_at_least");
-/// # Ok::<(), fengqiao::routing::Diagnostics>(())
-/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
