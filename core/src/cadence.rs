@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeZone as _, Utc, Weekday};
+use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::deadline::{self, Standing};
@@ -333,11 +333,7 @@ impl Engine {
             NaiveDate::from_isoywd_opt(week.year(), week.week(), Weekday::Mon).expect("valid week");
         let sunday =
             NaiveDate::from_isoywd_opt(week.year(), week.week(), Weekday::Sun).expect("valid week");
-        let end = crate::dispute::china_time()
-            .from_local_datetime(&sunday.and_hms_opt(23, 59, 59).expect("valid"))
-            .single()
-            .expect("fixed offset")
-            .with_timezone(&Utc);
+        let end = crate::dispute::china_instant(sunday, 23, 59, 59).expect("valid time of day");
         self.authorize_unit(actor, within, "weekly_dispatch", end)?;
         let h = self.hierarchy();
         let root = h.node(within)?;

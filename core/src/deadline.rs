@@ -92,11 +92,37 @@ struct Timed {
     error: Option<CalendarError>,
 }
 
-fn timed(d: &Dispute, calendar: &Calendar, rules: &RuleSet, today: NaiveDate) -> Timed {
-    let limits = match &d.routing {
+/// The limits that apply to a case: its routing's, or the rule set's defaults before routing.
+fn limits_of(d: &Dispute, rules: &RuleSet) -> crate::routing::Deadlines {
+    match &d.routing {
         Some(r) => r.deadlines,
         None => rules.defaults.deadlines.unwrap_or_default(),
+    }
+}
+
+/// The yellow and red due days of `limit` counted from `start`, and where `day` stands
+/// against them. The one place a limit is turned into a standing (sweeps, statistics and
+/// what-if all call it).
+pub fn stand(
+    calendar: &Calendar,
+    start: NaiveDate,
+    limit: Limit,
+    day: NaiveDate,
+) -> Result<((NaiveDate, NaiveDate), Standing), CalendarError> {
+    let y = calendar.add_working_days(start, limit.yellow)?;
+    let r = calendar.add_working_days(start, limit.red)?;
+    let standing = if day > r {
+        Standing::Red
+    } else if day > y {
+        Standing::Yellow
+    } else {
+        Standing::OnTime
     };
+    Ok(((y, r), standing))
+}
+
+fn timed(d: &Dispute, calendar: &Calendar, rules: &RuleSet, today: NaiveDate) -> Timed {
+    let limits = limits_of(d, rules);
     let (phase, start, limit): (Phase, Option<DateTime<Utc>>, Option<Limit>) = match d.state {
         State::Registered => (Phase::Accept, Some(d.registered_at), limits.accept),
         State::Accepted | State::Mediating => (
@@ -120,24 +146,14 @@ fn timed(d: &Dispute, calendar: &Calendar, rules: &RuleSet, today: NaiveDate) ->
     let (Some(start), Some(limit)) = (start, limit) else {
         return none;
     };
-    let from = china_date(start);
-    match (
-        calendar.add_working_days(from, limit.yellow),
-        calendar.add_working_days(from, limit.red),
-    ) {
-        (Ok(y), Ok(r)) => Timed {
+    match stand(calendar, china_date(start), limit, today) {
+        Ok((due, standing)) => Timed {
             phase: Some(phase),
-            due: Some((y, r)),
-            standing: if today > r {
-                Standing::Red
-            } else if today > y {
-                Standing::Yellow
-            } else {
-                Standing::OnTime
-            },
+            due: Some(due),
+            standing,
             error: None,
         },
-        (Err(e), _) | (_, Err(e)) => Timed {
+        Err(e) => Timed {
             phase: Some(phase),
             error: Some(e),
             ..none
@@ -223,12 +239,8 @@ pub fn status(
 /// cannot be computed.
 pub fn result_on_time(d: &Dispute, calendar: &Calendar, rules: &RuleSet) -> Option<bool> {
     let done = d.result_at?;
-    let limits = match &d.routing {
-        Some(r) => r.deadlines,
-        None => rules.defaults.deadlines.unwrap_or_default(),
-    };
-    let red = limits.handle?.red;
+    let limit = limits_of(d, rules).handle?;
     let start = china_date(d.accepted_at.unwrap_or(d.registered_at));
-    let due = calendar.add_working_days(start, red).ok()?;
-    Some(china_date(done) <= due)
+    let (_, standing) = stand(calendar, start, limit, china_date(done)).ok()?;
+    Some(standing != Standing::Red)
 }

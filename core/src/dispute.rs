@@ -331,6 +331,13 @@ pub fn china_time() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("valid offset")
 }
 
+/// The instant of a wall-clock time on a day in China (the inverse of [`china_date`]).
+/// `None` for an impossible time of day.
+pub fn china_instant(day: NaiveDate, hour: u32, minute: u32, second: u32) -> Option<DateTime<Utc>> {
+    let local = day.and_hms_opt(hour, minute, second)?;
+    Some(local.and_utc() - chrono::Duration::hours(8))
+}
+
 /// The calendar date in China of an instant.
 pub fn china_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&china_time()).date_naive()

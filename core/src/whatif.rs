@@ -211,22 +211,11 @@ fn predicted(engine: &Engine, d: &Decision, h: &HistoricalDispute) -> Standing {
     let Some(done) = h.result_at else {
         return Standing::Red;
     };
-    let start = china_date(h.registered_at);
-    let cal = engine.calendar();
-    match (
-        cal.add_working_days(start, limit.yellow),
-        cal.add_working_days(start, limit.red),
-    ) {
-        (Ok(y), Ok(r)) => {
-            let day = china_date(done);
-            if day > r {
-                Standing::Red
-            } else if day > y {
-                Standing::Yellow
-            } else {
-                Standing::OnTime
-            }
-        }
-        _ => Standing::OnTime,
-    }
+    crate::deadline::stand(
+        engine.calendar(),
+        china_date(h.registered_at),
+        limit,
+        china_date(done),
+    )
+    .map_or(Standing::OnTime, |(_, standing)| standing)
 }

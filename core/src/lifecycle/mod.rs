@@ -24,7 +24,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::agency::AgencyKind;
-use crate::dispute::{china_date, CaseCode, DisputeInput, Flag};
+use crate::dispute::{CaseCode, DisputeInput, Flag};
 use crate::hierarchy::{DivisionCode, Hierarchy};
 use crate::routing::{Decision, Grade, LegalWindows};
 use crate::staff::Role;
@@ -473,11 +473,6 @@ pub fn apply(d: &mut Dispute, op: &Operation, at: DateTime<Utc>) {
         }
         O::MarkHistoric { .. } => d.input.flags.insert(Flag::Historic),
     }
-}
-
-/// The date in China of an instant (re-exported for the operation checks).
-pub(crate) fn day(at: DateTime<Utc>) -> NaiveDate {
-    china_date(at)
 }
 
 #[cfg(test)]

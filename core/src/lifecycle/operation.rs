@@ -4,7 +4,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{day, Context, Dispute, Refusal};
+use super::{Context, Dispute, Refusal};
+use crate::dispute::china_date;
 use crate::dispute::{CaseCode, DisputeInput};
 use crate::hierarchy::DivisionCode;
 use crate::routing::{Decision, Grade};
@@ -368,7 +369,7 @@ pub(super) fn check_data(
     use Operation as O;
     use Refusal::{Law, MissingData};
     let h = ctx.hierarchy;
-    let today = day(at);
+    let today = china_date(at);
     match op {
         O::Register { .. } => Err((Refusal::WrongState, "already registered".into())),
         O::Route { decision } => need(h.contains(decision.unit), MissingData, || {

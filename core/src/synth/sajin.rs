@@ -24,13 +24,12 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 use super::{world, CommunitySpec, Directory, Rng, Spec, StreetSpec};
 use crate::cadence::ZeroReport;
 use crate::dispute::{
-    china_date, china_time, CaseCode, Category, Channel, DisputeInput, Flag, Flags, Party,
-    RiskColour, Urgency,
+    china_date, CaseCode, Category, Channel, DisputeInput, Flag, Flags, Party, RiskColour, Urgency,
 };
 use crate::engine::{Engine, EngineError};
 use crate::hierarchy::{DivisionCode, Level};
@@ -232,11 +231,7 @@ struct Sim {
 }
 
 fn cst(day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
-    china_time()
-        .from_local_datetime(&day.and_hms_opt(hour, minute, 0).expect("valid time"))
-        .single()
-        .expect("fixed offset")
-        .with_timezone(&Utc)
+    crate::dispute::china_instant(day, hour, minute, 0).expect("valid time of day")
 }
 
 impl Sim {
