@@ -15,6 +15,7 @@ use crate::hierarchy::{DivisionCode, Hierarchy, Unit, UnitKind};
 use crate::people::{IdNumber, Person, Phone};
 use crate::staff::{Role, Staff};
 
+pub mod disputes;
 pub mod sajin;
 
 /// A small, fast, seeded generator (SplitMix64): reproducible across platforms and

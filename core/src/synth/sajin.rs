@@ -28,9 +28,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 use super::{world, CommunitySpec, Directory, Rng, Spec, StreetSpec};
 use crate::cadence::ZeroReport;
-use crate::dispute::{
-    china_date, CaseCode, Category, Channel, DisputeInput, Flag, Flags, Party, RiskColour, Urgency,
-};
+use crate::dispute::{china_date, CaseCode, Category, Channel, DisputeInput};
 use crate::engine::{Engine, EngineError};
 use crate::hierarchy::{DivisionCode, Level};
 use crate::lifecycle::{Agreement, AgreementForm, Method, Operation, State};
@@ -159,19 +157,9 @@ fn plans(rng: &mut Rng) -> Vec<Plan> {
         (Category::Traffic, 1),
         (Category::Other, 1),
     ];
-    let total: u32 = mix.iter().map(|m| m.1).sum();
     for (year, n) in [(2021, 598), (2022, 561)] {
         for _ in 0..n {
-            let mut r = rng.below(total as u64) as u32;
-            let cat = mix
-                .iter()
-                .find(|(_, w)| {
-                    let hit = r < *w;
-                    r = r.saturating_sub(*w);
-                    hit
-                })
-                .map(|m| m.0)
-                .expect("weights cover the range");
+            let cat = rng.weighted(&mix);
             push(&mut v, year, cat, 1, 0);
         }
     }
@@ -305,106 +293,15 @@ impl Sim {
 
     fn input(&mut self, plan_index: usize, registered: DateTime<Utc>) -> DisputeInput {
         let p = &self.plans[plan_index];
-        let (category, major) = (p.category, p.major);
-        let rng = &mut self.rng;
-        let hh_index = rng.below(self.places.households.len() as u64) as usize;
-        let household = self.places.households[hh_index];
-        let residents = &self.places.persons[self.places.residents[hh_index].clone()];
-        let person = |k: usize| Party::Person(residents[k.min(residents.len() - 1)].clone());
-        // A neighbour: a household next door in the same household group.
-        let next_door = {
-            let j = if hh_index % 10 == 9 {
-                hh_index - 1
-            } else {
-                hh_index + 1
-            };
-            Party::Household(self.places.households[j])
-        };
-        let org = |name: &str| Party::Organisation {
-            name: name.into(),
-            unit: None,
-        };
-        let parties = match category {
-            Category::MarriageFamily => vec![person(0), person(1)],
-            Category::Neighbour | Category::HousingHomestead | Category::ForestLand => {
-                vec![person(0), next_door]
-            }
-            Category::Labour => vec![person(0), org("某建筑劳务公司")],
-            Category::PropertyManagement => vec![person(0), org("某物业服务公司")],
-            Category::Education => vec![person(0), org("某小学")],
-            Category::Consumer => vec![person(0), org("某商店")],
-            _ => vec![person(0), next_door],
-        };
-        let channels = [
-            (Channel::HouseholdVisit, 35),
-            (Channel::NeighbourTalk, 20),
-            (Channel::RelativesFeedback, 15),
-            (Channel::WalkIn, 15),
-            (Channel::App, 7),
-            (Channel::AssignedFromAbove, 8),
-        ];
-        let mut r = rng.below(100);
-        let channel = channels
-            .iter()
-            .find(|(_, w)| {
-                let hit = r < *w;
-                r = r.saturating_sub(*w);
-                hit
-            })
-            .map(|c| c.0)
-            .expect("weights sum to 100");
-        let urgency = *rng.pick(&[
-            Urgency::Low,
-            Urgency::Low,
-            Urgency::Medium,
-            Urgency::Medium,
-            Urgency::High,
-        ]);
-        let risk = match rng.below(100) {
-            0..=44 => RiskColour::Blue,
-            45..=84 => RiskColour::Yellow,
-            85..=97 => RiskColour::Orange,
-            _ => RiskColour::Red,
-        };
-        let mut flags = Flags::EMPTY;
-        if major {
-            flags.insert(Flag::Major);
-        }
-        if matches!(category, Category::Education | Category::MarriageFamily) && rng.chance(0.2) {
-            flags.insert(Flag::Minors);
-        }
-        if rng.chance(0.03) {
-            flags.insert(Flag::ViolenceRisk);
-        }
-        let headcount = match category {
-            Category::Labour if major => 40 + rng.below(50) as u32,
-            Category::Labour if rng.chance(0.1) => 5 + rng.below(30) as u32,
-            Category::PropertyManagement if rng.chance(0.15) => 20 + rng.below(60) as u32,
-            _ => 0,
-        };
-        let amount_yuan = match category {
-            Category::Labour | Category::Contract | Category::Damages | Category::Traffic => {
-                Some(2_000 + rng.below(if major { 400_000 } else { 60_000 }))
-            }
-            Category::HousingHomestead | Category::ForestLand => Some(5_000 + rng.below(80_000)),
-            _ => None,
-        };
-        let street = self.places.streets[0];
-        DisputeInput {
-            category,
-            subtype: None,
-            channel,
-            parties,
-            headcount,
-            location: household,
-            urgency,
-            risk,
-            amount_yuan,
-            flags,
-            description: format!("{}纠纷", category.label_zh()),
-            discovered_at: registered - Duration::hours(rng.below(48) as i64),
-            assigned_by: (channel == Channel::AssignedFromAbove).then_some(street),
-        }
+        let above = self.places.streets[0];
+        super::disputes::dispute(
+            &mut self.rng,
+            &self.places,
+            p.category,
+            p.major,
+            registered,
+            above,
+        )
     }
 
     fn registrar(&self, input: &DisputeInput) -> Actor {
