@@ -11,14 +11,10 @@ use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use fengqiao::dispute::{
-    Category, Channel, DisputeInput, Flag, Flags, GroupSize, Party, RiskColour, Urgency,
-};
+use fengqiao::dispute::{Category, Channel, DisputeInput, Flag, Flags, Party, RiskColour, Urgency};
 use fengqiao::hierarchy::Level;
 use fengqiao::lifecycle::{Method, Operation};
-use fengqiao::routing::{
-    Condition, Facts, HitPolicy, NoUnits, Outcome, Range, Router, Rule, RuleSet,
-};
+use fengqiao::routing::{NoUnits, Router};
 use fengqiao::synth::{self, Rng, Spec};
 use fengqiao::trace::{self, Actor};
 
@@ -93,93 +89,13 @@ fn hierarchy_build(c: &mut Criterion) {
     g.finish();
 }
 
-/// A decision table of `n` rules like an analyst writes them: a category, a floor on
-/// urgency or risk, sometimes a group size or flags; and a default rule last.
-fn table(n: usize, rng: &mut Rng) -> RuleSet {
-    let mut rules: Vec<Rule> = (0..n.saturating_sub(1))
-        .map(|i| {
-            let mut all = vec![Condition::CategoryIn(vec![*rng.pick(Category::ALL)])];
-            match rng.below(4) {
-                0 => all.push(Condition::UrgencyAtLeast(*rng.pick(Urgency::ALL))),
-                1 => all.push(Condition::RiskAtLeast(*rng.pick(RiskColour::ALL))),
-                2 => all.push(Condition::GroupSizeIn(vec![*rng.pick(GroupSize::ALL)])),
-                _ => all.push(Condition::FlagsAny(vec![*rng.pick(Flag::ALL)])),
-            }
-            if rng.chance(0.3) {
-                all.push(Condition::ChannelIn(vec![
-                    *rng.pick(Channel::ALL),
-                    *rng.pick(Channel::ALL),
-                ]));
-            }
-            if rng.chance(0.2) {
-                all.push(Condition::AmountYuan(Range {
-                    min: Some(rng.below(50_000)),
-                    max: None,
-                }));
-            }
-            Rule {
-                id: format!("r{i}"),
-                description: "generated".into(),
-                source: String::new(),
-                priority: rng.below(100) as i32,
-                when: Condition::All(all),
-                then: Outcome {
-                    level: Some(*rng.pick(&[Level::Community, Level::Street])),
-                    ..Outcome::default()
-                },
-            }
-        })
-        .collect();
-    rules.push(Rule {
-        id: "default".into(),
-        description: "default".into(),
-        source: String::new(),
-        priority: -1000,
-        when: Condition::Always,
-        then: Outcome::default(),
-    });
-    RuleSet {
-        id: format!("bench-{n}"),
-        version: "1".into(),
-        description: String::new(),
-        hit_policy: HitPolicy::First,
-        vocabulary: Default::default(),
-        defaults: Outcome {
-            level: Some(Level::Community),
-            ..Outcome::default()
-        },
-        windows: Default::default(),
-        rules,
-    }
-}
-
-fn facts(rng: &mut Rng, n: usize) -> Vec<Facts<'static>> {
-    (0..n)
-        .map(|_| Facts {
-            category: *rng.pick(Category::ALL),
-            subtype: None,
-            channel: *rng.pick(Channel::ALL),
-            urgency: *rng.pick(Urgency::ALL),
-            risk: *rng.pick(RiskColour::ALL),
-            people: *rng.pick(&[1, 2, 3, 20, 60, 200]),
-            amount: rng.chance(0.5).then(|| rng.below(100_000)),
-            flags: Flag::ALL
-                .iter()
-                .copied()
-                .filter(|_| rng.chance(0.1))
-                .collect(),
-            location: None,
-            level: Level::Household,
-        })
-        .collect()
-}
-
 fn routing(c: &mut Criterion) {
     let mut g = c.benchmark_group("routing");
     let mut rng = Rng::new(3);
-    let fs = facts(&mut rng, 1000);
+    let fs = synth::rules::facts(&mut rng, 1000);
     for n in [10, 100, 1_000, 10_000] {
-        let router = Router::new(table(n, &mut rng), None).expect("generated tables validate");
+        let router =
+            Router::new(synth::rules::table(n, &mut rng), None).expect("generated tables validate");
         g.throughput(Throughput::Elements(fs.len() as u64));
         g.bench_with_input(BenchmarkId::new("compiled", n), &router, |b, r| {
             b.iter(|| {

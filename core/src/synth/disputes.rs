@@ -67,7 +67,10 @@ pub fn dispute(
 ) -> DisputeInput {
     let hh_index = rng.below(dir.households.len() as u64) as usize;
     let household = dir.households[hh_index];
-    let residents = &dir.persons[dir.residents[hh_index].clone()];
+    let residents: &[String] = dir
+        .residents
+        .get(hh_index)
+        .map_or(&[], |r| &dir.persons[r.clone()]);
     // Worlds built without residents (the benchmark sizes) name the household instead.
     let person = |k: usize| match residents.len() {
         0 => Party::Household(household),

@@ -16,6 +16,7 @@ use crate::people::{IdNumber, Person, Phone};
 use crate::staff::{Role, Staff};
 
 pub mod disputes;
+pub mod rules;
 pub mod sajin;
 
 /// A small, fast, seeded generator (SplitMix64): reproducible across platforms and
