@@ -217,7 +217,7 @@ impl Router {
                 for &i in matched {
                     o.merge(&self.set.rules[i].then);
                 }
-                o.or_defaults(&self.set.defaults)
+                o.with_defaults(&self.set.defaults)
             }
         }
     }

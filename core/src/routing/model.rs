@@ -356,7 +356,8 @@ impl Outcome {
             (a, b) => a.or(b),
         };
         if let Some(t) = &other.team {
-            let team = self.team.get_or_insert_with(Vec::new);
+            // Teams have a handful of roles: one allocation for the usual case.
+            let team = self.team.get_or_insert_with(|| Vec::with_capacity(8));
             for slot in t {
                 match team.iter_mut().find(|s| s.role == slot.role) {
                     Some(s) if s.from.is_empty() || slot.from.is_empty() => s.from.clear(),
@@ -408,19 +409,22 @@ impl Outcome {
 
     /// Fills the fields `self` leaves unset from `defaults` (the `first` semantics).
     pub fn or_defaults(&self, defaults: &Outcome) -> Outcome {
+        self.clone().with_defaults(defaults)
+    }
+
+    /// [`Outcome::or_defaults`] by value: the fields already set are moved, not copied,
+    /// which is what makes a collected outcome cheap to finish.
+    pub fn with_defaults(self, defaults: &Outcome) -> Outcome {
         Outcome {
             level: self.level.or(defaults.level),
-            team: self.team.clone().or_else(|| defaults.team.clone()),
-            agencies: self.agencies.clone().or_else(|| defaults.agencies.clone()),
+            team: self.team.or_else(|| defaults.team.clone()),
+            agencies: self.agencies.or_else(|| defaults.agencies.clone()),
             sector_department: self.sector_department.or(defaults.sector_department),
             deadlines: match (self.deadlines, defaults.deadlines) {
                 (Some(a), Some(d)) => Some(a.or(d)),
                 (a, d) => a.or(d),
             },
-            escalation: self
-                .escalation
-                .clone()
-                .or_else(|| defaults.escalation.clone()),
+            escalation: self.escalation.or_else(|| defaults.escalation.clone()),
             offer_confirmation: self.offer_confirmation.or(defaults.offer_confirmation),
             supervision: self.supervision.or(defaults.supervision),
         }
