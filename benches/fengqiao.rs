@@ -228,30 +228,47 @@ fn lifecycle(c: &mut Criterion) {
     g.finish();
 }
 
+/// The roll-up a centre runs for its weekly dispatch: community × category over every case,
+/// with the 2023 ledger's category mix. Quick mode: 100,000 cases in a county; full mode:
+/// 1,000,000 cases in a prefecture (the size; ≈1.5 GB of case records).
 fn statistics(c: &mut Criterion) {
-    let n: usize = if quick() { 20_000 } else { 200_000 };
-    let (mut engine, dir) = synth::world(&Spec::scaled(107_000, 3)).unwrap();
-    let centre = Actor::Staff(format!("cs-{}", dir.county.unwrap()));
+    let (households, n): (u64, usize) = if quick() {
+        (107_000, 100_000)
+    } else {
+        (1_070_000, 1_000_000)
+    };
+    let (mut engine, dir) = synth::world(&Spec::scaled(households, 3)).unwrap();
+    let top = dir.county.unwrap();
+    let centre = Actor::Staff(format!("cs-{top}"));
     let mut rng = Rng::new(4);
-    let t0 = Utc.with_ymd_and_hms(2025, 3, 3, 1, 0, 0).unwrap();
+    // Spread over 2023–2025 (the calendar's years), a registration every few minutes.
+    let t0 = Utc.with_ymd_and_hms(2023, 1, 3, 1, 0, 0).unwrap();
+    let step = chrono::Duration::minutes(3 * 365 * 24 * 60) / n as i32;
     for i in 0..n {
-        let mut d = dispute_at(*rng.pick(&dir.households));
-        d.category = *rng.pick(Category::ALL);
-        let at = t0 + chrono::Duration::minutes(i as i64);
-        d.discovered_at = at;
+        let at = t0 + step * i as i32;
+        let category = rng.weighted(&synth::disputes::MIX_2023);
+        let major = rng.chance(0.02);
+        let d = synth::disputes::dispute(&mut rng, &dir, category, major, at, top);
         engine.register(&centre, d, at).unwrap();
     }
-    let as_of = t0 + chrono::Duration::days(200);
+    let as_of = t0 + chrono::Duration::days(3 * 365);
     let q = fengqiao::stats::Query {
         by_level: Some(Level::Community),
         by_category: true,
         ..Default::default()
+    };
+    let within = fengqiao::stats::Query {
+        within: Some(top),
+        ..q.clone()
     };
     let mut g = c.benchmark_group("statistics");
     g.sample_size(10);
     g.throughput(Throughput::Elements(n as u64));
     g.bench_function(BenchmarkId::new("rollup_community_x_category", n), |b| {
         b.iter(|| black_box(engine.statistics(&Actor::System, &q, as_of).unwrap()))
+    });
+    g.bench_function(BenchmarkId::new("county_centre_within_county", n), |b| {
+        b.iter(|| black_box(engine.statistics(&centre, &within, as_of).unwrap()))
     });
     g.finish();
 }

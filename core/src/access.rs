@@ -126,7 +126,7 @@ pub struct CaseView {
 }
 
 impl Engine {
-    fn actor_units(&self, actor: &Actor) -> Vec<DivisionCode> {
+    pub(crate) fn actor_units(&self, actor: &Actor) -> Vec<DivisionCode> {
         match actor {
             Actor::Staff(id) => self
                 .staff(id)

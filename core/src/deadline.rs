@@ -111,14 +111,32 @@ pub fn stand(
 ) -> Result<((NaiveDate, NaiveDate), Standing), CalendarError> {
     let y = calendar.add_working_days(start, limit.yellow)?;
     let r = calendar.add_working_days(start, limit.red)?;
-    let standing = if day > r {
-        Standing::Red
-    } else if day > y {
-        Standing::Yellow
-    } else {
-        Standing::OnTime
-    };
-    Ok(((y, r), standing))
+    Ok(((y, r), Standing::on((y, r), day)))
+}
+
+impl Standing {
+    /// Where `day` stands against the yellow and red due days `(yellow, red)`: past the red
+    /// day is red, past the yellow day yellow.
+    pub fn on((yellow, red): (NaiveDate, NaiveDate), day: NaiveDate) -> Standing {
+        if day > red {
+            Standing::Red
+        } else if day > yellow {
+            Standing::Yellow
+        } else {
+            Standing::OnTime
+        }
+    }
+}
+
+/// The yellow and red due days of the limit running for `d` now, if one runs and the
+/// calendar knows the days it reaches. Fixed once the phase starts, so statistics compute
+/// it when a case changes and compare days at query time ([`Standing::on`]).
+pub fn running_due(
+    d: &Dispute,
+    calendar: &Calendar,
+    rules: &RuleSet,
+) -> Option<(NaiveDate, NaiveDate)> {
+    timed(d, calendar, rules, NaiveDate::MIN).due
 }
 
 fn timed(d: &Dispute, calendar: &Calendar, rules: &RuleSet, today: NaiveDate) -> Timed {

@@ -19,6 +19,10 @@ pub struct Case {
     pub dispute: Dispute,
     /// Every accepted operation, chained.
     pub events: Vec<Event>,
+    /// Its entry in the statistics ledger.
+    #[serde(skip)]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    pub(crate) slot: u32,
 }
 
 impl Case {
@@ -97,11 +101,17 @@ impl Engine {
         };
         let event = Event::new(code.clone(), None, now, actor.clone(), op);
         let dispute = lifecycle::register(code.clone(), input, now);
+        let slot = self.ledger.push(crate::stats::Entry::of(
+            &dispute,
+            &self.calendar,
+            self.router.rule_set(),
+        ));
         self.cases.insert(
             code.clone(),
             Case {
                 dispute,
                 events: vec![event],
+                slot,
             },
         );
         Ok(code)
@@ -198,6 +208,8 @@ impl Engine {
         let case = self.cases.get_mut(code).expect("looked up above");
         lifecycle::apply(&mut case.dispute, &event.op, now);
         case.events.push(event);
+        let entry = crate::stats::Entry::of(&case.dispute, &self.calendar, self.router.rule_set());
+        self.ledger.set(case.slot, entry);
         let after = team_load(&case.dispute);
         self.adjust_load(&before, -1);
         self.adjust_load(&after, 1);

@@ -68,6 +68,8 @@ pub struct Engine {
     router: Router,
     calendar: Calendar,
     cases: BTreeMap<CaseCode, Case>,
+    /// One statistics entry per case (see `stats::Ledger`), refreshed with every change.
+    pub(crate) ledger: crate::stats::Ledger,
     day_seq: HashMap<(DivisionCode, NaiveDate), u32>,
     pub(crate) reports: crate::cadence::ReportBook,
     pub(crate) privacy: Privacy,
@@ -88,6 +90,7 @@ impl Engine {
             router: Router::default_rules(),
             calendar: Calendar::official(),
             cases: BTreeMap::new(),
+            ledger: Default::default(),
             day_seq: HashMap::new(),
             reports: Default::default(),
             privacy: Privacy::default(),
@@ -146,6 +149,19 @@ impl Engine {
     /// Replaces the calendar (e.g. with later years loaded).
     pub fn set_calendar(&mut self, calendar: Calendar) {
         self.calendar = calendar;
+        self.refresh_ledger();
+    }
+
+    /// Recomputes every statistics entry: due days and on-time results depend on the
+    /// calendar and on the rule set's default limits.
+    fn refresh_ledger(&mut self) {
+        let (calendar, rules) = (&self.calendar, self.router.rule_set());
+        for case in self.cases.values() {
+            self.ledger.set(
+                case.slot,
+                crate::stats::Entry::of(&case.dispute, calendar, rules),
+            );
+        }
     }
 
     /// The compiled rule set in force.
@@ -323,6 +339,7 @@ impl Engine {
         let router = Router::new(set, Some(&self.schema())).map_err(EngineError::Rules)?;
         let warnings = router.warnings().to_vec();
         self.router = router;
+        self.refresh_ledger();
         Ok(warnings)
     }
 

@@ -362,3 +362,42 @@ fn bad_rule_sets_are_refused_and_change_nothing() {
     assert!(err.details().to_string().contains("bad_level"));
     assert_eq!(e.router().rule_set().label(), before);
 }
+
+#[test]
+fn statistics_follow_new_rules_and_a_new_calendar() {
+    use crate::routing::Limit;
+    use crate::stats::Query;
+    let (mut e, p) = setup();
+    // Registered, never accepted: the default accept limit (red after 2 working days).
+    let mut d = input(&p, Category::Neighbour, &["p0-0"]);
+    d.discovered_at = at(2025, 3, 1);
+    e.register(&gw(&p, 0), d, at(2025, 3, 3)).unwrap();
+    let red = |e: &Engine| {
+        e.statistics(&Actor::System, &Query::default(), at(2025, 3, 12))
+            .unwrap()
+            .total
+            .counts
+            .overdue_red
+    };
+    assert_eq!(red(&e), 1);
+    let mut set = e.router().rule_set().clone();
+    let mut defaults = set.defaults.deadlines.unwrap();
+    defaults.accept = Some(Limit {
+        yellow: 20,
+        red: 30,
+    });
+    set.defaults.deadlines = Some(defaults);
+    e.load_rules(set).unwrap();
+    assert_eq!(red(&e), 0, "the longer default limit is in force at once");
+    // A calendar without 2025: the limit's days are unknown, so nothing is counted overdue
+    // (the sweep reports the missing year instead).
+    let mut set = e.router().rule_set().clone();
+    set.defaults.deadlines = Some(crate::routing::Deadlines {
+        accept: Some(Limit { yellow: 1, red: 2 }),
+        ..defaults
+    });
+    e.load_rules(set).unwrap();
+    assert_eq!(red(&e), 1);
+    e.set_calendar(crate::calendar::Calendar::empty());
+    assert_eq!(red(&e), 0);
+}

@@ -15,16 +15,20 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::deadline::{self, Standing};
+use crate::deadline::Standing;
 use crate::dispute::{china_date, Category};
 use crate::engine::{Engine, EngineError};
 use crate::hierarchy::{DivisionCode, Level};
 use crate::lifecycle::{ConfirmationStatus, Dispute, State};
 use crate::trace::Actor;
 use crate::vocab::domain_enum;
+
+mod ledger;
+use ledger::Keyed;
+pub(crate) use ledger::{Entry, Ledger};
 
 domain_enum! {
     /// A reporting period, in China time.
@@ -51,6 +55,19 @@ impl Period {
             Period::Month => format!("{}-{:02}", date.year(), date.month()),
             Period::Quarter => format!("{}-Q{}", date.year(), (date.month() - 1) / 3 + 1),
             Period::Year => date.year().to_string(),
+        }
+    }
+
+    /// The first day of the period containing `date`: a key that sorts like the label.
+    pub fn start(self, date: NaiveDate) -> NaiveDate {
+        let first_of = |month: u32| {
+            NaiveDate::from_ymd_opt(date.year(), month, 1).expect("the first of a month exists")
+        };
+        match self {
+            Period::Week => date - Days::new(date.weekday().num_days_from_monday() as u64),
+            Period::Month => first_of(date.month()),
+            Period::Quarter => first_of((date.month() - 1) / 3 * 3 + 1),
+            Period::Year => first_of(1),
         }
     }
 }
@@ -239,10 +256,17 @@ pub struct Report {
     pub total: Row,
 }
 
-type Key = (Option<DivisionCode>, Option<Category>, Option<String>);
+/// A row's key: unit, category, first day of the period.
+type Key = (Option<DivisionCode>, Option<Category>, Option<NaiveDate>);
 
 impl Engine {
     /// Counts the cases `actor` may see, as `query` asks, at `as_of`.
+    ///
+    /// Reads the statistics ledger (one small entry per case, kept current by the engine),
+    /// not the case records: when `actor` sees every case in the query's scope (the
+    /// system, or staff and agencies asking `within` their own area) the whole roll-up is
+    /// one pass over a dense array. Otherwise the cases are filtered one by one by what the
+    /// actor may see, then read the same way.
     pub fn statistics(
         &self,
         actor: &Actor,
@@ -259,49 +283,64 @@ impl Engine {
             None => None,
         };
         let scheme = h.scheme();
-        let rules = self.router().rule_set();
-        // First pass: per (location, category, period). Places are handled by their codes,
-        // which encode the tree, so no case walks the graph.
-        let mut leaves: HashMap<(DivisionCode, Option<Category>, Option<String>), Counts> =
-            HashMap::new();
-        for case in self.visible_cases(actor) {
-            let d = &case.dispute;
-            let day = china_date(d.registered_at);
-            if query.from.is_some_and(|f| day < f) || query.to.is_some_and(|t| day > t) {
-                continue;
+        let today = china_date(as_of);
+        let sees_scope = *actor == Actor::System
+            || scope.is_some_and(|s| {
+                self.actor_units(actor)
+                    .into_iter()
+                    .any(|a| h.is_within(s, a).unwrap_or(false))
+            });
+        // First pass: per (unit at the level, category, period). Places are handled by
+        // their codes, which encode the tree: a unit's ancestor at any level is arithmetic,
+        // so no case walks the graph, and the map holds one entry per row, not per place.
+        let mut leaves: HashMap<Key, Counts, Keyed> = HashMap::default();
+        let scope_at = scope.map(|s| (s, scheme.level_of(s)));
+        let mut count = |e: &Entry| {
+            if query.from.is_some_and(|f| e.day < f) || query.to.is_some_and(|t| e.day > t) {
+                return;
             }
-            let loc = h.current_code(d.input.location);
-            if scope.is_some_and(|s| !scheme.code_within(loc, s)) {
-                continue;
+            let loc = h.current_code(e.location);
+            if scope_at.is_some_and(|(s, level)| scheme.ancestor_code(loc, level) != Some(s)) {
+                return;
             }
-            let standing = deadline::standing(d, self.calendar(), rules, as_of);
-            let handled_at = Some(scheme.level_of(h.current_code(d.handling_unit)));
-            let on_time = deadline::result_on_time(d, self.calendar(), rules);
-            let key = (
-                loc,
-                query.by_category.then_some(d.input.category),
-                query.by_period.map(|p| p.label(day)),
-            );
-            leaves
-                .entry(key)
-                .or_default()
-                .add(&Counts::of(d, standing, handled_at, on_time));
-        }
-        // Roll up: each distinct location is mapped to its unit at the level once.
-        let mut up: HashMap<DivisionCode, Option<DivisionCode>> = HashMap::new();
-        let mut rows: BTreeMap<Key, Counts> = BTreeMap::new();
-        let mut total = Counts::default();
-        for ((loc, cat, per), c) in leaves {
             let unit = match query.by_level {
-                Some(level) => *up
-                    .entry(loc)
-                    .or_insert_with(|| h.ancestor_code_at_level(loc, level)),
+                Some(level) => match scheme.ancestor_code(loc, level) {
+                    Some(u) => Some(u),
+                    None => return, // located above the level asked for
+                },
                 None => None,
             };
-            if query.by_level.is_some() && unit.is_none() {
-                continue; // located above the level asked for
+            let standing = e
+                .due
+                .map_or(Standing::OnTime, |due| Standing::on(due, today));
+            let handled_at = scheme.level_of(h.current_code(e.handling));
+            let key = (
+                unit,
+                query.by_category.then_some(e.category),
+                query.by_period.map(|p| p.start(e.day)),
+            );
+            e.add_to(leaves.entry(key).or_default(), standing, handled_at);
+        };
+        if sees_scope {
+            self.ledger.entries().iter().for_each(&mut count);
+        } else {
+            self.visible_cases(actor)
+                .for_each(|c| count(self.ledger.get(c.slot)));
+        }
+        // Rows: only units the hierarchy has (each checked once).
+        let mut exists: HashMap<DivisionCode, bool, Keyed> = HashMap::default();
+        let mut rows: BTreeMap<Key, Counts> = BTreeMap::new();
+        let mut total = Counts::default();
+        for (key, c) in leaves {
+            if let (Some(unit), Some(level)) = (key.0, query.by_level) {
+                let known = *exists
+                    .entry(unit)
+                    .or_insert_with(|| h.ancestor_code_at_level(unit, level).is_some());
+                if !known {
+                    continue;
+                }
             }
-            rows.entry((unit, cat, per)).or_default().add(&c);
+            rows.entry(key).or_default().add(&c);
             total.add(&c);
         }
         let row = |(unit, category, period): Key, counts: Counts| Row {
@@ -311,7 +350,7 @@ impl Engine {
                 .unwrap_or_default(),
             unit,
             category,
-            period,
+            period: period.zip(query.by_period).map(|(d, p)| p.label(d)),
             rates: counts.rates(),
             counts,
         };

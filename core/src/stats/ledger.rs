@@ -1,0 +1,189 @@
+//! The statistics ledger (统计台账): one small, fixed-size entry per case, kept up to date
+//! by the engine whenever a case changes, so that a roll-up over a prefecture's million
+//! cases reads a dense array instead of a million case records.
+//!
+//! An entry holds what a case contributes to the counts that does not depend on the moment
+//! of the query: its registration day, place, handling unit, category, the 0/1 counters of
+//! [`Counts::of`] and its agreement amount, and the due days of its running limit. What
+//! does depend on the query is derived from the entry: where the case stands at `as_of`
+//! ([`Standing::on`] against the due days), and the level of its handling unit (from the
+//! unit's current code, so moved units count where they are now).
+//!
+//! The entry depends on the case, the rule set (default limits of unrouted cases) and the
+//! calendar (due days); the engine refreshes one entry per accepted operation and every
+//! entry when the rules or the calendar are replaced.
+
+use std::hash::{BuildHasherDefault, Hasher};
+
+use chrono::NaiveDate;
+
+use super::Counts;
+use crate::calendar::Calendar;
+use crate::deadline::{self, Standing};
+use crate::dispute::{china_date, Category};
+use crate::hierarchy::{DivisionCode, Level};
+use crate::lifecycle::Dispute;
+use crate::routing::RuleSet;
+
+/// The counters of [`Counts`] that are 0 or 1 per case and fixed by the case alone, in bit
+/// order.
+const BITS: usize = 11;
+
+/// One case, as statistics read it (56 bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Entry {
+    /// Registration day, China time.
+    pub day: NaiveDate,
+    /// Yellow and red due days of the running limit.
+    pub due: Option<(NaiveDate, NaiveDate)>,
+    /// Where the dispute is (its code at registration).
+    pub location: DivisionCode,
+    /// The unit handling it (its code when last changed).
+    pub handling: DivisionCode,
+    /// Category.
+    pub category: Category,
+    /// The case-fixed 0/1 counters (see [`BITS`]).
+    tally: u16,
+    /// Agreement amount in force, yuan.
+    agreement_yuan: u64,
+}
+
+impl Entry {
+    /// The entry of a case under `rules` and `calendar`.
+    pub fn of(d: &Dispute, calendar: &Calendar, rules: &RuleSet) -> Entry {
+        let on_time = deadline::result_on_time(d, calendar, rules);
+        let c = Counts::of(d, Standing::OnTime, None, on_time);
+        let bits: [u64; BITS] = [
+            c.accepted,
+            c.mediated,
+            c.succeeded,
+            c.stabilised,
+            c.escalated,
+            c.referred,
+            c.confirmed,
+            c.closed,
+            c.joint,
+            c.results,
+            c.results_on_time,
+        ];
+        let tally = bits
+            .iter()
+            .enumerate()
+            .fold(0u16, |t, (i, &b)| t | ((b as u16 & 1) << i));
+        Entry {
+            day: china_date(d.registered_at),
+            due: deadline::running_due(d, calendar, rules),
+            location: d.input.location,
+            handling: d.handling_unit,
+            category: d.input.category,
+            tally,
+            agreement_yuan: c.agreement_yuan,
+        }
+    }
+
+    /// Adds this case's counts to `c`: the same as adding [`Counts::of`] for the case at a
+    /// moment when it stands `standing` and is handled at `handled_at`.
+    #[inline]
+    pub fn add_to(&self, c: &mut Counts, standing: Standing, handled_at: Level) {
+        let t = self.tally as u64;
+        let bit = |i: u32| (t >> i) & 1;
+        c.screened += 1;
+        c.accepted += bit(0);
+        c.mediated += bit(1);
+        c.succeeded += bit(2);
+        c.stabilised += bit(3);
+        c.escalated += bit(4);
+        c.referred += bit(5);
+        c.confirmed += bit(6);
+        c.closed += bit(7);
+        c.joint += bit(8);
+        c.results += bit(9);
+        c.results_on_time += bit(10);
+        c.overdue_yellow += (standing == Standing::Yellow) as u64;
+        c.overdue_red += (standing == Standing::Red) as u64;
+        c.agreement_yuan += self.agreement_yuan;
+        c.kept_in_community += (handled_at >= Level::Community) as u64;
+        c.kept_in_street += (handled_at >= Level::Street) as u64;
+    }
+}
+
+/// Every case's entry, by the slot the engine gave the case at registration.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Ledger {
+    entries: Vec<Entry>,
+}
+
+impl Ledger {
+    /// Adds a case; returns its slot.
+    pub fn push(&mut self, e: Entry) -> u32 {
+        self.entries.push(e);
+        (self.entries.len() - 1) as u32
+    }
+
+    /// Replaces the entry in `slot`.
+    pub fn set(&mut self, slot: u32, e: Entry) {
+        self.entries[slot as usize] = e;
+    }
+
+    /// The entry in `slot`.
+    pub fn get(&self, slot: u32) -> &Entry {
+        &self.entries[slot as usize]
+    }
+
+    /// Every entry, in registration order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+}
+
+/// A multiplicative hasher for the roll-up's keys (unit codes, categories, days): the
+/// keys are the engine's own, so the DoS resistance of the default hasher buys nothing,
+/// and it costs more than the rest of the per-case work.
+#[derive(Default)]
+pub(crate) struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(i as u64);
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(i as u64);
+    }
+    fn write_i32(&mut self, i: i32) {
+        self.write_u64(i as u32 as u64);
+    }
+    fn write_isize(&mut self, i: isize) {
+        self.write_u64(i as u64);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// `HashMap` state for [`KeyHasher`].
+pub(crate) type Keyed = BuildHasherDefault<KeyHasher>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_is_small() {
+        assert!(
+            std::mem::size_of::<Entry>() <= 64,
+            "{}",
+            std::mem::size_of::<Entry>()
+        );
+    }
+}
