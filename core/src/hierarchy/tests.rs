@@ -206,3 +206,17 @@ fn json_round_trip() {
     let err = serde_json::from_str::<HierarchyData>(bad).unwrap_err();
     assert!(err.to_string().contains("ASCII digits"), "{err}");
 }
+
+#[test]
+fn a_name_is_one_pointer_and_reads_as_a_string() {
+    assert_eq!(std::mem::size_of::<Name>(), 8);
+    let n = Name::from("洒金街道");
+    assert_eq!(n, "洒金街道");
+    assert_eq!(n.len(), "洒金街道".len());
+    assert_eq!(serde_json::to_string(&n).unwrap(), "\"洒金街道\"");
+    let back: Name = serde_json::from_str("\"\\u6d12\\u91d1\"").unwrap();
+    assert_eq!(back.as_str(), "洒金");
+    let empty = Name::from(String::new());
+    assert!(empty.is_empty() && empty == Name::default());
+    assert_eq!(format!("{empty}|{n}"), "|洒金街道");
+}

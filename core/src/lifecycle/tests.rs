@@ -2,7 +2,7 @@ use chrono::{TimeZone, Utc};
 
 use super::*;
 use crate::dispute::{Category, Channel, Flags, Party, RiskColour, Urgency};
-use crate::hierarchy::{Hierarchy, Unit, UnitKind};
+use crate::hierarchy::{Hierarchy, Name, Unit, UnitKind};
 use crate::lifecycle::operation::Method;
 use crate::routing::Grade;
 
@@ -17,7 +17,7 @@ fn hierarchy() -> Hierarchy {
         h.add(Unit {
             code: c.parse().unwrap(),
             kind: k,
-            name: Box::default(),
+            name: Name::default(),
             retired: false,
         })
         .unwrap();

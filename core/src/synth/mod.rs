@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::agency::{Agency, AgencyKind};
 use crate::engine::{Engine, EngineError};
-use crate::hierarchy::{DivisionCode, Hierarchy, Unit, UnitKind};
+use crate::hierarchy::{DivisionCode, Hierarchy, Name, Unit, UnitKind};
 use crate::people::{IdNumber, Person, Phone};
 use crate::staff::{Role, Staff};
 
@@ -327,7 +327,7 @@ pub fn hierarchy(spec: &Spec) -> Result<(Hierarchy, Directory), EngineError> {
                     h.add(Unit {
                         code: k_code,
                         kind: UnitKind::HouseholdGroup,
-                        name: Box::default(),
+                        name: Name::default(),
                         retired: false,
                     })?;
                     dir.groups.push(k_code);
@@ -336,7 +336,7 @@ pub fn hierarchy(spec: &Spec) -> Result<(Hierarchy, Directory), EngineError> {
                         h.add(Unit {
                             code: h_code,
                             kind: UnitKind::Household,
-                            name: Box::default(),
+                            name: Name::default(),
                             retired: false,
                         })?;
                         dir.households.push(h_code);
