@@ -22,9 +22,18 @@ const runJson = (n) => {
   return Number(process.hrtime.bigint() - t) / 1e9;
 };
 runJson(2000);
+const bytes = new TextEncoder().encode(text);
+const runBytes = (n) => {
+  const t = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) engine.decideInputJsonBytes(bytes);
+  return Number(process.hrtime.bigint() - t) / 1e9;
+};
+runBytes(2000);
 const n = 20000;
 const s = run(n);
 console.log(`wasm route (JS objects): ${(s / n * 1e6).toFixed(2)} µs/decision, ${Math.round(n / s)} decisions/s`);
 const j = runJson(n);
 console.log(`wasm route_json (JSON text, as the native bench): ${(j / n * 1e6).toFixed(2)} µs/decision, ${Math.round(n / j)} decisions/s`);
+const b = runBytes(n);
+console.log(`wasm route_json_bytes (UTF-8 bytes in and out, as the C ABI): ${(b / n * 1e6).toFixed(2)} µs/decision, ${Math.round(n / b)} decisions/s`);
 engine.free();

@@ -395,6 +395,18 @@ impl Engine {
         serde_json::to_string(&d).map_err(|e| throw("internal", e.to_string(), JsValue::NULL))
     }
 
+    /// [`Engine::decide_input`] with UTF-8 JSON bytes in and out (`Uint8Array`), as the C
+    /// ABI does: for servers that read a request body and write a response body, no JS
+    /// string is made at all (under Node, decoding a 3 KB decision into a string costs a
+    /// quarter of the call).
+    #[wasm_bindgen(js_name = decideInputJsonBytes)]
+    pub fn decide_input_json_bytes(&self, input_json: &[u8]) -> Result<Vec<u8>, JsValue> {
+        let input = serde_json::from_slice(input_json)
+            .map_err(|e| throw("invalid_input", format!("input: {e}"), JsValue::NULL))?;
+        let d = self.inner.decide_input(&input).map_err(engine_error)?;
+        serde_json::to_vec(&d).map_err(|e| throw("internal", e.to_string(), JsValue::NULL))
+    }
+
     /// Routes a case (流转), traced; returns the decision with its explanation.
     pub fn route(
         &mut self,

@@ -97,6 +97,20 @@ test('errors carry codes and details', () => {
   e.free();
 });
 
+test('the JSON text and JSON bytes paths give the object path\'s decision', () => {
+  const e = new fq.Engine(world);
+  const text = JSON.stringify(dispute);
+  const viaObjects = e.decideInput(dispute);
+  const viaText = e.decideInputJson(text);
+  const viaBytes = e.decideInputJsonBytes(new TextEncoder().encode(text));
+  assert.ok(viaBytes instanceof Uint8Array);
+  assert.equal(new TextDecoder().decode(viaBytes), viaText);
+  assert.deepEqual(JSON.parse(viaText), viaObjects);
+  throwsCode(() => e.decideInputJsonBytes(new TextEncoder().encode('{"category":')), 'invalid_input');
+  throwsCode(() => e.decideInputJsonBytes(new Uint8Array([0xff, 0xfe])), 'invalid_input');
+  e.free();
+});
+
 test('a panic comes out as a clear internal error', () => {
   throwsCode(() => fq.debugPanic(), 'internal', (err) => assert.match(err.message, /debugPanic was called/));
   // The module still works afterwards for new engines.

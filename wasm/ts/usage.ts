@@ -45,6 +45,7 @@ export function tour(): void {
   const preview: Decision = engine.decide(code);
   const preview2: Decision = engine.decideInput(input);
   const previewJson: Decision = JSON.parse(engine.decideInputJson(JSON.stringify(input))) as Decision;
+  const previewBytes: Uint8Array = engine.decideInputJsonBytes(new TextEncoder().encode(JSON.stringify(input)));
   const decision: Decision = engine.route("system", code, now);
   const accept: Operation = { op: "accept" };
   const state: Dispute = engine.apply(mediator, code, accept, now);
@@ -77,7 +78,7 @@ export function tour(): void {
     const c: "internal" | string = err.code;
     console.log(c, err.details);
   }
-  console.log(v, sample, staff, unit, w, diags, warnings, preview, preview2, previewJson, state, view, codes, jsonl, replayed, sweep, missing, ranked, week, cmp, level, team, chosen, coverage);
+  console.log(v, sample, staff, unit, w, diags, warnings, preview, preview2, previewJson, previewBytes, state, view, codes, jsonl, replayed, sweep, missing, ranked, week, cmp, level, team, chosen, coverage);
   engine.free();
   sample.free();
   sajin.free();
