@@ -147,42 +147,18 @@ impl Event {
     /// The hash this event's content and `prev` give. The canonical JSON is streamed into
     /// the hasher, never materialised.
     pub fn compute_hash(&self) -> Hash {
-        /// serde_json writes a token at a time (a quote, a key, a comma); gathering them into
-        /// whole SM3 blocks before hashing saves the per-call overhead of the hasher.
-        struct Feed {
-            sm3: Sm3,
-            buf: [u8; 256],
-            len: usize,
-        }
-        impl Feed {
-            fn drain(&mut self) {
-                self.sm3.update(&self.buf[..self.len]);
-                self.len = 0;
-            }
-        }
+        struct Feed(Sm3);
         impl std::io::Write for Feed {
-            fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-                if self.len + data.len() > self.buf.len() {
-                    self.drain();
-                }
-                if data.len() >= self.buf.len() {
-                    self.sm3.update(data);
-                } else {
-                    self.buf[self.len..self.len + data.len()].copy_from_slice(data);
-                    self.len += data.len();
-                }
-                Ok(data.len())
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.update(buf);
+                Ok(buf.len())
             }
             fn flush(&mut self) -> std::io::Result<()> {
                 Ok(())
             }
         }
-        let mut feed = Feed {
-            sm3: Sm3::new(),
-            buf: [0; 256],
-            len: 0,
-        };
-        feed.sm3.update(self.prev.0);
+        let mut feed = Feed(Sm3::new());
+        feed.0.update(self.prev.0);
         serde_json::to_writer(
             &mut feed,
             &Hashed {
@@ -194,8 +170,7 @@ impl Event {
             },
         )
         .expect("events serialise");
-        feed.drain();
-        Hash(feed.sm3.finalize().into())
+        Hash(feed.0.finalize().into())
     }
 }
 
