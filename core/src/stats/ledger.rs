@@ -81,29 +81,57 @@ impl Entry {
         }
     }
 
-    /// Adds this case's counts to `c`: the same as adding [`Counts::of`] for the case at a
+    /// Adds this case's counts to `t`: the same as adding [`Counts::of`] for the case at a
     /// moment when it stands `standing` and is handled at `handled_at`.
     #[inline]
-    pub fn add_to(&self, c: &mut Counts, standing: Standing, handled_at: Level) {
-        let t = self.tally as u64;
-        let bit = |i: u32| (t >> i) & 1;
-        c.screened += 1;
-        c.accepted += bit(0);
-        c.mediated += bit(1);
-        c.succeeded += bit(2);
-        c.stabilised += bit(3);
-        c.escalated += bit(4);
-        c.referred += bit(5);
-        c.confirmed += bit(6);
-        c.closed += bit(7);
-        c.joint += bit(8);
-        c.results += bit(9);
-        c.results_on_time += bit(10);
-        c.overdue_yellow += (standing == Standing::Yellow) as u64;
-        c.overdue_red += (standing == Standing::Red) as u64;
-        c.agreement_yuan += self.agreement_yuan;
-        c.kept_in_community += (handled_at >= Level::Community) as u64;
-        c.kept_in_street += (handled_at >= Level::Street) as u64;
+    pub fn add_to(&self, t: &mut Tally, standing: Standing, handled_at: Level) {
+        let bits = self.tally as u32;
+        t.n[0] += 1;
+        for (i, n) in t.n[1..=BITS].iter_mut().enumerate() {
+            *n += (bits >> i) & 1;
+        }
+        t.n[BITS + 1] += (standing == Standing::Yellow) as u32;
+        t.n[BITS + 2] += (standing == Standing::Red) as u32;
+        t.n[BITS + 3] += (handled_at >= Level::Community) as u32;
+        t.n[BITS + 4] += (handled_at >= Level::Street) as u32;
+        t.yuan += self.agreement_yuan;
+    }
+}
+
+/// The counts of one row while a roll-up runs: 32-bit counters (a row of four billion cases
+/// is not a county's), 72 bytes instead of the 136 of [`Counts`], so that the rows of a
+/// prefecture stay in cache while a million entries stream past.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Tally {
+    /// screened, the [`BITS`] counters in bit order, yellow, red, kept in community, kept
+    /// in street.
+    n: [u32; BITS + 5],
+    yuan: u64,
+}
+
+impl Tally {
+    /// The row's counts.
+    pub fn counts(&self) -> Counts {
+        let n = |i: usize| self.n[i] as u64;
+        Counts {
+            screened: n(0),
+            accepted: n(1),
+            mediated: n(2),
+            succeeded: n(3),
+            stabilised: n(4),
+            escalated: n(5),
+            referred: n(6),
+            confirmed: n(7),
+            closed: n(8),
+            joint: n(9),
+            results: n(10),
+            results_on_time: n(11),
+            overdue_yellow: n(12),
+            overdue_red: n(13),
+            kept_in_community: n(14),
+            kept_in_street: n(15),
+            agreement_yuan: self.yuan,
+        }
     }
 }
 
@@ -168,6 +196,10 @@ impl Hasher for KeyHasher {
     }
     fn write_u64(&mut self, i: u64) {
         self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u128(&mut self, i: u128) {
+        self.write_u64(i as u64);
+        self.write_u64((i >> 64) as u64);
     }
 }
 

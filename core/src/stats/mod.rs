@@ -27,8 +27,8 @@ use crate::trace::Actor;
 use crate::vocab::domain_enum;
 
 mod ledger;
-use ledger::Keyed;
 pub(crate) use ledger::{Entry, Ledger};
+use ledger::{Keyed, Tally};
 
 domain_enum! {
     /// A reporting period, in China time.
@@ -293,14 +293,20 @@ impl Engine {
         // First pass: per (unit at the level, category, period). Places are handled by
         // their codes, which encode the tree: a unit's ancestor at any level is arithmetic,
         // so no case walks the graph, and the map holds one entry per row, not per place.
-        let mut leaves: HashMap<Key, Counts, Keyed> = HashMap::default();
-        let scope_at = scope.map(|s| (s, scheme.level_of(s)));
+        // Keyed by the key packed into one integer (the unit's code value: all units at one
+        // level have the same number of digits), which hashes and compares in a few
+        // instructions; the full key rides along.
+        let mut leaves: HashMap<u128, (Key, Tally), Keyed> = HashMap::default();
+        // Inside the scope ⇔ the code starts with the scope's significant digits (a unit's
+        // last significant part is never zero, so no unit above the scope matches).
+        let scope_prefix =
+            scope.and_then(|s| s.prefix(scheme.significant_digits(scheme.level_of(s))));
         let mut count = |e: &Entry| {
             if query.from.is_some_and(|f| e.day < f) || query.to.is_some_and(|t| e.day > t) {
                 return;
             }
             let loc = h.current_code(e.location);
-            if scope_at.is_some_and(|(s, level)| scheme.ancestor_code(loc, level) != Some(s)) {
+            if scope_prefix.is_some_and(|p| !loc.starts_with(p)) {
                 return;
             }
             let unit = match query.by_level {
@@ -314,12 +320,15 @@ impl Engine {
                 .due
                 .map_or(Standing::OnTime, |due| Standing::on(due, today));
             let handled_at = scheme.level_of(h.current_code(e.handling));
-            let key = (
-                unit,
-                query.by_category.then_some(e.category),
-                query.by_period.map(|p| p.start(e.day)),
-            );
-            e.add_to(leaves.entry(key).or_default(), standing, handled_at);
+            let category = query.by_category.then_some(e.category);
+            let period = query.by_period.map(|p| p.start(e.day));
+            let packed = (unit.map_or(0, |u| u.value()) as u128) << 64
+                | (category.map_or(0, |c| c.index() + 1) as u128) << 32
+                | period.map_or(0, |d| d.num_days_from_ce() as u32) as u128;
+            let (_, tally) = leaves
+                .entry(packed)
+                .or_insert_with(|| ((unit, category, period), Tally::default()));
+            e.add_to(tally, standing, handled_at);
         };
         if sees_scope {
             self.ledger.entries().iter().for_each(&mut count);
@@ -331,7 +340,8 @@ impl Engine {
         let mut exists: HashMap<DivisionCode, bool, Keyed> = HashMap::default();
         let mut rows: BTreeMap<Key, Counts> = BTreeMap::new();
         let mut total = Counts::default();
-        for (key, c) in leaves {
+        for (key, t) in leaves.into_values() {
+            let c = t.counts();
             if let (Some(unit), Some(level)) = (key.0, query.by_level) {
                 let known = *exists
                     .entry(unit)
