@@ -14,7 +14,9 @@
 use petgraph::stable_graph::NodeIndex;
 
 use super::model::{Condition, Range};
-use crate::dispute::{Category, Channel, Flag, Flags, GroupSize, RiskColour, Urgency};
+use crate::dispute::{
+    Category, Channel, DisputeInput, Flag, Flags, GroupSize, RiskColour, Urgency,
+};
 use crate::hierarchy::{Hierarchy, Level};
 
 /// The facts a condition is evaluated against: a dispute seen from routing.
@@ -42,7 +44,24 @@ pub struct Facts<'a> {
     pub level: Level,
 }
 
-impl Facts<'_> {
+impl<'a> Facts<'a> {
+    /// The facts of `d`, located at `location` and decided by a unit at `level` (what
+    /// [`super::Router::decide`] finds by walking the hierarchy).
+    pub fn of(d: &'a DisputeInput, location: Option<NodeIndex>, level: Level) -> Facts<'a> {
+        Facts {
+            category: d.category,
+            subtype: d.subtype.as_deref(),
+            channel: d.channel,
+            urgency: d.urgency,
+            risk: d.risk,
+            people: d.people(),
+            amount: d.amount_yuan,
+            flags: d.flags,
+            location,
+            level,
+        }
+    }
+
     fn values(&self) -> [usize; DIMS] {
         [
             self.category.index(),

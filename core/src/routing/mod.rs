@@ -264,18 +264,7 @@ impl Router {
             ));
         }
 
-        let facts = Facts {
-            category: d.category,
-            subtype: d.subtype.as_deref(),
-            channel: d.channel,
-            urgency: d.urgency,
-            risk: d.risk,
-            people: d.people(),
-            amount: d.amount_yuan,
-            flags: d.flags,
-            location: Some(location),
-            level: deciding_unit.level(),
-        };
+        let facts = Facts::of(d, Some(location), deciding_unit.level());
         let matched = self.matching(&facts, h);
         let outcome = self.outcome(&matched);
         let level = outcome

@@ -98,18 +98,7 @@ pub fn facts(rng: &mut Rng, n: usize) -> Vec<Facts<'static>> {
 /// parties all live in one household. For comparing rule evaluation alone, without the
 /// hierarchy walk and team assembly that a full decision adds.
 pub fn facts_of(d: &DisputeInput) -> Facts<'_> {
-    Facts {
-        category: d.category,
-        subtype: d.subtype.as_deref(),
-        channel: d.channel,
-        urgency: d.urgency,
-        risk: d.risk,
-        people: d.people(),
-        amount: d.amount_yuan,
-        flags: d.flags,
-        location: None,
-        level: Level::Household,
-    }
+    Facts::of(d, None, Level::Household)
 }
 
 #[cfg(test)]
