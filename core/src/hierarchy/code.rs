@@ -140,10 +140,24 @@ impl DivisionCode {
     }
 }
 
+impl DivisionCode {
+    /// The code's digits written into `buf`, leading zeros kept: the one rendering Display
+    /// and serialisation share, without the formatting machinery (codes are written
+    /// several times in every decision and every trace event).
+    fn render(self, buf: &mut [u8; MAX_DIGITS as usize]) -> &str {
+        let n = self.digits as usize;
+        let mut v = self.value;
+        for b in buf[..n].iter_mut().rev() {
+            *b = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+        std::str::from_utf8(&buf[..n]).expect("ASCII digits")
+    }
+}
+
 impl fmt::Display for DivisionCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (value, digits) = (self.value, self.digits);
-        write!(f, "{value:0width$}", width = digits as usize)
+        f.pad(self.render(&mut [0; MAX_DIGITS as usize]))
     }
 }
 
@@ -162,7 +176,7 @@ impl FromStr for DivisionCode {
 
 impl Serialize for DivisionCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        s.serialize_str(self.render(&mut [0; MAX_DIGITS as usize]))
     }
 }
 
