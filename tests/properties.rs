@@ -200,8 +200,12 @@ proptest! {
         prop_assert_eq!(total.accepted as usize, all.iter().filter(|d| d.accepted_at.is_some()).count());
         prop_assert_eq!(total.succeeded as usize, all.iter().filter(|d| d.agreement.is_some()).count());
         prop_assert_eq!(total.stabilised as usize, all.iter().filter(|d| d.state == State::Stabilised).count());
-        for level in [Level::Community, Level::Grid, Level::HouseholdGroup] {
-            let q = Query { by_level: Some(level), by_category: true, ..Query::default() };
+        for (level, period) in [
+            (Level::Community, None),
+            (Level::Grid, Some(fengqiao::stats::Period::Week)),
+            (Level::HouseholdGroup, Some(fengqiao::stats::Period::Month)),
+        ] {
+            let q = Query { by_level: Some(level), by_category: true, by_period: period, ..Query::default() };
             let r = w.engine.statistics(&centre, &q, as_of).unwrap();
             let sum = |f: fn(&fengqiao::stats::Counts) -> u64| r.rows.iter().map(|x| f(&x.counts)).sum::<u64>();
             prop_assert_eq!(sum(|c| c.screened), total.screened);

@@ -448,3 +448,39 @@ impl Report {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows are keyed by the first day of their period and labelled from it: every day must
+    /// get its own period's label back, and the keys must sort as the labels do.
+    #[test]
+    fn a_period_starts_on_a_day_with_the_same_label() {
+        let mut day = NaiveDate::from_ymd_opt(2020, 12, 20).unwrap();
+        let last = NaiveDate::from_ymd_opt(2027, 1, 10).unwrap();
+        for p in Period::ALL {
+            let mut previous: Option<NaiveDate> = None;
+            let mut d = day;
+            while d <= last {
+                let start = p.start(d);
+                assert!(start <= d, "{p:?} {d}");
+                assert_eq!(p.label(start), p.label(d), "{p:?} {d}");
+                assert_eq!(p.start(start), start, "{p:?} {d}");
+                if let Some(prev) = previous {
+                    assert!(start >= prev);
+                    assert_eq!(start > prev, p.label(start) > p.label(prev), "{p:?} {d}");
+                }
+                previous = Some(start);
+                d = d.succ_opt().unwrap();
+            }
+        }
+        // ISO weeks cross years: 2021-01-03 (a Sunday) is in week 53 of 2020.
+        day = NaiveDate::from_ymd_opt(2021, 1, 3).unwrap();
+        assert_eq!(Period::Week.label(day), "2020-W53");
+        assert_eq!(
+            Period::Week.start(day),
+            NaiveDate::from_ymd_opt(2020, 12, 28).unwrap()
+        );
+    }
+}
