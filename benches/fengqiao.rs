@@ -243,12 +243,8 @@ fn statistics(c: &mut Criterion) {
     let mut rng = Rng::new(4);
     // Spread over 2023–2025 (the calendar's years), a registration every few minutes.
     let t0 = Utc.with_ymd_and_hms(2023, 1, 3, 1, 0, 0).unwrap();
-    let step = chrono::Duration::minutes(3 * 365 * 24 * 60) / n as i32;
-    for i in 0..n {
-        let at = t0 + step * i as i32;
-        let category = rng.weighted(&synth::disputes::MIX_2023);
-        let major = rng.chance(0.02);
-        let d = synth::disputes::dispute(&mut rng, &dir, category, major, at, top);
+    let every = chrono::Duration::minutes(3 * 365 * 24 * 60) / n as i32;
+    for (at, d) in synth::disputes::caseload(&mut rng, &dir, t0, every).take(n) {
         engine.register(&centre, d, at).unwrap();
     }
     let as_of = t0 + chrono::Duration::days(3 * 365);

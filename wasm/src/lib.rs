@@ -389,10 +389,8 @@ impl Engine {
     /// JS objects across the boundary costs more than the decision itself.
     #[wasm_bindgen(js_name = decideInputJson)]
     pub fn decide_input_json(&self, input_json: &str) -> Result<String, JsValue> {
-        let input = serde_json::from_str(input_json)
-            .map_err(|e| throw("invalid_input", format!("input: {e}"), JsValue::NULL))?;
-        let d = self.inner.decide_input(&input).map_err(engine_error)?;
-        serde_json::to_string(&d).map_err(|e| throw("internal", e.to_string(), JsValue::NULL))
+        let bytes = self.decide_input_json_bytes(input_json.as_bytes())?;
+        String::from_utf8(bytes).map_err(|e| throw("internal", e.to_string(), JsValue::NULL))
     }
 
     /// [`Engine::decide_input`] with UTF-8 JSON bytes in and out (`Uint8Array`), as the C

@@ -154,28 +154,40 @@ pub fn dispute(
     }
 }
 
-/// `n` disputes with the 2023 category mix ([`MIX_2023`]), about 2 % of them major, one
-/// every ten minutes from `start`, assigned from the first street when they come from
-/// above. Deterministic for a given `rng` and `dir`.
-pub fn disputes(
-    rng: &mut Rng,
-    dir: &Directory,
-    n: usize,
+/// An endless caseload with the 2023 category mix ([`MIX_2023`]), about 2 % of it major:
+/// one dispute every `every` from `start`, each with the moment it is registered, assigned
+/// from the first street when it comes from above. Deterministic for a given `rng` and
+/// `dir`; take as many as needed.
+pub fn caseload<'a>(
+    rng: &'a mut Rng,
+    dir: &'a Directory,
     start: DateTime<Utc>,
-) -> Vec<DisputeInput> {
+    every: Duration,
+) -> impl Iterator<Item = (DateTime<Utc>, DisputeInput)> + 'a {
     let above = dir
         .streets
         .first()
         .or(dir.county.as_ref())
         .copied()
         .expect("a directory with a street or a county");
-    (0..n)
-        .map(|i| {
-            let category = rng.weighted(&MIX_2023);
-            let major = rng.chance(0.02);
-            let at = start + Duration::minutes(10 * i as i64);
-            dispute(rng, dir, category, major, at, above)
-        })
+    (0..).map(move |i: i32| {
+        let category = rng.weighted(&MIX_2023);
+        let major = rng.chance(0.02);
+        let at = start + every * i;
+        (at, dispute(rng, dir, category, major, at, above))
+    })
+}
+
+/// The first `n` disputes of a [`caseload`] registered ten minutes apart.
+pub fn disputes(
+    rng: &mut Rng,
+    dir: &Directory,
+    n: usize,
+    start: DateTime<Utc>,
+) -> Vec<DisputeInput> {
+    caseload(rng, dir, start, Duration::minutes(10))
+        .take(n)
+        .map(|(_, d)| d)
         .collect()
 }
 
@@ -183,6 +195,18 @@ pub fn disputes(
 mod tests {
     use super::*;
     use crate::synth::{world, Spec};
+
+    #[test]
+    fn the_mix_begins_with_the_article_counts() {
+        let article = crate::synth::sajin::ARTICLE_2023;
+        assert_eq!(
+            MIX_2023[..article.len()]
+                .iter()
+                .map(|&(c, n)| (c, n as u64))
+                .collect::<Vec<_>>(),
+            article
+        );
+    }
 
     #[test]
     fn weighted_draws_follow_the_weights() {

@@ -116,24 +116,15 @@ fn plans(rng: &mut Rng) -> Vec<Plan> {
             });
         }
     };
-    // 2023: the article's five categories (with 6 of the 12 major cases) and the rest.
-    for (cat, n) in ARTICLE_2023 {
+    // 2023: the article's five categories and the rest (the ledger's mix), with the 12
+    // major cases.
+    for (cat, n) in super::disputes::MIX_2023 {
         let major = match cat {
             Category::Labour => 4,
             Category::PropertyManagement => 2,
+            Category::Contract | Category::ForestLand => 3,
             _ => 0,
         };
-        push(&mut v, 2023, cat, n as u32, major);
-    }
-    for (cat, n, major) in [
-        (Category::Contract, 30, 3),
-        (Category::ForestLand, 20, 3),
-        (Category::Damages, 15, 0),
-        (Category::HousingHomestead, 12, 0),
-        (Category::Consumer, 8, 0),
-        (Category::Traffic, 6, 0),
-        (Category::Other, 10, 0),
-    ] {
         push(&mut v, 2023, cat, n, major);
     }
     // 2023 disputes of the five categories and the majors are all mediated (the article).
