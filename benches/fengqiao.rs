@@ -15,8 +15,8 @@ use fengqiao::dispute::{Category, Channel, DisputeInput, Flag, Flags, Party, Ris
 use fengqiao::hierarchy::Level;
 use fengqiao::lifecycle::{Method, Operation};
 use fengqiao::routing::{NoUnits, Router};
-use fengqiao::synth::{self, Rng, Spec};
 use fengqiao::trace::{self, Actor};
+use fengqiao_synth::{self as synth, ids, Rng, Spec};
 
 struct Counting;
 static LIVE: AtomicUsize = AtomicUsize::new(0);
@@ -152,8 +152,8 @@ fn team_assembly(c: &mut Criterion) {
 fn lifecycle(c: &mut Criterion) {
     let (engine, dir) = synth::world(&Spec::small()).unwrap();
     let t = |d: u32| Utc.with_ymd_and_hms(2025, 6, d, 1, 0, 0).unwrap();
-    let gw = Actor::Staff(format!("gw-{}", dir.grids[0]));
-    let md = Actor::Staff(format!("md-{}-1", dir.communities[0]));
+    let gw = Actor::Staff(ids::grid_worker(dir.grids[0]));
+    let md = Actor::Staff(ids::mediator(dir.communities[0], 1));
     let input = dispute_at(dir.households[0]);
     let mut g = c.benchmark_group("lifecycle");
     g.throughput(Throughput::Elements(5));
@@ -204,7 +204,7 @@ fn lifecycle(c: &mut Criterion) {
     let mut e = engine.clone();
     let code = e.register(&gw, input.clone(), t(2)).unwrap();
     e.route(&Actor::System, &code, t(2)).unwrap();
-    let centre = Actor::Staff(format!("cs-{}", dir.communities[0]));
+    let centre = Actor::Staff(ids::centre_staff(dir.communities[0]));
     for _ in 0..998 {
         e.apply(
             &centre,
@@ -239,7 +239,7 @@ fn statistics(c: &mut Criterion) {
     };
     let (mut engine, dir) = synth::world(&Spec::scaled(households, 3)).unwrap();
     let top = dir.county.unwrap();
-    let centre = Actor::Staff(format!("cs-{top}"));
+    let centre = Actor::Staff(ids::centre_staff(top));
     let mut rng = Rng::new(4);
     // Spread over 2023–2025 (the calendar's years), a registration every few minutes.
     let t0 = Utc.with_ymd_and_hms(2023, 1, 3, 1, 0, 0).unwrap();

@@ -5,7 +5,7 @@
 //! cargo run --example route -- my-rules.json my-dispute.json  # your files
 //! ```
 //!
-//! The world is the small synthetic one (`fengqiao::synth::Spec::small`): one street, two
+//! The world is the small synthetic one (`fengqiao_synth::Spec::small`): one street, two
 //! communities, persons `p0-0` … . A rule set with errors is refused with every diagnostic,
 //! each naming the rule and the path inside the file.
 
@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use fengqiao::dispute::DisputeInput;
 use fengqiao::routing::RuleSet;
-use fengqiao::synth::{world, Spec};
+use fengqiao_synth::{world, Spec};
 
 fn main() -> ExitCode {
     match run() {

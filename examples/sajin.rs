@@ -9,7 +9,7 @@
 
 use std::time::Instant;
 
-use fengqiao::synth::sajin;
+use fengqiao_synth::sajin;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);

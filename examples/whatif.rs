@@ -13,8 +13,8 @@ use std::process::ExitCode;
 
 use fengqiao::dispute::{Category, Channel, DisputeInput, Flags, Party, RiskColour, Urgency};
 use fengqiao::routing::RuleSet;
-use fengqiao::synth::{world, Rng, Spec};
 use fengqiao::whatif::HistoricalDispute;
+use fengqiao_synth::{world, Rng, Spec};
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data");
 

@@ -7,6 +7,7 @@ mod common;
 use common::*;
 use fengqiao::cadence::ZeroReport;
 use fengqiao::prelude::*;
+use fengqiao_synth::ids;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -35,13 +36,15 @@ fn every_shape_has_a_live_example() {
     check("person", e.person("p0-0").unwrap());
     check(
         "staff",
-        e.staff(&format!("md-{}-1", w.places.communities[0]))
-            .unwrap(),
+        e.staff(&ids::mediator(w.places.communities[0], 1)).unwrap(),
     );
     check(
         "agency",
-        e.agency(&format!("police-{}", w.places.streets[0]))
-            .unwrap(),
+        e.agency(&ids::agency(
+            fengqiao::agency::AgencyKind::Police,
+            w.places.streets[0],
+        ))
+        .unwrap(),
     );
     let mut input = w.dispute(Category::Labour, &["p0-0", "p1-0"], at(2025, 9, 24));
     input.amount_yuan = Some(36_000);

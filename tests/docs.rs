@@ -56,7 +56,7 @@ fn hierarchy_example_loads() {
 fn dispute_example_loads_and_routes() {
     let text = std::fs::read_to_string(root("examples/data/dispute.json")).unwrap();
     let input: fengqiao::dispute::DisputeInput = serde_json::from_str(&text).unwrap();
-    let (engine, _) = fengqiao::synth::world(&fengqiao::synth::Spec::small()).unwrap();
+    let (engine, _) = fengqiao_synth::world(&fengqiao_synth::Spec::small()).unwrap();
     let d = engine.decide_input(&input).unwrap();
     assert!(d.matched.contains(&"violence-police".to_string()));
 }
@@ -88,7 +88,7 @@ fn default_rules_doc_names_every_rule() {
 
 #[test]
 fn small_world_file_matches_the_generator() {
-    let (engine, _) = fengqiao::synth::world(&fengqiao::synth::Spec::small()).unwrap();
+    let (engine, _) = fengqiao_synth::world(&fengqiao_synth::Spec::small()).unwrap();
     let mut world = engine.to_world();
     world.rules = None; // the file uses the shipped rules
     let json = serde_json::to_string_pretty(&world).unwrap() + "\n";

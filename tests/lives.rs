@@ -6,6 +6,7 @@ use common::*;
 use fengqiao::lifecycle::{ConfirmationStatus, Refusal};
 use fengqiao::prelude::*;
 use fengqiao::trace::{self, TraceError};
+use fengqiao_synth::ids;
 
 #[test]
 fn neighbour_dispute_resolved_with_written_agreement_and_judicial_confirmation() {
@@ -380,7 +381,7 @@ fn invalid_operations_are_refused_and_change_nothing() {
         ),
         // Wrong actor: a household head cannot accept.
         (
-            Actor::Staff(format!("hh-{}", w.places.groups[0])),
+            Actor::Staff(ids::household_head(w.places.groups[0])),
             Operation::Accept {
                 note: String::new(),
             },

@@ -6,8 +6,8 @@ use common::*;
 use fengqiao::cadence::ZeroReport;
 use fengqiao::prelude::*;
 use fengqiao::stats::{Lang, Period, Query};
-use fengqiao::synth::Rng;
 use fengqiao::whatif::HistoricalDispute;
+use fengqiao_synth::Rng;
 
 /// Five cases with known ends, in community A (grids 0, 1) and B (grid 2):
 /// 1 resolved and confirmed, 2 stabilised, 3 resolved then closed, 4 terminated and referred,
@@ -251,8 +251,8 @@ fn statistics_only_count_what_the_actor_may_see() {
 #[test]
 fn missing_zero_reports_skip_rest_days_and_count_streaks() {
     let mut w = World::small();
-    let head = format!("hh-{}", w.places.groups[0]);
-    let gw = format!("gw-{}", w.places.grids[0]);
+    let head = ids::household_head(w.places.groups[0]);
+    let gw = ids::grid_worker(w.places.grids[0]);
     let community = w.places.communities[0];
     // The head reports on Thu 2025-09-25 and then not again; National Day is 1–8 October,
     // with Sun 28 Sep and Sat 11 Oct working days (调休).
@@ -409,7 +409,10 @@ fn jurisdiction_rules_hold() {
     assert!(counsel_on_team);
     // Agencies: the county court sees the county; a street's police station only its street.
     assert!(e.view_case(&w.court(), b_case, t).is_ok());
-    let police = Actor::Agency(format!("police-{}", w.places.streets[0]));
+    let police = Actor::Agency(ids::agency(
+        fengqiao::agency::AgencyKind::Police,
+        w.places.streets[0],
+    ));
     assert!(e.view_case(&police, b_case, t).is_ok());
     // Unknown actors are refused before anything else.
     assert_eq!(

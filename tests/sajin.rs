@@ -2,7 +2,7 @@
 //! library's own statistics over the simulated cases, and every trace verifies.
 
 use fengqiao::dispute::Category;
-use fengqiao::synth::sajin;
+use fengqiao_synth::sajin;
 
 #[test]
 fn sajin_reproduces_the_article() {

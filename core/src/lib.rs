@@ -45,7 +45,6 @@ pub mod routing;
 pub mod schema;
 pub mod staff;
 pub mod stats;
-pub mod synth;
 pub mod trace;
 pub mod whatif;
 

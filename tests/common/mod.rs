@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use fengqiao::prelude::*;
-use fengqiao::synth::{world, Directory, Spec};
+pub use fengqiao_synth::ids;
+use fengqiao_synth::{world, Places, Spec};
 
 /// 09:00 China time on a date.
 pub fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
@@ -16,7 +17,7 @@ pub fn date(s: &str) -> NaiveDate {
 
 pub struct World {
     pub engine: Engine,
-    pub places: Directory,
+    pub places: Places,
 }
 
 impl World {
@@ -26,23 +27,26 @@ impl World {
     }
 
     pub fn grid_worker(&self, grid: usize) -> Actor {
-        Actor::Staff(format!("gw-{}", self.places.grids[grid]))
+        Actor::Staff(ids::grid_worker(self.places.grids[grid]))
     }
 
     pub fn mediator(&self, community: usize) -> Actor {
-        Actor::Staff(format!("md-{}-1", self.places.communities[community]))
+        Actor::Staff(ids::mediator(self.places.communities[community], 1))
     }
 
     pub fn community_centre(&self, community: usize) -> Actor {
-        Actor::Staff(format!("cs-{}", self.places.communities[community]))
+        Actor::Staff(ids::centre_staff(self.places.communities[community]))
     }
 
     pub fn street_centre(&self) -> Actor {
-        Actor::Staff(format!("cs-{}", self.places.streets[0]))
+        Actor::Staff(ids::centre_staff(self.places.streets[0]))
     }
 
     pub fn court(&self) -> Actor {
-        Actor::Agency(format!("court-{}", self.places.county.unwrap()))
+        Actor::Agency(ids::agency(
+            fengqiao::agency::AgencyKind::Court,
+            self.places.county.unwrap(),
+        ))
     }
 
     pub fn household_of(&self, person: &str) -> DivisionCode {

@@ -219,7 +219,7 @@ impl Engine {
     /// The small synthetic world of the examples: one street, two communities.
     pub fn sample() -> Result<Engine, JsValue> {
         let (inner, _) =
-            fengqiao::synth::world(&fengqiao::synth::Spec::small()).map_err(engine_error)?;
+            fengqiao_synth::world(&fengqiao_synth::Spec::small()).map_err(engine_error)?;
         Ok(Engine { inner })
     }
 
@@ -227,7 +227,7 @@ impl Engine {
     /// 2,470 household groups, 24,700 households.
     #[wasm_bindgen(js_name = sajinWorld)]
     pub fn sajin_world(seed: u32) -> Result<Engine, JsValue> {
-        let (inner, _) = fengqiao::synth::world(&fengqiao::synth::sajin::spec(seed as u64))
+        let (inner, _) = fengqiao_synth::world(&fengqiao_synth::sajin::spec(seed as u64))
             .map_err(engine_error)?;
         Ok(Engine { inner })
     }

@@ -11,7 +11,7 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use fengqiao::routing::{Facts, NoUnits, Router};
-use fengqiao::synth::{self, rules, Rng, Spec};
+use fengqiao_synth::{self, rules, Rng, Spec};
 use fengqiao_zen_bench::{context, Variable, Zen};
 
 fn tune() -> Criterion {

@@ -3,7 +3,7 @@
 
 use chrono::{TimeZone, Utc};
 use fengqiao::routing::{Condition, NoUnits, Router};
-use fengqiao::synth::{self, rules, Rng, Spec};
+use fengqiao_synth::{self, rules, Rng, Spec};
 use fengqiao_zen_bench::{context, jdm, Zen};
 
 fn agree(router: &Router, zen: &Zen, facts: &[fengqiao::routing::Facts]) -> usize {

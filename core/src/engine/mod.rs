@@ -409,6 +409,3 @@ impl Engine {
         Ok(())
     }
 }
-
-#[cfg(test)]
-mod tests;

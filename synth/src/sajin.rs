@@ -26,14 +26,14 @@ use std::collections::BinaryHeap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
-use super::{world, CommunitySpec, Directory, Rng, Spec, StreetSpec};
-use crate::cadence::ZeroReport;
-use crate::dispute::{china_date, CaseCode, Category, Channel, DisputeInput};
-use crate::engine::{Engine, EngineError};
-use crate::hierarchy::{DivisionCode, Level};
-use crate::lifecycle::{Agreement, AgreementForm, Method, Operation, State};
-use crate::staff::Role;
-use crate::trace::Actor;
+use super::{world, CommunitySpec, Places, Rng, Spec, StreetSpec};
+use fengqiao::cadence::ZeroReport;
+use fengqiao::dispute::{china_date, CaseCode, Category, Channel, DisputeInput};
+use fengqiao::engine::{Engine, EngineError};
+use fengqiao::hierarchy::{DivisionCode, Level};
+use fengqiao::lifecycle::{Agreement, AgreementForm, Method, Operation, State};
+use fengqiao::staff::Role;
+use fengqiao::trace::Actor;
 
 /// The first and last day of the simulated period.
 pub const FIRST_DAY: &str = "2021-01-04";
@@ -75,7 +75,7 @@ pub struct Scenario {
     /// The engine holding the world, the cases and their traces.
     pub engine: Engine,
     /// The generated places.
-    pub places: Directory,
+    pub places: Places,
     /// The seed used.
     pub seed: u64,
     /// Deadline sweeps run.
@@ -197,7 +197,7 @@ enum Step {
 
 struct Sim {
     engine: Engine,
-    places: Directory,
+    places: Places,
     rng: Rng,
     plans: Vec<Plan>,
     codes: Vec<Option<CaseCode>>,
@@ -210,7 +210,7 @@ struct Sim {
 }
 
 fn cst(day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
-    crate::dispute::china_instant(day, hour, minute, 0).expect("valid time of day")
+    fengqiao::dispute::china_instant(day, hour, minute, 0).expect("valid time of day")
 }
 
 impl Sim {
@@ -236,7 +236,7 @@ impl Sim {
             .expect("registered before its later steps")
     }
 
-    fn case(&self, i: usize) -> &crate::lifecycle::Dispute {
+    fn case(&self, i: usize) -> &fengqiao::lifecycle::Dispute {
         &self
             .engine
             .case(&self.codes[i].clone().expect("registered"))
@@ -264,7 +264,7 @@ impl Sim {
             Level::Community | Level::HouseholdGroup | Level::Household => member(Role::Mediator),
             _ => None,
         }
-        .unwrap_or_else(|| Actor::Staff(format!("cs-{}", d.handling_unit)))
+        .unwrap_or_else(|| Actor::Staff(crate::ids::centre_staff(d.handling_unit)))
     }
 
     /// Who closes a case (结案): the centre of its village/community, or of the unit above
@@ -272,14 +272,14 @@ impl Sim {
     fn closer(&self, i: usize) -> Actor {
         let unit = self.case(i).handling_unit;
         let unit = unit.prefix(12).unwrap_or(unit);
-        Actor::Staff(format!("cs-{unit}"))
+        Actor::Staff(crate::ids::centre_staff(unit))
     }
 
     fn grid_worker(&self, location: DivisionCode) -> Actor {
         let grid = location
             .prefix(self.engine.hierarchy().scheme().digits_at(Level::Grid))
             .expect("below grid");
-        Actor::Staff(format!("gw-{grid}"))
+        crate::ids::grid_worker_actor(grid)
     }
 
     fn input(&mut self, plan_index: usize, registered: DateTime<Utc>) -> DisputeInput {
@@ -297,10 +297,12 @@ impl Sim {
 
     fn registrar(&self, input: &DisputeInput) -> Actor {
         match input.channel {
-            Channel::AssignedFromAbove => Actor::Staff(format!("cs-{}", self.places.streets[0])),
+            Channel::AssignedFromAbove => {
+                Actor::Staff(crate::ids::centre_staff(self.places.streets[0]))
+            }
             Channel::WalkIn => {
                 let community = input.location.prefix(12).expect("long code");
-                Actor::Staff(format!("cs-{community}"))
+                Actor::Staff(crate::ids::centre_staff(community))
             }
             _ => self.grid_worker(input.location),
         }
@@ -497,7 +499,7 @@ impl Sim {
                 let code = self.code(i);
                 let d = self.case(i);
                 let pending = match &d.confirmation {
-                    Some(c) => c.status == crate::lifecycle::ConfirmationStatus::Applied,
+                    Some(c) => c.status == fengqiao::lifecycle::ConfirmationStatus::Applied,
                     None => self.confirming[i],
                 };
                 // Closed once revisited and with no court decision pending, whichever comes last.
@@ -597,13 +599,13 @@ pub fn run(seed: u64) -> Result<Scenario, EngineError> {
 #[derive(Debug, Clone)]
 pub struct Figures {
     /// The whole period, all cases.
-    pub totals: crate::stats::Report,
+    pub totals: fengqiao::stats::Report,
     /// 2023, by category.
-    pub by_category_2023: crate::stats::Report,
+    pub by_category_2023: fengqiao::stats::Report,
     /// 2023 totals.
-    pub totals_2023: crate::stats::Report,
+    pub totals_2023: fengqiao::stats::Report,
     /// The whole period, per village/community.
-    pub by_community: crate::stats::Report,
+    pub by_community: fengqiao::stats::Report,
     /// Cases whose trace verified and replayed to their live state.
     pub traces_verified: usize,
     /// Events in all traces.
@@ -620,10 +622,10 @@ pub struct Figures {
 
 /// Computes the figures of a run as the street's centre sees them.
 pub fn figures(s: &Scenario) -> Result<Figures, EngineError> {
-    use crate::stats::Query;
+    use fengqiao::stats::Query;
     let e = &s.engine;
     let street = s.places.streets[0];
-    let centre = Actor::Staff(format!("cs-{street}"));
+    let centre = Actor::Staff(crate::ids::centre_staff(street));
     let last: NaiveDate = LAST_DAY.parse().expect("valid");
     let as_of = cst(last, 23, 59);
     let year = |y: i32| Query {
@@ -760,7 +762,7 @@ impl Figures {
         );
         let _ = writeln!(o);
         let _ = writeln!(o, "各村（社区） / per village and community");
-        o.push_str(&self.by_community.to_table(crate::stats::Lang::Both));
+        o.push_str(&self.by_community.to_table(fengqiao::stats::Lang::Both));
         let _ = writeln!(o);
         let _ = writeln!(
             o,

@@ -6,8 +6,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{Directory, Rng};
-use crate::dispute::{Category, Channel, DisputeInput, Flag, Flags, Party, RiskColour, Urgency};
+use super::{Places, Rng};
+use fengqiao::dispute::{Category, Channel, DisputeInput, Flag, Flags, Party, RiskColour, Urgency};
 
 /// The 2023 caseload of the Sajin ledger: the article's five professional categories
 /// (marriage/family 186, neighbour 34, labour 68, property management 22, education 17)
@@ -59,11 +59,11 @@ impl Rng {
 /// `dir` must hold at least two households.
 pub fn dispute(
     rng: &mut Rng,
-    dir: &Directory,
+    dir: &Places,
     category: Category,
     major: bool,
     registered: DateTime<Utc>,
-    assigned_by: crate::hierarchy::DivisionCode,
+    assigned_by: fengqiao::hierarchy::DivisionCode,
 ) -> DisputeInput {
     let hh_index = rng.below(dir.households.len() as u64) as usize;
     let household = dir.households[hh_index];
@@ -160,7 +160,7 @@ pub fn dispute(
 /// `dir`; take as many as needed.
 pub fn caseload<'a>(
     rng: &'a mut Rng,
-    dir: &'a Directory,
+    dir: &'a Places,
     start: DateTime<Utc>,
     every: Duration,
 ) -> impl Iterator<Item = (DateTime<Utc>, DisputeInput)> + 'a {
@@ -179,12 +179,7 @@ pub fn caseload<'a>(
 }
 
 /// The first `n` disputes of a [`caseload`] registered ten minutes apart.
-pub fn disputes(
-    rng: &mut Rng,
-    dir: &Directory,
-    n: usize,
-    start: DateTime<Utc>,
-) -> Vec<DisputeInput> {
+pub fn disputes(rng: &mut Rng, dir: &Places, n: usize, start: DateTime<Utc>) -> Vec<DisputeInput> {
     caseload(rng, dir, start, Duration::minutes(10))
         .take(n)
         .map(|(_, d)| d)
@@ -194,11 +189,11 @@ pub fn disputes(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::synth::{world, Spec};
+    use crate::{world, Spec};
 
     #[test]
     fn the_mix_begins_with_the_article_counts() {
-        let article = crate::synth::sajin::ARTICLE_2023;
+        let article = crate::sajin::ARTICLE_2023;
         assert_eq!(
             MIX_2023[..article.len()]
                 .iter()

@@ -1,12 +1,17 @@
+//! The engine through its public API on the small synthetic world: registration, routing,
+//! operations, sweeps, jurisdiction.
+
 use chrono::{DateTime, TimeZone, Utc};
 
-use super::*;
-use crate::deadline::{Phase, Standing};
-use crate::dispute::{Category, Channel, DisputeInput, Flag, Flags, RiskColour, Urgency};
-use crate::hierarchy::Level;
-use crate::lifecycle::{Operation, State};
-use crate::routing::Verdict;
-use crate::synth::{world, Directory as Places, Spec};
+use fengqiao::deadline::{Phase, Standing};
+use fengqiao::dispute::Party;
+use fengqiao::dispute::{Category, Channel, DisputeInput, Flag, Flags, RiskColour, Urgency};
+use fengqiao::engine::*;
+use fengqiao::hierarchy::Level;
+use fengqiao::lifecycle::{Operation, State};
+use fengqiao::routing::Verdict;
+use fengqiao::trace::Actor;
+use fengqiao_synth::{ids, world, Places, Spec};
 
 /// 09:00 China time on a date.
 fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
@@ -41,11 +46,11 @@ fn input(places: &Places, category: Category, parties: &[&str]) -> DisputeInput 
 }
 
 fn gw(places: &Places, i: usize) -> Actor {
-    Actor::Staff(format!("gw-{}", places.grids[i]))
+    ids::grid_worker_actor(places.grids[i])
 }
 
 fn centre(places: &Places) -> Actor {
-    Actor::Staff(format!("cs-{}", places.streets[0]))
+    Actor::Staff(ids::centre_staff(places.streets[0]))
 }
 
 #[test]
@@ -76,7 +81,7 @@ fn a_neighbour_dispute_gets_the_professional_team_in_its_community() {
     assert_eq!(d.level, Level::Community);
     assert_eq!(d.unit, p.communities[0]);
     let roles: Vec<Role> = d.team.iter().map(|m| m.role).collect();
-    use crate::staff::Role;
+    use fengqiao::staff::Role;
     assert_eq!(
         roles,
         [
@@ -99,7 +104,7 @@ fn a_neighbour_dispute_gets_the_professional_team_in_its_community() {
         )
         .unwrap();
     let d2 = e.route(&centre(&p), &code2, at(2025, 9, 25)).unwrap();
-    let med = |d: &crate::routing::Decision| {
+    let med = |d: &fengqiao::routing::Decision| {
         d.team
             .iter()
             .find(|m| m.role == Role::Mediator)
@@ -121,7 +126,7 @@ fn recusal_passes_over_staff_in_a_party_household() {
     let (mut e, p) = setup();
     // Make the first mediator of community A a resident of household 0 (a party's).
     let c = p.communities[0];
-    let mut staff = e.staff(&format!("md-{c}-1")).unwrap().clone();
+    let mut staff = e.staff(&ids::mediator(c, 1)).unwrap().clone();
     staff.id = "md-relative".into();
     staff.person = Some("p0-1".into());
     e.add_staff(staff).unwrap();
@@ -147,8 +152,8 @@ fn recusal_passes_over_staff_in_a_party_household() {
 fn a_role_nobody_can_fill_is_reported_not_dropped() {
     let (mut e, p) = setup();
     let c = p.communities[0];
-    e.set_available(&format!("ll-{c}-1"), false).unwrap();
-    e.set_available(&format!("ll-{c}-2"), false).unwrap();
+    e.set_available(&ids::legal_literate(c, 1), false).unwrap();
+    e.set_available(&ids::legal_literate(c, 2), false).unwrap();
     let code = e
         .register(
             &gw(&p, 0),
@@ -158,12 +163,12 @@ fn a_role_nobody_can_fill_is_reported_not_dropped() {
         .unwrap();
     let d = e.decide(&code).unwrap();
     assert_eq!(d.unfilled.len(), 1);
-    assert_eq!(d.unfilled[0].role, crate::staff::Role::LegalLiterate);
+    assert_eq!(d.unfilled[0].role, fengqiao::staff::Role::LegalLiterate);
     assert!(d
         .explanation
         .candidates
         .iter()
-        .any(|x| x.staff == format!("ll-{c}-1") && x.verdict == Verdict::Unavailable));
+        .any(|x| x.staff == ids::legal_literate(c, 1) && x.verdict == Verdict::Unavailable));
 }
 
 #[test]
@@ -263,7 +268,7 @@ fn large_group_disputes_skip_levels_at_once() {
     assert_eq!(case.events.len(), 3);
     assert_eq!(
         case.dispute.supervision,
-        Some(crate::routing::Grade::YellowCard)
+        Some(fengqiao::routing::Grade::YellowCard)
     );
 }
 
@@ -277,7 +282,7 @@ fn major_disputes_engage_the_joint_mechanism() {
     assert!(decision.is_joint());
     let kinds: Vec<_> = decision.agencies.iter().map(|a| a.kind).collect();
     assert!(
-        kinds.contains(&crate::agency::AgencyKind::Labour),
+        kinds.contains(&fengqiao::agency::AgencyKind::Labour),
         "+N for labour: {kinds:?}"
     );
     assert!(decision.agencies.iter().all(|a| a.agency.is_some()));
@@ -365,8 +370,8 @@ fn bad_rule_sets_are_refused_and_change_nothing() {
 
 #[test]
 fn statistics_follow_new_rules_and_a_new_calendar() {
-    use crate::routing::Limit;
-    use crate::stats::Query;
+    use fengqiao::routing::Limit;
+    use fengqiao::stats::Query;
     let (mut e, p) = setup();
     // Registered, never accepted: the default accept limit (red after 2 working days).
     let mut d = input(&p, Category::Neighbour, &["p0-0"]);
@@ -392,12 +397,12 @@ fn statistics_follow_new_rules_and_a_new_calendar() {
     // A calendar without 2025: the limit's days are unknown, so nothing is counted overdue
     // (the sweep reports the missing year instead).
     let mut set = e.router().rule_set().clone();
-    set.defaults.deadlines = Some(crate::routing::Deadlines {
+    set.defaults.deadlines = Some(fengqiao::routing::Deadlines {
         accept: Some(Limit { yellow: 1, red: 2 }),
         ..defaults
     });
     e.load_rules(set).unwrap();
     assert_eq!(red(&e), 1);
-    e.set_calendar(crate::calendar::Calendar::empty());
+    e.set_calendar(fengqiao::calendar::Calendar::empty());
     assert_eq!(red(&e), 0);
 }

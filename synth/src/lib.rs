@@ -9,13 +9,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::agency::{Agency, AgencyKind};
-use crate::engine::{Engine, EngineError};
-use crate::hierarchy::{DivisionCode, Hierarchy, Name, Unit, UnitKind};
-use crate::people::{IdNumber, Person, Phone};
-use crate::staff::{Role, Staff};
+use fengqiao::agency::{Agency, AgencyKind};
+use fengqiao::engine::{Engine, EngineError};
+use fengqiao::hierarchy::{DivisionCode, Hierarchy, Name, Unit, UnitKind};
+use fengqiao::people::{IdNumber, Person, Phone};
+use fengqiao::staff::{Role, Staff};
 
 pub mod disputes;
+pub mod ids;
 pub mod rules;
 pub mod sajin;
 
@@ -64,7 +65,6 @@ impl Rng {
 
 /// The size and shape of a generated world.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Spec {
     /// The county's 12-digit code (e.g. Xingyi City, `522301000000`).
     pub county: String,
@@ -85,7 +85,6 @@ pub struct Spec {
 
 /// One street of a [`Spec`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StreetSpec {
     /// Name.
     pub name: String,
@@ -95,7 +94,6 @@ pub struct StreetSpec {
 
 /// One village or community of a [`StreetSpec`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CommunitySpec {
     /// Name.
     pub name: String,
@@ -197,7 +195,7 @@ impl Spec {
 
 /// The codes of what was generated, for picking places and people.
 #[derive(Debug, Clone, Default)]
-pub struct Directory {
+pub struct Places {
     /// County.
     pub county: Option<DivisionCode>,
     /// Streets.
@@ -246,9 +244,9 @@ fn code(s: &str) -> DivisionCode {
 }
 
 /// Builds the hierarchy only (no residents, staff or agencies): the benchmark of the tree.
-pub fn hierarchy(spec: &Spec) -> Result<(Hierarchy, Directory), EngineError> {
+pub fn hierarchy(spec: &Spec) -> Result<(Hierarchy, Places), EngineError> {
     let mut h = Hierarchy::default();
-    let mut dir = Directory::default();
+    let mut dir = Places::default();
     let scheme = h.scheme();
     let communities = spec
         .streets
@@ -283,7 +281,7 @@ pub fn hierarchy(spec: &Spec) -> Result<(Hierarchy, Directory), EngineError> {
             // Township numbers 100–199 are towns, 200–399 townships (GB/T 10114).
             kind: scheme
                 .classify(s_code)
-                .map_err(crate::hierarchy::HierarchyError::from)?,
+                .map_err(fengqiao::hierarchy::HierarchyError::from)?,
             name: street.name.as_str().into(),
             retired: false,
         })?;
@@ -350,7 +348,7 @@ pub fn hierarchy(spec: &Spec) -> Result<(Hierarchy, Directory), EngineError> {
 
 /// Builds a whole world: the hierarchy, residents, staff and agencies, in an engine with
 /// the default rules.
-pub fn world(spec: &Spec) -> Result<(Engine, Directory), EngineError> {
+pub fn world(spec: &Spec) -> Result<(Engine, Places), EngineError> {
     let (h, mut dir) = hierarchy(spec)?;
     let mut rng = Rng::new(spec.seed);
     let mut e = Engine::new(h);
@@ -408,14 +406,14 @@ pub fn world(spec: &Spec) -> Result<(Engine, Directory), EngineError> {
     ];
     for (kind, suffix) in county_agencies {
         e.add_agency(Agency {
-            id: format!("{}-{}", kind.as_str(), county),
+            id: ids::agency(kind, county),
             name: format!("{}{}", spec.county_name, suffix),
             kind,
             unit: county,
         })?;
     }
     e.add_staff(staff(
-        format!("cs-{county}"),
+        ids::centre_staff(county),
         Role::CentreStaff,
         county,
         &mut rng,
@@ -429,33 +427,53 @@ pub fn world(spec: &Spec) -> Result<(Engine, Directory), EngineError> {
             (AgencyKind::Justice, "司法所"),
         ] {
             e.add_agency(Agency {
-                id: format!("{}-{s}", kind.as_str()),
+                id: ids::agency(kind, *s),
                 name: format!("{sname}{suffix}"),
                 kind,
                 unit: *s,
             })?;
         }
-        e.add_staff(staff(format!("cs-{s}"), Role::CentreStaff, *s, &mut rng))?;
-        e.add_staff(staff(format!("lc-{s}"), Role::LegalCounsel, *s, &mut rng))?;
-        e.add_staff(staff(format!("md-{s}"), Role::Mediator, *s, &mut rng))?;
+        e.add_staff(staff(
+            ids::centre_staff(*s),
+            Role::CentreStaff,
+            *s,
+            &mut rng,
+        ))?;
+        e.add_staff(staff(
+            ids::legal_counsel(*s),
+            Role::LegalCounsel,
+            *s,
+            &mut rng,
+        ))?;
+        e.add_staff(staff(ids::mediator(*s, 0), Role::Mediator, *s, &mut rng))?;
     }
     let specs = spec.streets.iter().flat_map(|s| s.communities.iter());
     for (c, cs) in dir.communities.iter().zip(specs) {
         let cname = hierarchy.unit(*c)?.name.clone();
         e.add_agency(Agency {
-            id: format!("governance_centre-{c}"),
+            id: ids::agency(AgencyKind::GovernanceCentre, *c),
             name: format!("{cname}综治中心"),
             kind: AgencyKind::GovernanceCentre,
             unit: *c,
         })?;
-        e.add_staff(staff(format!("cs-{c}"), Role::CentreStaff, *c, &mut rng))?;
-        e.add_staff(staff(format!("lc-{c}"), Role::LegalCounsel, *c, &mut rng))?;
+        e.add_staff(staff(
+            ids::centre_staff(*c),
+            Role::CentreStaff,
+            *c,
+            &mut rng,
+        ))?;
+        e.add_staff(staff(
+            ids::legal_counsel(*c),
+            Role::LegalCounsel,
+            *c,
+            &mut rng,
+        ))?;
         for m in 1..=cs.mediators {
-            e.add_staff(staff(format!("md-{c}-{m}"), Role::Mediator, *c, &mut rng))?;
+            e.add_staff(staff(ids::mediator(*c, m), Role::Mediator, *c, &mut rng))?;
         }
         for m in 1..=cs.legal_literate {
             e.add_staff(staff(
-                format!("ll-{c}-{m}"),
+                ids::legal_literate(*c, m),
                 Role::LegalLiterate,
                 *c,
                 &mut rng,
@@ -471,7 +489,7 @@ pub fn world(spec: &Spec) -> Result<(Engine, Directory), EngineError> {
         let slice = grids.len().div_ceil(cs.cadres.max(1) as usize).max(1);
         for (k, chunk) in grids.chunks(slice).enumerate().take(cs.cadres as usize) {
             let mut cadre = staff(
-                format!("vc-{c}-{}", k + 1),
+                ids::village_cadre(*c, k as u32 + 1),
                 Role::VillageCadre,
                 *c,
                 &mut rng,
@@ -481,10 +499,15 @@ pub fn world(spec: &Spec) -> Result<(Engine, Directory), EngineError> {
         }
     }
     for g in &dir.grids {
-        e.add_staff(staff(format!("gw-{g}"), Role::GridWorker, *g, &mut rng))?;
+        e.add_staff(staff(ids::grid_worker(*g), Role::GridWorker, *g, &mut rng))?;
     }
     for k in &dir.groups {
-        e.add_staff(staff(format!("hh-{k}"), Role::HouseholdHead, *k, &mut rng))?;
+        e.add_staff(staff(
+            ids::household_head(*k),
+            Role::HouseholdHead,
+            *k,
+            &mut rng,
+        ))?;
     }
     Ok((e, dir))
 }

@@ -5,9 +5,9 @@
 //! another engine.
 
 use super::Rng;
-use crate::dispute::{Category, Channel, DisputeInput, Flag, GroupSize, RiskColour, Urgency};
-use crate::hierarchy::Level;
-use crate::routing::{Condition, Facts, HitPolicy, Outcome, Range, Rule, RuleSet};
+use fengqiao::dispute::{Category, Channel, DisputeInput, Flag, GroupSize, RiskColour, Urgency};
+use fengqiao::hierarchy::Level;
+use fengqiao::routing::{Condition, Facts, HitPolicy, Outcome, Range, Rule, RuleSet};
 
 /// A decision table of `n` rules like an analyst writes them: a category, a floor on
 /// urgency or risk, sometimes a group size or flags; and a default rule last.
@@ -94,7 +94,7 @@ pub fn facts(rng: &mut Rng, n: usize) -> Vec<Facts<'static>> {
 }
 
 /// The facts of a dispute routed outside any hierarchy (no location; decided at its
-/// household), as [`crate::routing::Router::decide`] would see them for a dispute whose
+/// household), as [`fengqiao::routing::Router::decide`] would see them for a dispute whose
 /// parties all live in one household. For comparing rule evaluation alone, without the
 /// hierarchy walk and team assembly that a full decision adds.
 pub fn facts_of(d: &DisputeInput) -> Facts<'_> {
@@ -104,7 +104,7 @@ pub fn facts_of(d: &DisputeInput) -> Facts<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::routing::{NoUnits, Router};
+    use fengqiao::routing::{NoUnits, Router};
 
     #[test]
     fn generated_tables_validate_and_every_fact_meets_a_rule() {
@@ -128,9 +128,9 @@ mod tests {
     #[test]
     fn facts_of_a_dispute_carry_its_head_count() {
         let mut rng = Rng::new(2);
-        let (_, dir) = crate::synth::hierarchy(&crate::synth::Spec::small()).unwrap();
+        let (_, dir) = crate::hierarchy(&crate::Spec::small()).unwrap();
         let t = chrono::DateTime::UNIX_EPOCH;
-        for d in crate::synth::disputes::disputes(&mut rng, &dir, 300, t) {
+        for d in crate::disputes::disputes(&mut rng, &dir, 300, t) {
             let f = facts_of(&d);
             assert_eq!(
                 (f.category, f.people, f.flags),
