@@ -17,10 +17,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::agency::AgencyKind;
-use crate::dispute::{CaseCode, Party};
-use crate::engine::{Engine, EngineError};
-use crate::hierarchy::DivisionCode;
-use crate::lifecycle::{ActorKind, Dispute, ReferralTarget};
+use crate::dispute::Party;
+use crate::lifecycle::{ActorKind, Dispute};
 use crate::staff::Role;
 use crate::trace::Actor;
 
@@ -84,7 +82,7 @@ impl Clone for AccessLog {
 }
 
 impl AccessLog {
-    fn push(&self, d: Denial) {
+    pub(crate) fn push(&self, d: Denial) {
         self.0.lock().unwrap_or_else(|p| p.into_inner()).push(d);
     }
 
@@ -123,186 +121,4 @@ pub struct CaseView {
     pub parties: Vec<PartyView>,
     /// Number of events in the trace.
     pub events: usize,
-}
-
-impl Engine {
-    pub(crate) fn actor_units(&self, actor: &Actor) -> Vec<DivisionCode> {
-        match actor {
-            Actor::Staff(id) => self
-                .staff(id)
-                .map(|s| {
-                    std::iter::once(s.unit)
-                        .chain(s.covers.iter().copied())
-                        .collect()
-                })
-                .unwrap_or_default(),
-            Actor::Agency(id) => self.agency(id).map(|a| vec![a.unit]).unwrap_or_default(),
-            Actor::System => Vec::new(),
-        }
-    }
-
-    fn in_area(&self, actor: &Actor, unit: DivisionCode) -> bool {
-        self.actor_units(actor)
-            .into_iter()
-            .any(|a| self.hierarchy().is_within(unit, a).unwrap_or(false))
-    }
-
-    /// Whether `actor` may see or act on `d`.
-    pub fn may_access(&self, actor: &Actor, d: &Dispute) -> bool {
-        if *actor == Actor::System {
-            return true;
-        }
-        if self.in_area(actor, d.input.location) || self.in_area(actor, d.handling_unit) {
-            return true;
-        }
-        let Some(r) = &d.routing else { return false };
-        match actor {
-            Actor::Staff(id) => r.team.iter().any(|m| &m.staff == id),
-            Actor::Agency(id) => {
-                r.agencies
-                    .iter()
-                    .any(|a| a.agency.as_deref() == Some(id.as_str()))
-                    || matches!(
-                        (d.referred_to, self.agency(id).map(|a| a.kind)),
-                        (Some(ReferralTarget::Court), Some(AgencyKind::Court))
-                            | (Some(ReferralTarget::Police), Some(AgencyKind::Police))
-                            | (
-                                Some(ReferralTarget::LabourArbitration),
-                                Some(AgencyKind::Labour)
-                            )
-                    )
-            }
-            Actor::System => true,
-        }
-    }
-
-    fn deny(
-        &self,
-        actor: &Actor,
-        action: &str,
-        target: String,
-        reason: &str,
-        at: DateTime<Utc>,
-    ) -> EngineError {
-        self.access_log.push(Denial {
-            at,
-            actor: actor.clone(),
-            action: action.to_string(),
-            target: target.clone(),
-        });
-        EngineError::Denied {
-            actor: actor.to_string(),
-            action: action.to_string(),
-            target,
-            reason: reason.to_string(),
-        }
-    }
-
-    pub(crate) fn authorize_case(
-        &self,
-        actor: &Actor,
-        d: &Dispute,
-        action: &str,
-        at: DateTime<Utc>,
-    ) -> Result<(), EngineError> {
-        if self.may_access(actor, d) {
-            Ok(())
-        } else {
-            Err(self.deny(
-                actor,
-                action,
-                d.code.to_string(),
-                "the case is outside the actor's area and was not assigned or referred to it",
-                at,
-            ))
-        }
-    }
-
-    pub(crate) fn authorize_unit(
-        &self,
-        actor: &Actor,
-        unit: DivisionCode,
-        action: &str,
-        at: DateTime<Utc>,
-    ) -> Result<(), EngineError> {
-        if *actor == Actor::System || self.in_area(actor, unit) {
-            Ok(())
-        } else {
-            Err(self.deny(
-                actor,
-                action,
-                unit.to_string(),
-                "the unit is outside the actor's area",
-                at,
-            ))
-        }
-    }
-
-    /// A case as `actor` may see it (refused, and logged, outside the actor's remit).
-    pub fn view_case(
-        &self,
-        actor: &Actor,
-        code: &CaseCode,
-        now: DateTime<Utc>,
-    ) -> Result<CaseView, EngineError> {
-        let kind = self.actor_kind(actor)?;
-        let case = self.case(code)?;
-        self.authorize_case(actor, &case.dispute, "view", now)?;
-        let whole = self.privacy.sees_whole(kind);
-        let parties = case
-            .dispute
-            .input
-            .parties
-            .iter()
-            .map(|p| {
-                let person = match p {
-                    Party::Person(id) => self.person(id),
-                    _ => None,
-                };
-                PartyView {
-                    party: p.clone(),
-                    name: person.map(|x| x.name.clone()),
-                    id_number: person.and_then(|x| x.id_number.as_ref()).map(|n| {
-                        if whole {
-                            n.as_str().to_string()
-                        } else {
-                            n.masked()
-                        }
-                    }),
-                    phone: person.and_then(|x| x.phone.as_ref()).map(|n| {
-                        if whole {
-                            n.as_str().to_string()
-                        } else {
-                            n.masked()
-                        }
-                    }),
-                    key_person: person.and_then(|x| x.key_person.clone()),
-                }
-            })
-            .collect();
-        Ok(CaseView {
-            dispute: case.dispute.clone(),
-            parties,
-            events: case.events.len(),
-        })
-    }
-
-    /// The cases `actor` may see, in code order.
-    pub fn visible_cases<'a>(
-        &'a self,
-        actor: &'a Actor,
-    ) -> impl Iterator<Item = &'a crate::engine::Case> + 'a {
-        self.cases()
-            .filter(move |c| self.may_access(actor, &c.dispute))
-    }
-
-    /// Refused requests, oldest first.
-    pub fn denials(&self) -> Vec<Denial> {
-        self.access_log.snapshot()
-    }
-
-    /// Replaces the privacy configuration.
-    pub fn set_privacy(&mut self, privacy: Privacy) {
-        self.privacy = privacy;
-    }
 }

@@ -9,8 +9,12 @@
 //! An `Engine` is `Send + Sync` and has no interior mutability: share it behind a lock
 //! (`RwLock<Engine>`: reads in parallel, changes one at a time), or give each thread its own.
 
+mod access;
+mod cadence;
 mod cases;
 mod error;
+mod stats;
+mod whatif;
 
 use std::collections::{BTreeMap, HashMap};
 
