@@ -12,7 +12,8 @@ if [ "$have" != "$want" ]; then
   # Without --locked: the registry mirror lags, and a locked transitive version may be missing.
   cargo install wasm-bindgen-cli --version "=$want" --quiet
 fi
-cargo build -p fengqiao-wasm --target wasm32-unknown-unknown --profile wasm --locked --quiet
+# The tests exercise debugPanic; the npm package is built without it.
+cargo build -p fengqiao-wasm --target wasm32-unknown-unknown --profile wasm --locked --quiet --features debug-panic
 wasm=target/wasm32-unknown-unknown/wasm/fengqiao_wasm.wasm
 wasm-bindgen "$wasm" --target nodejs --weak-refs --out-dir target/wasm/node
 wasm-bindgen "$wasm" --target web --weak-refs --out-dir examples/web/pkg

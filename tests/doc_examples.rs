@@ -107,7 +107,13 @@ fn every_shape_has_a_live_example() {
         "stats-report",
         &w.engine.statistics(&centre, &q, at(2025, 10, 31)).unwrap(),
     );
-    check("sweep", &w.engine.sweep(at(2025, 10, 31), false).unwrap());
+    check(
+        "sweep",
+        &fengqiao::engine::Sweep {
+            statuses: w.engine.deadlines(at(2025, 10, 31)).unwrap(),
+            escalated: Vec::new(),
+        },
+    );
     let mut bad = w.engine.router().rule_set().clone();
     bad.rules[1].when = fengqiao::routing::Condition::CategoryIn(vec![]);
     check("diagnostics", &w.engine.validate_rules(&bad).items);

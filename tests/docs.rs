@@ -91,6 +91,7 @@ fn small_world_file_matches_the_generator() {
     let (engine, _) = fengqiao_synth::world(&fengqiao_synth::Spec::small()).unwrap();
     let mut world = engine.to_world();
     world.rules = None; // the file uses the shipped rules
+    world.privacy = None; // and the default privacy settings
     let json = serde_json::to_string_pretty(&world).unwrap() + "\n";
     let path = root("examples/data/world-small.json");
     if std::env::var_os("FENGQIAO_BLESS").is_some() {

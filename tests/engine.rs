@@ -59,8 +59,8 @@ fn register_assigns_a_readable_case_code_and_starts_the_trace() {
     let d = input(&p, Category::Neighbour, &["p0-0", "p1-0"]);
     let c1 = e.register(&gw(&p, 0), d.clone(), at(2025, 9, 25)).unwrap();
     let c2 = e.register(&gw(&p, 0), d, at(2025, 9, 25)).unwrap();
-    assert_eq!(c1.0, format!("{}-20250925-0001", p.households[0]));
-    assert_eq!(c2.0, format!("{}-20250925-0002", p.households[0]));
+    assert_eq!(c1.as_str(), format!("{}-20250925-0001", p.households[0]));
+    assert_eq!(c2.as_str(), format!("{}-20250925-0002", p.households[0]));
     let case = e.case(&c1).unwrap();
     assert_eq!(case.events.len(), 1);
     assert_eq!(case.dispute.state, State::Registered);
@@ -202,8 +202,8 @@ fn deadlines_count_working_days_across_national_day() {
         .unwrap();
     e.route(&centre(&p), &code, at(2025, 9, 25)).unwrap();
     // Accept limit (defaults): yellow 1, red 2 working days from Thu 25 Sep: Fri 26, Sun 28 (调休).
-    let s = e.sweep(at(2025, 9, 27), false).unwrap();
-    let st = &s.statuses[0];
+    let s = e.deadlines(at(2025, 9, 27)).unwrap();
+    let st = &s[0];
     assert_eq!(st.phase, Some(Phase::Accept));
     assert_eq!(st.yellow_on, Some("2025-09-26".parse().unwrap()));
     assert_eq!(st.red_on, Some("2025-09-28".parse().unwrap()));
@@ -219,10 +219,10 @@ fn deadlines_count_working_days_across_national_day() {
     .unwrap();
     // Handle limit: yellow 15 working days from Mon 29 Sep: 30 Sep, then 1–8 Oct off,
     // 9, 10, Sat 11 (调休), 13–17, 20–24, and the 15th on Mon 27 Oct.
-    let s = e.sweep(at(2025, 10, 9), false).unwrap();
-    assert_eq!(s.statuses[0].phase, Some(Phase::Handle));
-    assert_eq!(s.statuses[0].yellow_on, Some("2025-10-27".parse().unwrap()));
-    assert_eq!(s.statuses[0].standing, Standing::OnTime);
+    let s = e.deadlines(at(2025, 10, 9)).unwrap();
+    assert_eq!(s[0].phase, Some(Phase::Handle));
+    assert_eq!(s[0].yellow_on, Some("2025-10-27".parse().unwrap()));
+    assert_eq!(s[0].standing, Standing::OnTime);
 }
 
 #[test]
@@ -241,7 +241,7 @@ fn the_sweep_escalates_overdue_cases_through_the_lifecycle() {
         at(2025, 3, 3),
     )
     .unwrap();
-    let s = e.sweep(at(2025, 5, 30), true).unwrap();
+    let s = e.sweep(at(2025, 5, 30)).unwrap();
     assert_eq!(s.statuses[0].standing, Standing::Red);
     assert_eq!(s.escalated, vec![(code.clone(), p.streets[0])]);
     let case = e.case(&code).unwrap();
@@ -251,7 +251,7 @@ fn the_sweep_escalates_overdue_cases_through_the_lifecycle() {
     assert_eq!(last.actor, Actor::System);
     assert!(matches!(last.op, Operation::ReportUp { .. }));
     // A second sweep does not escalate again: the case is at the target level.
-    assert!(e.sweep(at(2025, 5, 30), true).unwrap().escalated.is_empty());
+    assert!(e.sweep(at(2025, 5, 30)).unwrap().escalated.is_empty());
     e.verify(&code).unwrap();
 }
 

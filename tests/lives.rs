@@ -152,8 +152,8 @@ fn labour_dispute_fails_mediation_and_is_referred_to_arbitration() {
     e.apply(&md, &code, session(Method::FaceToFace), at(2025, 3, 5))
         .unwrap();
     // The sweep tells that arbitration is open after 15 days.
-    let s = e.sweep(at(2025, 3, 20), false).unwrap();
-    assert!(s.statuses[0]
+    let s = e.deadlines(at(2025, 3, 20)).unwrap();
+    assert!(s[0]
         .legal
         .contains(&fengqiao::deadline::LegalNotice::LabourArbitrationOpen));
     // Terminating without telling the parties of other routes is refused (art. 26).
@@ -324,8 +324,8 @@ fn stabilised_dispute_reopens_when_it_flares_again() {
         at(2025, 5, 7),
     )
     .unwrap();
-    let s = e.sweep(at(2025, 5, 25), false).unwrap();
-    assert!(s.statuses.iter().any(|x| x
+    let s = e.deadlines(at(2025, 5, 25)).unwrap();
+    assert!(s.iter().any(|x| x
         .legal
         .contains(&fengqiao::deadline::LegalNotice::ReviewOverdue)));
     let d = e
@@ -545,8 +545,8 @@ fn judicial_confirmation_respects_its_window_and_exclusions() {
         at(2025, 6, 7),
     )
     .unwrap();
-    let s = e.sweep(at(2025, 7, 20), false).unwrap();
-    let st = s.statuses.iter().find(|x| x.case == code).unwrap();
+    let s = e.deadlines(at(2025, 7, 20)).unwrap();
+    let st = s.iter().find(|x| x.case == code).unwrap();
     assert!(st
         .legal
         .contains(&fengqiao::deadline::LegalNotice::CourtDecisionOverdue));

@@ -22,7 +22,13 @@ export interface Agency { id: string; name: string; kind: AgencyKind; unit: Divi
 
 export interface Holiday { name: string; off: [DateString, DateString]; work?: DateString[] }
 export interface YearNotice { year: number; source?: string; holidays: Holiday[] }
-export interface WorldData { hierarchy: HierarchyData; people?: Person[]; staff?: Staff[]; agencies?: Agency[]; rules?: RuleSet; calendar_years?: YearNotice[] }
+/** Who sees identity numbers and phones whole (part of the world). */
+export interface Privacy { roles: Role[]; agencies: AgencyKind[] }
+export interface WorldData { hierarchy: HierarchyData; people?: Person[]; staff?: Staff[]; agencies?: Agency[]; rules?: RuleSet; calendar_years?: YearNotice[]; privacy?: Privacy }
+/** A resident as an actor may see them: identifiers masked unless privacy allows. */
+export interface PersonView { id: string; name: string; id_number?: string; phone?: string; household: DivisionCode; key_person?: string }
+/** A refused request, as the access log keeps it. */
+export interface Denial { at: Instant; actor: Actor; action: string; target: string }
 
 export type Category = "marriage_family" | "neighbour" | "housing_homestead" | "contract" | "business" | "damages" | "forest_land" | "expropriation" | "environment" | "labour" | "consumer" | "medical" | "traffic" | "property_management" | "education" | "other";
 export type Channel = "household_visit" | "neighbour_talk" | "relatives_feedback" | "walk_in" | "hotline" | "app" | "assigned_from_above" | "referred_by_court" | "referred_by_police";
@@ -159,6 +165,6 @@ export interface Comparison { a: Outcomes; b: Outcomes; changed: { id: string; a
 /** Every error thrown by the module. */
 export interface FengqiaoError extends Error {
   name: "FengqiaoError";
-  code: "invalid_input" | "hierarchy" | "identity" | "not_found" | "duplicate" | "rule_set" | "routing" | "lifecycle" | "trace" | "calendar" | "denied" | "internal";
+  code: "invalid_input" | "hierarchy" | "identity" | "not_found" | "duplicate" | "rule_set" | "routing" | "lifecycle" | "trace" | "calendar" | "denied" | "internal" | "invalid_utf8";
   details: unknown;
 }

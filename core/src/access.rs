@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::agency::AgencyKind;
 use crate::dispute::Party;
+use crate::hierarchy::DivisionCode;
 use crate::lifecycle::{ActorKind, Dispute};
 use crate::staff::Role;
 use crate::trace::Actor;
@@ -121,4 +122,52 @@ pub struct CaseView {
     pub parties: Vec<PartyView>,
     /// Number of events in the trace.
     pub events: usize,
+}
+
+/// A resident as an actor may see them: identity number and phone masked unless the
+/// actor's role or agency kind is listed in [`Privacy`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PersonView {
+    /// The host's key for this person.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Identity number, masked unless the actor may see it whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_number: Option<String>,
+    /// Phone, masked likewise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// The household unit the person belongs to.
+    pub household: DivisionCode,
+    /// The key-person reason, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_person: Option<String>,
+}
+
+impl PersonView {
+    /// `person` as seen by someone who does (`whole`) or does not see identifiers whole.
+    pub fn of(person: &crate::people::Person, whole: bool) -> PersonView {
+        PersonView {
+            id: person.id.clone(),
+            name: person.name.clone(),
+            id_number: person.id_number.as_ref().map(|n| {
+                if whole {
+                    n.as_str().to_string()
+                } else {
+                    n.masked()
+                }
+            }),
+            phone: person.phone.as_ref().map(|n| {
+                if whole {
+                    n.as_str().to_string()
+                } else {
+                    n.masked()
+                }
+            }),
+            household: person.household,
+            key_person: person.key_person.clone(),
+        }
+    }
 }

@@ -17,6 +17,7 @@ pub const OFFICIAL_JSON: &str = include_str!("../data/holidays.json");
 
 /// Why a calendar question could not be answered or a year could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CalendarError {
     /// The calendar has no notice for this year; load it with [`Calendar::load_year`].
     #[error("the working-day calendar does not know the year {0}; load that year's official holiday notice")]

@@ -255,15 +255,83 @@ pub enum Party {
 /// The case code (一案一编码): `{unit code}-{yyyymmdd}-{sequence:04}`, e.g.
 /// `522301010001-20230105-0003`. Readable on the phone, unique, and it tells where and
 /// when a case was registered without a database lookup.
+///
+/// The text is private: a `CaseCode` is made by the engine ([`CaseCode::new`]) or parsed
+/// and checked (`"…".parse()`, and when read from JSON), so a malformed code never reaches
+/// a lookup.
+///
+/// ```
+/// use fengqiao::dispute::CaseCode;
+/// let c: CaseCode = "522301010001-20230105-0003".parse()?;
+/// assert_eq!(c.as_str(), "522301010001-20230105-0003");
+/// assert!("522301010001-2023015-0003".parse::<CaseCode>().is_err());
+/// # Ok::<(), fengqiao::dispute::CaseCodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(transparent)]
-pub struct CaseCode(pub String);
+#[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "schema", schemars(with = "String"))]
+pub struct CaseCode(String);
 
 impl CaseCode {
     /// Forms the code from its parts.
     pub fn new(unit: DivisionCode, date: NaiveDate, seq: u32) -> CaseCode {
         CaseCode(format!("{unit}-{}-{seq:04}", date.format("%Y%m%d")))
+    }
+
+    /// The code as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A text that is not a case code, with what was wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{text}` is not a case code ({{unit code}}-{{yyyymmdd}}-{{sequence}}, e.g. 522301010001-20230105-0003): {reason}")]
+pub struct CaseCodeError {
+    /// The text given (at most 64 characters of it).
+    pub text: String,
+    /// What is wrong with it.
+    pub reason: &'static str,
+}
+
+impl std::str::FromStr for CaseCode {
+    type Err = CaseCodeError;
+
+    fn from_str(s: &str) -> Result<CaseCode, CaseCodeError> {
+        let bad = |reason| CaseCodeError {
+            text: s.chars().take(64).collect(),
+            reason,
+        };
+        let mut parts = s.split('-');
+        let (Some(unit), Some(date), Some(seq), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad("it must have three parts separated by `-`"));
+        };
+        unit.parse::<DivisionCode>()
+            .map_err(|_| bad("the first part must be a division code"))?;
+        if date.len() != 8 || NaiveDate::parse_from_str(date, "%Y%m%d").is_err() {
+            return Err(bad("the second part must be a date written yyyymmdd"));
+        }
+        if seq.len() < 4 || seq.len() > 10 || !seq.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad("the third part must be a sequence of 4 to 10 digits"));
+        }
+        Ok(CaseCode(s.to_string()))
+    }
+}
+
+impl TryFrom<String> for CaseCode {
+    type Error = CaseCodeError;
+
+    fn try_from(s: String) -> Result<CaseCode, CaseCodeError> {
+        s.parse()
+    }
+}
+
+impl From<CaseCode> for String {
+    fn from(c: CaseCode) -> String {
+        c.0
     }
 }
 

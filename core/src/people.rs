@@ -12,6 +12,7 @@ use crate::hierarchy::DivisionCode;
 
 /// Why a personal identifier was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum IdentityError {
     /// Not 18 characters of 17 digits plus a digit or `X`.
     #[error("identity number must be 17 digits followed by a digit or X (18 characters), got {len} characters")]

@@ -178,6 +178,7 @@ impl Event {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "problem")]
+#[non_exhaustive]
 pub enum TraceError {
     /// The trace has no events.
     #[error("the trace is empty")]
@@ -262,7 +263,7 @@ pub enum TraceError {
 /// use fengqiao::lifecycle::Operation;
 /// use fengqiao::dispute::CaseCode;
 /// let at = "2025-06-09T01:00:00Z".parse().unwrap();
-/// let case = CaseCode("demo".into());
+/// let case: CaseCode = "522301001001-20250609-0001".parse().unwrap();
 /// let first = Event::new(case.clone(), None, at, Actor::System, Operation::Expedite { note: String::new() });
 /// let mut second = Event::new(case, Some(&first), at, Actor::System, Operation::Expedite { note: "加急".into() });
 /// assert!(verify(&[first.clone(), second.clone()]).is_ok());

@@ -55,7 +55,7 @@ int main(int argc, char **argv) {
         fq_error_free(err);
         err = NULL;
     }
-    if (fq_engine_trace(engine, code, &trace, &err)) { rc = fail("trace", err); goto done; }
+    if (fq_engine_trace_jsonl(engine, mediator, code, now, &trace, &err)) { rc = fail("trace", err); goto done; }
     printf("trace (JSON Lines):\n%.400s...\n", trace);
     if (fq_engine_verify(engine, code, &err)) { rc = fail("verify", err); goto done; }
     printf("trace verified\n");

@@ -64,8 +64,8 @@ class Engine:
     def apply(self, actor, code, op, now_ms):
         return json.loads(self._out(lib.fq_engine_apply, json.dumps(actor).encode(), code.encode(), json.dumps(op).encode(), ctypes.c_int64(now_ms)))
 
-    def trace(self, code):
-        return self._out(lib.fq_engine_trace, code.encode())
+    def trace_jsonl(self, actor, code, now_ms):
+        return self._out(lib.fq_engine_trace_jsonl, json.dumps(actor).encode(), code.encode(), ctypes.c_int64(now_ms))
 
 
 def main():
@@ -87,7 +87,7 @@ def main():
         except FengqiaoError as e:
             assert e.details["refusal"] == "wrong_state", e.details
             print("refused as expected:", e.details["message"])
-        events = engine.trace(code).splitlines()
+        events = engine.trace_jsonl({"staff": "md-522301001001-1"}, code, now).splitlines()
         print(f"trace: {len(events)} events, last hash {json.loads(events[-1])['hash'][:16]}…")
         print("python example: 1 passed, 0 failed")
     finally:

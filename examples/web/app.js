@@ -55,7 +55,7 @@ function showDecision(d) {
 function showCase() {
   const c = engine.viewCase('system', current, clock);
   $('case-state').textContent = `${current} · 状态 ${c.dispute.state} · 办理单位 ${c.dispute.handling_unit}`;
-  const rows = engine.trace(current).map((e) => {
+  const rows = engine.trace('system', current, clock).map((e) => {
     const who = typeof e.actor === 'string' ? e.actor : Object.values(e.actor)[0];
     return `<tr><td>${e.seq}</td><td>${e.op.op}</td><td>${who}</td><td><code>${e.hash.slice(0, 12)}…</code></td></tr>`;
   });
@@ -88,7 +88,7 @@ function showCase() {
 }
 
 function register(category, location, extra = {}) {
-  const people = engine.residents(location);
+  const people = engine.residents('system', location, clock);
   const parties = people.slice(0, 2).map((p) => ({ person: p.id }));
   const input = {
     category, channel: 'household_visit', parties, location,

@@ -1,27 +1,60 @@
-//! The exported functions. Each one is a thin conversion around one engine method.
+//! The exported functions. Each one is a shim over one operation of `fengqiao-binding`:
+//! check the handle, take the strings, call, hand back the result.
+//!
+//! Pointer rules, the same for every function unless its docs say otherwise (sqlite3
+//! style): `engine` is a live handle from `fq_engine_new` (NULL gives
+//! `FQ_STATUS_NULL_POINTER`, a freed or foreign one `FQ_STATUS_INVALID_HANDLE`); every
+//! `const char *` argument is a NUL-terminated UTF-8 string that must not be NULL and is
+//! only read during the call; `out` may be NULL (the call still does its work and the
+//! result is discarded), otherwise `*out` is set to NULL and, on success, to a new string
+//! the caller releases with `fq_string_free`; `err` may be NULL, otherwise `*err` is set to
+//! NULL and, on failure, to a new `FqError` the caller releases with `fq_error_free`.
 
 use std::ffi::{c_char, CString};
 
+use fengqiao_binding::ops;
+
 use super::*;
-
-fn case_arg(p: *const c_char) -> Res<fengqiao::dispute::CaseCode> {
-    Ok(fengqiao::dispute::CaseCode(
-        text(p, "case_code")?.to_string(),
-    ))
-}
-
-fn unit_arg(p: *const c_char) -> Res<fengqiao::hierarchy::DivisionCode> {
-    text(p, "unit_code")?
-        .parse()
-        .map_err(|e: fengqiao::hierarchy::CodeError| {
-            Failure::new(FqStatus::Hierarchy, e.to_string())
-        })
-}
 
 /// The library's semantic version (e.g. "0.1.0"). Static: do not free.
 #[no_mangle]
 pub extern "C" fn fq_version() -> *const c_char {
     FQ_VERSION.as_ptr().cast()
+}
+
+/// The library's version as `major * 10000 + minor * 100 + patch`: compare it at run time
+/// with `FQ_VERSION_NUMBER` from the header the host was compiled with.
+#[no_mangle]
+pub extern "C" fn fq_version_number() -> u32 {
+    FQ_VERSION_NUMBER
+}
+
+/// The stable word of a status (`"ok"`, `"lifecycle"`, `"not_found"` …), as JS and Java
+/// name it; `"unknown"` for a number that is no status. Static: do not free.
+#[no_mangle]
+pub extern "C" fn fq_status_name(status: i32) -> *const c_char {
+    const NAMES: [&std::ffi::CStr; 16] = [
+        c"ok",
+        c"invalid_input",
+        c"hierarchy",
+        c"identity",
+        c"not_found",
+        c"duplicate",
+        c"rule_set",
+        c"routing",
+        c"lifecycle",
+        c"trace",
+        c"calendar",
+        c"denied",
+        c"internal",
+        c"null_pointer",
+        c"invalid_utf8",
+        c"invalid_handle",
+    ];
+    usize::try_from(status)
+        .ok()
+        .and_then(|i| NAMES.get(i))
+        .map_or(c"unknown".as_ptr(), |s| s.as_ptr())
 }
 
 /// Sets the largest string argument any call accepts (0 restores the default, 512 MiB).
@@ -33,28 +66,25 @@ pub extern "C" fn fq_set_max_input_bytes(bytes: usize) {
 }
 
 /// Creates an engine from a world (`WorldData` JSON: hierarchy, people, staff, agencies,
-/// optional rules and calendar years). On success `*out` is a new handle.
+/// optional rules, calendar years and privacy). On success `*out` is a new handle, released
+/// with `fq_engine_free`; on failure `*out` is NULL.
 ///
 /// # Safety
-/// `world_json` must be a NUL-terminated string; `out` a valid `FqEngine*` slot; `err` null or
-/// a valid `FqError*` slot.
+/// `world` NUL-terminated; `out` a valid `FqEngine*` slot (not NULL); `err` NULL or a valid
+/// `FqError*` slot.
 #[no_mangle]
 pub unsafe extern "C" fn fq_engine_new(
-    world_json: *const c_char,
+    world: *const c_char,
     out: *mut *mut FqEngine,
     err: *mut *mut FqError,
 ) -> FqStatus {
     call(err, || {
         if out.is_null() {
-            return Err(Failure::new(
-                FqStatus::NullPointer,
-                "the output argument is null",
-            ));
+            return Err(failure(Code::NullPointer, "argument `out` is null"));
         }
         // SAFETY: checked non-null.
         unsafe { *out = std::ptr::null_mut() };
-        let world: WorldData = json(world_json, "world_json")?;
-        let engine = Engine::from_world(world)?;
+        let engine = ops::engine_new(bytes(world, "world")?)?;
         let p = Box::into_raw(Box::new(FqEngine {
             inner: RwLock::new(engine),
         }));
@@ -65,7 +95,7 @@ pub unsafe extern "C" fn fq_engine_new(
     })
 }
 
-/// Releases an engine. Null, foreign and already-freed handles are ignored.
+/// Releases an engine. NULL, foreign and already-freed handles are ignored.
 ///
 /// # Safety
 /// No other call may use `engine` concurrently.
@@ -79,7 +109,7 @@ pub unsafe extern "C" fn fq_engine_free(engine: *mut FqEngine) {
     });
 }
 
-/// Releases a string returned by the library. Null is ignored.
+/// Releases a string returned by the library. NULL is ignored.
 ///
 /// # Safety
 /// `s` must come from this library and not have been freed.
@@ -91,7 +121,7 @@ pub unsafe extern "C" fn fq_string_free(s: *mut c_char) {
     }
 }
 
-/// Releases an error. Null is ignored.
+/// Releases an error. NULL is ignored.
 ///
 /// # Safety
 /// `e` must come from this library and not have been freed.
@@ -103,20 +133,20 @@ pub unsafe extern "C" fn fq_error_free(e: *mut FqError) {
     }
 }
 
-/// The error's status code (`FQ_STATUS_INTERNAL` for a null error).
+/// The error's status code (`FQ_STATUS_INTERNAL` for a NULL error).
 ///
 /// # Safety
-/// `e` must be null or a live error.
+/// `e` must be NULL or a live error.
 #[no_mangle]
 pub unsafe extern "C" fn fq_error_code(e: *const FqError) -> FqStatus {
     // SAFETY: null or live, per the contract.
     unsafe { e.as_ref() }.map_or(FqStatus::Internal, |e| e.code)
 }
 
-/// The error's message, borrowed: valid until `fq_error_free`. Empty for a null error.
+/// The error's message, borrowed: valid until `fq_error_free`. Empty for a NULL error.
 ///
 /// # Safety
-/// `e` must be null or a live error.
+/// `e` must be NULL or a live error.
 #[no_mangle]
 pub unsafe extern "C" fn fq_error_message(e: *const FqError) -> *const c_char {
     // SAFETY: null or live, per the contract.
@@ -126,7 +156,7 @@ pub unsafe extern "C" fn fq_error_message(e: *const FqError) -> *const c_char {
 /// The error's details as JSON (`null` if none), borrowed: valid until `fq_error_free`.
 ///
 /// # Safety
-/// `e` must be null or a live error.
+/// `e` must be NULL or a live error.
 #[no_mangle]
 pub unsafe extern "C" fn fq_error_details(e: *const FqError) -> *const c_char {
     // SAFETY: null or live, per the contract.
@@ -134,96 +164,299 @@ pub unsafe extern "C" fn fq_error_details(e: *const FqError) -> *const c_char {
 }
 
 /// Always fails with `FQ_STATUS_INTERNAL` by panicking inside the library: lets a host test
-/// that no panic crosses the boundary.
+/// that no panic crosses the boundary. Only in builds with the `debug-panic` feature.
 ///
 /// # Safety
-/// `err` null or a valid `FqError*` slot.
+/// `err` NULL or a valid `FqError*` slot.
+#[cfg(feature = "debug-panic")]
 #[no_mangle]
 pub unsafe extern "C" fn fq_debug_panic(err: *mut *mut FqError) -> FqStatus {
     call(err, || panic!("fq_debug_panic was called"))
 }
 
-/// The engine's world (`WorldData` JSON, without cases) into `*out`.
+/// The shipped default rule set (`RuleSet` JSON) into `*out`.
 ///
 /// # Safety
-/// Pointers as documented in the crate docs.
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_default_rules(
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        put(out, ops::default_rules()?)
+    })
+}
+
+/// Verifies a trace given as JSON Lines (or a JSON array of events), without an engine, and
+/// replays it; `*out` receives the rebuilt case (`Dispute` JSON). A tampered trace fails
+/// with `FQ_STATUS_TRACE` and the position of the problem in the details; text that is not
+/// a list of events fails with `FQ_STATUS_INVALID_INPUT`.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_trace_verify(
+    events: *const c_char,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        put(out, ops::trace_verify(bytes(events, "events")?)?)
+    })
+}
+
+/// The world as `actor` may export it (`WorldData` JSON): residents of the actor's area
+/// only, identity numbers and phones removed unless the world's privacy settings let the
+/// actor see them. `now_ms` is the time a refusal is logged with.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
 #[no_mangle]
 pub unsafe extern "C" fn fq_engine_world(
+    engine: *const FqEngine,
+    actor: *const c_char,
+    now_ms: i64,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        put(
+            out,
+            read(engine, |e| ops::world(e, bytes(actor, "actor")?, now_ms))?,
+        )
+    })
+}
+
+/// TRUSTED: the whole world with every identifier (`WorldData` JSON, no cases), for the
+/// host's own persistence. Never answer a user's request with it; use `fq_engine_world`.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_world_export(
     engine: *const FqEngine,
     out: *mut *mut c_char,
     err: *mut *mut FqError,
 ) -> FqStatus {
-    call(err, || read(engine, |e| put_json(out, &e.to_world())))
+    call(err, || {
+        clear(out);
+        put(out, read(engine, ops::world_export)?)
+    })
+}
+
+/// A unit by division code (`Unit` JSON).
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_unit(
+    engine: *const FqEngine,
+    unit_code: *const c_char,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        put(
+            out,
+            read(engine, |e| ops::unit(e, text(unit_code, "unit_code")?))?,
+        )
+    })
+}
+
+/// The root units, counties or above (`Unit[]` JSON).
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_roots(
+    engine: *const FqEngine,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        put(out, read(engine, ops::roots)?)
+    })
+}
+
+/// A unit's children, in code order (`Unit[]` JSON).
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_children(
+    engine: *const FqEngine,
+    unit_code: *const c_char,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        put(
+            out,
+            read(engine, |e| ops::children(e, text(unit_code, "unit_code")?))?,
+        )
+    })
+}
+
+/// The staff serving a unit, based there or covering it (`Staff[]` JSON).
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_staff_at(
+    engine: *const FqEngine,
+    unit_code: *const c_char,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        put(
+            out,
+            read(engine, |e| ops::staff_at(e, text(unit_code, "unit_code")?))?,
+        )
+    })
+}
+
+/// The residents of a household in `actor`'s area (`PersonView[]` JSON), identifiers masked
+/// unless the world's privacy settings let the actor see them.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_residents(
+    engine: *const FqEngine,
+    actor: *const c_char,
+    household: *const c_char,
+    now_ms: i64,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        let r = read(engine, |e| {
+            ops::residents(
+                e,
+                bytes(actor, "actor")?,
+                text(household, "household")?,
+                now_ms,
+            )
+        })?;
+        put(out, r)
+    })
 }
 
 /// Adds a unit (`Unit` JSON).
 ///
 /// # Safety
-/// Pointers as documented in the crate docs.
+/// See the pointer rules at the top of this header.
 #[no_mangle]
 pub unsafe extern "C" fn fq_engine_add_unit(
     engine: *const FqEngine,
-    unit_json: *const c_char,
+    unit: *const c_char,
     err: *mut *mut FqError,
 ) -> FqStatus {
     call(err, || {
-        let u = json(unit_json, "unit_json")?;
-        write(engine, |e| Ok(e.add_unit(u)?))
+        write(engine, |e| ops::add_unit(e, bytes(unit, "unit")?))
+    })
+}
+
+/// Moves a unit and its subtree under `new_parent`, where it is coded `new_code` (区划调整).
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_move_unit(
+    engine: *const FqEngine,
+    unit_code: *const c_char,
+    new_parent: *const c_char,
+    new_code: *const c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        write(engine, |e| {
+            ops::move_unit(
+                e,
+                text(unit_code, "unit_code")?,
+                text(new_parent, "new_parent")?,
+                text(new_code, "new_code")?,
+            )
+        })
+    })
+}
+
+/// Retires a unit; refused while staff serve it or open cases are in it.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_retire_unit(
+    engine: *const FqEngine,
+    unit_code: *const c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        write(engine, |e| {
+            ops::retire_unit(e, text(unit_code, "unit_code")?)
+        })
     })
 }
 
 /// Adds a resident (`Person` JSON).
 ///
 /// # Safety
-/// Pointers as documented in the crate docs.
+/// See the pointer rules at the top of this header.
 #[no_mangle]
 pub unsafe extern "C" fn fq_engine_add_person(
     engine: *const FqEngine,
-    person_json: *const c_char,
+    person: *const c_char,
     err: *mut *mut FqError,
 ) -> FqStatus {
     call(err, || {
-        let p = json(person_json, "person_json")?;
-        write(engine, |e| Ok(e.add_person(p)?))
+        write(engine, |e| ops::add_person(e, bytes(person, "person")?))
     })
 }
 
 /// Adds a staff member (`Staff` JSON).
 ///
 /// # Safety
-/// Pointers as documented in the crate docs.
+/// See the pointer rules at the top of this header.
 #[no_mangle]
 pub unsafe extern "C" fn fq_engine_add_staff(
     engine: *const FqEngine,
-    staff_json: *const c_char,
+    staff: *const c_char,
     err: *mut *mut FqError,
 ) -> FqStatus {
     call(err, || {
-        let s = json(staff_json, "staff_json")?;
-        write(engine, |e| Ok(e.add_staff(s)?))
+        write(engine, |e| ops::add_staff(e, bytes(staff, "staff")?))
     })
 }
 
 /// Adds an agency (`Agency` JSON).
 ///
 /// # Safety
-/// Pointers as documented in the crate docs.
+/// See the pointer rules at the top of this header.
 #[no_mangle]
 pub unsafe extern "C" fn fq_engine_add_agency(
     engine: *const FqEngine,
-    agency_json: *const c_char,
+    agency: *const c_char,
     err: *mut *mut FqError,
 ) -> FqStatus {
     call(err, || {
-        let a = json(agency_json, "agency_json")?;
-        write(engine, |e| Ok(e.add_agency(a)?))
+        write(engine, |e| ops::add_agency(e, bytes(agency, "agency")?))
     })
 }
 
-/// Marks a staff member available or not.
+/// Marks a staff member available or not (leave, illness).
 ///
 /// # Safety
-/// Pointers as documented in the crate docs.
+/// See the pointer rules at the top of this header.
 #[no_mangle]
 pub unsafe extern "C" fn fq_engine_set_available(
     engine: *const FqEngine,
@@ -232,118 +465,173 @@ pub unsafe extern "C" fn fq_engine_set_available(
     err: *mut *mut FqError,
 ) -> FqStatus {
     call(err, || {
-        let id = text(staff_id, "staff_id")?;
-        write(engine, |e| Ok(e.set_available(id, available)?))
-    })
-}
-
-/// Validates a rule set against the engine's world without loading it. Succeeds whenever
-/// the rule set could be read; `*diagnostics_out` receives every diagnostic (JSON array).
-/// A rule set that cannot be parsed fails with `FQ_STATUS_RULE_SET` and the diagnostics in
-/// the error's details.
-///
-/// # Safety
-/// Pointers as documented in the crate docs.
-#[no_mangle]
-pub unsafe extern "C" fn fq_engine_validate_rules(
-    engine: *const FqEngine,
-    rules_json: *const c_char,
-    diagnostics_out: *mut *mut c_char,
-    err: *mut *mut FqError,
-) -> FqStatus {
-    call(err, || {
-        out_slot(diagnostics_out)?;
-        let set = parse_rules(rules_json)?;
-        read(engine, |e| {
-            put_json(diagnostics_out, &e.validate_rules(&set).items)
+        write(engine, |e| {
+            ops::set_available(e, text(staff_id, "staff_id")?, available)
         })
     })
 }
 
-fn parse_rules(p: *const c_char) -> Res<fengqiao::routing::RuleSet> {
-    let s = text(p, "rules_json")?;
-    fengqiao::routing::RuleSet::from_json(s).map_err(|d| Failure::from(EngineError::Rules(d)))
+/// Replaces who sees identity numbers and phones whole (`Privacy` JSON).
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_set_privacy(
+    engine: *const FqEngine,
+    privacy: *const c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        write(engine, |e| ops::set_privacy(e, bytes(privacy, "privacy")?))
+    })
+}
+
+/// TRUSTED: every refused request, oldest first (`Denial[]` JSON), for the host's audit.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_denials(
+    engine: *const FqEngine,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        put(out, read(engine, ops::denials)?)
+    })
+}
+
+/// The rule set in force (`RuleSet` JSON).
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_rules(
+    engine: *const FqEngine,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        put(out, read(engine, ops::rules)?)
+    })
+}
+
+/// Validates a rule set against the engine's world without loading it. Succeeds whenever
+/// the rule set could be read; `*out` receives every diagnostic (`Diagnostic[]` JSON). A
+/// rule set that cannot be parsed fails with `FQ_STATUS_RULE_SET` and the diagnostics in
+/// the error's details.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_validate_rules(
+    engine: *const FqEngine,
+    rules: *const c_char,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        put(
+            out,
+            read(engine, |e| ops::validate_rules(e, bytes(rules, "rules")?))?,
+        )
+    })
 }
 
 /// Validates and loads a rule set; refused with every diagnostic if it has errors (nothing
-/// changes). `*warnings_out` receives the warnings (JSON array).
+/// changes). `*out` receives the warnings (`Diagnostic[]` JSON).
 ///
 /// # Safety
-/// Pointers as documented in the crate docs.
+/// See the pointer rules at the top of this header.
 #[no_mangle]
 pub unsafe extern "C" fn fq_engine_load_rules(
     engine: *const FqEngine,
-    rules_json: *const c_char,
-    warnings_out: *mut *mut c_char,
+    rules: *const c_char,
+    out: *mut *mut c_char,
     err: *mut *mut FqError,
 ) -> FqStatus {
     call(err, || {
-        out_slot(warnings_out)?;
-        let set = parse_rules(rules_json)?;
-        let warnings = write(engine, |e| Ok(e.load_rules(set)?))?;
-        put_json(warnings_out, &warnings)
+        clear(out);
+        put(
+            out,
+            write(engine, |e| ops::load_rules(e, bytes(rules, "rules")?))?,
+        )
     })
 }
 
-/// Registers a dispute (`DisputeInput` JSON) by `actor` (`{"staff": id}`, `{"agency": id}` or
-/// `"system"`) at `now_ms`; `*case_code_out` receives the case code.
+/// Registers a dispute (`DisputeInput` JSON) by `actor` (`{"staff": id}`, `{"agency": id}`
+/// or `"system"`; the library trusts the actor it is given: the host authenticates
+/// people) at `now_ms`; `*out` receives the case code (plain text).
 ///
 /// # Safety
-/// Pointers as documented in the crate docs.
+/// See the pointer rules at the top of this header.
 #[no_mangle]
 pub unsafe extern "C" fn fq_engine_register(
     engine: *const FqEngine,
-    actor_json: *const c_char,
-    input_json: *const c_char,
+    actor: *const c_char,
+    input: *const c_char,
     now_ms: i64,
-    case_code_out: *mut *mut c_char,
+    out: *mut *mut c_char,
     err: *mut *mut FqError,
 ) -> FqStatus {
     call(err, || {
-        out_slot(case_code_out)?;
-        let actor: Actor = json(actor_json, "actor_json")?;
-        let input = json(input_json, "input_json")?;
-        let now = time(now_ms)?;
-        let code = write(engine, |e| Ok(e.register(&actor, input, now)?))?;
-        put(case_code_out, code.0)
+        clear(out);
+        let code = write(engine, |e| {
+            ops::register(e, bytes(actor, "actor")?, bytes(input, "input")?, now_ms)
+        })?;
+        put(out, code)
     })
 }
 
-/// What routing would decide for a registered case (`Decision` JSON), without applying it.
+/// What routing would decide for a case `actor` may see (`Decision` JSON), without applying
+/// it.
 ///
 /// # Safety
-/// Pointers as documented in the crate docs.
+/// See the pointer rules at the top of this header.
 #[no_mangle]
 pub unsafe extern "C" fn fq_engine_decide(
     engine: *const FqEngine,
+    actor: *const c_char,
     case_code: *const c_char,
+    now_ms: i64,
     out: *mut *mut c_char,
     err: *mut *mut FqError,
 ) -> FqStatus {
     call(err, || {
-        out_slot(out)?;
-        let code = case_arg(case_code)?;
-        let d = read(engine, |e| Ok(e.decide(&code)?))?;
-        put_json(out, &d)
+        clear(out);
+        let d = read(engine, |e| {
+            ops::decide(
+                e,
+                bytes(actor, "actor")?,
+                text(case_code, "case_code")?,
+                now_ms,
+            )
+        })?;
+        put(out, d)
     })
 }
 
-/// What routing would decide for an unregistered dispute (`DisputeInput` JSON).
+/// What routing would decide for an unregistered dispute (`DisputeInput` JSON in,
+/// `Decision` JSON out): previews and what-if.
 ///
 /// # Safety
-/// Pointers as documented in the crate docs.
+/// See the pointer rules at the top of this header.
 #[no_mangle]
 pub unsafe extern "C" fn fq_engine_decide_input(
     engine: *const FqEngine,
-    input_json: *const c_char,
+    input: *const c_char,
     out: *mut *mut c_char,
     err: *mut *mut FqError,
 ) -> FqStatus {
     call(err, || {
-        out_slot(out)?;
-        let input = json(input_json, "input_json")?;
-        let d = read(engine, |e| Ok(e.decide_input(&input)?))?;
-        put_json(out, &d)
+        clear(out);
+        put(
+            out,
+            read(engine, |e| ops::decide_input(e, bytes(input, "input")?))?,
+        )
     })
 }
 
@@ -351,90 +639,159 @@ pub unsafe extern "C" fn fq_engine_decide_input(
 /// `*out` receives the `Decision` JSON with its explanation.
 ///
 /// # Safety
-/// Pointers as documented in the crate docs.
+/// See the pointer rules at the top of this header.
 #[no_mangle]
 pub unsafe extern "C" fn fq_engine_route(
     engine: *const FqEngine,
-    actor_json: *const c_char,
+    actor: *const c_char,
     case_code: *const c_char,
     now_ms: i64,
     out: *mut *mut c_char,
     err: *mut *mut FqError,
 ) -> FqStatus {
     call(err, || {
-        out_slot(out)?;
-        let actor: Actor = json(actor_json, "actor_json")?;
-        let code = case_arg(case_code)?;
-        let now = time(now_ms)?;
-        let d = write(engine, |e| Ok(e.route(&actor, &code, now)?))?;
-        put_json(out, &d)
+        clear(out);
+        let d = write(engine, |e| {
+            ops::route(
+                e,
+                bytes(actor, "actor")?,
+                text(case_code, "case_code")?,
+                now_ms,
+            )
+        })?;
+        put(out, d)
     })
 }
 
-/// Applies a lifecycle operation (`Operation` JSON, e.g. `{"op":"accept"}`); `*out` receives
-/// the case's new state (`Dispute` JSON). On refusal nothing changes.
+/// Applies a lifecycle operation (`Operation` JSON, e.g. `{"op":"accept"}`); `*out`
+/// receives the case's new state (`Dispute` JSON). On refusal nothing changes.
 ///
 /// # Safety
-/// Pointers as documented in the crate docs.
+/// See the pointer rules at the top of this header.
 #[no_mangle]
 pub unsafe extern "C" fn fq_engine_apply(
     engine: *const FqEngine,
-    actor_json: *const c_char,
+    actor: *const c_char,
     case_code: *const c_char,
-    operation_json: *const c_char,
+    operation: *const c_char,
     now_ms: i64,
     out: *mut *mut c_char,
     err: *mut *mut FqError,
 ) -> FqStatus {
     call(err, || {
-        out_slot(out)?;
-        let actor: Actor = json(actor_json, "actor_json")?;
-        let code = case_arg(case_code)?;
-        let op = json(operation_json, "operation_json")?;
-        let now = time(now_ms)?;
-        write(engine, |e| put_json(out, e.apply(&actor, &code, op, now)?))
+        clear(out);
+        let d = write(engine, |e| {
+            ops::apply(
+                e,
+                bytes(actor, "actor")?,
+                text(case_code, "case_code")?,
+                bytes(operation, "operation")?,
+                now_ms,
+            )
+        })?;
+        put(out, d)
     })
 }
 
 /// A case as `actor` may see it (`CaseView` JSON: identifiers masked as configured).
 ///
 /// # Safety
-/// Pointers as documented in the crate docs.
+/// See the pointer rules at the top of this header.
 #[no_mangle]
 pub unsafe extern "C" fn fq_engine_view_case(
     engine: *const FqEngine,
-    actor_json: *const c_char,
+    actor: *const c_char,
     case_code: *const c_char,
     now_ms: i64,
     out: *mut *mut c_char,
     err: *mut *mut FqError,
 ) -> FqStatus {
     call(err, || {
-        out_slot(out)?;
-        let actor: Actor = json(actor_json, "actor_json")?;
-        let code = case_arg(case_code)?;
-        let now = time(now_ms)?;
-        let v = read(engine, |e| Ok(e.view_case(&actor, &code, now)?))?;
-        put_json(out, &v)
+        clear(out);
+        let v = read(engine, |e| {
+            ops::view_case(
+                e,
+                bytes(actor, "actor")?,
+                text(case_code, "case_code")?,
+                now_ms,
+            )
+        })?;
+        put(out, v)
     })
 }
 
-/// A case's trace as JSON Lines (one event per line).
+/// Codes of the cases `actor` may see, in code order (`string[]` JSON).
 ///
 /// # Safety
-/// Pointers as documented in the crate docs.
+/// See the pointer rules at the top of this header.
 #[no_mangle]
-pub unsafe extern "C" fn fq_engine_trace(
+pub unsafe extern "C" fn fq_engine_case_codes(
     engine: *const FqEngine,
-    case_code: *const c_char,
+    actor: *const c_char,
+    now_ms: i64,
     out: *mut *mut c_char,
     err: *mut *mut FqError,
 ) -> FqStatus {
     call(err, || {
-        out_slot(out)?;
-        let code = case_arg(case_code)?;
+        clear(out);
+        put(
+            out,
+            read(engine, |e| {
+                ops::case_codes(e, bytes(actor, "actor")?, now_ms)
+            })?,
+        )
+    })
+}
+
+/// A case's trace as `actor` may read it (`TraceEvent[]` JSON).
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_trace(
+    engine: *const FqEngine,
+    actor: *const c_char,
+    case_code: *const c_char,
+    now_ms: i64,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
         let t = read(engine, |e| {
-            Ok(fengqiao::trace::to_jsonl(&e.case(&code)?.events))
+            ops::trace(
+                e,
+                bytes(actor, "actor")?,
+                text(case_code, "case_code")?,
+                now_ms,
+            )
+        })?;
+        put(out, t)
+    })
+}
+
+/// A case's trace as JSON Lines (one event a line), as a host stores it.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_trace_jsonl(
+    engine: *const FqEngine,
+    actor: *const c_char,
+    case_code: *const c_char,
+    now_ms: i64,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        let t = read(engine, |e| {
+            ops::trace_jsonl(
+                e,
+                bytes(actor, "actor")?,
+                text(case_code, "case_code")?,
+                now_ms,
+            )
         })?;
         put(out, t)
     })
@@ -443,7 +800,7 @@ pub unsafe extern "C" fn fq_engine_trace(
 /// Verifies a case's trace (SM3 chain) and that replaying it gives the live state.
 ///
 /// # Safety
-/// Pointers as documented in the crate docs.
+/// See the pointer rules at the top of this header.
 #[no_mangle]
 pub unsafe extern "C" fn fq_engine_verify(
     engine: *const FqEngine,
@@ -451,206 +808,200 @@ pub unsafe extern "C" fn fq_engine_verify(
     err: *mut *mut FqError,
 ) -> FqStatus {
     call(err, || {
-        let code = case_arg(case_code)?;
-        read(engine, |e| Ok(e.verify(&code)?))
+        read(engine, |e| ops::verify(e, text(case_code, "case_code")?))
     })
 }
 
-/// Verifies a trace given as JSON Lines, without an engine, and replays it; `*out` receives
-/// the rebuilt case (`Dispute` JSON). A tampered trace fails with `FQ_STATUS_TRACE` and the
-/// position of the problem in the details.
+/// Every case's standing against its limits and the legal windows at `now_ms`, most urgent
+/// first (`DeadlineStatus[]` JSON). A read: takes the shared lock, changes nothing.
 ///
 /// # Safety
-/// Pointers as documented in the crate docs.
+/// See the pointer rules at the top of this header.
 #[no_mangle]
-pub unsafe extern "C" fn fq_trace_verify(
-    jsonl: *const c_char,
+pub unsafe extern "C" fn fq_engine_deadlines(
+    engine: *const FqEngine,
+    now_ms: i64,
     out: *mut *mut c_char,
     err: *mut *mut FqError,
 ) -> FqStatus {
     call(err, || {
-        out_slot(out)?;
-        let text = text(jsonl, "jsonl")?;
-        let events =
-            fengqiao::trace::from_jsonl(text).map_err(|e| Failure::from(EngineError::Trace(e)))?;
-        fengqiao::trace::verify(&events).map_err(|e| Failure::from(EngineError::Trace(e)))?;
-        let d =
-            fengqiao::trace::replay(&events).map_err(|e| Failure::from(EngineError::Trace(e)))?;
-        put_json(out, &d)
+        clear(out);
+        put(out, read(engine, |e| ops::deadlines(e, now_ms))?)
     })
 }
 
-/// The deadline sweep at `now_ms` (`Sweep` JSON); with `escalate`, overdue cases are reported
-/// up as the rules say (traced).
+/// The deadline sweep at `now_ms` (`Sweep` JSON): the standings, and overdue cases reported
+/// up as their rules say (traced).
 ///
 /// # Safety
-/// Pointers as documented in the crate docs.
+/// See the pointer rules at the top of this header.
 #[no_mangle]
 pub unsafe extern "C" fn fq_engine_sweep(
     engine: *const FqEngine,
     now_ms: i64,
-    escalate: bool,
     out: *mut *mut c_char,
     err: *mut *mut FqError,
 ) -> FqStatus {
     call(err, || {
-        out_slot(out)?;
-        let now = time(now_ms)?;
-        let s = write(engine, |e| Ok(e.sweep(now, escalate)?))?;
-        put_json(out, &s)
+        clear(out);
+        put(out, write(engine, |e| ops::sweep(e, now_ms))?)
     })
 }
 
 /// Statistics (`Query` JSON in, `Report` JSON out) over the cases `actor` may see.
 ///
 /// # Safety
-/// Pointers as documented in the crate docs.
+/// See the pointer rules at the top of this header.
 #[no_mangle]
 pub unsafe extern "C" fn fq_engine_statistics(
     engine: *const FqEngine,
-    actor_json: *const c_char,
-    query_json: *const c_char,
+    actor: *const c_char,
+    query: *const c_char,
     now_ms: i64,
     out: *mut *mut c_char,
     err: *mut *mut FqError,
 ) -> FqStatus {
     call(err, || {
-        out_slot(out)?;
-        let actor: Actor = json(actor_json, "actor_json")?;
-        let q = json(query_json, "query_json")?;
-        let now = time(now_ms)?;
-        let r = read(engine, |e| Ok(e.statistics(&actor, &q, now)?))?;
-        put_json(out, &r)
+        clear(out);
+        let r = read(engine, |e| {
+            ops::statistics(e, bytes(actor, "actor")?, bytes(query, "query")?, now_ms)
+        })?;
+        put(out, r)
     })
 }
 
 /// Files a daily zero report (`ZeroReport` JSON) by a household head or grid worker.
 ///
 /// # Safety
-/// Pointers as documented in the crate docs.
+/// See the pointer rules at the top of this header.
 #[no_mangle]
 pub unsafe extern "C" fn fq_engine_file_report(
     engine: *const FqEngine,
-    actor_json: *const c_char,
-    report_json: *const c_char,
+    actor: *const c_char,
+    report: *const c_char,
     err: *mut *mut FqError,
 ) -> FqStatus {
     call(err, || {
-        let actor: Actor = json(actor_json, "actor_json")?;
-        let r = json(report_json, "report_json")?;
-        write(engine, |e| Ok(e.file_report(&actor, r)?))
+        write(engine, |e| {
+            ops::file_report(e, bytes(actor, "actor")?, bytes(report, "report")?)
+        })
     })
 }
 
-/// Who in `unit_code`'s subtree did not report on `date` (`YYYY-MM-DD`), with streaks.
+/// Who in `unit_code`'s subtree (in `actor`'s area) did not report on `date`
+/// (`YYYY-MM-DD`), with streaks (`MissingReport[]` JSON).
 ///
 /// # Safety
-/// Pointers as documented in the crate docs.
+/// See the pointer rules at the top of this header.
 #[no_mangle]
 pub unsafe extern "C" fn fq_engine_missing_reports(
     engine: *const FqEngine,
+    actor: *const c_char,
     unit_code: *const c_char,
-    date_text: *const c_char,
+    date: *const c_char,
+    now_ms: i64,
     out: *mut *mut c_char,
     err: *mut *mut FqError,
 ) -> FqStatus {
     call(err, || {
-        out_slot(out)?;
-        let unit = unit_arg(unit_code)?;
-        let day = date(date_text, "date")?;
-        let m = read(engine, |e| Ok(e.missing_reports(unit, day)?))?;
-        put_json(out, &m)
+        clear(out);
+        let m = read(engine, |e| {
+            ops::missing_reports(
+                e,
+                bytes(actor, "actor")?,
+                text(unit_code, "unit_code")?,
+                text(date, "date")?,
+                now_ms,
+            )
+        })?;
+        put(out, m)
     })
 }
 
-/// The daily analysis (日研判) of `unit_code`'s subtree, most urgent first.
+/// The daily analysis (日研判) of `unit_code`'s subtree, most urgent first (`Ranked[]`
+/// JSON).
 ///
 /// # Safety
-/// Pointers as documented in the crate docs.
+/// See the pointer rules at the top of this header.
 #[no_mangle]
 pub unsafe extern "C" fn fq_engine_daily_analysis(
     engine: *const FqEngine,
-    actor_json: *const c_char,
+    actor: *const c_char,
     unit_code: *const c_char,
     now_ms: i64,
     out: *mut *mut c_char,
     err: *mut *mut FqError,
 ) -> FqStatus {
     call(err, || {
-        out_slot(out)?;
-        let actor: Actor = json(actor_json, "actor_json")?;
-        let unit = unit_arg(unit_code)?;
-        let now = time(now_ms)?;
-        let r = read(engine, |e| Ok(e.daily_analysis(&actor, unit, now)?))?;
-        put_json(out, &r)
-    })
-}
-
-/// What-if: replays a history (JSON Lines of `HistoricalDispute`) under rule sets A and B
-/// (`RuleSet` JSON) and compares them (`Comparison` JSON).
-///
-/// # Safety
-/// Pointers as documented in the crate docs.
-#[no_mangle]
-pub unsafe extern "C" fn fq_engine_what_if(
-    engine: *const FqEngine,
-    history_jsonl: *const c_char,
-    rules_a_json: *const c_char,
-    rules_b_json: *const c_char,
-    out: *mut *mut c_char,
-    err: *mut *mut FqError,
-) -> FqStatus {
-    call(err, || {
-        out_slot(out)?;
-        let lines = text(history_jsonl, "history_jsonl")?;
-        let mut history = Vec::new();
-        for (i, l) in lines
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-        {
-            let h: fengqiao::whatif::HistoricalDispute = serde_json::from_str(l).map_err(|e| {
-                Failure::new(
-                    FqStatus::InvalidInput,
-                    format!("history_jsonl line {}: {e}", i + 1),
-                )
-            })?;
-            history.push(h);
-        }
-        let a = parse_rules(rules_a_json)?;
-        let b = parse_rules(rules_b_json)?;
-        let c = read(engine, |e| Ok(e.what_if(&history, a, b)?))?;
-        put_json(out, &c)
+        clear(out);
+        let r = read(engine, |e| {
+            ops::daily_analysis(
+                e,
+                bytes(actor, "actor")?,
+                text(unit_code, "unit_code")?,
+                now_ms,
+            )
+        })?;
+        put(out, r)
     })
 }
 
 /// The weekly dispatch (周调度) of the ISO week containing `date` (`YYYY-MM-DD`): one row per
-/// unit at `level` (e.g. `"community"`) inside `unit_code`.
+/// unit at `level` (e.g. `community`, a bare word) inside `unit_code` (`WeekRow[]` JSON).
 ///
 /// # Safety
-/// Pointers as documented in the crate docs.
+/// See the pointer rules at the top of this header.
 #[no_mangle]
 pub unsafe extern "C" fn fq_engine_weekly_dispatch(
     engine: *const FqEngine,
-    actor_json: *const c_char,
+    actor: *const c_char,
     unit_code: *const c_char,
     level: *const c_char,
-    date_text: *const c_char,
+    date: *const c_char,
+    now_ms: i64,
     out: *mut *mut c_char,
     err: *mut *mut FqError,
 ) -> FqStatus {
     call(err, || {
-        out_slot(out)?;
-        let actor: Actor = json(actor_json, "actor_json")?;
-        let unit = unit_arg(unit_code)?;
-        let level: fengqiao::hierarchy::Level =
-            text(level, "level")?
-                .parse()
-                .map_err(|e: fengqiao::UnknownWord| {
-                    Failure::new(FqStatus::InvalidInput, e.to_string())
-                })?;
-        let day = date(date_text, "date")?;
-        let rows = read(engine, |e| Ok(e.weekly_dispatch(&actor, unit, level, day)?))?;
-        put_json(out, &rows)
+        clear(out);
+        let rows = read(engine, |e| {
+            ops::weekly_dispatch(
+                e,
+                bytes(actor, "actor")?,
+                text(unit_code, "unit_code")?,
+                text(level, "level")?,
+                text(date, "date")?,
+                now_ms,
+            )
+        })?;
+        put(out, rows)
+    })
+}
+
+/// What-if: replays a history (JSON Lines or a JSON array of `HistoricalDispute`) under
+/// rule sets A and B (`RuleSet` JSON) and compares them (`Comparison` JSON).
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_what_if(
+    engine: *const FqEngine,
+    history: *const c_char,
+    rules_a: *const c_char,
+    rules_b: *const c_char,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        let c = read(engine, |e| {
+            ops::what_if(
+                e,
+                bytes(history, "history")?,
+                bytes(rules_a, "rules_a")?,
+                bytes(rules_b, "rules_b")?,
+            )
+        })?;
+        put(out, c)
     })
 }

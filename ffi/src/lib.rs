@@ -29,17 +29,21 @@ use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Mutex, OnceLock, RwLock};
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use fengqiao::engine::{Engine, EngineError, ErrorCode, WorldData};
-use fengqiao::trace::Actor;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use fengqiao::engine::Engine;
+use fengqiao_binding::{BindingError, Code};
+
+type Res<T> = Result<T, BindingError>;
 
 /// The library's semantic version, NUL-terminated.
 pub const FQ_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
 
+/// The library's version as one number, `major * 10000 + minor * 100 + patch`, for
+/// compile-time checks (`#if FQ_VERSION_NUMBER >= 100`) beside `fq_version_number()` at
+/// run time.
+pub const FQ_VERSION_NUMBER: u32 = 100;
+
 /// The status of a call. `FQ_STATUS_OK` (0) is success; every other value names the kind of
-/// failure, matching the core's error codes.
+/// failure, matching the core's error codes; `fq_status_name` gives its stable word.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FqStatus {
@@ -51,7 +55,7 @@ pub enum FqStatus {
     Hierarchy = 2,
     /// An identity number or phone problem.
     Identity = 3,
-    /// A person, staff member, agency or case that does not exist.
+    /// A person, staff member, agency, unit or case that does not exist.
     NotFound = 4,
     /// An id that already exists.
     Duplicate = 5,
@@ -77,6 +81,28 @@ pub enum FqStatus {
     InvalidHandle = 15,
 }
 
+impl FqStatus {
+    fn of(code: Code) -> FqStatus {
+        match code {
+            Code::InvalidInput => FqStatus::InvalidInput,
+            Code::Hierarchy => FqStatus::Hierarchy,
+            Code::Identity => FqStatus::Identity,
+            Code::NotFound => FqStatus::NotFound,
+            Code::Duplicate => FqStatus::Duplicate,
+            Code::RuleSet => FqStatus::RuleSet,
+            Code::Routing => FqStatus::Routing,
+            Code::Lifecycle => FqStatus::Lifecycle,
+            Code::Trace => FqStatus::Trace,
+            Code::Calendar => FqStatus::Calendar,
+            Code::Denied => FqStatus::Denied,
+            Code::NullPointer => FqStatus::NullPointer,
+            Code::InvalidUtf8 => FqStatus::InvalidUtf8,
+            Code::InvalidHandle => FqStatus::InvalidHandle,
+            _ => FqStatus::Internal,
+        }
+    }
+}
+
 /// An error object: code, message and JSON details. Opaque; read it with
 /// `fq_error_code`, `fq_error_message`, `fq_error_details`; release it with `fq_error_free`.
 pub struct FqError {
@@ -89,48 +115,6 @@ pub struct FqError {
 pub struct FqEngine {
     inner: RwLock<Engine>,
 }
-
-struct Failure {
-    status: FqStatus,
-    message: String,
-    details: serde_json::Value,
-}
-
-impl Failure {
-    fn new(status: FqStatus, message: impl Into<String>) -> Failure {
-        Failure {
-            status,
-            message: message.into(),
-            details: serde_json::Value::Null,
-        }
-    }
-}
-
-impl From<EngineError> for Failure {
-    fn from(e: EngineError) -> Failure {
-        let status = match e.code() {
-            ErrorCode::InvalidInput => FqStatus::InvalidInput,
-            ErrorCode::Hierarchy => FqStatus::Hierarchy,
-            ErrorCode::Identity => FqStatus::Identity,
-            ErrorCode::NotFound => FqStatus::NotFound,
-            ErrorCode::Duplicate => FqStatus::Duplicate,
-            ErrorCode::RuleSet => FqStatus::RuleSet,
-            ErrorCode::Routing => FqStatus::Routing,
-            ErrorCode::Lifecycle => FqStatus::Lifecycle,
-            ErrorCode::Trace => FqStatus::Trace,
-            ErrorCode::Calendar => FqStatus::Calendar,
-            ErrorCode::Denied => FqStatus::Denied,
-            ErrorCode::Internal => FqStatus::Internal,
-        };
-        Failure {
-            status,
-            message: e.to_string(),
-            details: e.details(),
-        }
-    }
-}
-
-type Res<T> = Result<T, Failure>;
 
 fn live() -> &'static Mutex<BTreeSet<usize>> {
     static LIVE: OnceLock<Mutex<BTreeSet<usize>>> = OnceLock::new();
@@ -153,28 +137,28 @@ fn c_string(s: String) -> CString {
     })
 }
 
+fn failure(code: Code, message: impl Into<String>) -> BindingError {
+    BindingError::new(code, message)
+}
+
 /// Runs `f`, catching panics, and turns a failure into a status and an error object.
+/// Panics are caught silently (the message goes into the error, never to the host's
+/// stderr: see `quiet_panics`).
 fn call(err: *mut *mut FqError, f: impl FnOnce() -> Res<()>) -> FqStatus {
     if !err.is_null() {
         // SAFETY: the caller passes either null or a valid pointer to an FqError* slot.
         unsafe { *err = std::ptr::null_mut() };
     }
-    let failure = match catch_unwind(AssertUnwindSafe(f)) {
+    quiet_panics();
+    let outer = IN_CALL.with(|c| c.replace(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    IN_CALL.with(|c| c.set(outer));
+    let failure = match result {
         Ok(Ok(())) => return FqStatus::Ok,
         Ok(Err(f)) => f,
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            Failure::new(
-                FqStatus::Internal,
-                format!("internal error (a bug in fengqiao): {what}"),
-            )
-        }
+        Err(panic) => BindingError::panic(panic.as_ref()),
     };
-    let status = failure.status;
+    let status = FqStatus::of(failure.code);
     if !err.is_null() {
         let e = Box::new(FqError {
             code: status,
@@ -185,6 +169,27 @@ fn call(err: *mut *mut FqError, f: impl FnOnce() -> Res<()>) -> FqStatus {
         unsafe { *err = Box::into_raw(e) };
     }
     status
+}
+
+thread_local! {
+    /// Set while this thread is inside a library call.
+    static IN_CALL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Installs, once, a panic hook that prints nothing for panics inside this library's
+/// calls: the default hook writes to the host's stderr (and with `RUST_BACKTRACE` set,
+/// captures a backtrace). The message is still reported, in the `FqError`. Panics outside
+/// our calls (the host's own Rust code, if any) go to the hook that was there before.
+fn quiet_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_CALL.with(|c| c.get()) {
+                previous(info);
+            }
+        }));
+    });
 }
 
 /// The default largest string argument accepted: 512 MiB.
@@ -202,10 +207,11 @@ fn set_max_input(n: usize) {
     MAX_INPUT.store(n, std::sync::atomic::Ordering::Relaxed);
 }
 
+/// A NUL-terminated UTF-8 argument.
 fn text<'a>(p: *const c_char, name: &str) -> Res<&'a str> {
     if p.is_null() {
-        return Err(Failure::new(
-            FqStatus::NullPointer,
+        return Err(failure(
+            Code::NullPointer,
             format!("argument `{name}` is null"),
         ));
     }
@@ -213,8 +219,8 @@ fn text<'a>(p: *const c_char, name: &str) -> Res<&'a str> {
     let s = unsafe { CStr::from_ptr(p) };
     let max = MAX_INPUT.load(std::sync::atomic::Ordering::Relaxed);
     if s.to_bytes().len() > max {
-        return Err(Failure::new(
-            FqStatus::InvalidInput,
+        return Err(failure(
+            Code::InvalidInput,
             format!(
                 "argument `{name}` is {} bytes, more than the limit of {max} (fq_set_max_input_bytes)",
                 s.to_bytes().len()
@@ -222,76 +228,43 @@ fn text<'a>(p: *const c_char, name: &str) -> Res<&'a str> {
         ));
     }
     s.to_str().map_err(|e| {
-        Failure::new(
-            FqStatus::InvalidUtf8,
+        failure(
+            Code::InvalidUtf8,
             format!("argument `{name}` is not valid UTF-8: {e}"),
         )
     })
 }
 
-fn json<T: DeserializeOwned>(p: *const c_char, name: &str) -> Res<T> {
-    let s = text(p, name)?;
-    serde_json::from_str(s).map_err(|e| {
-        let mut f = Failure::new(FqStatus::InvalidInput, format!("argument `{name}`: {e}"));
-        f.details = serde_json::json!({"argument": name, "line": e.line(), "column": e.column()});
-        f
-    })
+/// A NUL-terminated UTF-8 argument as bytes (JSON).
+fn bytes<'a>(p: *const c_char, name: &str) -> Res<&'a [u8]> {
+    text(p, name).map(str::as_bytes)
 }
 
-fn time(ms: i64) -> Res<DateTime<Utc>> {
-    Utc.timestamp_millis_opt(ms).single().ok_or_else(|| {
-        Failure::new(
-            FqStatus::InvalidInput,
-            format!("time {ms} ms is out of range"),
-        )
-    })
-}
-
-fn date(p: *const c_char, name: &str) -> Res<NaiveDate> {
-    let s = text(p, name)?;
-    s.parse().map_err(|e| {
-        Failure::new(
-            FqStatus::InvalidInput,
-            format!("argument `{name}` must be YYYY-MM-DD: {e}"),
-        )
-    })
-}
-
-fn out_slot(out: *mut *mut c_char) -> Res<()> {
-    if out.is_null() {
-        return Err(Failure::new(
-            FqStatus::NullPointer,
-            "the output argument is null",
-        ));
+/// Clears an optional out slot. A NULL `out` is allowed: the call still does its work and
+/// the result is discarded (as sqlite3 allows for results a caller does not need).
+fn clear(out: *mut *mut c_char) {
+    if !out.is_null() {
+        // SAFETY: non-null pointer to a char* slot provided by the caller.
+        unsafe { *out = std::ptr::null_mut() };
     }
-    // SAFETY: non-null pointer to a char* slot provided by the caller.
-    unsafe { *out = std::ptr::null_mut() };
-    Ok(())
 }
 
+/// Hands a result string to the caller, if it asked for it.
 fn put(out: *mut *mut c_char, s: String) -> Res<()> {
-    out_slot(out)?;
-    // SAFETY: checked non-null above.
-    unsafe { *out = c_string(s).into_raw() };
+    if !out.is_null() {
+        // SAFETY: non-null pointer to a char* slot provided by the caller.
+        unsafe { *out = c_string(s).into_raw() };
+    }
     Ok(())
-}
-
-fn put_json<T: Serialize>(out: *mut *mut c_char, v: &T) -> Res<()> {
-    let s =
-        serde_json::to_string(v).map_err(|e| Failure::new(FqStatus::Internal, e.to_string()))?;
-    put(out, s)
 }
 
 fn handle<'a>(p: *const FqEngine) -> Res<&'a FqEngine> {
     if p.is_null() {
-        return Err(Failure::new(
-            FqStatus::NullPointer,
-            "the engine handle is null",
-        ));
+        return Err(failure(Code::NullPointer, "the engine handle is null"));
     }
     if !lock_live().contains(&(p as usize)) {
-        return Err(Failure::new(
-            FqStatus::InvalidHandle,
+        return Err(failure(
+            Code::InvalidHandle,
             "the engine handle is not live (never created by fq_engine_new, or already freed)",
         ));
     }
@@ -300,12 +273,14 @@ fn handle<'a>(p: *const FqEngine) -> Res<&'a FqEngine> {
     Ok(unsafe { &*p })
 }
 
+/// A read under the shared lock; the handle is checked before any argument is decoded.
 fn read<T>(p: *const FqEngine, f: impl FnOnce(&Engine) -> Res<T>) -> Res<T> {
     let h = handle(p)?;
     let g = h.inner.read().unwrap_or_else(|e| e.into_inner());
     f(&g)
 }
 
+/// A change under the exclusive lock; the handle is checked first.
 fn write<T>(p: *const FqEngine, f: impl FnOnce(&mut Engine) -> Res<T>) -> Res<T> {
     let h = handle(p)?;
     let mut g = h.inner.write().unwrap_or_else(|e| e.into_inner());
@@ -335,53 +310,19 @@ mod tests {
         // SAFETY: fq_version returns a static NUL-terminated string.
         let got = unsafe { std::ffi::CStr::from_ptr(fq_version()) };
         assert_eq!(got.to_str().unwrap(), v);
+        let n: Vec<u32> = v.split('.').map(|x| x.parse().unwrap()).collect();
+        assert_eq!(FQ_VERSION_NUMBER, n[0] * 10000 + n[1] * 100 + n[2]);
+        assert_eq!(fq_version_number(), FQ_VERSION_NUMBER);
     }
 
     #[test]
-    fn every_core_error_code_maps_to_the_status_of_the_same_name() {
-        let snake = |s: String| {
-            s.chars()
-                .enumerate()
-                .fold(String::new(), |mut acc, (i, c)| {
-                    if c.is_uppercase() && i > 0 {
-                        acc.push('_');
-                    }
-                    acc.push(c.to_ascii_lowercase());
-                    acc
-                })
-        };
-        for code in ErrorCode::ALL.iter().filter(|c| **c != ErrorCode::Internal) {
-            let status = Failure::from(sample(*code)).status;
-            assert_eq!(snake(format!("{status:?}")), code.as_str());
-        }
-    }
-
-    fn sample(code: ErrorCode) -> EngineError {
-        use fengqiao::hierarchy::HierarchyError;
-        match code {
-            ErrorCode::InvalidInput | ErrorCode::Internal => EngineError::Invalid(String::new()),
-            ErrorCode::Hierarchy => {
-                HierarchyError::Duplicate("522301000000".parse().unwrap()).into()
-            }
-            ErrorCode::Identity => fengqiao::people::IdentityError::Phone.into(),
-            ErrorCode::NotFound => EngineError::UnknownStaff(String::new()),
-            ErrorCode::Duplicate => EngineError::Duplicate(String::new()),
-            ErrorCode::RuleSet => EngineError::Rules(Default::default()),
-            ErrorCode::Routing => fengqiao::routing::RoutingError::NoDecision(String::new()).into(),
-            ErrorCode::Lifecycle => EngineError::Lifecycle(fengqiao::lifecycle::LifecycleError {
-                refusal: fengqiao::lifecycle::Refusal::Law,
-                operation: fengqiao::lifecycle::OperationKind::Close,
-                state: fengqiao::lifecycle::State::Closed,
-                message: String::new(),
-            }),
-            ErrorCode::Trace => fengqiao::trace::TraceError::Empty.into(),
-            ErrorCode::Calendar => fengqiao::calendar::CalendarError::UnknownYear(2031).into(),
-            ErrorCode::Denied => EngineError::Denied {
-                actor: String::new(),
-                action: String::new(),
-                target: String::new(),
-                reason: String::new(),
-            },
+    fn every_binding_code_maps_to_the_status_of_the_same_number_and_name() {
+        for &code in Code::ALL {
+            let status = FqStatus::of(code);
+            assert_eq!(status as u8, code as u8, "{code:?}");
+            // SAFETY: fq_status_name returns a static NUL-terminated string.
+            let name = unsafe { std::ffi::CStr::from_ptr(fq_status_name(status as i32)) };
+            assert_eq!(name.to_str().unwrap(), code.as_str());
         }
     }
 }

@@ -23,6 +23,7 @@ static char *read_file(const char *path) {
 
 static const char *GW = "{\"staff\":\"gw-522301001001001\"}";
 static const char *MD = "{\"staff\":\"md-522301001001-1\"}";
+static const char *CC = "{\"staff\":\"cs-522301001001\"}"; /* community A's centre */
 static const char *OUTSIDER = "{\"staff\":\"gw-522301001002002\"}";
 static const char *DISPUTE =
     "{\"category\":\"neighbour\",\"channel\":\"household_visit\","
@@ -42,7 +43,7 @@ static void test_bad_construction(const char *world) {
     CHECK(fq_error_code(err) == FQ_STATUS_NULL_POINTER);
     fq_error_free(err);
     CHECK(fq_engine_new("{ not json", &e, &err) == FQ_STATUS_INVALID_INPUT);
-    CHECK(CONTAINS(fq_error_message(err), "world_json"));
+    CHECK(CONTAINS(fq_error_message(err), "argument `world`"));
     CHECK(CONTAINS(fq_error_details(err), "\"line\""));
     fq_error_free(err);
     CHECK(fq_engine_new("\xff\xfe", &e, &err) == FQ_STATUS_INVALID_UTF8);
@@ -110,13 +111,26 @@ static void test_life(FqEngine *e) {
     CHECK(CONTAINS(out, "********")); /* the grid worker sees masked identity numbers */
     fq_string_free(out);
     /* Unknown case. */
-    CHECK(fq_engine_decide(e, "no-such-case", &out, &err) == FQ_STATUS_NOT_FOUND);
+    CHECK(fq_engine_decide(e, GW, "522301001001-20250609-9999", T0, &out, &err) == FQ_STATUS_NOT_FOUND);
     fq_error_free(err);
+    /* Not a case code at all: named, with the expected form. */
+    CHECK(fq_engine_decide(e, GW, "no-such-case", T0, &out, &err) == FQ_STATUS_INVALID_INPUT);
+    CHECK(CONTAINS(fq_error_message(err), "case_code"));
+    CHECK(CONTAINS(fq_error_message(err), "yyyymmdd"));
+    fq_error_free(err);
+    /* A result nobody asked for: out may be NULL, the call still works. */
+    CHECK(fq_engine_decide(e, GW, code, T0, NULL, &err) == FQ_STATUS_OK);
+    /* The trace through the actor's reader; an outsider is refused. */
+    CHECK(fq_engine_trace(e, OUTSIDER, code, T0, &out, &err) == FQ_STATUS_DENIED);
+    fq_error_free(err);
+    CHECK(fq_engine_trace(e, GW, code, T0, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "\"op\":\"register\""));
+    fq_string_free(out);
 
     /* The trace: verify in the engine, then standalone, then tampered. */
     CHECK(fq_engine_verify(e, code, &err) == FQ_STATUS_OK);
     char *jsonl = NULL;
-    CHECK(fq_engine_trace(e, code, &jsonl, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_trace_jsonl(e, GW, code, T0, &jsonl, &err) == FQ_STATUS_OK);
     CHECK(fq_trace_verify(jsonl, &out, &err) == FQ_STATUS_OK);
     CHECK(CONTAINS(out, "\"state\":\"resolved\""));
     fq_string_free(out);
@@ -130,7 +144,8 @@ static void test_life(FqEngine *e) {
         fq_error_free(err);
     }
     fq_string_free(jsonl);
-    CHECK(fq_trace_verify("not a trace", &out, &err) == FQ_STATUS_TRACE);
+    CHECK(fq_trace_verify("not a trace", &out, &err) == FQ_STATUS_INVALID_INPUT);
+    CHECK(CONTAINS(fq_error_message(err), "argument `events`"));
     fq_error_free(err);
     fq_string_free(code);
 }
@@ -172,30 +187,66 @@ static void test_operations(FqEngine *e, const char *history, const char *rules_
     CHECK(fq_engine_statistics(e, centre, "{\"by_category\":true}", T0 + 30 * DAY, &out, &err) == FQ_STATUS_OK);
     CHECK(CONTAINS(out, "\"screened\""));
     fq_string_free(out);
-    CHECK(fq_engine_sweep(e, T0 + 60 * DAY, true, &out, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_deadlines(e, T0 + 60 * DAY, &out, &err) == FQ_STATUS_OK);
+    CHECK(out[0] == '[');
+    fq_string_free(out);
+    CHECK(fq_engine_sweep(e, T0 + 60 * DAY, &out, &err) == FQ_STATUS_OK);
     CHECK(CONTAINS(out, "\"statuses\""));
     fq_string_free(out);
+    /* Microseconds passed as milliseconds: refused with a hint, nothing changes. */
+    CHECK(fq_engine_sweep(e, T0 * 1000, &out, &err) == FQ_STATUS_INVALID_INPUT);
+    CHECK(CONTAINS(fq_error_message(err), "microseconds"));
+    fq_error_free(err);
     CHECK(fq_engine_file_report(e, GW, "{\"date\":\"2025-06-09\"}", &err) == FQ_STATUS_OK);
-    CHECK(fq_engine_missing_reports(e, "522301001001", "2025-06-09", &out, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_missing_reports(e, CC, "522301001001", "2025-06-09", T0, &out, &err) == FQ_STATUS_OK);
     CHECK(!CONTAINS(out, "gw-522301001001001"));
     CHECK(CONTAINS(out, "hh-52230100100100101"));
     fq_string_free(out);
-    CHECK(fq_engine_missing_reports(e, "522301001001", "09/06/2025", &out, &err) == FQ_STATUS_INVALID_INPUT);
+    /* The grid worker may not ask about the whole community. */
+    CHECK(fq_engine_missing_reports(e, GW, "522301001001", "2025-06-09", T0, &out, &err) == FQ_STATUS_DENIED);
     fq_error_free(err);
-    CHECK(fq_engine_missing_reports(e, "522301001001", "2031-06-09", &out, &err) == FQ_STATUS_CALENDAR);
+    CHECK(fq_engine_missing_reports(e, CC, "522301001001", "09/06/2025", T0, &out, &err) == FQ_STATUS_INVALID_INPUT);
+    fq_error_free(err);
+    CHECK(fq_engine_missing_reports(e, CC, "522301001001", "2031-06-09", T0, &out, &err) == FQ_STATUS_CALENDAR);
     CHECK(CONTAINS(fq_error_message(err), "2031"));
     fq_error_free(err);
     CHECK(fq_engine_daily_analysis(e, centre, "522301001000", T0, &out, &err) == FQ_STATUS_OK);
     fq_string_free(out);
-    CHECK(fq_engine_weekly_dispatch(e, centre, "522301001000", "community", "2025-06-09", &out, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_weekly_dispatch(e, centre, "522301001000", "community", "2025-06-09", T0, &out, &err) == FQ_STATUS_OK);
     CHECK(CONTAINS(out, "\"new\":1"));
     fq_string_free(out);
-    CHECK(fq_engine_weekly_dispatch(e, centre, "522301001000", "parish", "2025-06-09", &out, &err) == FQ_STATUS_INVALID_INPUT);
+    CHECK(fq_engine_weekly_dispatch(e, centre, "522301001000", "parish", "2025-06-09", T0, &out, &err) == FQ_STATUS_INVALID_INPUT);
+    CHECK(CONTAINS(fq_error_message(err), "allowed: "));
+    CHECK(CONTAINS(fq_error_message(err), "community"));
     fq_error_free(err);
     char *world = NULL;
-    CHECK(fq_engine_world(e, &world, &err) == FQ_STATUS_OK);
+    /* The grid worker's export: its residents only, identifiers removed. */
+    CHECK(fq_engine_world(e, GW, T0, &world, &err) == FQ_STATUS_OK);
     CHECK(CONTAINS(world, "\"rules\":"));
+    CHECK(!CONTAINS(world, "\"id_number\""));
+    CHECK(CONTAINS(world, "\"household\":\"5223010010010010101\""));
+    CHECK(!CONTAINS(world, "\"household\":\"5223010010020020101\""));
     fq_string_free(world);
+    /* The trusted export keeps every identifier. */
+    CHECK(fq_engine_world_export(e, &world, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(world, "\"id_number\""));
+    fq_string_free(world);
+    /* Residents through the reader: masked for the grid worker. */
+    CHECK(fq_engine_residents(e, GW, "5223010010010010101", T0, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "********"));
+    fq_string_free(out);
+    CHECK(fq_engine_residents(e, OUTSIDER, "5223010010010010101", T0, &out, &err) == FQ_STATUS_DENIED);
+    fq_error_free(err);
+    CHECK(fq_engine_denials(e, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "\"action\":\"residents\""));
+    fq_string_free(out);
+    /* The hierarchy reads. */
+    CHECK(fq_engine_children(e, "522301001000", &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "522301001001"));
+    fq_string_free(out);
+    CHECK(fq_engine_staff_at(e, "522301001001001", &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "gw-522301001001001"));
+    fq_string_free(out);
     CHECK(fq_engine_what_if(e, history, rules_b, rules_b, &out, &err) == FQ_STATUS_OK);
     CHECK(CONTAINS(out, "\"changed\":[]")); /* the same rules twice change nothing */
     fq_string_free(out);
@@ -209,21 +260,29 @@ static void test_handles(const char *world) {
     FqEngine *e = NULL;
     CHECK(fq_engine_new(world, &e, &err) == FQ_STATUS_OK);
     fq_engine_free(e);
-    CHECK(fq_engine_decide(e, "x", &out, &err) == FQ_STATUS_INVALID_HANDLE);
+    CHECK(fq_engine_decide(e, GW, "x", T0, &out, &err) == FQ_STATUS_INVALID_HANDLE);
     fq_error_free(err);
     fq_engine_free(e); /* double free: ignored */
-    CHECK(fq_engine_decide(NULL, "x", &out, &err) == FQ_STATUS_NULL_POINTER);
+    CHECK(fq_engine_decide(NULL, GW, "x", T0, &out, &err) == FQ_STATUS_NULL_POINTER);
+    fq_error_free(err);
+    /* A NULL handle is reported before any bad argument. */
+    CHECK(fq_engine_load_rules(NULL, "{bad", &out, &err) == FQ_STATUS_NULL_POINTER);
+    CHECK(CONTAINS(fq_error_message(err), "handle"));
     fq_error_free(err);
     int not_an_engine = 42;
-    CHECK(fq_engine_decide((FqEngine *)&not_an_engine, "x", &out, &err) == FQ_STATUS_INVALID_HANDLE);
+    CHECK(fq_engine_decide((FqEngine *)&not_an_engine, GW, "x", T0, &out, &err) == FQ_STATUS_INVALID_HANDLE);
     fq_error_free(err);
     fq_engine_free(NULL);
     fq_string_free(NULL);
     fq_error_free(NULL);
     CHECK(fq_error_code(NULL) == FQ_STATUS_INTERNAL);
+    CHECK(strcmp(fq_status_name(FQ_STATUS_LIFECYCLE), "lifecycle") == 0);
+    CHECK(strcmp(fq_status_name(99), "unknown") == 0);
+    CHECK(fq_version_number() == FQ_VERSION_NUMBER);
     CHECK(strcmp(fq_error_details(NULL), "null") == 0);
 }
 
+#ifdef FQ_DEBUG_PANIC
 static void test_panic(void) {
     FqError *err = NULL;
     CHECK(fq_debug_panic(&err) == FQ_STATUS_INTERNAL);
@@ -231,6 +290,7 @@ static void test_panic(void) {
     fq_error_free(err);
     CHECK(fq_debug_panic(NULL) == FQ_STATUS_INTERNAL);
 }
+#endif
 
 #define THREADS 8
 #define PER_THREAD 12
@@ -296,7 +356,9 @@ int main(int argc, char **argv) {
     test_operations(e, history, rules_b);
     fq_engine_free(e);
     test_handles(world);
+#ifdef FQ_DEBUG_PANIC
     test_panic();
+#endif
     test_threads(world);
     free(world);
     free(history);

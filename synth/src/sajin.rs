@@ -516,7 +516,7 @@ impl Sim {
                 }
             }
             Step::Sweep => {
-                self.engine.sweep(t, true)?;
+                self.engine.sweep(t)?;
                 self.sweeps += 1;
             }
         }

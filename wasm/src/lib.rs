@@ -7,6 +7,8 @@
 //!
 //! - Errors are thrown as `FengqiaoError` (an `Error` subclass) with `code` (the core's
 //!   error code, e.g. `"lifecycle"`) and `details` (e.g. the state and operation).
+//! - Every method is a shim over `fengqiao-binding` (the layer the C ABI shares): the JS
+//!   values go in as JSON (`JSON.stringify`) and come out as JSON (`JSON.parse`).
 //! - A panic (a bug) is turned by a panic hook into a `FengqiaoError` with code
 //!   `"internal"` instead of an opaque `RuntimeError: unreachable`. After one, free the
 //!   engine: its state may be inconsistent.
@@ -14,13 +16,9 @@
 //!   release it (wasm-bindgen's weak references).
 //! - Time is always passed in, as milliseconds since the Unix epoch (`Date.now()`).
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use fengqiao::dispute::CaseCode;
-use fengqiao::engine::{Engine as Core, EngineError, WorldData};
-use fengqiao::hierarchy::DivisionCode;
-use fengqiao::trace::Actor;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use fengqiao::engine::Engine as Core;
+use fengqiao_binding::args::{self, Res};
+use fengqiao_binding::{ops, BindingError};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -90,82 +88,69 @@ extern "C" {
     pub type JsWeek;
     #[wasm_bindgen(typescript_type = "Ranked[]")]
     pub type JsRanked;
-    #[wasm_bindgen(typescript_type = "HistoricalDispute[]")]
+    #[wasm_bindgen(typescript_type = "HistoricalDispute[] | string")]
     pub type JsHistory;
     #[wasm_bindgen(typescript_type = "Comparison")]
     pub type JsComparison;
     #[wasm_bindgen(typescript_type = "string[]")]
     pub type JsStrings;
+    #[wasm_bindgen(typescript_type = "PersonView[]")]
+    pub type JsPersonViews;
+    #[wasm_bindgen(typescript_type = "Privacy")]
+    pub type JsPrivacy;
+    #[wasm_bindgen(typescript_type = "Denial[]")]
+    pub type JsDenials;
+    #[wasm_bindgen(typescript_type = "DeadlineStatus[]")]
+    pub type JsStatuses;
+    #[wasm_bindgen(typescript_type = "TraceEvent[] | string")]
+    pub type JsTraceInput;
 }
 
-fn throw(code: &str, message: String, details: JsValue) -> JsValue {
-    FengqiaoError::new(code, &message, details).into()
+fn throw(e: BindingError) -> JsValue {
+    let details = js_sys::JSON::parse(&e.details.to_string()).unwrap_or(JsValue::NULL);
+    FengqiaoError::new(e.code.as_str(), &e.message, details).into()
 }
 
-fn engine_error(e: EngineError) -> JsValue {
-    let details = to_js(&e.details()).unwrap_or(JsValue::NULL);
-    throw(e.code().as_str(), e.to_string(), details)
+/// A JS value as JSON text (`JSON.stringify`), named in the error when it cannot be one.
+fn arg(v: &JsValue, name: &str) -> Result<String, JsValue> {
+    let s = js_sys::JSON::stringify(v).ok().and_then(|s| s.as_string());
+    s.ok_or_else(|| {
+        throw(BindingError::argument(
+            name,
+            "is not a JSON value (undefined, a function, a symbol or a BigInt)",
+        ))
+    })
 }
 
-fn from_js<T: DeserializeOwned>(v: JsValue, what: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(v)
-        .map_err(|e| throw("invalid_input", format!("{what}: {e}"), JsValue::NULL))
-}
-
-fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| {
-            throw(
-                "internal",
-                format!("serialising a result: {e}"),
-                JsValue::NULL,
-            )
+/// JSON text from an operation as a JS value (`JSON.parse`).
+fn ret<J: JsCast>(r: Res<String>) -> Result<J, JsValue> {
+    let text = r.map_err(throw)?;
+    js_sys::JSON::parse(&text)
+        .map(JsCast::unchecked_into)
+        .map_err(|_| {
+            throw(BindingError::new(
+                fengqiao_binding::Code::Internal,
+                "result is not JSON",
+            ))
         })
 }
 
-fn out<T: Serialize + ?Sized, J: JsCast>(v: &T) -> Result<J, JsValue> {
-    to_js(v).map(JsCast::unchecked_into)
-}
-
-fn time(ms: f64) -> Result<DateTime<Utc>, JsValue> {
-    if !ms.is_finite() {
-        return Err(throw(
-            "invalid_input",
-            format!("time {ms} is not a number of milliseconds"),
-            JsValue::NULL,
-        ));
-    }
-    Utc.timestamp_millis_opt(ms as i64).single().ok_or_else(|| {
-        throw(
-            "invalid_input",
-            format!("time {ms} ms is out of range"),
-            JsValue::NULL,
-        )
-    })
-}
-
-fn code(s: &str) -> Result<DivisionCode, JsValue> {
-    s.parse().map_err(|e: fengqiao::hierarchy::CodeError| {
-        throw("hierarchy", e.to_string(), JsValue::NULL)
-    })
-}
-
-fn date(s: &str) -> Result<NaiveDate, JsValue> {
-    s.parse().map_err(|e| {
-        throw(
-            "invalid_input",
-            format!("date `{s}` must be YYYY-MM-DD: {e}"),
-            JsValue::NULL,
-        )
-    })
+/// A JS number of milliseconds, checked once here as the C ABI checks its `int64_t`.
+fn ms(v: f64) -> Result<i64, JsValue> {
+    args::time_f64("nowMs", v)
+        .map(|t| t.timestamp_millis())
+        .map_err(throw)
 }
 
 /// Turns panics into thrown `FengqiaoError`s with code `internal`. Installed once, on load.
 #[wasm_bindgen(start)]
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
-        let msg = format!("internal error (a bug in fengqiao): {info}");
-        wasm_bindgen::throw_val(throw("internal", msg, JsValue::NULL));
+        let e = BindingError::new(
+            fengqiao_binding::Code::Internal,
+            format!("internal error (a bug in fengqiao): {info}"),
+        );
+        wasm_bindgen::throw_val(throw(e));
     }));
 }
 
@@ -176,27 +161,29 @@ pub fn version() -> String {
 }
 
 /// Panics inside the library, to test that a bug comes out as a clear `internal` error.
+/// Only in builds with the `debug-panic` feature.
+#[cfg(feature = "debug-panic")]
 #[wasm_bindgen(js_name = debugPanic)]
 pub fn debug_panic() {
     panic!("debugPanic was called");
 }
 
-/// Verifies a trace (an array of events, e.g. from another system) and replays it,
-/// returning the rebuilt case. A tampered trace throws code `trace` with the position.
-#[wasm_bindgen(js_name = verifyTrace)]
-pub fn verify_trace(events: JsEvents) -> Result<JsDispute, JsValue> {
-    let events: Vec<fengqiao::trace::Event> = from_js(events.into(), "events")?;
-    fengqiao::trace::verify(&events).map_err(|e| engine_error(e.into()))?;
-    let d = fengqiao::trace::replay(&events).map_err(|e| engine_error(e.into()))?;
-    out(&d)
+/// Verifies a trace (an array of events, or JSON Lines text) and replays it, returning the
+/// rebuilt case. A tampered trace throws code `trace` with the position.
+#[wasm_bindgen(js_name = traceVerify)]
+pub fn trace_verify(events: JsTraceInput) -> Result<JsDispute, JsValue> {
+    let events: JsValue = events.into();
+    let text = match events.as_string() {
+        Some(jsonl) => jsonl,
+        None => arg(&events, "events")?,
+    };
+    ret(ops::trace_verify(text.as_bytes()))
 }
 
 /// The shipped default rule set.
 #[wasm_bindgen(js_name = defaultRules)]
 pub fn default_rules() -> Result<JsRuleSet, JsValue> {
-    let set = fengqiao::routing::RuleSet::from_json(fengqiao::routing::DEFAULT_RULES_JSON)
-        .map_err(|d| engine_error(EngineError::Rules(d)))?;
-    out(&set)
+    ret(ops::default_rules())
 }
 
 /// An engine: a world (places, residents, staff, agencies, rules, calendar) and its cases.
@@ -210,199 +197,224 @@ impl Engine {
     /// Builds an engine from a whole world; throws on the first problem.
     #[wasm_bindgen(constructor)]
     pub fn new(world: JsWorld) -> Result<Engine, JsValue> {
-        let data: WorldData = from_js(world.into(), "world")?;
-        Core::from_world(data)
+        let w = arg(&world, "world")?;
+        ops::engine_new(w.as_bytes())
             .map(|inner| Engine { inner })
-            .map_err(engine_error)
+            .map_err(throw)
     }
 
-    /// The small synthetic world of the examples: one street, two communities.
+    /// Builds an engine from a world given as UTF-8 JSON bytes (a file or a response body).
+    #[wasm_bindgen(js_name = fromJsonBytes)]
+    pub fn from_json_bytes(world: &[u8]) -> Result<Engine, JsValue> {
+        ops::engine_new(world)
+            .map(|inner| Engine { inner })
+            .map_err(throw)
+    }
+
+    /// The small synthetic world of the examples: one street, two communities (demo).
     pub fn sample() -> Result<Engine, JsValue> {
         let (inner, _) =
-            fengqiao_synth::world(&fengqiao_synth::Spec::small()).map_err(engine_error)?;
+            fengqiao_synth::world(&fengqiao_synth::Spec::small()).map_err(|e| throw(e.into()))?;
         Ok(Engine { inner })
     }
 
     /// The world of the Sajin Street scenario (no cases): 5 villages/communities, 65 grids,
-    /// 2,470 household groups, 24,700 households.
+    /// 2,470 household groups, 24,700 households (demo).
     #[wasm_bindgen(js_name = sajinWorld)]
     pub fn sajin_world(seed: u32) -> Result<Engine, JsValue> {
         let (inner, _) = fengqiao_synth::world(&fengqiao_synth::sajin::spec(seed as u64))
-            .map_err(engine_error)?;
+            .map_err(|e| throw(e.into()))?;
         Ok(Engine { inner })
     }
 
-    /// The world without its cases.
-    pub fn world(&self) -> Result<JsWorld, JsValue> {
-        out(&self.inner.to_world())
+    /// The world as `actor` may export it: residents of its area, identifiers as the
+    /// world's privacy settings allow.
+    pub fn world(&self, actor: JsActor, now_ms: f64) -> Result<JsWorld, JsValue> {
+        ret(ops::world(
+            &self.inner,
+            arg(&actor, "actor")?.as_bytes(),
+            ms(now_ms)?,
+        ))
+    }
+
+    /// TRUSTED: the whole world with every identifier, for the host's own persistence.
+    #[wasm_bindgen(js_name = worldExport)]
+    pub fn world_export(&self) -> Result<JsWorld, JsValue> {
+        ret(ops::world_export(&self.inner))
     }
 
     /// A unit by code.
-    pub fn unit(&self, code_text: &str) -> Result<JsUnit, JsValue> {
-        let u = self
-            .inner
-            .hierarchy()
-            .unit(code(code_text)?)
-            .map_err(|e| engine_error(e.into()))?;
-        out(u)
+    pub fn unit(&self, unit_code: &str) -> Result<JsUnit, JsValue> {
+        ret(ops::unit(&self.inner, unit_code))
     }
 
     /// The root units (counties or above).
     pub fn roots(&self) -> Result<JsUnits, JsValue> {
-        let h = self.inner.hierarchy();
-        let units: Vec<_> = h
-            .roots()
-            .into_iter()
-            .filter_map(|c| h.unit(c).ok())
-            .collect();
-        out(&units)
+        ret(ops::roots(&self.inner))
     }
 
     /// A unit's children, in code order.
-    pub fn children(&self, code_text: &str) -> Result<JsUnits, JsValue> {
-        let h = self.inner.hierarchy();
-        let kids = h
-            .children(code(code_text)?)
-            .map_err(|e| engine_error(e.into()))?;
-        let units: Vec<_> = kids.into_iter().filter_map(|c| h.unit(c).ok()).collect();
-        out(&units)
+    pub fn children(&self, unit_code: &str) -> Result<JsUnits, JsValue> {
+        ret(ops::children(&self.inner, unit_code))
     }
 
-    /// Staff serving a unit (directly or by covering it).
+    /// Staff serving a unit (based there or covering it).
     #[wasm_bindgen(js_name = staffAt)]
-    pub fn staff_at(&self, code_text: &str) -> Result<JsStaffList, JsValue> {
-        let c = code(code_text)?;
-        let list: Vec<_> = self
-            .inner
-            .all_staff()
-            .iter()
-            .filter(|s| s.unit == c || s.covers.contains(&c))
-            .collect();
-        out(&list)
+    pub fn staff_at(&self, unit_code: &str) -> Result<JsStaffList, JsValue> {
+        ret(ops::staff_at(&self.inner, unit_code))
     }
 
-    /// The residents of a household, without identity numbers and phones (a browser shows
-    /// them to many people).
-    pub fn residents(&self, household: &str) -> Result<JsPeople, JsValue> {
-        let people: Vec<fengqiao::people::Person> = self
-            .inner
-            .residents(code(household)?)
-            .into_iter()
-            .map(|p| {
-                let mut p = p.clone();
-                p.id_number = None;
-                p.phone = None;
-                p
-            })
-            .collect();
-        out(&people)
+    /// The residents of a household in `actor`'s area, identifiers masked as the world's
+    /// privacy settings require.
+    pub fn residents(
+        &self,
+        actor: JsActor,
+        household: &str,
+        now_ms: f64,
+    ) -> Result<JsPersonViews, JsValue> {
+        let a = arg(&actor, "actor")?;
+        ret(ops::residents(
+            &self.inner,
+            a.as_bytes(),
+            household,
+            ms(now_ms)?,
+        ))
     }
 
     /// Adds a unit.
     #[wasm_bindgen(js_name = addUnit)]
     pub fn add_unit(&mut self, unit: JsUnit) -> Result<(), JsValue> {
-        let u = from_js(unit.into(), "unit")?;
-        self.inner.add_unit(u).map_err(engine_error)
+        ops::add_unit(&mut self.inner, arg(&unit, "unit")?.as_bytes()).map_err(throw)
+    }
+
+    /// Moves a unit and its subtree under `newParent`, coded `newCode` (区划调整).
+    #[wasm_bindgen(js_name = moveUnit)]
+    pub fn move_unit(
+        &mut self,
+        unit_code: &str,
+        new_parent: &str,
+        new_code: &str,
+    ) -> Result<(), JsValue> {
+        ops::move_unit(&mut self.inner, unit_code, new_parent, new_code).map_err(throw)
+    }
+
+    /// Retires a unit; refused while staff serve it or open cases are in it.
+    #[wasm_bindgen(js_name = retireUnit)]
+    pub fn retire_unit(&mut self, unit_code: &str) -> Result<(), JsValue> {
+        ops::retire_unit(&mut self.inner, unit_code).map_err(throw)
     }
 
     /// Adds a resident.
     #[wasm_bindgen(js_name = addPerson)]
     pub fn add_person(&mut self, person: JsPerson) -> Result<(), JsValue> {
-        let p = from_js(person.into(), "person")?;
-        self.inner.add_person(p).map_err(engine_error)
+        ops::add_person(&mut self.inner, arg(&person, "person")?.as_bytes()).map_err(throw)
     }
 
     /// Adds a staff member.
     #[wasm_bindgen(js_name = addStaff)]
     pub fn add_staff(&mut self, staff: JsStaff) -> Result<(), JsValue> {
-        let s = from_js(staff.into(), "staff")?;
-        self.inner.add_staff(s).map_err(engine_error)
+        ops::add_staff(&mut self.inner, arg(&staff, "staff")?.as_bytes()).map_err(throw)
     }
 
     /// Adds an agency.
     #[wasm_bindgen(js_name = addAgency)]
     pub fn add_agency(&mut self, agency: JsAgency) -> Result<(), JsValue> {
-        let a = from_js(agency.into(), "agency")?;
-        self.inner.add_agency(a).map_err(engine_error)
+        ops::add_agency(&mut self.inner, arg(&agency, "agency")?.as_bytes()).map_err(throw)
     }
 
     /// Marks a staff member available or not.
     #[wasm_bindgen(js_name = setAvailable)]
     pub fn set_available(&mut self, staff_id: &str, available: bool) -> Result<(), JsValue> {
-        self.inner
-            .set_available(staff_id, available)
-            .map_err(engine_error)
+        ops::set_available(&mut self.inner, staff_id, available).map_err(throw)
+    }
+
+    /// Replaces who sees identity numbers and phones whole.
+    #[wasm_bindgen(js_name = setPrivacy)]
+    pub fn set_privacy(&mut self, privacy: JsPrivacy) -> Result<(), JsValue> {
+        ops::set_privacy(&mut self.inner, arg(&privacy, "privacy")?.as_bytes()).map_err(throw)
+    }
+
+    /// TRUSTED: every refused request, oldest first, for the host's audit.
+    pub fn denials(&self) -> Result<JsDenials, JsValue> {
+        ret(ops::denials(&self.inner))
     }
 
     /// The rule set in force.
     pub fn rules(&self) -> Result<JsRuleSet, JsValue> {
-        out(self.inner.router().rule_set())
+        ret(ops::rules(&self.inner))
     }
 
     /// Every diagnostic of a rule set against this world, without loading it.
     #[wasm_bindgen(js_name = validateRules)]
     pub fn validate_rules(&self, rules: JsRuleSet) -> Result<JsDiagnostics, JsValue> {
-        let set = parse_rules(rules)?;
-        out(&self.inner.validate_rules(&set).items)
+        ret(ops::validate_rules(
+            &self.inner,
+            arg(&rules, "rules")?.as_bytes(),
+        ))
     }
 
     /// Validates and loads a rule set (throws `rule_set` with every diagnostic on errors);
     /// returns the warnings.
     #[wasm_bindgen(js_name = loadRules)]
     pub fn load_rules(&mut self, rules: JsRuleSet) -> Result<JsDiagnostics, JsValue> {
-        let set = parse_rules(rules)?;
-        out(&self.inner.load_rules(set).map_err(engine_error)?)
+        ret(ops::load_rules(
+            &mut self.inner,
+            arg(&rules, "rules")?.as_bytes(),
+        ))
     }
 
-    /// Registers a dispute (录入); returns its case code.
+    /// Registers a dispute (录入); returns its case code. The library trusts the actor it is
+    /// given: the host authenticates people.
     pub fn register(
         &mut self,
         actor: JsActor,
         input: JsDisputeInput,
         now_ms: f64,
     ) -> Result<String, JsValue> {
-        let actor: Actor = from_js(actor.into(), "actor")?;
-        let input = from_js(input.into(), "input")?;
-        let c = self
-            .inner
-            .register(&actor, input, time(now_ms)?)
-            .map_err(engine_error)?;
-        Ok(c.0)
+        let (a, i) = (arg(&actor, "actor")?, arg(&input, "input")?);
+        ops::register(&mut self.inner, a.as_bytes(), i.as_bytes(), ms(now_ms)?).map_err(throw)
     }
 
-    /// What routing would decide for a registered case, without applying it.
-    pub fn decide(&self, case_code: &str) -> Result<JsDecision, JsValue> {
-        out(&self
-            .inner
-            .decide(&CaseCode(case_code.into()))
-            .map_err(engine_error)?)
+    /// What routing would decide for a case `actor` may see, without applying it.
+    pub fn decide(
+        &self,
+        actor: JsActor,
+        case_code: &str,
+        now_ms: f64,
+    ) -> Result<JsDecision, JsValue> {
+        let a = arg(&actor, "actor")?;
+        ret(ops::decide(
+            &self.inner,
+            a.as_bytes(),
+            case_code,
+            ms(now_ms)?,
+        ))
     }
 
     /// What routing would decide for an unregistered dispute.
     #[wasm_bindgen(js_name = decideInput)]
     pub fn decide_input(&self, input: JsDisputeInput) -> Result<JsDecision, JsValue> {
-        let input = from_js(input.into(), "input")?;
-        out(&self.inner.decide_input(&input).map_err(engine_error)?)
+        ret(ops::decide_input(
+            &self.inner,
+            arg(&input, "input")?.as_bytes(),
+        ))
     }
 
     /// [`Engine::decide_input`] with JSON text in and out: for hot paths, where building
     /// JS objects across the boundary costs more than the decision itself.
     #[wasm_bindgen(js_name = decideInputJson)]
     pub fn decide_input_json(&self, input_json: &str) -> Result<String, JsValue> {
-        let bytes = self.decide_input_json_bytes(input_json.as_bytes())?;
-        String::from_utf8(bytes).map_err(|e| throw("internal", e.to_string(), JsValue::NULL))
+        ops::decide_input(&self.inner, input_json.as_bytes()).map_err(throw)
     }
 
     /// [`Engine::decide_input`] with UTF-8 JSON bytes in and out (`Uint8Array`), as the C
     /// ABI does: for servers that read a request body and write a response body, no JS
-    /// string is made at all (under Node, decoding a 3 KB decision into a string costs a
-    /// quarter of the call).
+    /// string is made at all.
     #[wasm_bindgen(js_name = decideInputJsonBytes)]
     pub fn decide_input_json_bytes(&self, input_json: &[u8]) -> Result<Vec<u8>, JsValue> {
-        let input = serde_json::from_slice(input_json)
-            .map_err(|e| throw("invalid_input", format!("input: {e}"), JsValue::NULL))?;
-        let d = self.inner.decide_input(&input).map_err(engine_error)?;
-        serde_json::to_vec(&d).map_err(|e| throw("internal", e.to_string(), JsValue::NULL))
+        ops::decide_input(&self.inner, input_json)
+            .map(String::into_bytes)
+            .map_err(throw)
     }
 
     /// Routes a case (流转), traced; returns the decision with its explanation.
@@ -412,12 +424,13 @@ impl Engine {
         case_code: &str,
         now_ms: f64,
     ) -> Result<JsDecision, JsValue> {
-        let actor: Actor = from_js(actor.into(), "actor")?;
-        let d = self
-            .inner
-            .route(&actor, &CaseCode(case_code.into()), time(now_ms)?)
-            .map_err(engine_error)?;
-        out(&d)
+        let a = arg(&actor, "actor")?;
+        ret(ops::route(
+            &mut self.inner,
+            a.as_bytes(),
+            case_code,
+            ms(now_ms)?,
+        ))
     }
 
     /// Applies a lifecycle operation; returns the case's new state. Throws `lifecycle`
@@ -429,13 +442,14 @@ impl Engine {
         operation: JsOperation,
         now_ms: f64,
     ) -> Result<JsDispute, JsValue> {
-        let actor: Actor = from_js(actor.into(), "actor")?;
-        let op = from_js(operation.into(), "operation")?;
-        let d = self
-            .inner
-            .apply(&actor, &CaseCode(case_code.into()), op, time(now_ms)?)
-            .map_err(engine_error)?;
-        out(d)
+        let (a, o) = (arg(&actor, "actor")?, arg(&operation, "operation")?);
+        ret(ops::apply(
+            &mut self.inner,
+            a.as_bytes(),
+            case_code,
+            o.as_bytes(),
+            ms(now_ms)?,
+        ))
     }
 
     /// A case as `actor` may see it (identifiers masked as configured).
@@ -446,58 +460,58 @@ impl Engine {
         case_code: &str,
         now_ms: f64,
     ) -> Result<JsCaseView, JsValue> {
-        let actor: Actor = from_js(actor.into(), "actor")?;
-        let v = self
-            .inner
-            .view_case(&actor, &CaseCode(case_code.into()), time(now_ms)?)
-            .map_err(engine_error)?;
-        out(&v)
+        let a = arg(&actor, "actor")?;
+        ret(ops::view_case(
+            &self.inner,
+            a.as_bytes(),
+            case_code,
+            ms(now_ms)?,
+        ))
     }
 
     /// Codes of the cases `actor` may see.
     #[wasm_bindgen(js_name = caseCodes)]
-    pub fn case_codes(&self, actor: JsActor) -> Result<JsStrings, JsValue> {
-        let actor: Actor = from_js(actor.into(), "actor")?;
-        let codes: Vec<&str> = self
-            .inner
-            .visible_cases(&actor)
-            .map(|c| c.dispute.code.0.as_str())
-            .collect();
-        out(&codes)
+    pub fn case_codes(&self, actor: JsActor, now_ms: f64) -> Result<JsStrings, JsValue> {
+        let a = arg(&actor, "actor")?;
+        ret(ops::case_codes(&self.inner, a.as_bytes(), ms(now_ms)?))
     }
 
-    /// A case's trace, as events.
-    pub fn trace(&self, case_code: &str) -> Result<JsEvents, JsValue> {
-        let c = self
-            .inner
-            .case(&CaseCode(case_code.into()))
-            .map_err(engine_error)?;
-        out(&c.events)
+    /// A case's trace as `actor` may read it, as events.
+    pub fn trace(&self, actor: JsActor, case_code: &str, now_ms: f64) -> Result<JsEvents, JsValue> {
+        let a = arg(&actor, "actor")?;
+        ret(ops::trace(
+            &self.inner,
+            a.as_bytes(),
+            case_code,
+            ms(now_ms)?,
+        ))
     }
 
     /// A case's trace as JSON Lines.
     #[wasm_bindgen(js_name = traceJsonl)]
-    pub fn trace_jsonl(&self, case_code: &str) -> Result<String, JsValue> {
-        let c = self
-            .inner
-            .case(&CaseCode(case_code.into()))
-            .map_err(engine_error)?;
-        Ok(fengqiao::trace::to_jsonl(&c.events))
+    pub fn trace_jsonl(
+        &self,
+        actor: JsActor,
+        case_code: &str,
+        now_ms: f64,
+    ) -> Result<String, JsValue> {
+        let a = arg(&actor, "actor")?;
+        ops::trace_jsonl(&self.inner, a.as_bytes(), case_code, ms(now_ms)?).map_err(throw)
     }
 
     /// Verifies a case's trace and its replay; throws `trace` if it does not verify.
     pub fn verify(&self, case_code: &str) -> Result<(), JsValue> {
-        self.inner
-            .verify(&CaseCode(case_code.into()))
-            .map_err(engine_error)
+        ops::verify(&self.inner, case_code).map_err(throw)
     }
 
-    /// The deadline sweep; with `escalate`, overdue cases are reported up (traced).
-    pub fn sweep(&mut self, now_ms: f64, escalate: bool) -> Result<JsSweep, JsValue> {
-        out(&self
-            .inner
-            .sweep(time(now_ms)?, escalate)
-            .map_err(engine_error)?)
+    /// Every case's standing against its limits and the legal windows (a read).
+    pub fn deadlines(&self, now_ms: f64) -> Result<JsStatuses, JsValue> {
+        ret(ops::deadlines(&self.inner, ms(now_ms)?))
+    }
+
+    /// The deadline sweep: standings, and overdue cases reported up (traced).
+    pub fn sweep(&mut self, now_ms: f64) -> Result<JsSweep, JsValue> {
+        ret(ops::sweep(&mut self.inner, ms(now_ms)?))
     }
 
     /// Statistics over the cases `actor` may see.
@@ -507,29 +521,40 @@ impl Engine {
         query: JsQuery,
         now_ms: f64,
     ) -> Result<JsReport, JsValue> {
-        let actor: Actor = from_js(actor.into(), "actor")?;
-        let q = from_js(query.into(), "query")?;
-        out(&self
-            .inner
-            .statistics(&actor, &q, time(now_ms)?)
-            .map_err(engine_error)?)
+        let (a, q) = (arg(&actor, "actor")?, arg(&query, "query")?);
+        ret(ops::statistics(
+            &self.inner,
+            a.as_bytes(),
+            q.as_bytes(),
+            ms(now_ms)?,
+        ))
     }
 
     /// Files a daily zero report (有事报情况、无事报平安).
     #[wasm_bindgen(js_name = fileReport)]
     pub fn file_report(&mut self, actor: JsActor, report: JsZeroReport) -> Result<(), JsValue> {
-        let actor: Actor = from_js(actor.into(), "actor")?;
-        let r = from_js(report.into(), "report")?;
-        self.inner.file_report(&actor, r).map_err(engine_error)
+        let (a, r) = (arg(&actor, "actor")?, arg(&report, "report")?);
+        ops::file_report(&mut self.inner, a.as_bytes(), r.as_bytes()).map_err(throw)
     }
 
-    /// Who in a subtree did not report on a day (`YYYY-MM-DD`), with streaks.
+    /// Who in a subtree in `actor`'s area did not report on a day (`YYYY-MM-DD`), with
+    /// streaks.
     #[wasm_bindgen(js_name = missingReports)]
-    pub fn missing_reports(&self, unit_code: &str, day: &str) -> Result<JsMissing, JsValue> {
-        out(&self
-            .inner
-            .missing_reports(code(unit_code)?, date(day)?)
-            .map_err(engine_error)?)
+    pub fn missing_reports(
+        &self,
+        actor: JsActor,
+        unit_code: &str,
+        date: &str,
+        now_ms: f64,
+    ) -> Result<JsMissing, JsValue> {
+        let a = arg(&actor, "actor")?;
+        ret(ops::missing_reports(
+            &self.inner,
+            a.as_bytes(),
+            unit_code,
+            date,
+            ms(now_ms)?,
+        ))
     }
 
     /// The daily analysis (日研判) of a subtree.
@@ -540,50 +565,55 @@ impl Engine {
         unit_code: &str,
         now_ms: f64,
     ) -> Result<JsRanked, JsValue> {
-        let actor: Actor = from_js(actor.into(), "actor")?;
-        out(&self
-            .inner
-            .daily_analysis(&actor, code(unit_code)?, time(now_ms)?)
-            .map_err(engine_error)?)
+        let a = arg(&actor, "actor")?;
+        ret(ops::daily_analysis(
+            &self.inner,
+            a.as_bytes(),
+            unit_code,
+            ms(now_ms)?,
+        ))
     }
 
-    /// The weekly dispatch (周调度) of the ISO week containing `day`, per unit at `level`.
+    /// The weekly dispatch (周调度) of the ISO week containing `date`, per unit at `level`.
     #[wasm_bindgen(js_name = weeklyDispatch)]
     pub fn weekly_dispatch(
         &self,
         actor: JsActor,
         unit_code: &str,
         level: &str,
-        day: &str,
+        date: &str,
+        now_ms: f64,
     ) -> Result<JsWeek, JsValue> {
-        let actor: Actor = from_js(actor.into(), "actor")?;
-        let level: fengqiao::hierarchy::Level =
-            level.parse().map_err(|e: fengqiao::UnknownWord| {
-                throw("invalid_input", e.to_string(), JsValue::NULL)
-            })?;
-        out(&self
-            .inner
-            .weekly_dispatch(&actor, code(unit_code)?, level, date(day)?)
-            .map_err(engine_error)?)
+        let a = arg(&actor, "actor")?;
+        ret(ops::weekly_dispatch(
+            &self.inner,
+            a.as_bytes(),
+            unit_code,
+            level,
+            date,
+            ms(now_ms)?,
+        ))
     }
 
-    /// What-if: a history under rule sets A and B, compared.
+    /// What-if: a history (an array, or JSON Lines text) under rule sets A and B, compared.
     #[wasm_bindgen(js_name = whatIf)]
     pub fn what_if(
         &self,
         history: JsHistory,
-        a: JsRuleSet,
-        b: JsRuleSet,
+        rules_a: JsRuleSet,
+        rules_b: JsRuleSet,
     ) -> Result<JsComparison, JsValue> {
-        let history: Vec<fengqiao::whatif::HistoricalDispute> = from_js(history.into(), "history")?;
-        let (a, b) = (parse_rules(a)?, parse_rules(b)?);
-        out(&self.inner.what_if(&history, a, b).map_err(engine_error)?)
+        let history: JsValue = history.into();
+        let h = match history.as_string() {
+            Some(jsonl) => jsonl,
+            None => arg(&history, "history")?,
+        };
+        let (a, b) = (arg(&rules_a, "rules_a")?, arg(&rules_b, "rules_b")?);
+        ret(ops::what_if(
+            &self.inner,
+            h.as_bytes(),
+            a.as_bytes(),
+            b.as_bytes(),
+        ))
     }
-}
-
-/// Rule sets go through the core's parser, so a bad one gets located diagnostics.
-fn parse_rules(rules: JsRuleSet) -> Result<fengqiao::routing::RuleSet, JsValue> {
-    let value: serde_json::Value = from_js(rules.into(), "rules")?;
-    fengqiao::routing::RuleSet::from_json(&value.to_string())
-        .map_err(|d| engine_error(EngineError::Rules(d)))
 }

@@ -54,16 +54,19 @@ test('a dispute from registration to a judicially confirmed agreement', () => {
   e.apply(MD, code, { op: 'apply_confirmation', applied_on: '2025-09-29' }, T0 + 4 * DAY);
   state = e.apply(COURT, code, { op: 'grant_confirmation', decided_on: '2025-10-09' }, T0 + 14 * DAY);
   assert.equal(state.confirmation.status, 'granted');
-  const events = e.trace(code);
+  const events = e.trace(MD, code, T0 + 14 * DAY);
   assert.equal(events.length, 7);
   assert.equal(events[0].op.op, 'register');
   assert.match(events[6].hash, /^[0-9a-f]{64}$/);
   e.verify(code);
-  assert.equal(fq.verifyTrace(events).state, 'resolved');
-  assert.equal(e.traceJsonl(code).trim().split('\n').length, 7);
+  assert.equal(fq.traceVerify(events).state, 'resolved');
+  const jsonl = e.traceJsonl(MD, code, T0 + 14 * DAY);
+  assert.equal(jsonl.trim().split('\n').length, 7);
+  assert.equal(fq.traceVerify(jsonl).state, 'resolved');
   const view = e.viewCase(GW, code, T0);
   assert.ok(view.parties[0].id_number.includes('********'));
-  assert.deepEqual(e.caseCodes(GW), [code]);
+  assert.deepEqual(e.caseCodes(GW, T0), [code]);
+  assert.deepEqual(e.caseCodes({ staff: 'gw-522301001002002' }, T0), []);
   e.free();
 });
 
@@ -90,10 +93,17 @@ test('errors carry codes and details', () => {
   });
   assert.ok(e.validateRules(bad).some((d) => d.code === 'empty_set'));
   // Tampered traces are located.
-  const tampered = structuredClone(e.trace(code));
+  const tampered = structuredClone(e.trace(GW, code, T0));
   tampered[0].op.input.description = '改过';
-  throwsCode(() => fq.verifyTrace(tampered), 'trace', (err) => assert.equal(err.details.problem, 'changed'));
-  throwsCode(() => e.missingReports('522301001001', '2031-03-03'), 'calendar');
+  throwsCode(() => fq.traceVerify(tampered), 'trace', (err) => assert.equal(err.details.problem, 'changed'));
+  throwsCode(() => e.missingReports('system', '522301001001', '2031-03-03', T0), 'calendar');
+  // Bad words and codes name the argument and what is allowed.
+  throwsCode(() => e.decide(GW, 'no-such-case', T0), 'invalid_input', (err) => assert.match(err.message, /case_code.*yyyymmdd/));
+  throwsCode(() => e.register(GW, dispute, T0 * 1000), 'invalid_input', (err) => assert.match(err.message, /microseconds/));
+  throwsCode(() => e.register(GW, undefined, T0), 'invalid_input', (err) => assert.match(err.message, /`input`/));
+  // The trace is read through the actor's reader: an outsider is refused and logged.
+  throwsCode(() => e.trace({ staff: 'gw-522301001002002' }, code, T0), 'denied');
+  assert.ok(e.denials().some((d) => d.action === 'trace' && d.target === code));
   e.free();
 });
 
@@ -123,22 +133,26 @@ test('deadlines, statistics, zero reports, daily analysis, what-if', () => {
   const e = new fq.Engine(world);
   const code = e.register(GW, dispute, T0);
   e.route('system', code, T0);
-  const sweep = e.sweep(T0 + 40 * DAY, true);
+  const statuses = e.deadlines(T0 + 40 * DAY);
+  assert.equal(statuses[0].standing, 'red');
+  const sweep = e.sweep(T0 + 40 * DAY);
   assert.equal(sweep.statuses[0].case, code);
   assert.equal(sweep.statuses[0].standing, 'red');
   const report = e.statistics({ staff: 'cs-522301001000' }, { by_category: true }, T0 + DAY);
   assert.equal(report.total.counts.screened, 1);
   assert.equal(report.rows[0].category, 'labour');
   e.fileReport(GW, { date: '2025-09-25' });
-  const missing = e.missingReports('522301001001', '2025-09-25');
+  const missing = e.missingReports({ staff: 'cs-522301001001' }, '522301001001', '2025-09-25', T0);
   assert.ok(!missing.some((m) => m.staff === GW.staff));
   assert.ok(missing.some((m) => m.role === 'household_head'));
   assert.equal(e.dailyAnalysis('system', '522301001000', T0)[0].case, code);
-  const week = e.weeklyDispatch('system', '522301001000', 'community', '2025-09-25');
+  const week = e.weeklyDispatch('system', '522301001000', 'community', '2025-09-25', T0);
   assert.equal(week[0].new, 1);
-  throwsCode(() => e.weeklyDispatch('system', '522301001000', 'parish', '2025-09-25'), 'invalid_input');
+  throwsCode(() => e.weeklyDispatch('system', '522301001000', 'parish', '2025-09-25', T0), 'invalid_input', (err) => assert.match(err.message, /allowed: .*community/));
   const cmp = e.whatIf(history, e.rules(), variant);
   assert.deepEqual(cmp.changed.map((c) => c.id), ['h0010', 'h0016']);
+  const jsonl = history.map((h) => JSON.stringify(h)).join('\n');
+  assert.deepEqual(e.whatIf(jsonl, e.rules(), variant), cmp);
   assert.equal(typeof cmp.a.levels.community, 'number');
   e.free();
 });
@@ -150,5 +164,35 @@ test('the Sajin world loads for browsing', () => {
   const communities = e.children(street.code);
   assert.equal(communities.length, 5);
   assert.equal(e.children(communities[1].code).length, 14);
+  e.free();
+});
+
+test('privacy lives in the world: residents and the world export are masked per actor', () => {
+  const e = new fq.Engine(world);
+  const household = '5223010010010010101';
+  const seen = e.residents(GW, household, T0);
+  assert.ok(seen.length > 0);
+  assert.ok(seen.every((p) => !p.id_number || p.id_number.includes('*')));
+  const whole = e.residents(MD, household, T0);
+  assert.ok(whole.some((p) => p.id_number && !p.id_number.includes('*')));
+  e.setPrivacy({ roles: [], agencies: [] });
+  assert.ok(e.residents(MD, household, T0).every((p) => !p.id_number || p.id_number.includes('*')));
+  const exported = e.world(GW, T0);
+  assert.ok(exported.people.every((p) => p.id_number === undefined));
+  assert.ok(exported.people.every((p) => p.household.startsWith('522301001001001')));
+  assert.deepEqual(exported.privacy, { roles: [], agencies: [] });
+  assert.ok(e.worldExport().people.some((p) => p.id_number));
+  throwsCode(() => e.residents({ staff: 'gw-522301001002002' }, household, T0), 'denied');
+  e.free();
+});
+
+test('units move and retire through the binding', () => {
+  const e = new fq.Engine(world);
+  e.addUnit({ code: '522301001001003', kind: 'grid', name: '第3网格' });
+  e.moveUnit('522301001001003', '522301001002', '522301001002003');
+  assert.equal(e.unit('522301001002003').name, '第3网格');
+  e.retireUnit('522301001002003');
+  assert.equal(e.unit('522301001002003').retired, true);
+  throwsCode(() => e.retireUnit('522301001001'), 'hierarchy');
   e.free();
 });

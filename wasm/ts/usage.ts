@@ -2,10 +2,11 @@
 // `tsc --noEmit --strict` against the generated declarations, so a type that does not
 // match the module's real shapes fails the build.
 import {
-  Engine, version, verifyTrace, defaultRules, debugPanic,
+  Engine, version, traceVerify, defaultRules, debugPanic,
   type WorldData, type DisputeInput, type Decision, type Dispute, type Actor, type Operation,
   type RuleSet, type Diagnostic, type TraceEvent, type StatsReport, type Sweep, type CaseView,
   type MissingReport, type Ranked, type WeekRow, type Comparison, type HistoricalDispute, type FengqiaoError, type Unit, type Staff,
+  type PersonView, type Privacy, type Denial, type DeadlineStatus,
 } from "../../target/wasm/node/fengqiao_wasm";
 
 declare const world: WorldData;
@@ -37,12 +38,17 @@ export function tour(): void {
   const kids: Unit[] = sajin.children(roots[0].code);
   const staff: Staff[] = sajin.staffAt(kids[0].code);
   const unit: Unit = engine.unit("522301001000");
-  const w: WorldData = engine.world();
+  const w: WorldData = engine.world(gridWorker, now);
+  const whole: WorldData = engine.worldExport();
+  const people: PersonView[] = engine.residents(gridWorker, "5223010010010010101", now);
+  const privacy: Privacy = { roles: ["mediator"], agencies: ["court"] };
+  engine.setPrivacy(privacy);
+  const denied: Denial[] = engine.denials();
   const rules: RuleSet = engine.rules();
   const diags: Diagnostic[] = engine.validateRules(defaultRules());
   const warnings: Diagnostic[] = engine.loadRules(rules);
   const code: string = engine.register(gridWorker, input, now);
-  const preview: Decision = engine.decide(code);
+  const preview: Decision = engine.decide(gridWorker, code, now);
   const preview2: Decision = engine.decideInput(input);
   const previewJson: Decision = JSON.parse(engine.decideInputJson(JSON.stringify(input))) as Decision;
   const previewBytes: Uint8Array = engine.decideInputJsonBytes(new TextEncoder().encode(JSON.stringify(input)));
@@ -50,18 +56,24 @@ export function tour(): void {
   const accept: Operation = { op: "accept" };
   const state: Dispute = engine.apply(mediator, code, accept, now);
   const view: CaseView = engine.viewCase(gridWorker, code, now);
-  const codes: string[] = engine.caseCodes(gridWorker);
-  const events: TraceEvent[] = engine.trace(code);
-  const jsonl: string = engine.traceJsonl(code);
+  const codes: string[] = engine.caseCodes(gridWorker, now);
+  const events: TraceEvent[] = engine.trace(gridWorker, code, now);
+  const jsonl: string = engine.traceJsonl(gridWorker, code, now);
   engine.verify(code);
-  const replayed: Dispute = verifyTrace(events);
-  const sweep: Sweep = engine.sweep(now, true);
+  const replayed: Dispute = traceVerify(events);
+  const replayed2: Dispute = traceVerify(jsonl);
+  const statuses: DeadlineStatus[] = engine.deadlines(now);
+  const sweep: Sweep = engine.sweep(now);
   const stats: StatsReport = engine.statistics({ staff: "cs-522301001000" }, { by_category: true, by_period: "month" }, now);
   engine.fileReport(gridWorker, { date: "2025-09-25" });
-  const missing: MissingReport[] = engine.missingReports("522301001001", "2025-09-25");
+  const missing: MissingReport[] = engine.missingReports(gridWorker, "522301001001", "2025-09-25", now);
   const ranked: Ranked[] = engine.dailyAnalysis("system", "522301001000", now);
-  const week: WeekRow[] = engine.weeklyDispatch("system", "522301001000", "community", "2025-09-25");
+  const week: WeekRow[] = engine.weeklyDispatch("system", "522301001000", "community", "2025-09-25", now);
   const cmp: Comparison = engine.whatIf(history, rules, rules);
+  const cmp2: Comparison = engine.whatIf(history.map((h) => JSON.stringify(h)).join("\n"), rules, rules);
+  const fromBytes: Engine = Engine.fromJsonBytes(new TextEncoder().encode(JSON.stringify(world)));
+  engine.moveUnit("522301001001003", "522301001002", "522301001002003");
+  engine.retireUnit("522301001002003");
   engine.addUnit({ code: "522301001001003", kind: "grid", name: "第3网格" });
   engine.addPerson({ id: "new", name: "新居民", household: "5223010010010010101" });
   engine.addStaff({ id: "gw-new", name: "新网格员", role: "grid_worker", unit: "522301001001003" });
@@ -78,7 +90,7 @@ export function tour(): void {
     const c: "internal" | string = err.code;
     console.log(c, err.details);
   }
-  console.log(v, sample, staff, unit, w, diags, warnings, preview, preview2, previewJson, previewBytes, state, view, codes, jsonl, replayed, sweep, missing, ranked, week, cmp, level, team, chosen, coverage);
+  console.log(v, sample, staff, unit, w, whole, people, denied, replayed2, statuses, cmp2, fromBytes, diags, warnings, preview, preview2, previewJson, previewBytes, state, view, codes, jsonl, replayed, sweep, missing, ranked, week, cmp, level, team, chosen, coverage);
   engine.free();
   sample.free();
   sajin.free();

@@ -141,27 +141,15 @@ impl Engine {
             .iter()
             .map(|p| {
                 let person = match p {
-                    Party::Person(id) => self.person(id),
+                    Party::Person(id) => self.person(id).map(|x| PersonView::of(x, whole)),
                     _ => None,
                 };
                 PartyView {
                     party: p.clone(),
-                    name: person.map(|x| x.name.clone()),
-                    id_number: person.and_then(|x| x.id_number.as_ref()).map(|n| {
-                        if whole {
-                            n.as_str().to_string()
-                        } else {
-                            n.masked()
-                        }
-                    }),
-                    phone: person.and_then(|x| x.phone.as_ref()).map(|n| {
-                        if whole {
-                            n.as_str().to_string()
-                        } else {
-                            n.masked()
-                        }
-                    }),
-                    key_person: person.and_then(|x| x.key_person.clone()),
+                    name: person.as_ref().map(|x| x.name.clone()),
+                    id_number: person.as_ref().and_then(|x| x.id_number.clone()),
+                    phone: person.as_ref().and_then(|x| x.phone.clone()),
+                    key_person: person.and_then(|x| x.key_person),
                 }
             })
             .collect();

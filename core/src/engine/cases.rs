@@ -117,14 +117,14 @@ impl Engine {
         Ok(code)
     }
 
-    /// A case.
+    /// A case, whole. Trusted: no actor is checked (a user reads through [`Engine::reader`]).
     pub fn case(&self, code: &CaseCode) -> Result<&Case, EngineError> {
         self.cases
             .get(code)
             .ok_or_else(|| EngineError::UnknownCase(code.clone()))
     }
 
-    /// Every case, in code order.
+    /// Every case, in code order. Trusted: no actor is checked.
     pub fn cases(&self) -> impl Iterator<Item = &Case> {
         self.cases.values()
     }
@@ -272,9 +272,8 @@ impl Engine {
     }
 
     /// The standing of every case against its limits and the legal windows at `now`, most
-    /// urgent first. With `escalate`, cases whose rules say to escalate at their standing
-    /// are reported up (a traced `report_up` by the system).
-    pub fn sweep(&mut self, now: DateTime<Utc>, escalate: bool) -> Result<Sweep, EngineError> {
+    /// urgent first. A read: nothing changes (see [`Engine::sweep`] for the write).
+    pub fn deadlines(&self, now: DateTime<Utc>) -> Result<Vec<DeadlineStatus>, EngineError> {
         let rules = self.router.rule_set();
         let mut statuses: Vec<DeadlineStatus> = self
             .cases
@@ -287,8 +286,15 @@ impl Engine {
                 .cmp(&a.standing)
                 .then_with(|| a.red_on.cmp(&b.red_on))
         });
+        Ok(statuses)
+    }
+
+    /// The deadline sweep at `now`: [`Engine::deadlines`], then every open case whose rules
+    /// say to escalate at its standing is reported up (a traced `report_up` by the system).
+    pub fn sweep(&mut self, now: DateTime<Utc>) -> Result<Sweep, EngineError> {
+        let statuses = self.deadlines(now)?;
         let mut escalated = Vec::new();
-        if escalate {
+        {
             for s in &statuses {
                 let case = &self.cases[&s.case];
                 let Some(esc) = case

@@ -43,6 +43,7 @@ domain_enum! {
 
 /// Everything the engine can refuse, each with the details a program needs.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum EngineError {
     /// Malformed or inconsistent input.
     #[error("invalid input: {0}")]

@@ -6,13 +6,20 @@
 //! accepted change to a case is an event in its trace. Time is always an argument (`now`):
 //! the engine never reads a clock, so tests, replays and WebAssembly behave the same.
 //!
-//! An `Engine` is `Send + Sync` and has no interior mutability: share it behind a lock
-//! (`RwLock<Engine>`: reads in parallel, changes one at a time), or give each thread its own.
+//! An `Engine` is `Send + Sync`: share it behind a lock (`RwLock<Engine>`: reads in
+//! parallel, changes one at a time), or give each thread its own. Its one piece of interior
+//! mutability is the access log, behind a mutex, so that a refused *read* (`&Engine`) is
+//! still recorded.
+//!
+//! Reads come in two kinds: trusted ones on `Engine` that check no actor (for the host's
+//! own code) and scoped ones on [`Reader`], made for one actor, that check jurisdiction and
+//! mask identifiers. Answer users through a `Reader`.
 
 mod access;
 mod cadence;
 mod cases;
 mod error;
+mod reader;
 mod stats;
 mod whatif;
 
@@ -22,6 +29,7 @@ use chrono::NaiveDate;
 
 pub use cases::{Case, Sweep};
 pub use error::{EngineError, ErrorCode};
+pub use reader::Reader;
 
 use crate::access::{AccessLog, Privacy};
 use crate::agency::{Agency, AgencyId};
@@ -57,6 +65,10 @@ pub struct WorldData {
     /// Holiday notices for years beyond the shipped 2021–2026.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub calendar_years: Vec<crate::calendar::YearNotice>,
+    /// Who sees identity numbers and phones whole; the default if absent. Part of the
+    /// world, not of a binding, so every front-end masks alike.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy: Option<Privacy>,
 }
 
 /// The world and its cases. See the module docs.
@@ -123,10 +135,15 @@ impl Engine {
         if let Some(r) = data.rules {
             e.load_rules(r)?;
         }
+        if let Some(p) = data.privacy {
+            e.set_privacy(p);
+        }
         Ok(e)
     }
 
-    /// The world, without its cases (the inverse of [`Engine::from_world`]).
+    /// The world, without its cases (the inverse of [`Engine::from_world`]), with every
+    /// resident's identifiers whole. Trusted: no actor is checked; for the host's own
+    /// persistence. A user's export goes through [`Engine::reader`] ([`Reader::world`]).
     pub fn to_world(&self) -> WorldData {
         let mut people: Vec<Person> = self.people.values().cloned().collect();
         people.sort_by(|a, b| a.id.cmp(&b.id));
@@ -137,6 +154,7 @@ impl Engine {
             agencies: self.agencies.clone(),
             rules: Some(self.router.rule_set().clone()),
             calendar_years: Vec::new(),
+            privacy: Some(self.privacy.clone()),
         }
     }
 
@@ -251,12 +269,13 @@ impl Engine {
         Ok(())
     }
 
-    /// A resident.
+    /// A resident, identifiers whole. Trusted: no actor is checked (see [`Reader`]).
     pub fn person(&self, id: &str) -> Option<&Person> {
         self.people.get(id)
     }
 
-    /// The residents of a household, by id.
+    /// The residents of a household, by id, identifiers whole. Trusted: no actor is checked
+    /// (a user's request goes through [`Reader::residents`]).
     pub fn residents(&self, household: DivisionCode) -> Vec<&Person> {
         let mut v: Vec<&Person> = self
             .people
@@ -297,6 +316,14 @@ impl Engine {
     /// All staff.
     pub fn all_staff(&self) -> &[Staff] {
         &self.staff
+    }
+
+    /// The staff serving a unit: based there or covering it (包片).
+    pub fn staff_at(&self, unit: DivisionCode) -> Vec<&Staff> {
+        self.staff
+            .iter()
+            .filter(|s| s.unit == unit || s.covers.contains(&unit))
+            .collect()
     }
 
     /// Marks a staff member available or not (leave, illness).

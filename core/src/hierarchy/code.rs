@@ -20,6 +20,7 @@ pub const MAX_DIGITS: u8 = 19;
 
 /// Why a code was rejected. Each variant says what to fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CodeError {
     /// Not only ASCII digits, or empty.
     #[error("code `{0}` must consist of ASCII digits only")]

@@ -195,6 +195,7 @@ impl Unit {
 
 /// Why a hierarchy change or query was refused. Nothing changed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum HierarchyError {
     /// The code itself is malformed.
     #[error(transparent)]
@@ -360,7 +361,12 @@ impl Hierarchy {
 
     /// Adds a unit under the nearest existing unit its code extends. Units at county level
     /// or above may be roots; anything below needs its parent to exist.
-    pub fn add(&mut self, unit: Unit) -> Result<NodeIndex, HierarchyError> {
+    pub fn add(&mut self, unit: Unit) -> Result<(), HierarchyError> {
+        self.add_node(unit).map(|_| ())
+    }
+
+    /// [`Hierarchy::add`], returning the unit's node in the graph.
+    pub(crate) fn add_node(&mut self, unit: Unit) -> Result<NodeIndex, HierarchyError> {
         let derived = self.scheme.classify(unit.code)?;
         if derived != unit.kind {
             return Err(HierarchyError::KindMismatch {
@@ -409,7 +415,7 @@ impl Hierarchy {
     }
 
     /// The node of a code, following the aliases of moved units.
-    pub fn node(&self, code: DivisionCode) -> Result<NodeIndex, HierarchyError> {
+    pub(crate) fn node(&self, code: DivisionCode) -> Result<NodeIndex, HierarchyError> {
         let code = self.aliases.get(&code).copied().unwrap_or(code);
         self.lookup(code).ok_or(HierarchyError::Unknown(code))
     }
@@ -430,7 +436,7 @@ impl Hierarchy {
     }
 
     /// The unit at `node`. Panics only if `node` came from another hierarchy.
-    pub fn unit_at(&self, node: NodeIndex) -> &Unit {
+    pub(crate) fn unit_at(&self, node: NodeIndex) -> &Unit {
         &self.graph[node]
     }
 
@@ -445,7 +451,7 @@ impl Hierarchy {
     }
 
     /// The parent node, if any.
-    pub fn parent_node(&self, node: NodeIndex) -> Option<NodeIndex> {
+    pub(crate) fn parent_node(&self, node: NodeIndex) -> Option<NodeIndex> {
         self.graph
             .neighbors_directed(node, Direction::Incoming)
             .next()
@@ -470,7 +476,7 @@ impl Hierarchy {
     }
 
     /// The node and its ancestors, nearest first, ending at the root.
-    pub fn path_nodes(&self, node: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
+    pub(crate) fn path_nodes(&self, node: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
         std::iter::successors(Some(node), move |&n| self.parent_node(n))
     }
 
@@ -501,7 +507,7 @@ impl Hierarchy {
     }
 
     /// Node form of [`Self::is_within`].
-    pub fn is_within_node(&self, inner: NodeIndex, outer: NodeIndex) -> bool {
+    pub(crate) fn is_within_node(&self, inner: NodeIndex, outer: NodeIndex) -> bool {
         // Codes extend their parents', but a root may be any county: walk, it is short.
         self.path_nodes(inner).any(|n| n == outer)
     }
@@ -520,7 +526,7 @@ impl Hierarchy {
     }
 
     /// Node form of [`Self::lowest_common_ancestor`].
-    pub fn lca_nodes(&self, nodes: &[NodeIndex]) -> Option<NodeIndex> {
+    pub(crate) fn lca_nodes(&self, nodes: &[NodeIndex]) -> Option<NodeIndex> {
         let (first, rest) = nodes.split_first()?;
         let mut path: Vec<NodeIndex> = self.path_nodes(*first).collect();
         for &n in rest {
@@ -551,7 +557,7 @@ impl Hierarchy {
     }
 
     /// The ancestor-or-self of `node` at `level`, if the path has one.
-    pub fn ancestor_at_level(&self, node: NodeIndex, level: Level) -> Option<NodeIndex> {
+    pub(crate) fn ancestor_at_level(&self, node: NodeIndex, level: Level) -> Option<NodeIndex> {
         self.path_nodes(node)
             .find(|&n| self.graph[n].level() == level)
     }
@@ -563,7 +569,7 @@ impl Hierarchy {
     }
 
     /// Node form of [`Self::subtree`] (unordered among siblings), lazily.
-    pub fn subtree_nodes(&self, node: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
+    pub(crate) fn subtree_nodes(&self, node: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
         let mut stack = vec![node];
         std::iter::from_fn(move || {
             let n = stack.pop()?;

@@ -42,7 +42,7 @@ fn dispute(state: State) -> Dispute {
         assigned_by: Some("522301001000".parse().unwrap()),
     };
     let mut d = register(
-        CaseCode("x".into()),
+        "522301001001-20250609-0001".parse::<CaseCode>().unwrap(),
         input,
         Utc.with_ymd_and_hms(2025, 5, 1, 0, 0, 0).unwrap(),
     );
@@ -75,7 +75,7 @@ fn sample(kind: OperationKind) -> Operation {
     let day = |s: &str| s.parse().unwrap();
     match kind {
         K::Register => O::Register {
-            code: CaseCode("x".into()),
+            code: "522301001001-20250609-0001".parse::<CaseCode>().unwrap(),
             input: dispute(State::Registered).input,
         },
         K::Route => O::Route {

@@ -200,15 +200,6 @@ impl Region {
             }
     }
 
-    /// A concrete point inside the box, as (dimension values), for "example dispute" output.
-    pub fn sample(&self) -> Option<[usize; DIMS]> {
-        let mut out = [0; DIMS];
-        for d in 0..DIMS {
-            out[d] = (0..DIM_SIZES[d]).find(|&v| self.masks[d] >> v & 1 == 1)?;
-        }
-        Some(out)
-    }
-
     /// The region of a condition.
     pub fn of(c: &Condition) -> Region {
         let range = |r: &Range| (r.min.unwrap_or(0), r.max.unwrap_or(u64::MAX));

@@ -15,15 +15,16 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-pub use index::{eval, Facts, Index, NoUnits, Region, UnitLookup};
+pub(crate) use index::{eval, Index};
+pub use index::{Facts, NoUnits, UnitLookup};
 pub use model::{
     Condition, Deadlines, EscalateWhen, Escalation, Grade, HitPolicy, LegalWindows, Limit, Outcome,
     Range, Rule, RuleSet, TeamSlot, Vocabulary,
 };
-pub use team::{
-    assemble, join_agencies, Candidate, Directory, JoinedAgency, PartySet, Unfilled, Verdict, World,
-};
-pub use validate::{validate, Diagnostic, DiagnosticCode, Diagnostics, Schema, Severity};
+pub(crate) use team::{assemble, join_agencies, Directory, PartySet, World};
+pub use team::{Candidate, JoinedAgency, Unfilled, Verdict};
+pub(crate) use validate::Schema;
+pub use validate::{validate, Diagnostic, DiagnosticCode, Diagnostics, Severity};
 
 use crate::dispute::{DisputeInput, Party, TeamMember};
 use crate::hierarchy::{DivisionCode, Level};
@@ -33,6 +34,7 @@ pub const DEFAULT_RULES_JSON: &str = include_str!("../../data/default-rules.json
 
 /// Why a dispute could not be routed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum RoutingError {
     /// The dispute's location is not in the hierarchy.
     #[error("the dispute's location {0} is not in the hierarchy")]

@@ -1,0 +1,236 @@
+//! Argument decoders: how every binding turns what a host passes (JSON bytes, words, codes,
+//! milliseconds) into the core's types. Each rule is written once here; each failure names
+//! the argument, the value and what is allowed.
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use serde::de::DeserializeOwned;
+
+use crate::error::{BindingError, Code};
+use fengqiao::dispute::CaseCode;
+use fengqiao::hierarchy::{DivisionCode, Level};
+use fengqiao::routing::RuleSet;
+use fengqiao::trace::Actor;
+
+/// A result of a binding call.
+pub type Res<T> = Result<T, BindingError>;
+
+/// Shows at most 40 characters of a value in a message (a whole 50 MB argument, or a whole
+/// identity number pasted into the wrong argument, never lands in a log).
+pub fn shown(value: &str) -> String {
+    let mut s: String = value.chars().take(40).collect();
+    if s.len() < value.len() {
+        s.push('…');
+    }
+    s
+}
+
+/// A JSON argument, decoded into `T`. A byte-order mark is refused by name (JSON text has
+/// none), and a JSON syntax error carries its line and column in the details.
+pub fn json<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Res<T> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return Err(BindingError::argument(
+            name,
+            "starts with a UTF-8 byte-order mark; JSON text must not have one",
+        ));
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = T::deserialize(&mut de).and_then(|v| de.end().map(|()| v));
+    value.map_err(|e| {
+        let mut err = BindingError::argument(name, &e);
+        if e.line() > 0 {
+            err.details = serde_json::json!({
+                "argument": name, "line": e.line(), "column": e.column()
+            });
+        }
+        err
+    })
+}
+
+/// A list argument given either as one JSON array or as JSON Lines (one value a line;
+/// blank lines skipped): traces and histories are both stored as JSON Lines.
+pub fn list<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Res<Vec<T>> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first == Some(&b'[') {
+        return json(name, bytes);
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| BindingError::new(Code::InvalidUtf8, format!("argument `{name}`: {e}")))?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v = serde_json::from_str(line).map_err(|e| {
+            BindingError::argument(name, format!("line {}: {e}", i + 1)).with_details(
+                serde_json::json!({"argument": name, "line": i + 1, "column": e.column()}),
+            )
+        })?;
+        out.push(v);
+    }
+    Ok(out)
+}
+
+/// An actor: JSON `"system"`, `{"staff": id}` or `{"agency": id}`. The bare word
+/// `system` (without JSON quotes) is accepted too, since every other word argument is bare.
+pub fn actor(name: &str, bytes: &[u8]) -> Res<Actor> {
+    if bytes.trim_ascii() == b"system" {
+        return Ok(Actor::System);
+    }
+    json(name, bytes).map_err(|mut e| {
+        e.message = format!(
+            "{}; an actor is JSON: \"system\", {{\"staff\": \"id\"}} or {{\"agency\": \"id\"}}",
+            e.message
+        );
+        e
+    })
+}
+
+/// The earliest time the engine reasons about: 2000-01-01 (UTC).
+pub const MIN_MS: i64 = 946_684_800_000;
+/// The latest: 2100-01-01 (UTC); a time past it is most likely microseconds or nanoseconds
+/// passed as milliseconds.
+pub const MAX_MS: i64 = 4_102_444_800_000;
+
+/// A time in milliseconds since the Unix epoch (UTC).
+pub fn time(name: &str, ms: i64) -> Res<DateTime<Utc>> {
+    if !(MIN_MS..MAX_MS).contains(&ms) {
+        return Err(BindingError::argument(
+            name,
+            format!(
+                "{ms} is not a time from 2000 to 2099 in milliseconds since 1970-01-01 UTC{}",
+                if ms >= MAX_MS {
+                    " (microseconds or nanoseconds passed by mistake?)"
+                } else {
+                    ""
+                }
+            ),
+        ));
+    }
+    Utc.timestamp_millis_opt(ms)
+        .single()
+        .ok_or_else(|| BindingError::argument(name, format!("{ms} ms is out of range")))
+}
+
+/// A time given as a JS number of milliseconds (`Date.now()`).
+pub fn time_f64(name: &str, ms: f64) -> Res<DateTime<Utc>> {
+    if !ms.is_finite() || ms.fract() != 0.0 {
+        return Err(BindingError::argument(
+            name,
+            format!("{ms} is not a whole number of milliseconds"),
+        ));
+    }
+    time(name, ms as i64)
+}
+
+/// A calendar date written `YYYY-MM-DD` (China time), exactly 10 characters.
+pub fn date(name: &str, text: &str) -> Res<NaiveDate> {
+    let ok = text.len() == 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
+    let parsed = if ok {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    } else {
+        None
+    };
+    parsed.ok_or_else(|| {
+        BindingError::argument(
+            name,
+            format!("`{}` is not a date written YYYY-MM-DD", shown(text)),
+        )
+    })
+}
+
+/// A statistical division code (6 to 21 digits, as the hierarchy's scheme allows).
+pub fn unit(name: &str, text: &str) -> Res<DivisionCode> {
+    text.parse().map_err(|e: fengqiao::hierarchy::CodeError| {
+        BindingError::new(
+            Code::Hierarchy,
+            format!("argument `{name}`: `{}`: {e}", shown(text)),
+        )
+        .with_details(serde_json::json!({"argument": name}))
+    })
+}
+
+/// A case code (`{unit}-{yyyymmdd}-{sequence}`).
+pub fn case(name: &str, text: &str) -> Res<CaseCode> {
+    text.parse()
+        .map_err(|e: fengqiao::dispute::CaseCodeError| BindingError::argument(name, e))
+}
+
+/// A level word (`county`, `street`, `community`, `grid`, `household_group`, `household`).
+pub fn level(name: &str, text: &str) -> Res<Level> {
+    text.parse().map_err(|_| {
+        let allowed: Vec<&str> = Level::ALL.iter().map(|l| l.as_str()).collect();
+        BindingError::argument(
+            name,
+            format!(
+                "`{}` is not a level; allowed: {}",
+                shown(text),
+                allowed.join(", ")
+            ),
+        )
+    })
+}
+
+/// A rule set, through the core's parser, so a bad one gets located diagnostics.
+pub fn rules(name: &str, bytes: &[u8]) -> Res<RuleSet> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| BindingError::new(Code::InvalidUtf8, format!("argument `{name}`: {e}")))?;
+    RuleSet::from_json(text).map_err(|d| fengqiao::engine::EngineError::Rules(d).into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_outside_2000_to_2099_are_refused_with_a_hint() {
+        assert!(time("now_ms", 1_750_000_000_000).is_ok());
+        let e = time("now_ms", 1_750_000_000_000_000).unwrap_err();
+        assert_eq!(e.code, Code::InvalidInput);
+        assert!(e.message.contains("now_ms") && e.message.contains("microseconds"));
+        assert!(time("now_ms", 0).is_err());
+        assert!(time_f64("now_ms", f64::NAN).is_err());
+        assert!(time_f64("now_ms", 1.5e12 + 0.5).is_err());
+    }
+
+    #[test]
+    fn dates_are_exactly_yyyy_mm_dd() {
+        assert!(date("date", "2025-06-09").is_ok());
+        for bad in ["2025-6-9", "2025-06-9", "20250609", "2025-02-30", ""] {
+            let e = date("date", bad).unwrap_err();
+            assert!(e.message.contains("YYYY-MM-DD"), "{bad}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn actors_are_json_or_the_bare_word_system() {
+        assert_eq!(actor("actor", b"system").unwrap(), Actor::System);
+        assert_eq!(actor("actor", b"\"system\"").unwrap(), Actor::System);
+        assert_eq!(
+            actor("actor", br#"{"staff":"gw-1"}"#).unwrap(),
+            Actor::Staff("gw-1".into())
+        );
+        let e = actor("actor", b"staff").unwrap_err();
+        assert!(e.message.contains("{\"staff\": \"id\"}"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_named() {
+        let e = json::<serde_json::Value>("world", b"\xEF\xBB\xBF{}").unwrap_err();
+        assert!(e.message.contains("byte-order mark"));
+    }
+
+    #[test]
+    fn levels_list_what_is_allowed() {
+        let e = level("level", "village").unwrap_err();
+        assert!(e.message.contains("street") && e.message.contains("household_group"));
+    }
+
+    #[test]
+    fn lists_are_arrays_or_json_lines() {
+        let a: Vec<u32> = list("xs", b" [1, 2]").unwrap();
+        let b: Vec<u32> = list("xs", b"1\n\n2\n").unwrap();
+        assert_eq!(a, b);
+        let e = list::<u32>("xs", b"1\nx\n").unwrap_err();
+        assert!(e.message.contains("line 2"));
+    }
+}

@@ -1,0 +1,413 @@
+//! The operations every binding exposes, each once: decode the arguments, call the engine,
+//! encode the answer as JSON text. A front-end adds only what its platform needs (handles
+//! and C strings, or JS values) around these.
+//!
+//! Reads that return case or resident data take an actor and go through
+//! [`fengqiao::engine::Reader`]. The few deliberately trusted calls say so in their names
+//! or docs (`world_export`, `denials`, `verify`).
+
+use fengqiao::cadence::ZeroReport;
+use fengqiao::engine::{Engine, EngineError, WorldData};
+use fengqiao::routing::{RuleSet, DEFAULT_RULES_JSON};
+use fengqiao::stats::Query;
+use fengqiao::trace::Event;
+use fengqiao::whatif::HistoricalDispute;
+use serde::Serialize;
+
+use crate::args::{self, Res};
+use crate::error::{BindingError, Code};
+
+/// Whether an operation changes the engine (C takes the write lock) or only reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Needs no engine.
+    Free,
+    /// Reads the engine (C: shared lock).
+    Read,
+    /// Changes the engine (C: exclusive lock).
+    Write,
+}
+
+/// One operation of the binding surface, by its snake_case name. The C function is
+/// `fq_engine_{name}` (`fq_{name}` for free ones), the JS method its camelCase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Op {
+    /// The snake_case name.
+    pub name: &'static str,
+    /// What it needs of the engine.
+    pub access: Access,
+}
+
+impl Op {
+    /// The C function's name.
+    pub fn c_name(&self) -> String {
+        match self.access {
+            Access::Free => format!("fq_{}", self.name),
+            _ => format!("fq_engine_{}", self.name),
+        }
+    }
+
+    /// The JS name (camelCase).
+    pub fn js_name(&self) -> String {
+        let mut out = String::new();
+        let mut up = false;
+        for ch in self.name.chars() {
+            if ch == '_' {
+                up = true;
+            } else if up {
+                out.extend(ch.to_uppercase());
+                up = false;
+            } else {
+                out.push(ch);
+            }
+        }
+        out
+    }
+}
+
+const fn op(name: &'static str, access: Access) -> Op {
+    Op { name, access }
+}
+
+/// Every operation, which both bindings expose (a test checks the C header and the JS
+/// class against this list, both ways).
+pub const OPERATIONS: &[Op] = &[
+    op("default_rules", Access::Free),
+    op("trace_verify", Access::Free),
+    op("world", Access::Read),
+    op("world_export", Access::Read),
+    op("unit", Access::Read),
+    op("roots", Access::Read),
+    op("children", Access::Read),
+    op("staff_at", Access::Read),
+    op("residents", Access::Read),
+    op("add_unit", Access::Write),
+    op("move_unit", Access::Write),
+    op("retire_unit", Access::Write),
+    op("add_person", Access::Write),
+    op("add_staff", Access::Write),
+    op("add_agency", Access::Write),
+    op("set_available", Access::Write),
+    op("set_privacy", Access::Write),
+    op("denials", Access::Read),
+    op("rules", Access::Read),
+    op("validate_rules", Access::Read),
+    op("load_rules", Access::Write),
+    op("register", Access::Write),
+    op("decide", Access::Read),
+    op("decide_input", Access::Read),
+    op("route", Access::Write),
+    op("apply", Access::Write),
+    op("view_case", Access::Read),
+    op("case_codes", Access::Read),
+    op("trace", Access::Read),
+    op("trace_jsonl", Access::Read),
+    op("verify", Access::Read),
+    op("deadlines", Access::Read),
+    op("sweep", Access::Write),
+    op("statistics", Access::Read),
+    op("file_report", Access::Write),
+    op("missing_reports", Access::Read),
+    op("daily_analysis", Access::Read),
+    op("weekly_dispatch", Access::Read),
+    op("what_if", Access::Read),
+];
+
+/// JSON text of a value (the core's serde shapes).
+pub fn to_json<T: Serialize + ?Sized>(v: &T) -> Res<String> {
+    serde_json::to_string(v)
+        .map_err(|e| BindingError::new(Code::Internal, format!("serialising a result: {e}")))
+}
+
+fn reader<'e>(e: &'e Engine, actor: &[u8], now_ms: i64) -> Res<fengqiao::engine::Reader<'e>> {
+    let actor = args::actor("actor", actor)?;
+    let now = args::time("now_ms", now_ms)?;
+    Ok(e.reader(&actor, now)?)
+}
+
+// ---- free ----
+
+/// The shipped default rule set (`RuleSet` JSON).
+pub fn default_rules() -> Res<String> {
+    let set = RuleSet::from_json(DEFAULT_RULES_JSON).map_err(EngineError::Rules)?;
+    to_json(&set)
+}
+
+/// Verifies a trace (a JSON array of events or JSON Lines) and replays it: the rebuilt
+/// case (`Dispute` JSON). A tampered trace fails with `trace` and the position in the
+/// details.
+pub fn trace_verify(events: &[u8]) -> Res<String> {
+    let events: Vec<Event> = args::list("events", events)?;
+    fengqiao::trace::verify(&events).map_err(EngineError::from)?;
+    let d = fengqiao::trace::replay(&events).map_err(EngineError::from)?;
+    to_json(&d)
+}
+
+/// An engine from a whole world (`WorldData` JSON); the first problem is returned.
+pub fn engine_new(world: &[u8]) -> Res<Engine> {
+    let data: WorldData = args::json("world", world)?;
+    Ok(Engine::from_world(data)?)
+}
+
+// ---- the world ----
+
+/// The world as `actor` may export it (residents of its area, identifiers as privacy
+/// allows): see [`fengqiao::engine::Reader::world`].
+pub fn world(e: &Engine, actor: &[u8], now_ms: i64) -> Res<String> {
+    to_json(&reader(e, actor, now_ms)?.world())
+}
+
+/// Trusted: the whole world with every identifier, for the host's own persistence. Never
+/// answer a user's request with it.
+pub fn world_export(e: &Engine) -> Res<String> {
+    to_json(&e.to_world())
+}
+
+/// A unit (`Unit` JSON).
+pub fn unit(e: &Engine, code: &str) -> Res<String> {
+    let c = args::unit("unit_code", code)?;
+    to_json(e.hierarchy().unit(c).map_err(EngineError::from)?)
+}
+
+/// The root units (`Unit[]` JSON).
+pub fn roots(e: &Engine) -> Res<String> {
+    let h = e.hierarchy();
+    let units: Vec<_> = h
+        .roots()
+        .into_iter()
+        .filter_map(|c| h.unit(c).ok())
+        .collect();
+    to_json(&units)
+}
+
+/// A unit's children in code order (`Unit[]` JSON).
+pub fn children(e: &Engine, code: &str) -> Res<String> {
+    let h = e.hierarchy();
+    let kids = h
+        .children(args::unit("unit_code", code)?)
+        .map_err(EngineError::from)?;
+    let units: Vec<_> = kids.into_iter().filter_map(|c| h.unit(c).ok()).collect();
+    to_json(&units)
+}
+
+/// Staff serving a unit, based there or covering it (`Staff[]` JSON).
+pub fn staff_at(e: &Engine, code: &str) -> Res<String> {
+    to_json(&e.staff_at(args::unit("unit_code", code)?))
+}
+
+/// The residents of a household as `actor` may see them (`PersonView[]` JSON).
+pub fn residents(e: &Engine, actor: &[u8], household: &str, now_ms: i64) -> Res<String> {
+    let r = reader(e, actor, now_ms)?;
+    to_json(&r.residents(args::unit("household", household)?)?)
+}
+
+/// Adds a unit (`Unit` JSON).
+pub fn add_unit(e: &mut Engine, unit: &[u8]) -> Res<()> {
+    Ok(e.add_unit(args::json("unit", unit)?)?)
+}
+
+/// Moves a unit and its subtree under `new_parent`, where it gets `new_code` (区划调整).
+pub fn move_unit(e: &mut Engine, code: &str, new_parent: &str, new_code: &str) -> Res<()> {
+    let code = args::unit("unit_code", code)?;
+    let parent = args::unit("new_parent", new_parent)?;
+    let new_code = args::unit("new_code", new_code)?;
+    Ok(e.move_unit(code, parent, new_code)?)
+}
+
+/// Retires a unit (refused while it is in use).
+pub fn retire_unit(e: &mut Engine, code: &str) -> Res<()> {
+    Ok(e.retire_unit(args::unit("unit_code", code)?)?)
+}
+
+/// Adds a resident (`Person` JSON).
+pub fn add_person(e: &mut Engine, person: &[u8]) -> Res<()> {
+    Ok(e.add_person(args::json("person", person)?)?)
+}
+
+/// Adds a staff member (`Staff` JSON).
+pub fn add_staff(e: &mut Engine, staff: &[u8]) -> Res<()> {
+    Ok(e.add_staff(args::json("staff", staff)?)?)
+}
+
+/// Adds an agency (`Agency` JSON).
+pub fn add_agency(e: &mut Engine, agency: &[u8]) -> Res<()> {
+    Ok(e.add_agency(args::json("agency", agency)?)?)
+}
+
+/// Marks a staff member available or not (leave, illness).
+pub fn set_available(e: &mut Engine, staff_id: &str, available: bool) -> Res<()> {
+    Ok(e.set_available(staff_id, available)?)
+}
+
+/// Replaces who sees identifiers whole (`Privacy` JSON).
+pub fn set_privacy(e: &mut Engine, privacy: &[u8]) -> Res<()> {
+    e.set_privacy(args::json("privacy", privacy)?);
+    Ok(())
+}
+
+/// Trusted: every refused request (`Denial[]` JSON), for the host's audit.
+pub fn denials(e: &Engine) -> Res<String> {
+    to_json(&e.denials())
+}
+
+// ---- rules ----
+
+/// The rule set in force (`RuleSet` JSON).
+pub fn rules(e: &Engine) -> Res<String> {
+    to_json(e.router().rule_set())
+}
+
+/// Every diagnostic of a rule set against this world, without loading it
+/// (`Diagnostic[]` JSON). A rule set that cannot be read fails with `rule_set`.
+pub fn validate_rules(e: &Engine, rules: &[u8]) -> Res<String> {
+    let set = args::rules("rules", rules)?;
+    to_json(&e.validate_rules(&set).items)
+}
+
+/// Validates and loads a rule set; the warnings (`Diagnostic[]` JSON).
+pub fn load_rules(e: &mut Engine, rules: &[u8]) -> Res<String> {
+    let set = args::rules("rules", rules)?;
+    to_json(&e.load_rules(set)?)
+}
+
+// ---- cases ----
+
+/// Registers a dispute (`DisputeInput` JSON): the new case code (bare text, not JSON).
+pub fn register(e: &mut Engine, actor: &[u8], input: &[u8], now_ms: i64) -> Res<String> {
+    let actor = args::actor("actor", actor)?;
+    let input = args::json("input", input)?;
+    let now = args::time("now_ms", now_ms)?;
+    Ok(e.register(&actor, input, now)?.into())
+}
+
+/// What routing would decide for a case now (`Decision` JSON), without applying it.
+pub fn decide(e: &Engine, actor: &[u8], case: &str, now_ms: i64) -> Res<String> {
+    let r = reader(e, actor, now_ms)?;
+    to_json(&r.decide(&args::case("case_code", case)?)?)
+}
+
+/// What routing would decide for an unregistered dispute (`Decision` JSON).
+pub fn decide_input(e: &Engine, input: &[u8]) -> Res<String> {
+    let input = args::json("input", input)?;
+    to_json(&e.decide_input(&input)?)
+}
+
+/// Routes a case (a traced `route`, and `report_up` when the rules escalate at once):
+/// the decision with its explanation (`Decision` JSON).
+pub fn route(e: &mut Engine, actor: &[u8], case: &str, now_ms: i64) -> Res<String> {
+    let actor = args::actor("actor", actor)?;
+    let case = args::case("case_code", case)?;
+    let now = args::time("now_ms", now_ms)?;
+    to_json(&e.route(&actor, &case, now)?)
+}
+
+/// Applies a lifecycle operation (`Operation` JSON): the case's new state (`Dispute`
+/// JSON). Refused, nothing changes.
+pub fn apply(e: &mut Engine, actor: &[u8], case: &str, op: &[u8], now_ms: i64) -> Res<String> {
+    let actor = args::actor("actor", actor)?;
+    let case = args::case("case_code", case)?;
+    let op = args::json("operation", op)?;
+    let now = args::time("now_ms", now_ms)?;
+    to_json(e.apply(&actor, &case, op, now)?)
+}
+
+/// A case as `actor` may see it (`CaseView` JSON).
+pub fn view_case(e: &Engine, actor: &[u8], case: &str, now_ms: i64) -> Res<String> {
+    let r = reader(e, actor, now_ms)?;
+    to_json(&r.case(&args::case("case_code", case)?)?)
+}
+
+/// Codes of the cases `actor` may see (`string[]` JSON).
+pub fn case_codes(e: &Engine, actor: &[u8], now_ms: i64) -> Res<String> {
+    to_json(&reader(e, actor, now_ms)?.case_codes())
+}
+
+/// A case's trace as `actor` may read it (`TraceEvent[]` JSON).
+pub fn trace(e: &Engine, actor: &[u8], case: &str, now_ms: i64) -> Res<String> {
+    let r = reader(e, actor, now_ms)?;
+    to_json(r.trace(&args::case("case_code", case)?)?)
+}
+
+/// A case's trace as JSON Lines (one event a line), as a host stores it.
+pub fn trace_jsonl(e: &Engine, actor: &[u8], case: &str, now_ms: i64) -> Res<String> {
+    let r = reader(e, actor, now_ms)?;
+    Ok(fengqiao::trace::to_jsonl(
+        r.trace(&args::case("case_code", case)?)?,
+    ))
+}
+
+/// Trusted: verifies a case's trace and that replaying it gives the live state (reveals
+/// nothing but whether it holds).
+pub fn verify(e: &Engine, case: &str) -> Res<()> {
+    Ok(e.verify(&args::case("case_code", case)?)?)
+}
+
+/// Every case's standing against its limits and the legal windows (`DeadlineStatus[]`
+/// JSON). A read.
+pub fn deadlines(e: &Engine, now_ms: i64) -> Res<String> {
+    to_json(&e.deadlines(args::time("now_ms", now_ms)?)?)
+}
+
+/// The deadline sweep: standings, and cases reported up as their rules say (`Sweep` JSON).
+pub fn sweep(e: &mut Engine, now_ms: i64) -> Res<String> {
+    to_json(&e.sweep(args::time("now_ms", now_ms)?)?)
+}
+
+// ---- statistics and cadence ----
+
+/// Statistics over the cases `actor` may see (`Query` JSON in, `Report` JSON out).
+pub fn statistics(e: &Engine, actor: &[u8], query: &[u8], now_ms: i64) -> Res<String> {
+    let q: Query = args::json("query", query)?;
+    to_json(&reader(e, actor, now_ms)?.statistics(&q)?)
+}
+
+/// Files a daily zero report (`ZeroReport` JSON) by a household head or grid worker.
+pub fn file_report(e: &mut Engine, actor: &[u8], report: &[u8]) -> Res<()> {
+    let actor = args::actor("actor", actor)?;
+    let r: ZeroReport = args::json("report", report)?;
+    Ok(e.file_report(&actor, r)?)
+}
+
+/// Who in `unit`'s subtree did not report on `date` (`MissingReport[]` JSON).
+pub fn missing_reports(
+    e: &Engine,
+    actor: &[u8],
+    unit: &str,
+    date: &str,
+    now_ms: i64,
+) -> Res<String> {
+    let r = reader(e, actor, now_ms)?;
+    let unit = args::unit("unit_code", unit)?;
+    to_json(&r.missing_reports(unit, args::date("date", date)?)?)
+}
+
+/// The daily analysis (日研判) of `unit`'s subtree (`Ranked[]` JSON).
+pub fn daily_analysis(e: &Engine, actor: &[u8], unit: &str, now_ms: i64) -> Res<String> {
+    let r = reader(e, actor, now_ms)?;
+    to_json(&r.daily_analysis(args::unit("unit_code", unit)?)?)
+}
+
+/// The weekly dispatch (周调度) of the ISO week containing `date`, one row per unit at
+/// `level` (`WeekRow[]` JSON).
+pub fn weekly_dispatch(
+    e: &Engine,
+    actor: &[u8],
+    unit: &str,
+    level: &str,
+    date: &str,
+    now_ms: i64,
+) -> Res<String> {
+    let r = reader(e, actor, now_ms)?;
+    let unit = args::unit("unit_code", unit)?;
+    let level = args::level("level", level)?;
+    to_json(&r.weekly_dispatch(unit, level, args::date("date", date)?)?)
+}
+
+/// What-if: a history (JSON array or JSON Lines of `HistoricalDispute`) under rule sets A
+/// and B, compared (`Comparison` JSON).
+pub fn what_if(e: &Engine, history: &[u8], rules_a: &[u8], rules_b: &[u8]) -> Res<String> {
+    let history: Vec<HistoricalDispute> = args::list("history", history)?;
+    let a = args::rules("rules_a", rules_a)?;
+    let b = args::rules("rules_b", rules_b)?;
+    to_json(&e.what_if(&history, a, b)?)
+}

@@ -1,0 +1,123 @@
+//! Both front-ends expose the same operations: every operation of the binding layer has its
+//! C function in the checked-in header and its method in the WebAssembly class, and neither
+//! front-end has an operation the layer does not know (apart from what only makes sense on
+//! one platform, listed here with the reason).
+
+use std::collections::BTreeSet;
+
+use fengqiao_binding::OPERATIONS;
+
+fn read(path: &str) -> String {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    std::fs::read_to_string(format!("{root}/{path}")).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// `fq_…` functions declared in the header.
+fn c_functions() -> BTreeSet<String> {
+    let header = read("ffi/include/fengqiao.h");
+    header
+        .lines()
+        .filter(|l| !l.starts_with("//") && l.contains(" fq_") && l.contains('('))
+        .filter_map(|l| {
+            let start = l.find("fq_")?;
+            let name: String = l[start..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            Some(name)
+        })
+        .collect()
+}
+
+/// Methods and functions the WebAssembly module exports, by their JS names.
+fn js_names() -> BTreeSet<String> {
+    let src = read("wasm/src/lib.rs");
+    let mut names = BTreeSet::new();
+    let mut pending_js_name: Option<String> = None;
+    for line in src.lines().map(str::trim) {
+        if let Some(i) = line.find("js_name = ") {
+            let rest = &line[i + 10..];
+            pending_js_name = Some(rest.split([')', ',']).next().unwrap().trim().to_string());
+        }
+        if let Some(rest) = line.strip_prefix("pub fn ") {
+            let rust: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            names.insert(pending_js_name.take().unwrap_or(rust));
+        }
+    }
+    names
+}
+
+#[test]
+fn every_operation_is_in_the_c_header() {
+    let c = c_functions();
+    for op in OPERATIONS {
+        assert!(
+            c.contains(&op.c_name()),
+            "{} is missing from fengqiao.h",
+            op.c_name()
+        );
+    }
+    // C-only: handles, strings and errors, the version and the input limit.
+    let platform = [
+        "fq_version",
+        "fq_version_number",
+        "fq_status_name",
+        "fq_set_max_input_bytes",
+        "fq_engine_new",
+        "fq_engine_free",
+        "fq_string_free",
+        "fq_error_free",
+        "fq_error_code",
+        "fq_error_message",
+        "fq_error_details",
+        "fq_debug_panic",
+    ];
+    let known: BTreeSet<String> = OPERATIONS
+        .iter()
+        .map(|o| o.c_name())
+        .chain(platform.iter().map(|s| s.to_string()))
+        .collect();
+    let extra: Vec<_> = c.difference(&known).collect();
+    assert!(
+        extra.is_empty(),
+        "C functions the binding layer does not know: {extra:?}"
+    );
+}
+
+#[test]
+fn every_operation_is_in_the_js_class() {
+    let js = js_names();
+    for op in OPERATIONS {
+        assert!(
+            js.contains(&op.js_name()),
+            "{} is missing from the wasm module",
+            op.js_name()
+        );
+    }
+    // JS-only: the constructor and its bytes variant, the demo worlds of the web page, the
+    // JSON-text and bytes fast paths of decideInput, the version, the panic hook's start.
+    let platform = [
+        "new",
+        "fromJsonBytes",
+        "sample",
+        "sajinWorld",
+        "decideInputJson",
+        "decideInputJsonBytes",
+        "version",
+        "debugPanic",
+        "start",
+    ];
+    let known: BTreeSet<String> = OPERATIONS
+        .iter()
+        .map(|o| o.js_name())
+        .chain(platform.iter().map(|s| s.to_string()))
+        .collect();
+    let extra: Vec<_> = js.difference(&known).collect();
+    assert!(
+        extra.is_empty(),
+        "JS methods the binding layer does not know: {extra:?}"
+    );
+}

@@ -1,0 +1,184 @@
+//! [`Reader`]: what one actor may read, as one type.
+//!
+//! The engine has two kinds of reads. Trusted reads ([`Engine::case`], [`Engine::cases`],
+//! [`Engine::person`], [`Engine::residents`], [`Engine::to_world`] …) check nobody: they are
+//! for the host's own code (persistence, batch jobs, its own authorisation), never for
+//! answering a user's request directly. Scoped reads go through a `Reader`, made for one
+//! actor: every method checks the actor's jurisdiction (refusals are logged, as
+//! [`Engine::denials`] shows) and masks personal identifiers as the world's [`Privacy`]
+//! says. The bindings answer every read that returns case or resident data through a
+//! `Reader`, so no binding carries a privacy rule of its own.
+//!
+//! The idea is automerge's named capabilities (`ReadDoc`): the type says what its holder
+//! may do.
+//!
+//! ```
+//! # use fengqiao::prelude::*;
+//! # let world: fengqiao::engine::WorldData =
+//! #     serde_json::from_str(include_str!("../../../examples/data/world-small.json")).unwrap();
+//! let engine = Engine::from_world(world)?;
+//! let now = "2025-06-02T01:00:00Z".parse().unwrap();
+//! let reader = engine.reader(&Actor::Staff("gw-522301001001001".into()), now)?;
+//! // A grid worker sees the residents of households in its grid, identifiers masked.
+//! let people = reader.residents("5223010010010010101".parse()?)?;
+//! assert!(people.iter().all(|p| p.id_number.as_deref().is_none_or(|n| n.contains('*'))));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! [`Privacy`]: crate::access::Privacy
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{Case, Engine, EngineError, WorldData};
+use crate::access::{CaseView, PersonView};
+use crate::cadence::{MissingReport, Ranked, WeekRow};
+use crate::dispute::CaseCode;
+use crate::hierarchy::{DivisionCode, Level};
+use crate::lifecycle::ActorKind;
+use crate::routing::Decision;
+use crate::stats::{Query, Report};
+use crate::trace::{Actor, Event};
+
+/// What one actor may read: see the module docs. Made by [`Engine::reader`]; borrows the
+/// engine, so it sees the engine as it is while it lives.
+#[derive(Debug, Clone)]
+pub struct Reader<'e> {
+    engine: &'e Engine,
+    actor: Actor,
+    kind: ActorKind,
+    at: DateTime<Utc>,
+}
+
+impl Engine {
+    /// A [`Reader`] for `actor` at `now` (the time denials are logged with). Refused when
+    /// the actor is not a known staff member, agency or the system.
+    pub fn reader(&self, actor: &Actor, now: DateTime<Utc>) -> Result<Reader<'_>, EngineError> {
+        let kind = self.actor_kind(actor)?;
+        Ok(Reader {
+            engine: self,
+            actor: actor.clone(),
+            kind,
+            at: now,
+        })
+    }
+}
+
+impl<'e> Reader<'e> {
+    /// The actor this reader reads for.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// Whether this actor sees identity numbers and phones whole (the world's privacy
+    /// settings).
+    pub fn sees_identifiers(&self) -> bool {
+        self.engine.privacy.sees_whole(self.kind)
+    }
+
+    fn case_record(&self, code: &CaseCode, action: &str) -> Result<&'e Case, EngineError> {
+        let case = self.engine.case(code)?;
+        self.engine
+            .authorize_case(&self.actor, &case.dispute, action, self.at)?;
+        Ok(case)
+    }
+
+    /// A case, parties masked as the actor requires.
+    pub fn case(&self, code: &CaseCode) -> Result<CaseView, EngineError> {
+        self.engine.view_case(&self.actor, code, self.at)
+    }
+
+    /// A case's trace. Events name parties by id, never by identity number.
+    pub fn trace(&self, code: &CaseCode) -> Result<&'e [Event], EngineError> {
+        Ok(&self.case_record(code, "trace")?.events)
+    }
+
+    /// What routing would decide for a case now, without applying it.
+    pub fn decide(&self, code: &CaseCode) -> Result<Decision, EngineError> {
+        self.case_record(code, "decide")?;
+        self.engine.decide(code)
+    }
+
+    /// Codes of the cases the actor may see, in code order.
+    pub fn case_codes(&self) -> Vec<&'e CaseCode> {
+        let engine: &'e Engine = self.engine;
+        let actor = &self.actor;
+        engine
+            .cases()
+            .filter(|c| engine.may_access(actor, &c.dispute))
+            .map(|c| &c.dispute.code)
+            .collect()
+    }
+
+    /// The residents of a household in the actor's area, identifiers masked as the actor
+    /// requires.
+    pub fn residents(&self, household: DivisionCode) -> Result<Vec<PersonView>, EngineError> {
+        self.engine.hierarchy().unit(household)?;
+        self.engine
+            .authorize_unit(&self.actor, household, "residents", self.at)?;
+        let whole = self.sees_identifiers();
+        Ok(self
+            .engine
+            .residents(household)
+            .into_iter()
+            .map(|p| PersonView::of(p, whole))
+            .collect())
+    }
+
+    /// The world as this actor may export it: places, staff, agencies, rules and privacy
+    /// settings whole; residents only from the actor's area, and without identity numbers
+    /// and phones unless the actor sees them whole (removed, not masked, so the document
+    /// stays a valid world).
+    pub fn world(&self) -> WorldData {
+        let mut w = self.engine.to_world();
+        let whole = self.sees_identifiers();
+        let units = self.engine.actor_units(&self.actor);
+        let h = self.engine.hierarchy();
+        w.people.retain(|p| {
+            self.actor == Actor::System
+                || units
+                    .iter()
+                    .any(|u| h.is_within(p.household, *u).unwrap_or(false))
+        });
+        if !whole {
+            for p in &mut w.people {
+                p.id_number = None;
+                p.phone = None;
+            }
+        }
+        w
+    }
+
+    /// Statistics over the cases the actor may see (see [`Engine::statistics`]).
+    pub fn statistics(&self, query: &Query) -> Result<Report, EngineError> {
+        self.engine.statistics(&self.actor, query, self.at)
+    }
+
+    /// The daily analysis of `within`'s subtree (see [`Engine::daily_analysis`]).
+    pub fn daily_analysis(&self, within: DivisionCode) -> Result<Vec<Ranked>, EngineError> {
+        self.engine.daily_analysis(&self.actor, within, self.at)
+    }
+
+    /// The weekly dispatch of the ISO week containing `day` (see
+    /// [`Engine::weekly_dispatch`]).
+    pub fn weekly_dispatch(
+        &self,
+        within: DivisionCode,
+        level: Level,
+        day: NaiveDate,
+    ) -> Result<Vec<WeekRow>, EngineError> {
+        self.engine.weekly_dispatch(&self.actor, within, level, day)
+    }
+
+    /// Who in `within`'s subtree did not report on `date` (see
+    /// [`Engine::missing_reports`]); `within` must be in the actor's area.
+    pub fn missing_reports(
+        &self,
+        within: DivisionCode,
+        date: NaiveDate,
+    ) -> Result<Vec<MissingReport>, EngineError> {
+        self.engine.hierarchy().unit(within)?;
+        self.engine
+            .authorize_unit(&self.actor, within, "missing_reports", self.at)?;
+        self.engine.missing_reports(within, date)
+    }
+}
