@@ -4,9 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export RUST_BACKTRACE=0
 bash scripts/ensure-tools.sh
-echo "==> Rust tests (core, C ABI crate, doctests)"
+echo "==> Rust tests (core, binding layer, synthetic worlds, C ABI crate, doctests)"
 cargo test --workspace --locked
-echo "==> JSON Schemas match the types (feature schema)"
+echo "==> JSON Schemas match the types, and the TypeScript declarations match the schemas"
 cargo test --locked --features schema --test schema
 echo "==> C ABI: C suite and examples (valgrind), Python ctypes example"
 bash scripts/c-tests.sh

@@ -1,17 +1,12 @@
 #!/usr/bin/env bash
-# Builds the WebAssembly module for Node (target/wasm/node) and the web (examples/web/pkg),
-# installing the wasm32 target and wasm-bindgen-cli at exactly the version Cargo.lock pins
-# when they are missing. Prints the .wasm sizes.
+# Builds the WebAssembly module for Node (target/wasm/node) and the web (examples/web/pkg)
+# with the wasm32 target and wasm-bindgen-cli that scripts/ensure-tools.sh installs. Prints
+# the .wasm sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rustup target list --installed | grep -q '^wasm32-unknown-unknown$' || rustup target add wasm32-unknown-unknown
-want=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
-have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
-if [ "$have" != "$want" ]; then
-  echo "installing wasm-bindgen-cli $want (found: ${have:-none})"
-  # Without --locked: the registry mirror lags, and a locked transitive version may be missing.
-  cargo install wasm-bindgen-cli --version "=$want" --quiet
-fi
+for tool in wasm-bindgen; do
+  command -v $tool >/dev/null || { echo "$tool is missing: run scripts/ensure-tools.sh"; exit 1; }
+done
 # The tests exercise debugPanic; the npm package is built without it.
 cargo build -p fengqiao-wasm --target wasm32-unknown-unknown --profile wasm --locked --quiet --features debug-panic
 wasm=target/wasm32-unknown-unknown/wasm/fengqiao_wasm.wasm

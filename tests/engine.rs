@@ -406,3 +406,51 @@ fn statistics_follow_new_rules_and_a_new_calendar() {
     e.set_calendar(fengqiao::calendar::Calendar::empty());
     assert_eq!(red(&e), 0);
 }
+
+/// Refusals a host branches on are variants, not message text.
+#[test]
+fn refusals_are_typed_variants_with_details() {
+    let (mut e, p) = setup();
+    let mut d = input(&p, Category::Neighbour, &["p0-0", "p1-0"]);
+    d.parties.clear();
+    assert_eq!(
+        e.register(&gw(&p, 0), d, at(2025, 9, 25)),
+        Err(EngineError::NoParties)
+    );
+    let mut d = input(&p, Category::Labour, &["p0-0"]);
+    d.subtype = Some("unheard_of".into());
+    let err = e.register(&gw(&p, 0), d, at(2025, 9, 25)).unwrap_err();
+    assert!(
+        matches!(err, EngineError::UndeclaredSubtype { ref subtype, .. } if subtype == "unheard_of")
+    );
+    assert_eq!(err.details()["problem"], "undeclared_subtype");
+    let d = input(&p, Category::Neighbour, &["p0-0"]);
+    let err = e.register(&gw(&p, 0), d, at(2025, 9, 20)).unwrap_err();
+    assert!(matches!(err, EngineError::DiscoveredInFuture { .. }));
+    let err = e
+        .file_report(
+            &Actor::System,
+            fengqiao::cadence::ZeroReport {
+                date: "2025-09-25".parse().unwrap(),
+                disputes: vec![],
+                note: String::new(),
+            },
+        )
+        .unwrap_err();
+    assert!(matches!(err, EngineError::NotAReporter { .. }));
+    let mut person = e.person("p0-0").unwrap().clone();
+    person.id = "elsewhere".into();
+    person.household = p.grids[0];
+    let err = e.add_person(person).unwrap_err();
+    assert!(matches!(err, EngineError::NotAHousehold { unit, .. } if unit == p.grids[0]));
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
+    let err = e.add_unit(fengqiao::hierarchy::Unit {
+        code: p.grids[0],
+        kind: fengqiao::hierarchy::UnitKind::Grid,
+        name: "again".into(),
+        retired: false,
+    });
+    let err = err.unwrap_err();
+    assert_eq!(err.details()["problem"], "duplicate");
+    assert_eq!(err.details()["code"], p.grids[0].to_string());
+}

@@ -305,7 +305,7 @@ fn missing_zero_reports_skip_rest_days_and_count_streaks() {
             note: String::new(),
         },
     );
-    assert_eq!(err.unwrap_err().code(), ErrorCode::InvalidInput);
+    assert!(matches!(err, Err(EngineError::NotAReporter { .. })));
 }
 
 #[test]

@@ -46,3 +46,149 @@ fn schemas_name_the_domain_words() {
         assert!(op.contains(word), "operation schema lacks {word}");
     }
 }
+
+/// The TypeScript declarations the WebAssembly module ships (`wasm/types.d.ts`) are written
+/// by hand; this checks every interface that names a schema shape against the schema: the
+/// same properties, optional exactly where the schema does not require them.
+#[test]
+fn typescript_declarations_match_the_schemas() {
+    let ts =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/wasm/types.d.ts")).unwrap();
+    let interfaces = ts_interfaces(&ts);
+    // Rust type name → TypeScript name, where they differ.
+    let alias = |rust: &str| -> String {
+        match rust {
+            "Event" => "TraceEvent",
+            "Query" => "StatsQuery",
+            "Report" => "StatsReport",
+            "Row" => "StatsRow",
+            "BindingError" => "FengqiaoError",
+            other => other,
+        }
+        .to_string()
+    };
+    let mut checked = std::collections::BTreeSet::new();
+    let mut problems = Vec::new();
+    for (_, schema) in fengqiao::schema::all() {
+        let root = schema.as_value().clone();
+        let mut shapes: Vec<(String, serde_json::Value)> = Vec::new();
+        if let Some(title) = root["title"].as_str() {
+            shapes.push((title.to_string(), root.clone()));
+        }
+        if let Some(defs) = root["$defs"].as_object() {
+            shapes.extend(defs.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        for (name, shape) in shapes {
+            let Some(props) = shape["properties"].as_object() else {
+                continue;
+            };
+            let ts_name = alias(&name);
+            let Some(members) = interfaces.get(&ts_name) else {
+                continue;
+            };
+            if !checked.insert(ts_name.clone()) {
+                continue;
+            }
+            let required: std::collections::BTreeSet<&str> = shape["required"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+                .unwrap_or_default();
+            let ts_names: std::collections::BTreeSet<&str> =
+                members.iter().map(|(n, _)| n.as_str()).collect();
+            for p in props.keys() {
+                if !ts_names.contains(p.as_str()) {
+                    problems.push(format!("{ts_name}.{p}: in the schema, not in types.d.ts"));
+                }
+            }
+            for (m, optional) in members {
+                if ts_name == "FengqiaoError" && m == "name" {
+                    continue; // the JS Error's own property
+                }
+                if !props.contains_key(m) {
+                    problems.push(format!("{ts_name}.{m}: in types.d.ts, not in the schema"));
+                } else if *optional && required.contains(m.as_str()) {
+                    problems.push(format!(
+                        "{ts_name}.{m}: optional in types.d.ts, required in the schema"
+                    ));
+                } else if !*optional
+                    && !required.contains(m.as_str())
+                    && props[m].get("default").is_none()
+                {
+                    // Present in every output only when the schema gives a default.
+                    problems.push(format!(
+                        "{ts_name}.{m}: required in types.d.ts, optional in the schema"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        checked.len() >= 30,
+        "only {} interfaces were checked: {checked:?}",
+        checked.len()
+    );
+    assert!(
+        problems.is_empty(),
+        "types.d.ts disagrees with the schemas:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// `export interface Name { member?: type; … }` → name → [(member, optional)].
+fn ts_interfaces(ts: &str) -> std::collections::BTreeMap<String, Vec<(String, bool)>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut rest = ts;
+    while let Some(i) = rest.find("export interface ") {
+        rest = &rest[i + "export interface ".len()..];
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let Some(open) = rest.find('{') else { break };
+        let body_start = open + 1;
+        let mut depth = 1;
+        let mut end = body_start;
+        for (k, c) in rest[body_start..].char_indices() {
+            match c {
+                '{' | '(' | '[' => depth += 1,
+                '}' | ')' | ']' => depth -= 1,
+                _ => {}
+            }
+            if depth == 0 {
+                end = body_start + k;
+                break;
+            }
+        }
+        let body = &rest[body_start..end];
+        let mut members = Vec::new();
+        let (mut depth, mut start) = (0, 0);
+        let mut push = |part: &str| {
+            let part = part.trim();
+            let part = part
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("/**") && !l.trim_start().starts_with('*'))
+                .collect::<Vec<_>>()
+                .join(" ");
+            if let Some(colon) = part.find(':') {
+                let head = part[..colon].trim();
+                let optional = head.ends_with('?');
+                members.push((head.trim_end_matches('?').to_string(), optional));
+            }
+        };
+        for (k, c) in body.char_indices() {
+            match c {
+                '{' | '(' | '[' | '<' => depth += 1,
+                '}' | ')' | ']' | '>' => depth -= 1,
+                ';' if depth == 0 => {
+                    push(&body[start..k]);
+                    start = k + 1;
+                }
+                _ => {}
+            }
+        }
+        push(&body[start..]);
+        out.insert(name, members);
+        rest = &rest[end..];
+    }
+    out
+}

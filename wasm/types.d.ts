@@ -165,6 +165,7 @@ export interface Comparison { a: Outcomes; b: Outcomes; changed: { id: string; a
 /** Every error thrown by the module. */
 export interface FengqiaoError extends Error {
   name: "FengqiaoError";
+  message: string;
   code: "invalid_input" | "hierarchy" | "identity" | "not_found" | "duplicate" | "rule_set" | "routing" | "lifecycle" | "trace" | "calendar" | "denied" | "internal" | "invalid_utf8";
   details: unknown;
 }

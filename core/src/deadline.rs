@@ -10,8 +10,9 @@
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::china_date;
 use crate::calendar::{Calendar, CalendarError};
-use crate::dispute::{china_date, CaseCode, Category};
+use crate::dispute::{CaseCode, Category};
 use crate::lifecycle::{ConfirmationStatus, Dispute, State};
 use crate::routing::{Limit, RuleSet};
 use crate::vocab::domain_enum;

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::agency::AgencyId;
@@ -392,23 +392,6 @@ impl DisputeInput {
     pub fn group_size(&self) -> GroupSize {
         GroupSize::of(self.people())
     }
-}
-
-/// China Standard Time (UTC+8): every day boundary in the library is drawn here.
-pub fn china_time() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("valid offset")
-}
-
-/// The instant of a wall-clock time on a day in China (the inverse of [`china_date`]).
-/// `None` for an impossible time of day.
-pub fn china_instant(day: NaiveDate, hour: u32, minute: u32, second: u32) -> Option<DateTime<Utc>> {
-    let local = day.and_hms_opt(hour, minute, second)?;
-    Some(local.and_utc() - chrono::Duration::hours(8))
-}
-
-/// The calendar date in China of an instant.
-pub fn china_date(at: DateTime<Utc>) -> NaiveDate {
-    at.with_timezone(&china_time()).date_naive()
 }
 
 /// A member of a handling team, as recorded on the case.

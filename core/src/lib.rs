@@ -13,8 +13,14 @@
 //! - [`lifecycle`]: the state machine from registration to closing, checked against the law.
 //! - [`trace`]: the SM3-chained record of every accepted step (留痕).
 //! - [`calendar`], [`deadline`]: working days with official holidays and 调休; yellow/red limits.
-//! - [`access`]: jurisdiction and masking.
-//! - [`engine`]: the façade that owns a world and that both bindings call.
+//! - [`access`]: jurisdiction and masking; [`stats`], [`cadence`] (zero reports, daily
+//!   analysis, weekly dispatch), [`whatif`]: the read side.
+//! - [`engine`]: the façade that owns a world; [`engine::Reader`] is what one actor may
+//!   read. The bindings (`fengqiao-binding`, shared by the C ABI and WebAssembly) call only
+//!   this.
+//!
+//! The synthetic worlds and the Sajin scenario live in the unpublished `fengqiao-synth`
+//! crate of the workspace.
 //!
 //! ```
 //! use fengqiao::prelude::*;

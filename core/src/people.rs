@@ -34,6 +34,18 @@ pub enum IdentityError {
     Phone,
 }
 
+impl IdentityError {
+    /// The problem as a stable word, for details (the value itself is never echoed).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            IdentityError::IdFormat { .. } => "id_format",
+            IdentityError::IdBirthDate => "id_birth_date",
+            IdentityError::IdChecksum { .. } => "id_checksum",
+            IdentityError::Phone => "phone",
+        }
+    }
+}
+
 /// A resident identity number (居民身份证号码, GB 11643): 6-digit address code, 8-digit
 /// birth date, 3-digit sequence, and a check character computed by ISO 7064 MOD 11-2.
 /// Invariant: always valid. `Debug` and `Display` mask it; [`IdNumber::as_str`] is the

@@ -83,5 +83,30 @@ pub fn all() -> Vec<(&'static str, Schema)> {
             schema_for!(crate::whatif::HistoricalDispute),
         ),
         ("comparison", schema_for!(crate::whatif::Comparison)),
+        ("ranked", schema_for!(crate::cadence::Ranked)),
+        ("week-row", schema_for!(crate::cadence::WeekRow)),
+        (
+            "deadline-status",
+            schema_for!(crate::deadline::DeadlineStatus),
+        ),
+        ("person-view", schema_for!(crate::access::PersonView)),
+        ("privacy", schema_for!(crate::access::Privacy)),
+        ("denial", schema_for!(crate::access::Denial)),
+        ("error", schema_for!(BindingError)),
     ]
+}
+
+/// The error every binding reports, as JSON: a stable code, a message for people and
+/// details for programs (the JS `FengqiaoError`, the C `FqError`, the Java exception).
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct BindingError {
+    /// The stable code: one of the core's error codes, or (at the C boundary only)
+    /// `null_pointer`, `invalid_utf8`, `invalid_handle`.
+    code: String,
+    /// For people: names the argument, the value and what is allowed.
+    message: String,
+    /// For programs: diagnostics, the refused state and operation, the position of a
+    /// problem … (`null` when there are none).
+    details: serde_json::Value,
 }

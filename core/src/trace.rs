@@ -238,6 +238,13 @@ pub enum TraceError {
         /// 0-based position.
         position: usize,
     },
+    /// The trace verifies, but replaying it does not give the state the engine holds: the
+    /// live record was changed outside the engine.
+    #[error("replaying the trace of {case} does not give the live state")]
+    Diverged {
+        /// The case.
+        case: CaseCode,
+    },
     /// Replaying hit an operation the state machine does not allow there.
     #[error("event at position {position}: {operation} is not allowed in state {state}")]
     Replay {

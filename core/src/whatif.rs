@@ -12,9 +12,10 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::china_date;
 use crate::calendar::Calendar;
 use crate::deadline::Standing;
-use crate::dispute::{china_date, DisputeInput};
+use crate::dispute::DisputeInput;
 use crate::hierarchy::Level;
 use crate::routing::Decision;
 use crate::staff::StaffId;

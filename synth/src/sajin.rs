@@ -28,7 +28,8 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 use super::{world, CommunitySpec, Places, Rng, Spec, StreetSpec};
 use fengqiao::cadence::ZeroReport;
-use fengqiao::dispute::{china_date, CaseCode, Category, Channel, DisputeInput};
+use fengqiao::calendar::china_date;
+use fengqiao::dispute::{CaseCode, Category, Channel, DisputeInput};
 use fengqiao::engine::{Engine, EngineError};
 use fengqiao::hierarchy::{DivisionCode, Level};
 use fengqiao::lifecycle::{Agreement, AgreementForm, Method, Operation, State};
@@ -210,7 +211,7 @@ struct Sim {
 }
 
 fn cst(day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
-    fengqiao::dispute::china_instant(day, hour, minute, 0).expect("valid time of day")
+    fengqiao::calendar::china_instant(day, hour, minute, 0).expect("valid time of day")
 }
 
 impl Sim {

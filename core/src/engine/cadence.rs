@@ -2,8 +2,9 @@
 //! reports, missing reports, daily analysis and weekly dispatch over the engine's cases.
 
 use crate::cadence::*;
+use crate::calendar::china_date;
 use crate::deadline::{self, Standing};
-use crate::dispute::{china_date, Flag};
+use crate::dispute::Flag;
 use crate::engine::{Engine, EngineError};
 use crate::hierarchy::{DivisionCode, Level};
 use crate::lifecycle::OperationKind;
@@ -17,18 +18,17 @@ impl Engine {
     /// worker; a second report for the same day replaces the first (recorded as filed).
     pub fn file_report(&mut self, actor: &Actor, report: ZeroReport) -> Result<(), EngineError> {
         let Actor::Staff(id) = actor else {
-            return Err(EngineError::Invalid(
-                "zero reports are filed by staff".into(),
-            ));
+            return Err(EngineError::NotAReporter {
+                actor: actor.to_string(),
+            });
         };
         let s = self
             .staff(id)
             .ok_or_else(|| EngineError::UnknownStaff(id.clone()))?;
         if !matches!(s.role, Role::HouseholdHead | Role::GridWorker) {
-            return Err(EngineError::Invalid(format!(
-                "zero reports are filed by household heads and grid workers, not a {}",
-                s.role.label_en()
-            )));
+            return Err(EngineError::NotAReporter {
+                actor: format!("{actor} (a {})", s.role.label_en()),
+            });
         }
         for c in &report.disputes {
             self.case(c)?;
@@ -161,7 +161,7 @@ impl Engine {
             NaiveDate::from_isoywd_opt(week.year(), week.week(), Weekday::Mon).expect("valid week");
         let sunday =
             NaiveDate::from_isoywd_opt(week.year(), week.week(), Weekday::Sun).expect("valid week");
-        let end = crate::dispute::china_instant(sunday, 23, 59, 59).expect("valid time of day");
+        let end = crate::calendar::china_instant(sunday, 23, 59, 59).expect("valid time of day");
         self.authorize_unit(actor, within, "weekly_dispatch", end)?;
         let h = self.hierarchy();
         let root = h.node(within)?;

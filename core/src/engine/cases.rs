@@ -4,8 +4,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{Engine, EngineError};
+use crate::calendar::china_date;
 use crate::deadline::{self, DeadlineStatus, Standing};
-use crate::dispute::{china_date, CaseCode, DisputeInput};
+use crate::dispute::{CaseCode, DisputeInput};
 use crate::hierarchy::Level;
 use crate::lifecycle::{self, Context, Dispute, Operation};
 use crate::routing::{Decision, EscalateWhen};
@@ -62,10 +63,7 @@ impl Engine {
         self.authorize_unit(actor, input.location, "register", now)?;
         let unit = self.hierarchy.unit(input.location)?;
         if unit.retired {
-            return Err(EngineError::Invalid(format!(
-                "unit {} is retired",
-                unit.code
-            )));
+            return Err(EngineError::RetiredUnit(unit.code));
         }
         self.check_parties(&input.parties)?;
         if let Some(by) = input.assigned_by {
@@ -80,16 +78,17 @@ impl Engine {
                 .get(&input.category)
                 .is_some_and(|v| v.contains(s));
             if !known {
-                return Err(EngineError::Invalid(format!(
-                    "subtype `{s}` is not declared for category `{}` in the rule set's vocabulary",
-                    input.category
-                )));
+                return Err(EngineError::UndeclaredSubtype {
+                    category: input.category,
+                    subtype: s.clone(),
+                });
             }
         }
         if input.discovered_at > now {
-            return Err(EngineError::Invalid(
-                "a dispute cannot be discovered in the future".into(),
-            ));
+            return Err(EngineError::DiscoveredInFuture {
+                discovered_at: input.discovered_at,
+                now,
+            });
         }
         let date = china_date(now);
         let seq = self.day_seq.entry((input.location, date)).or_insert(0);
@@ -193,10 +192,11 @@ impl Engine {
         self.authorize_case(actor, &case.dispute, op.kind().as_str(), now)?;
         let last = case.events.last().expect("a case has its registration");
         if now < last.at {
-            return Err(EngineError::Invalid(format!(
-                "operations must not go back in time: the last event of {code} is at {}",
-                last.at
-            )));
+            return Err(EngineError::TimeGoesBack {
+                case: code.clone(),
+                last: last.at,
+                now,
+            });
         }
         let ctx = Context {
             hierarchy: &self.hierarchy,
@@ -264,9 +264,7 @@ impl Engine {
         trace::verify(&case.events)?;
         let replayed = trace::replay(&case.events)?;
         if replayed != case.dispute {
-            return Err(EngineError::Invalid(format!(
-                "replaying the trace of {code} does not give the live state"
-            )));
+            return Err(trace::TraceError::Diverged { case: code.clone() }.into());
         }
         Ok(())
     }

@@ -3,8 +3,11 @@
 use serde::Serialize;
 
 use crate::calendar::CalendarError;
-use crate::dispute::CaseCode;
+use chrono::{DateTime, Utc};
+
+use crate::dispute::{CaseCode, Category};
 use crate::hierarchy::HierarchyError;
+use crate::hierarchy::{DivisionCode, UnitKind};
 use crate::lifecycle::LifecycleError;
 use crate::people::IdentityError;
 use crate::routing::{Diagnostics, RoutingError};
@@ -45,9 +48,54 @@ domain_enum! {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EngineError {
-    /// Malformed or inconsistent input.
-    #[error("invalid input: {0}")]
-    Invalid(String),
+    /// The unit is retired (区划调整): nothing new may be registered or placed there.
+    #[error("unit {0} is retired: register at or assign to its successor")]
+    RetiredUnit(DivisionCode),
+    /// A subtype the rule set's vocabulary does not declare for the category.
+    #[error("subtype `{subtype}` is not declared for category `{category}` in the rule set's vocabulary")]
+    UndeclaredSubtype {
+        /// The category.
+        category: Category,
+        /// The subtype given.
+        subtype: String,
+    },
+    /// A dispute discovered after the time it is registered at.
+    #[error("a dispute cannot be discovered ({discovered_at}) after it is registered ({now})")]
+    DiscoveredInFuture {
+        /// When it says it was discovered.
+        discovered_at: DateTime<Utc>,
+        /// The registration time.
+        now: DateTime<Utc>,
+    },
+    /// An operation dated before the case's last event: a trace only moves forward.
+    #[error("operations on {case} must not go back in time: its last event is at {last}, this one at {now}")]
+    TimeGoesBack {
+        /// The case.
+        case: CaseCode,
+        /// Its last event's time.
+        last: DateTime<Utc>,
+        /// The operation's time.
+        now: DateTime<Utc>,
+    },
+    /// Zero reports (有事报情况、无事报平安) are filed by household heads and grid workers.
+    #[error("zero reports are filed by household heads and grid workers, not by {actor}")]
+    NotAReporter {
+        /// Who tried.
+        actor: String,
+    },
+    /// A resident placed on a unit that is not a household.
+    #[error("person {person} must belong to a household, not to {unit} (a {kind})")]
+    NotAHousehold {
+        /// The person.
+        person: String,
+        /// The unit given.
+        unit: DivisionCode,
+        /// What the unit is.
+        kind: UnitKind,
+    },
+    /// A dispute without parties.
+    #[error("a dispute needs at least one party")]
+    NoParties,
     /// A hierarchy problem.
     #[error(transparent)]
     Hierarchy(#[from] HierarchyError),
@@ -102,7 +150,13 @@ impl EngineError {
     /// The stable code.
     pub fn code(&self) -> ErrorCode {
         match self {
-            EngineError::Invalid(_) => ErrorCode::InvalidInput,
+            EngineError::RetiredUnit(_) => ErrorCode::Hierarchy,
+            EngineError::UndeclaredSubtype { .. }
+            | EngineError::DiscoveredInFuture { .. }
+            | EngineError::TimeGoesBack { .. }
+            | EngineError::NotAReporter { .. }
+            | EngineError::NotAHousehold { .. }
+            | EngineError::NoParties => ErrorCode::InvalidInput,
             EngineError::Hierarchy(_) => ErrorCode::Hierarchy,
             EngineError::Identity(_) => ErrorCode::Identity,
             EngineError::UnknownPerson(_)
@@ -138,6 +192,25 @@ impl EngineError {
                 serde_json::json!({"actor": actor, "action": action, "target": target, "reason": reason})
             }
             EngineError::UnknownCase(c) => serde_json::json!({"case": c}),
+            EngineError::RetiredUnit(u) => serde_json::json!({"unit": u, "problem": "retired"}),
+            EngineError::UndeclaredSubtype { category, subtype } => {
+                serde_json::json!({"category": category, "subtype": subtype, "problem": "undeclared_subtype"})
+            }
+            EngineError::DiscoveredInFuture { discovered_at, now } => {
+                serde_json::json!({"discovered_at": discovered_at, "now": now, "problem": "discovered_in_future"})
+            }
+            EngineError::TimeGoesBack { case, last, now } => {
+                serde_json::json!({"case": case, "last": last, "now": now, "problem": "time_goes_back"})
+            }
+            EngineError::NotAReporter { actor } => {
+                serde_json::json!({"actor": actor, "problem": "not_a_reporter"})
+            }
+            EngineError::NotAHousehold { person, unit, kind } => {
+                serde_json::json!({"person": person, "unit": unit, "kind": kind, "problem": "not_a_household"})
+            }
+            EngineError::NoParties => serde_json::json!({"problem": "no_parties"}),
+            EngineError::Hierarchy(e) => e.details(),
+            EngineError::Identity(e) => serde_json::json!({"problem": e.kind()}),
             EngineError::UnknownPerson(id)
             | EngineError::UnknownStaff(id)
             | EngineError::UnknownAgency(id) => {

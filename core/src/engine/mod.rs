@@ -256,11 +256,11 @@ impl Engine {
     pub fn add_person(&mut self, person: Person) -> Result<(), EngineError> {
         let unit = self.hierarchy.unit(person.household)?;
         if unit.level() != crate::hierarchy::Level::Household {
-            return Err(EngineError::Invalid(format!(
-                "person {} must belong to a household, not a {}",
-                person.id,
-                unit.kind.as_str()
-            )));
+            return Err(EngineError::NotAHousehold {
+                person: person.id.clone(),
+                unit: unit.code,
+                kind: unit.kind,
+            });
         }
         if self.people.contains_key(&person.id) {
             return Err(EngineError::Duplicate(format!("person {}", person.id)));
@@ -290,7 +290,7 @@ impl Engine {
     pub fn add_staff(&mut self, staff: Staff) -> Result<(), EngineError> {
         for c in std::iter::once(&staff.unit).chain(&staff.covers) {
             if self.hierarchy.unit(*c)?.retired {
-                return Err(EngineError::Invalid(format!("unit {c} is retired")));
+                return Err(EngineError::RetiredUnit(*c));
             }
         }
         if let Some(p) = &staff.person {
@@ -417,9 +417,7 @@ impl Engine {
 
     fn check_parties(&self, parties: &[Party]) -> Result<(), EngineError> {
         if parties.is_empty() {
-            return Err(EngineError::Invalid(
-                "a dispute needs at least one party".into(),
-            ));
+            return Err(EngineError::NoParties);
         }
         for p in parties {
             match p {

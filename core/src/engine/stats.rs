@@ -1,8 +1,8 @@
 //! The engine's side of statistics (see [`crate::stats`]): a query over the cases an actor
 //! may see, answered from the ledger.
 
+use crate::calendar::china_date;
 use crate::deadline::Standing;
-use crate::dispute::china_date;
 use crate::engine::{Engine, EngineError};
 use crate::hierarchy::DivisionCode;
 use crate::stats::ledger::{Keyed, Tally};

@@ -252,6 +252,43 @@ pub enum HierarchyError {
     },
 }
 
+impl HierarchyError {
+    /// Machine-readable details: the problem as a word and the codes involved.
+    pub fn details(&self) -> serde_json::Value {
+        use serde_json::json;
+        match self {
+            HierarchyError::Code(e) => {
+                json!({"problem": "malformed_code", "message": e.to_string()})
+            }
+            HierarchyError::KindMismatch {
+                code,
+                declared,
+                derived,
+            } => {
+                json!({"problem": "kind_mismatch", "code": code, "declared": declared, "derived": derived})
+            }
+            HierarchyError::Duplicate(c) => json!({"problem": "duplicate", "code": c}),
+            HierarchyError::Unknown(c) => json!({"problem": "unknown", "code": c}),
+            HierarchyError::MissingParent { code, expected } => {
+                json!({"problem": "missing_parent", "code": code, "parent": expected})
+            }
+            HierarchyError::ParentRetired { code, parent } => {
+                json!({"problem": "parent_retired", "code": code, "parent": parent})
+            }
+            HierarchyError::StillInUse { code, reason } => {
+                json!({"problem": "still_in_use", "code": code, "reason": reason})
+            }
+            HierarchyError::BadMove {
+                code,
+                parent,
+                reason,
+            } => {
+                json!({"problem": "bad_move", "code": code, "parent": parent, "reason": reason})
+            }
+        }
+    }
+}
+
 /// ```
 /// use fengqiao::hierarchy::{Hierarchy, Level, Unit, UnitKind};
 /// let mut h = Hierarchy::default();

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{Context, Dispute, Refusal};
-use crate::dispute::china_date;
+use crate::calendar::china_date;
 use crate::dispute::{CaseCode, DisputeInput};
 use crate::hierarchy::DivisionCode;
 use crate::routing::{Decision, Grade};

@@ -10,7 +10,9 @@
 //! - **succeeded**: an agreement is in force (resolved, or closed after resolving);
 //! - **stabilised**: currently under stabilisation (稳控);
 //! - **coverage** = (succeeded + stabilised) / screened — the seed's "稳控化解全覆盖";
-//! - **success rate** = succeeded / mediated; **on-time rate** = cases not red / screened.
+//! - **success rate** = succeeded / mediated;
+//! - **on-time rate** = results reached by the red day of their handling limit / results
+//!   (a result: resolved, stabilised, terminated or referred; see [`Counts::results`]).
 
 use std::fmt::Write as _;
 
@@ -68,65 +70,90 @@ impl Period {
     }
 }
 
-/// The counts of a set of cases.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct Counts {
+/// Declares the counters once: the [`Counts`] struct, their order (the array view the
+/// ledger and the roll-ups use) and their names. Adding a counter is one line here and one
+/// in [`Counts::of`].
+macro_rules! counters {
+    ($( $(#[$m:meta])* $name:ident ),+ $(,)?) => {
+        /// The counts of a set of cases.
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        pub struct Counts {
+            $( $(#[$m])* pub $name: u64, )+
+        }
+
+        /// Each counter's position in [`Counts::to_array`].
+        #[allow(non_camel_case_types, dead_code)]
+        #[derive(Debug, Clone, Copy)]
+        pub(crate) enum Counter {
+            $( $name ),+
+        }
+
+        /// How many counters there are.
+        pub(crate) const COUNTERS: usize = [$(stringify!($name)),+].len();
+
+        impl Counts {
+            /// The counters' JSON names, in order.
+            pub const NAMES: &'static [&'static str] = &[$(stringify!($name)),+];
+
+            /// The counters in order.
+            pub(crate) fn to_array(self) -> [u64; COUNTERS] {
+                [$(self.$name),+]
+            }
+
+            /// Counts from counters in order.
+            pub(crate) fn from_array(a: [u64; COUNTERS]) -> Counts {
+                let [$($name),+] = a;
+                Counts { $($name),+ }
+            }
+        }
+    };
+}
+
+counters! {
     /// 排查数: registered.
-    pub screened: u64,
+    screened,
     /// 受理数.
-    pub accepted: u64,
+    accepted,
     /// 调处数: mediation held.
-    pub mediated: u64,
+    mediated,
     /// 化解/成功数: agreement in force.
-    pub succeeded: u64,
+    succeeded,
     /// 稳控数.
-    pub stabilised: u64,
+    stabilised,
     /// 上报数: reported up at least once.
-    pub escalated: u64,
+    escalated,
     /// 移送数.
-    pub referred: u64,
+    referred,
     /// 司法确认数: confirmation granted.
-    pub confirmed: u64,
+    confirmed,
     /// Yellow warning now.
-    pub overdue_yellow: u64,
+    overdue_yellow,
     /// Red, overdue now.
-    pub overdue_red: u64,
+    overdue_red,
     /// 结案数.
-    pub closed: u64,
+    closed,
     /// 联合调处: handled by 公安+司法+法院+综治(+N).
-    pub joint: u64,
+    joint,
     /// 协议金额 (yuan) of agreements in force.
-    pub agreement_yuan: u64,
+    agreement_yuan,
     /// Handled at grid or village/community level (小事不出社区).
-    pub kept_in_community: u64,
+    kept_in_community,
     /// Handled at street level or below (大事不出街道).
-    pub kept_in_street: u64,
+    kept_in_street,
     /// Cases that reached a result (resolved, stabilised, terminated, referred).
-    pub results: u64,
+    results,
     /// … of which by the red day of their handling limit.
-    pub results_on_time: u64,
+    results_on_time,
 }
 
 impl Counts {
     pub(crate) fn add(&mut self, o: &Counts) {
-        self.screened += o.screened;
-        self.accepted += o.accepted;
-        self.mediated += o.mediated;
-        self.succeeded += o.succeeded;
-        self.stabilised += o.stabilised;
-        self.escalated += o.escalated;
-        self.referred += o.referred;
-        self.confirmed += o.confirmed;
-        self.overdue_yellow += o.overdue_yellow;
-        self.overdue_red += o.overdue_red;
-        self.closed += o.closed;
-        self.joint += o.joint;
-        self.agreement_yuan += o.agreement_yuan;
-        self.kept_in_community += o.kept_in_community;
-        self.kept_in_street += o.kept_in_street;
-        self.results += o.results;
-        self.results_on_time += o.results_on_time;
+        let (mut a, b) = (self.to_array(), o.to_array());
+        for (x, y) in a.iter_mut().zip(b) {
+            *x = x.saturating_add(y);
+        }
+        *self = Counts::from_array(a);
     }
 
     /// The counts of one case: `standing` is where it stands now, `handled_at` the level
