@@ -392,8 +392,19 @@ fn statistics_follow_new_rules_and_a_new_calendar() {
         red: 30,
     });
     set.defaults.deadlines = Some(defaults);
+    // The same version label with another body is refused: decided cases keep meaning
+    // what they meant.
+    assert!(matches!(
+        e.load_rules(set.clone()),
+        Err(EngineError::Duplicate(ref m)) if m.contains("raise its version")
+    ));
+    set.version = "2".into();
     e.load_rules(set).unwrap();
-    assert_eq!(red(&e), 0, "the longer default limit is in force at once");
+    assert_eq!(
+        red(&e),
+        0,
+        "the longer default limit is in force at once for unrouted cases"
+    );
     // A calendar without 2025: the limit's days are unknown, so nothing is counted overdue
     // (the sweep reports the missing year instead).
     let mut set = e.router().rule_set().clone();
@@ -401,6 +412,7 @@ fn statistics_follow_new_rules_and_a_new_calendar() {
         accept: Some(Limit { yellow: 1, red: 2 }),
         ..defaults
     });
+    set.version = "3".into();
     e.load_rules(set).unwrap();
     assert_eq!(red(&e), 1);
     e.set_calendar(fengqiao::calendar::Calendar::empty());
@@ -453,4 +465,43 @@ fn refusals_are_typed_variants_with_details() {
     let err = err.unwrap_err();
     assert_eq!(err.details()["problem"], "duplicate");
     assert_eq!(err.details()["code"], p.grids[0].to_string());
+}
+
+/// A routed case keeps the rule-set version that decided it: loading new rules changes
+/// neither its deadlines nor its legal windows (issue: rule-set versions belong to cases).
+#[test]
+fn routed_cases_keep_the_rules_that_decided_them() {
+    let (mut e, p) = setup();
+    let d = input(&p, Category::Neighbour, &["p0-0", "p1-0"]);
+    let code = e.register(&gw(&p, 0), d, at(2025, 9, 25)).unwrap();
+    let decision = e.route(&Actor::System, &code, at(2025, 9, 25)).unwrap();
+    let before = e.deadlines(at(2025, 10, 9)).unwrap();
+    let mut set = e.router().rule_set().clone();
+    set.version = "tighter".into();
+    for r in &mut set.rules {
+        r.then.deadlines = None;
+    }
+    set.defaults.deadlines = Some(fengqiao::routing::Deadlines {
+        accept: Some(fengqiao::routing::Limit { yellow: 1, red: 1 }),
+        handle: Some(fengqiao::routing::Limit { yellow: 1, red: 1 }),
+        verify: Some(fengqiao::routing::Limit { yellow: 1, red: 1 }),
+    });
+    set.windows.mediation = 1;
+    e.load_rules(set).unwrap();
+    assert_eq!(e.deadlines(at(2025, 10, 9)).unwrap(), before);
+    assert_eq!(
+        e.case(&code)
+            .unwrap()
+            .dispute
+            .routing
+            .as_ref()
+            .unwrap()
+            .rule_set,
+        decision.rule_set
+    );
+    // A new case is decided under the new version.
+    let d = input(&p, Category::Neighbour, &["p0-0", "p1-0"]);
+    let code2 = e.register(&gw(&p, 0), d, at(2025, 9, 26)).unwrap();
+    let d2 = e.route(&Actor::System, &code2, at(2025, 9, 26)).unwrap();
+    assert!(d2.rule_set.ends_with("@tighter"));
 }

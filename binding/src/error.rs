@@ -42,6 +42,10 @@ pub enum Code {
     InvalidUtf8 = 14,
     /// A handle that is not live (C only).
     InvalidHandle = 15,
+    /// A journal or snapshot that does not restore (the details name the entry).
+    Journal = 16,
+    /// A stale expected version: another writer changed the case first.
+    Conflict = 17,
 }
 
 impl Code {
@@ -62,6 +66,8 @@ impl Code {
         Code::NullPointer,
         Code::InvalidUtf8,
         Code::InvalidHandle,
+        Code::Journal,
+        Code::Conflict,
     ];
 
     /// The stable word for the code (`"lifecycle"`, `"not_found"` …): the JS error's
@@ -90,6 +96,8 @@ impl Code {
             Code::Calendar => ErrorCode::Calendar,
             Code::Denied => ErrorCode::Denied,
             Code::Internal => ErrorCode::Internal,
+            Code::Journal => ErrorCode::Journal,
+            Code::Conflict => ErrorCode::Conflict,
             Code::NullPointer | Code::InvalidUtf8 | Code::InvalidHandle => return None,
         })
     }

@@ -74,6 +74,29 @@ impl ReportBook {
         }
     }
 
+    /// Every report, by staff id then date (for snapshots).
+    pub(crate) fn all(&self) -> Vec<(String, ZeroReport)> {
+        let mut staff: Vec<&String> = self.0.keys().collect();
+        staff.sort();
+        let mut out = Vec::new();
+        for id in staff {
+            let f = &self.0[id];
+            let mut days: Vec<ZeroReport> = f
+                .all_well
+                .iter()
+                .map(|&date| ZeroReport {
+                    date,
+                    disputes: Vec::new(),
+                    note: String::new(),
+                })
+                .chain(f.detailed.values().cloned())
+                .collect();
+            days.sort_by_key(|r| r.date);
+            out.extend(days.into_iter().map(|r| (id.clone(), r)));
+        }
+        out
+    }
+
     pub(crate) fn get(&self, staff: &str, date: NaiveDate) -> Option<ZeroReport> {
         let f = self.0.get(staff)?;
         if f.all_well.contains(&date) {

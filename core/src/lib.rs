@@ -12,6 +12,7 @@
 //! - [`routing`]: rule sets as data — validated, compiled, explained (小事不出社区、大事不出街道).
 //! - [`lifecycle`]: the state machine from registration to closing, checked against the law.
 //! - [`trace`]: the SM3-chained record of every accepted step (留痕).
+//! - [`journal`]: every accepted change in order, for the host to store and restore from.
 //! - [`calendar`], [`deadline`]: working days with official holidays and 调休; yellow/red limits.
 //! - [`access`]: jurisdiction and masking; [`stats`], [`cadence`] (zero reports, daily
 //!   analysis, weekly dispatch), [`whatif`]: the read side.
@@ -44,6 +45,7 @@ pub mod deadline;
 pub mod dispute;
 pub mod engine;
 pub mod hierarchy;
+pub mod journal;
 pub mod lifecycle;
 pub mod people;
 pub mod routing;

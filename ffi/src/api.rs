@@ -33,7 +33,7 @@ pub extern "C" fn fq_version_number() -> u32 {
 /// name it; `"unknown"` for a number that is no status. Static: do not free.
 #[no_mangle]
 pub extern "C" fn fq_status_name(status: i32) -> *const c_char {
-    const NAMES: [&std::ffi::CStr; 16] = [
+    const NAMES: [&std::ffi::CStr; 18] = [
         c"ok",
         c"invalid_input",
         c"hierarchy",
@@ -50,6 +50,8 @@ pub extern "C" fn fq_status_name(status: i32) -> *const c_char {
         c"null_pointer",
         c"invalid_utf8",
         c"invalid_handle",
+        c"journal",
+        c"conflict",
     ];
     usize::try_from(status)
         .ok()

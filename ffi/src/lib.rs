@@ -79,6 +79,11 @@ pub enum FqStatus {
     InvalidUtf8 = 14,
     /// The engine handle is not a live handle from `fq_engine_new`.
     InvalidHandle = 15,
+    /// A journal or snapshot that does not restore (the details name the entry: journal
+    /// sequence, case, case sequence, problem).
+    Journal = 16,
+    /// The case is not at the expected sequence number: another writer changed it first.
+    Conflict = 17,
 }
 
 impl FqStatus {
@@ -98,6 +103,8 @@ impl FqStatus {
             Code::NullPointer => FqStatus::NullPointer,
             Code::InvalidUtf8 => FqStatus::InvalidUtf8,
             Code::InvalidHandle => FqStatus::InvalidHandle,
+            Code::Journal => FqStatus::Journal,
+            Code::Conflict => FqStatus::Conflict,
             _ => FqStatus::Internal,
         }
     }

@@ -347,8 +347,24 @@ pub fn hierarchy(spec: &Spec) -> Result<(Hierarchy, Places), EngineError> {
 }
 
 /// Builds a whole world: the hierarchy, residents, staff and agencies, in an engine with
-/// the default rules.
+/// the default rules, built the way a host builds one: from the world document (so its
+/// journal starts empty, with that document as its origin).
 pub fn world(spec: &Spec) -> Result<(Engine, Places), EngineError> {
+    let (data, places) = world_data(spec)?;
+    Ok((Engine::from_world(data)?, places))
+}
+
+/// The world document of [`world`]: what a host would export from its own database, and
+/// what a journal's restore starts from.
+pub fn world_data(spec: &Spec) -> Result<(fengqiao::engine::WorldData, Places), EngineError> {
+    let (e, places) = build(spec)?;
+    let mut data = e.to_world();
+    data.rules = None;
+    data.privacy = None;
+    Ok((data, places))
+}
+
+fn build(spec: &Spec) -> Result<(Engine, Places), EngineError> {
     let (h, mut dir) = hierarchy(spec)?;
     let mut rng = Rng::new(spec.seed);
     let mut e = Engine::new(h);

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use fengqiao::prelude::*;
+use fengqiao::routing::Grade;
 pub use fengqiao_synth::ids;
 use fengqiao_synth::{world, Places, Spec};
 
@@ -99,4 +100,75 @@ pub fn written_agreement(effective: &str, amount: u64) -> Agreement {
         committee_sealed: true,
         personal_status: false,
     }
+}
+
+/// An operation of each kind, with plausible data; `day` keeps dates consistent.
+pub fn op(kind: u8, day: u32, w: &World) -> Operation {
+    let d = |n: u32| date(&format!("2025-05-{:02}", n.clamp(1, 28)));
+    match kind % 17 {
+        0 => Operation::Accept {
+            note: String::new(),
+        },
+        1 => session(Method::FaceToFace),
+        2 => Operation::Resolve {
+            agreement: written_agreement(&format!("2025-05-{:02}", day.clamp(1, 28)), 100),
+        },
+        3 => Operation::Stabilise {
+            plan: "watch".into(),
+            next_review: d(day + 5),
+        },
+        4 => Operation::Terminate {
+            reason: "no".into(),
+            routes: vec![OtherRoute::Litigation],
+        },
+        5 => Operation::Refer {
+            to: ReferralTarget::Court,
+            note: String::new(),
+        },
+        6 => Operation::ApplyConfirmation { applied_on: d(day) },
+        7 => Operation::GrantConfirmation { decided_on: d(day) },
+        8 => Operation::Verify {
+            satisfied: true,
+            note: String::new(),
+        },
+        9 => Operation::Close {
+            summary: String::new(),
+        },
+        10 => Operation::Reopen {
+            reason: "again".into(),
+        },
+        11 => Operation::Supervise {
+            grade: Grade::YellowCard,
+            note: String::new(),
+        },
+        12 => Operation::Expedite {
+            note: String::new(),
+        },
+        13 => Operation::MarkHistoric {
+            note: String::new(),
+        },
+        14 => Operation::ReportUp {
+            to: w.places.streets[0],
+            reason: "up".into(),
+            cc: vec![],
+        },
+        15 => Operation::Feedback {
+            summary: "done".into(),
+        },
+        _ => Operation::Return {
+            reason: "wrong".into(),
+        },
+    }
+}
+
+pub fn actors(w: &World) -> Vec<Actor> {
+    vec![
+        w.grid_worker(0),
+        w.mediator(0),
+        w.community_centre(0),
+        w.street_centre(),
+        w.court(),
+        w.mediator(1),
+        Actor::System,
+    ]
 }

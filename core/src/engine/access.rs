@@ -69,12 +69,14 @@ impl Engine {
         reason: &str,
         at: DateTime<Utc>,
     ) -> EngineError {
-        self.access_log.push(Denial {
+        let denial = Denial {
             at,
             actor: actor.clone(),
             action: action.to_string(),
             target: target.clone(),
-        });
+        };
+        self.access_log.push(denial.clone());
+        self.journal_change_shared(crate::journal::Change::Denied(denial));
         EngineError::Denied {
             actor: actor.to_string(),
             action: action.to_string(),
@@ -176,6 +178,7 @@ impl Engine {
 
     /// Replaces the privacy configuration.
     pub fn set_privacy(&mut self, privacy: Privacy) {
-        self.privacy = privacy;
+        self.privacy = privacy.clone();
+        self.journal_change(crate::journal::Change::PrivacySet(privacy));
     }
 }

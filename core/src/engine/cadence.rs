@@ -34,7 +34,8 @@ impl Engine {
             self.case(c)?;
         }
         let id = id.clone();
-        self.reports.insert(&id, report);
+        self.reports.insert(&id, report.clone());
+        self.journal_change(crate::journal::Change::ReportFiled { staff: id, report });
         Ok(())
     }
 

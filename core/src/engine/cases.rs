@@ -105,6 +105,7 @@ impl Engine {
             &self.calendar,
             self.router.rule_set(),
         ));
+        let hash = event.hash;
         self.cases.insert(
             code.clone(),
             Case {
@@ -113,6 +114,8 @@ impl Engine {
                 slot,
             },
         );
+        self.codes.push(code.clone());
+        self.journal_event(slot, 0, hash);
         Ok(code)
     }
 
@@ -198,25 +201,54 @@ impl Engine {
                 now,
             });
         }
+        let rules =
+            super::journal::rules_for(&self.rule_sets, self.router.rule_set(), &case.dispute);
         let ctx = Context {
             hierarchy: &self.hierarchy,
-            windows: self.router.rule_set().windows,
+            windows: rules.windows,
         };
         lifecycle::check(&case.dispute, &op, kind, now, &ctx)?;
         let before = team_load(&case.dispute);
         let event = Event::new(code.clone(), Some(last), now, actor.clone(), op);
         let case = self.cases.get_mut(code).expect("looked up above");
         lifecycle::apply(&mut case.dispute, &event.op, now);
+        let (slot, index, hash) = (case.slot, case.events.len(), event.hash);
         case.events.push(event);
-        let entry = crate::stats::Entry::of(&case.dispute, &self.calendar, self.router.rule_set());
-        self.ledger.set(case.slot, entry);
+        let rules =
+            super::journal::rules_for(&self.rule_sets, self.router.rule_set(), &case.dispute);
+        let entry = crate::stats::Entry::of(&case.dispute, &self.calendar, rules);
+        self.ledger.set(slot, entry);
         let after = team_load(&case.dispute);
+        self.journal_event(slot, index, hash);
         self.adjust_load(&before, -1);
         self.adjust_load(&after, 1);
         Ok(&self.cases[code].dispute)
     }
 
-    fn adjust_load(&mut self, ids: &[String], delta: i32) {
+    /// [`Engine::apply`], only if the case's last event still has sequence number
+    /// `expected_seq` (optimistic concurrency, for hosts that run several engines over one
+    /// store): otherwise a [`EngineError::Conflict`] and nothing changes. Reload the case
+    /// from the store and retry.
+    pub fn apply_expecting(
+        &mut self,
+        actor: &Actor,
+        code: &CaseCode,
+        op: Operation,
+        now: DateTime<Utc>,
+        expected_seq: u64,
+    ) -> Result<&Dispute, EngineError> {
+        let actual = self.case(code)?.events.len() as u64;
+        if actual != expected_seq {
+            return Err(EngineError::Conflict {
+                case: code.clone(),
+                expected: expected_seq,
+                actual,
+            });
+        }
+        self.apply(actor, code, op, now)
+    }
+
+    pub(crate) fn adjust_load(&mut self, ids: &[String], delta: i32) {
         for id in ids {
             if let Some(&i) = self.staff_idx.get(id) {
                 let s = &mut self.staff[i];
@@ -272,11 +304,14 @@ impl Engine {
     /// The standing of every case against its limits and the legal windows at `now`, most
     /// urgent first. A read: nothing changes (see [`Engine::sweep`] for the write).
     pub fn deadlines(&self, now: DateTime<Utc>) -> Result<Vec<DeadlineStatus>, EngineError> {
-        let rules = self.router.rule_set();
+        let current = self.router.rule_set();
         let mut statuses: Vec<DeadlineStatus> = self
             .cases
             .values()
-            .map(|c| deadline::status(&c.dispute, &self.calendar, rules, now))
+            .map(|c| {
+                let rules = super::journal::rules_for(&self.rule_sets, current, &c.dispute);
+                deadline::status(&c.dispute, &self.calendar, rules, now)
+            })
             .filter(|s| s.phase.is_some() || !s.legal.is_empty())
             .collect();
         statuses.sort_by(|a, b| {
@@ -329,7 +364,7 @@ impl Engine {
 }
 
 /// The staff ids a case occupies: its team while it is open.
-fn team_load(d: &Dispute) -> Vec<String> {
+pub(crate) fn team_load(d: &Dispute) -> Vec<String> {
     match (&d.routing, d.state.is_open()) {
         (Some(r), true) => r.team.iter().map(|m| m.staff.clone()).collect(),
         _ => Vec::new(),

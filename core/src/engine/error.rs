@@ -41,6 +41,10 @@ domain_enum! {
         Denied = ("denied", "超出权限范围", "access denied"),
         /// A bug: a panic caught at the boundary.
         Internal = ("internal", "内部错误", "internal error"),
+        /// A journal or snapshot that does not restore (the details name the entry).
+        Journal = ("journal", "变更日志校验失败", "journal does not restore"),
+        /// A stale expected version: another writer changed the case first.
+        Conflict = ("conflict", "版本冲突", "version conflict"),
     }
 }
 
@@ -96,6 +100,20 @@ pub enum EngineError {
     /// A dispute without parties.
     #[error("a dispute needs at least one party")]
     NoParties,
+    /// A journal or snapshot that does not restore.
+    #[error(transparent)]
+    Journal(#[from] crate::journal::JournalError),
+    /// The case is not at the version the caller expected: another writer changed it
+    /// first. Reload the case and retry.
+    #[error("case {case} is at event {actual}, not {expected} as expected: another writer changed it first; reload it and retry")]
+    Conflict {
+        /// The case.
+        case: CaseCode,
+        /// The sequence number the caller expected the case's last event to have.
+        expected: u64,
+        /// The last event's sequence number.
+        actual: u64,
+    },
     /// A hierarchy problem.
     #[error(transparent)]
     Hierarchy(#[from] HierarchyError),
@@ -157,6 +175,8 @@ impl EngineError {
             | EngineError::NotAReporter { .. }
             | EngineError::NotAHousehold { .. }
             | EngineError::NoParties => ErrorCode::InvalidInput,
+            EngineError::Journal(_) => ErrorCode::Journal,
+            EngineError::Conflict { .. } => ErrorCode::Conflict,
             EngineError::Hierarchy(_) => ErrorCode::Hierarchy,
             EngineError::Identity(_) => ErrorCode::Identity,
             EngineError::UnknownPerson(_)
@@ -209,6 +229,12 @@ impl EngineError {
                 serde_json::json!({"person": person, "unit": unit, "kind": kind, "problem": "not_a_household"})
             }
             EngineError::NoParties => serde_json::json!({"problem": "no_parties"}),
+            EngineError::Journal(e) => j(e),
+            EngineError::Conflict {
+                case,
+                expected,
+                actual,
+            } => serde_json::json!({"case": case, "expected": expected, "actual": actual}),
             EngineError::Hierarchy(e) => e.details(),
             EngineError::Identity(e) => serde_json::json!({"problem": e.kind()}),
             EngineError::UnknownPerson(id)

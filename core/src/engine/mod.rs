@@ -19,11 +19,13 @@ mod access;
 mod cadence;
 mod cases;
 mod error;
+mod journal;
 mod reader;
 mod stats;
 mod whatif;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -90,11 +92,29 @@ pub struct Engine {
     pub(crate) reports: crate::cadence::ReportBook,
     pub(crate) privacy: Privacy,
     pub(crate) access_log: AccessLog,
+    /// Case codes by ledger slot (the journal refers to events by slot and index).
+    codes: Vec<CaseCode>,
+    /// Every rule-set version loaded, by `id@version`: cases keep the version that decided
+    /// them.
+    rule_sets: HashMap<String, Arc<RuleSet>>,
+    /// Every accepted change, in order (see [`crate::journal`]).
+    journal: journal::JournalCell,
 }
 
 impl Engine {
     /// An engine over `hierarchy` with the shipped default rules and the official calendar.
     pub fn new(hierarchy: Hierarchy) -> Engine {
+        let origin = crate::journal::origin(&WorldData {
+            hierarchy: hierarchy.to_data(),
+            people: Vec::new(),
+            staff: Vec::new(),
+            agencies: Vec::new(),
+            rules: None,
+            calendar_years: Vec::new(),
+            privacy: None,
+        });
+        let router = Router::default_rules();
+        let default = Arc::new(router.rule_set().clone());
         Engine {
             hierarchy,
             people: HashMap::new(),
@@ -103,7 +123,7 @@ impl Engine {
             agencies: Vec::new(),
             agency_idx: HashMap::new(),
             directory: Directory::default(),
-            router: Router::default_rules(),
+            router,
             calendar: Calendar::official(),
             cases: BTreeMap::new(),
             ledger: Default::default(),
@@ -111,12 +131,18 @@ impl Engine {
             reports: Default::default(),
             privacy: Privacy::default(),
             access_log: AccessLog::default(),
+            codes: Vec::new(),
+            rule_sets: HashMap::from([(default.label(), default)]),
+            journal: journal::JournalCell::new(origin),
         }
     }
 
     /// Builds an engine from a whole world, checking everything; the first problem is
-    /// returned.
+    /// returned. The world document is the journal's origin: keep it to restore from the
+    /// journal ([`Engine::restore`]). Staff loads (`active_cases`) are derived from the
+    /// cases; a value in the document is ignored.
     pub fn from_world(data: WorldData) -> Result<Engine, EngineError> {
+        let origin = crate::journal::origin(&data);
         let mut e = Engine::new(Hierarchy::from_data(data.hierarchy)?);
         for y in data.calendar_years {
             let mut cal = e.calendar.clone();
@@ -126,7 +152,8 @@ impl Engine {
         for p in data.people {
             e.add_person(p)?;
         }
-        for s in data.staff {
+        for mut s in data.staff {
+            s.active_cases = 0;
             e.add_staff(s)?;
         }
         for a in data.agencies {
@@ -138,6 +165,7 @@ impl Engine {
         if let Some(p) = data.privacy {
             e.set_privacy(p);
         }
+        e.reset_journal(origin);
         Ok(e)
     }
 
@@ -147,13 +175,28 @@ impl Engine {
     pub fn to_world(&self) -> WorldData {
         let mut people: Vec<Person> = self.people.values().cloned().collect();
         people.sort_by(|a, b| a.id.cmp(&b.id));
+        let official = Calendar::official();
+        let shipped: Vec<&crate::calendar::YearNotice> = official.notices().collect();
         WorldData {
             hierarchy: self.hierarchy.to_data(),
             people,
-            staff: self.staff.clone(),
+            // Loads are what the cases explain: a world document does not carry them.
+            staff: self
+                .staff
+                .iter()
+                .map(|s| Staff {
+                    active_cases: 0,
+                    ..s.clone()
+                })
+                .collect(),
             agencies: self.agencies.clone(),
             rules: Some(self.router.rule_set().clone()),
-            calendar_years: Vec::new(),
+            calendar_years: self
+                .calendar
+                .notices()
+                .filter(|n| !shipped.contains(n))
+                .cloned()
+                .collect(),
             privacy: Some(self.privacy.clone()),
         }
     }
@@ -170,15 +213,18 @@ impl Engine {
 
     /// Replaces the calendar (e.g. with later years loaded).
     pub fn set_calendar(&mut self, calendar: Calendar) {
+        let years = calendar.notices().cloned().collect();
         self.calendar = calendar;
         self.refresh_ledger();
+        self.journal_change(crate::journal::Change::CalendarSet { years });
     }
 
     /// Recomputes every statistics entry: due days and on-time results depend on the
     /// calendar and on the rule set's default limits.
     fn refresh_ledger(&mut self) {
-        let (calendar, rules) = (&self.calendar, self.router.rule_set());
+        let (calendar, current) = (&self.calendar, self.router.rule_set());
         for case in self.cases.values() {
+            let rules = journal::rules_for(&self.rule_sets, current, &case.dispute);
             self.ledger.set(
                 case.slot,
                 crate::stats::Entry::of(&case.dispute, calendar, rules),
@@ -193,7 +239,8 @@ impl Engine {
 
     /// Adds a unit (see [`Hierarchy::add`]).
     pub fn add_unit(&mut self, unit: Unit) -> Result<(), EngineError> {
-        self.hierarchy.add(unit)?;
+        self.hierarchy.add(unit.clone())?;
+        self.journal_change(crate::journal::Change::UnitAdded(unit));
         Ok(())
     }
 
@@ -218,6 +265,11 @@ impl Engine {
         for p in self.people.values_mut() {
             p.household = self.hierarchy.resolve(p.household)?;
         }
+        self.journal_change(crate::journal::Change::UnitMoved {
+            code,
+            new_parent,
+            new_code,
+        });
         Ok(())
     }
 
@@ -249,6 +301,7 @@ impl Engine {
             .into());
         }
         self.hierarchy.retire(code)?;
+        self.journal_change(crate::journal::Change::UnitRetired { code });
         Ok(())
     }
 
@@ -265,6 +318,7 @@ impl Engine {
         if self.people.contains_key(&person.id) {
             return Err(EngineError::Duplicate(format!("person {}", person.id)));
         }
+        self.journal_change(crate::journal::Change::PersonAdded(person.clone()));
         self.people.insert(person.id.clone(), person);
         Ok(())
     }
@@ -304,6 +358,10 @@ impl Engine {
         let i = self.staff.len();
         self.directory.add_staff(i, &staff, &self.hierarchy);
         self.staff_idx.insert(staff.id.clone(), i);
+        self.journal_change(crate::journal::Change::StaffAdded(Staff {
+            active_cases: 0,
+            ..staff.clone()
+        }));
         self.staff.push(staff);
         Ok(())
     }
@@ -333,6 +391,10 @@ impl Engine {
             .get(id)
             .ok_or_else(|| EngineError::UnknownStaff(id.into()))?;
         self.staff[i].available = available;
+        self.journal_change(crate::journal::Change::Availability {
+            staff: id.to_string(),
+            available,
+        });
         Ok(())
     }
 
@@ -345,6 +407,7 @@ impl Engine {
         let i = self.agencies.len();
         self.directory.add_agency(i, &agency, &self.hierarchy);
         self.agency_idx.insert(agency.id.clone(), i);
+        self.journal_change(crate::journal::Change::AgencyAdded(agency.clone()));
         self.agencies.push(agency);
         Ok(())
     }
@@ -365,8 +428,15 @@ impl Engine {
     }
 
     /// Validates and loads a rule set. Refused (nothing changes) if it has errors; the
-    /// warnings are returned.
+    /// warnings are returned. The journal records the load as the system's; a host that
+    /// knows who loaded it uses [`Engine::load_rules_as`]. Cases already routed keep the
+    /// version that decided them.
     pub fn load_rules(&mut self, set: RuleSet) -> Result<Vec<Diagnostic>, EngineError> {
+        self.load_rules_as(&Actor::System, set, None)
+    }
+
+    /// Compiles and installs a rule set as the current one (not journaled).
+    fn install_rules(&mut self, set: RuleSet) -> Result<Vec<Diagnostic>, EngineError> {
         let router = Router::new(set, Some(&self.schema())).map_err(EngineError::Rules)?;
         let warnings = router.warnings().to_vec();
         self.router = router;

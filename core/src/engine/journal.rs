@@ -1,0 +1,568 @@
+//! The engine's side of the journal (see [`crate::journal`]): recording every accepted
+//! change, reading entries after a position, snapshots, and restoring an engine from a
+//! world document and its stored entries.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use super::{Case, Engine, EngineError, WorldData};
+use crate::calendar::china_date;
+use crate::journal::{
+    self, Change, JournalEntry, JournalError, JournalProblem, RulesLoaded, Snapshot, FORMAT,
+};
+use crate::lifecycle::{self, Operation};
+use crate::routing::RuleSet;
+use crate::trace::{self, Actor, Event, Hash};
+
+/// What the engine keeps of its journal: one small record per entry (a case event is
+/// referenced where it already lives, in its case's trace) and the digest after it.
+#[derive(Debug, Clone)]
+pub(crate) struct Journal {
+    origin: Hash,
+    /// The sequence number before the first record (a snapshot's, or 0).
+    base_seq: u64,
+    /// The digest at `base_seq`.
+    base_digest: Hash,
+    records: Vec<Record>,
+    digests: Vec<Hash>,
+}
+
+#[derive(Debug, Clone)]
+enum Record {
+    Event { slot: u32, index: u32 },
+    Change(Box<Change>),
+}
+
+impl Journal {
+    pub(crate) fn new(origin: Hash) -> Journal {
+        Journal::at(origin, 0, origin)
+    }
+
+    fn at(origin: Hash, base_seq: u64, base_digest: Hash) -> Journal {
+        Journal {
+            origin,
+            base_seq,
+            base_digest,
+            records: Vec::new(),
+            digests: Vec::new(),
+        }
+    }
+
+    fn seq(&self) -> u64 {
+        self.base_seq + self.records.len() as u64
+    }
+
+    fn digest(&self) -> Hash {
+        self.digests.last().copied().unwrap_or(self.base_digest)
+    }
+
+    fn push_event(&mut self, slot: u32, index: u32, hash: Hash) {
+        let digest = chain_event(&self.digest(), &hash);
+        self.records.push(Record::Event { slot, index });
+        self.digests.push(digest);
+    }
+
+    fn push(&mut self, change: Change) {
+        let digest = journal::chain(&self.digest(), &change);
+        self.records.push(Record::Change(Box::new(change)));
+        self.digests.push(digest);
+    }
+}
+
+/// [`journal::chain`] for a case event, from its hash alone (no clone of the event).
+fn chain_event(prev: &Hash, hash: &Hash) -> Hash {
+    use sm3::{Digest, Sm3};
+    let mut h = Sm3::new();
+    h.update(prev.0);
+    h.update(b"E");
+    h.update(hash.0);
+    Hash(h.finalize().into())
+}
+
+/// The journal behind a mutex: a refused *read* (`&Engine`) is a change the journal keeps.
+#[derive(Debug)]
+pub(crate) struct JournalCell(Mutex<Journal>);
+
+impl JournalCell {
+    pub(crate) fn new(origin: Hash) -> JournalCell {
+        JournalCell(Mutex::new(Journal::new(origin)))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Journal> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn get_mut(&mut self) -> &mut Journal {
+        self.0.get_mut().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Clone for JournalCell {
+    fn clone(&self) -> Self {
+        JournalCell(Mutex::new(self.lock().clone()))
+    }
+}
+
+/// The rule set a case's deadlines, windows and outcomes follow: the version that decided
+/// it (kept as long as the engine lives), or the current one while it is not routed.
+pub(crate) fn rules_for<'a>(
+    versions: &'a HashMap<String, Arc<RuleSet>>,
+    current: &'a RuleSet,
+    d: &lifecycle::Dispute,
+) -> &'a RuleSet {
+    d.routing
+        .as_ref()
+        .and_then(|r| versions.get(&r.rule_set))
+        .map_or(current, |s| s.as_ref())
+}
+
+fn refused(seq: u64, problem: JournalProblem, message: impl Into<String>) -> JournalError {
+    JournalError {
+        seq,
+        case: None,
+        case_seq: None,
+        problem,
+        message: message.into(),
+    }
+}
+
+impl Engine {
+    /// Records a change in the journal (after the engine accepted it).
+    pub(crate) fn journal_change(&mut self, change: Change) {
+        self.journal.get_mut().push(change);
+    }
+
+    /// Records a change from a read (a denial).
+    pub(crate) fn journal_change_shared(&self, change: Change) {
+        self.journal.lock().push(change);
+    }
+
+    /// Records a case's event `index` (0-based) in the journal.
+    pub(crate) fn journal_event(&mut self, slot: u32, index: usize, hash: Hash) {
+        self.journal.get_mut().push_event(slot, index as u32, hash);
+    }
+
+    /// Starts the journal afresh at `origin` (a new engine: its world is the origin).
+    pub(crate) fn reset_journal(&mut self, origin: Hash) {
+        *self.journal.get_mut() = Journal::new(origin);
+    }
+
+    /// The sequence number of the last journal entry (0 before any change).
+    pub fn journal_seq(&self) -> u64 {
+        self.journal.lock().seq()
+    }
+
+    /// The journal's digest at its last entry: keep it apart from the entries (or sign it)
+    /// to detect a journal rewritten as a whole.
+    pub fn journal_digest(&self) -> Hash {
+        self.journal.lock().digest()
+    }
+
+    /// The digest of the world document the journal starts from.
+    pub fn journal_origin(&self) -> Hash {
+        self.journal.lock().origin
+    }
+
+    /// A case's head: the hash of its last event. Keep it apart from the events (or sign
+    /// it) to detect a trace rewritten and re-chained as a whole.
+    pub fn head(&self, code: &crate::dispute::CaseCode) -> Result<Hash, EngineError> {
+        Ok(self.case(code)?.head())
+    }
+
+    /// The journal entries after `after`, at most `max` of them, oldest first. Entries
+    /// before a snapshot the engine was restored from are not held.
+    pub fn journal(&self, after: u64, max: usize) -> Result<Vec<JournalEntry>, EngineError> {
+        let j = self.journal.lock();
+        if after < j.base_seq {
+            return Err(EngineError::Journal(refused(
+                after + 1,
+                JournalProblem::Unavailable,
+                format!(
+                    "the engine holds the journal from entry {} on (it was restored from a snapshot at {}); read the earlier entries from your store",
+                    j.base_seq + 1,
+                    j.base_seq
+                ),
+            )));
+        }
+        let start = (after - j.base_seq) as usize;
+        let end = start.saturating_add(max).min(j.records.len());
+        let mut out = Vec::with_capacity(end.saturating_sub(start));
+        for i in start..end {
+            let change = match &j.records[i] {
+                Record::Event { slot, index } => {
+                    let code = &self.codes[*slot as usize];
+                    Change::Event(self.cases[code].events[*index as usize].clone())
+                }
+                Record::Change(c) => (**c).clone(),
+            };
+            out.push(JournalEntry {
+                v: FORMAT,
+                seq: j.base_seq + i as u64 + 1,
+                digest: j.digests[i],
+                change,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The whole engine at its current journal position: see [`Snapshot`].
+    pub fn snapshot(&self) -> Snapshot {
+        let j = self.journal.lock();
+        let current = self.router.rule_set().label();
+        let mut rule_sets: Vec<RuleSet> = self
+            .rule_sets
+            .iter()
+            .filter(|(label, _)| **label != current)
+            .filter(|(label, _)| {
+                self.cases.values().any(|c| {
+                    c.dispute
+                        .routing
+                        .as_ref()
+                        .is_some_and(|r| &r.rule_set == *label)
+                })
+            })
+            .map(|(_, s)| s.as_ref().clone())
+            .collect();
+        rule_sets.sort_by_key(|s| s.label());
+        Snapshot {
+            v: FORMAT,
+            seq: j.seq(),
+            digest: j.digest(),
+            origin: j.origin,
+            world: self.to_world(),
+            rule_sets,
+            cases: self.cases.values().map(|c| c.events.clone()).collect(),
+            reports: self.reports.all(),
+            denials: self.denials(),
+        }
+    }
+
+    /// Rebuilds an engine from the world document it was built from and its stored journal
+    /// entries: the same cases, states, traces and heads, staff loads, statistics, zero
+    /// reports, denials, rule-set versions and next case codes. Every case chain and the
+    /// journal's own chain are verified; the first entry that is changed, missing,
+    /// duplicated, reordered or from another world refuses the whole restore with an error
+    /// naming it.
+    pub fn restore(
+        world: WorldData,
+        entries: impl IntoIterator<Item = JournalEntry>,
+    ) -> Result<Engine, EngineError> {
+        Engine::restore_results(world, entries.into_iter().map(Ok))
+    }
+
+    /// [`Engine::restore`] over entries that may have failed to be read (JSON Lines from a
+    /// store): the first failure refuses the restore.
+    pub fn restore_results(
+        world: WorldData,
+        entries: impl IntoIterator<Item = Result<JournalEntry, JournalError>>,
+    ) -> Result<Engine, EngineError> {
+        let mut e = Engine::from_world(world)?;
+        e.replay_entries(entries)?;
+        Ok(e)
+    }
+
+    /// Rebuilds an engine from a snapshot and the entries after it (see [`Snapshot`]).
+    pub fn restore_snapshot(
+        snapshot: Snapshot,
+        tail: impl IntoIterator<Item = Result<JournalEntry, JournalError>>,
+    ) -> Result<Engine, EngineError> {
+        let bad = |problem, message: String| EngineError::Journal(refused(0, problem, message));
+        if snapshot.v != FORMAT {
+            return Err(bad(
+                JournalProblem::Format,
+                format!(
+                    "snapshot format {} (this library reads {FORMAT})",
+                    snapshot.v
+                ),
+            ));
+        }
+        let mut e = Engine::from_world(snapshot.world)?;
+        for set in snapshot.rule_sets {
+            e.rule_sets.insert(set.label(), Arc::new(set));
+        }
+        for events in snapshot.cases {
+            let Some(first) = events.first() else {
+                return Err(bad(JournalProblem::Event, "a case without events".into()));
+            };
+            let code = first.case.clone();
+            let located = |t: trace::TraceError| {
+                EngineError::Journal(JournalError {
+                    seq: 0,
+                    case: Some(code.clone()),
+                    case_seq: None,
+                    problem: JournalProblem::Event,
+                    message: format!("snapshot: {t}"),
+                })
+            };
+            trace::verify(&events).map_err(located)?;
+            let dispute = trace::replay(&events).map_err(located)?;
+            if let Some(r) = &dispute.routing {
+                if !e.rule_sets.contains_key(&r.rule_set) {
+                    return Err(bad(
+                        JournalProblem::Event,
+                        format!(
+                            "snapshot: case {code} was decided under rule set {}, which the snapshot does not hold",
+                            r.rule_set
+                        ),
+                    ));
+                }
+            }
+            if e.cases.contains_key(&code) {
+                return Err(bad(
+                    JournalProblem::Event,
+                    format!("snapshot: case {code} appears twice"),
+                ));
+            }
+            let Operation::Register { input, .. } = &first.op else {
+                unreachable!("replay checked the first event is a registration")
+            };
+            *e.day_seq
+                .entry((input.location, china_date(first.at)))
+                .or_insert(0) += 1;
+            e.insert_case(Case {
+                dispute,
+                events,
+                slot: 0,
+            });
+        }
+        for (staff, report) in snapshot.reports {
+            e.reports.insert(&staff, report);
+        }
+        for d in snapshot.denials {
+            e.access_log.push(d);
+        }
+        e.recount();
+        *e.journal.get_mut() = Journal::at(snapshot.origin, snapshot.seq, snapshot.digest);
+        e.replay_entries(tail)?;
+        Ok(e)
+    }
+
+    /// Inserts a case (restore), giving it a ledger slot.
+    fn insert_case(&mut self, mut case: Case) {
+        let rules = rules_for(&self.rule_sets, self.router.rule_set(), &case.dispute);
+        case.slot = self.ledger.push(crate::stats::Entry::of(
+            &case.dispute,
+            &self.calendar,
+            rules,
+        ));
+        self.codes.push(case.dispute.code.clone());
+        self.cases.insert(case.dispute.code.clone(), case);
+    }
+
+    /// Staff loads and statistics entries from the cases (after a restore).
+    fn recount(&mut self) {
+        for s in &mut self.staff {
+            s.active_cases = 0;
+        }
+        let loads: Vec<String> = self
+            .cases
+            .values()
+            .flat_map(|c| super::cases::team_load(&c.dispute))
+            .collect();
+        self.adjust_load(&loads, 1);
+        self.refresh_ledger();
+    }
+
+    fn replay_entries(
+        &mut self,
+        entries: impl IntoIterator<Item = Result<JournalEntry, JournalError>>,
+    ) -> Result<(), EngineError> {
+        for entry in entries {
+            let entry = entry.map_err(|mut e| {
+                e.seq = self.journal_seq() + 1;
+                EngineError::Journal(e)
+            })?;
+            self.replay_entry(entry).map_err(EngineError::Journal)?;
+        }
+        self.refresh_ledger();
+        Ok(())
+    }
+
+    fn replay_entry(&mut self, entry: JournalEntry) -> Result<(), JournalError> {
+        let expected = self.journal_seq() + 1;
+        let (case, case_seq) = match &entry.change {
+            Change::Event(ev) => (Some(ev.case.clone()), Some(ev.seq)),
+            _ => (None, None),
+        };
+        let fail = |problem, message: String| JournalError {
+            seq: entry.seq,
+            case: case.clone(),
+            case_seq,
+            problem,
+            message,
+        };
+        if entry.v != FORMAT {
+            return Err(fail(
+                JournalProblem::Format,
+                format!("format {} (this library reads {FORMAT})", entry.v),
+            ));
+        }
+        if entry.seq != expected {
+            return Err(fail(
+                JournalProblem::Sequence,
+                format!(
+                    "expected entry {expected} next: entries are missing, duplicated or reordered"
+                ),
+            ));
+        }
+        let next = match &entry.change {
+            Change::Event(ev) => chain_event(&self.journal.get_mut().digest(), &ev.hash),
+            other => journal::chain(&self.journal.get_mut().digest(), other),
+        };
+        if next != entry.digest {
+            return Err(fail(
+                JournalProblem::Digest,
+                "its digest does not follow the entries before it: it was changed, or it belongs to another engine's journal (restore from the world document this journal started from)".into(),
+            ));
+        }
+        let result = match entry.change {
+            Change::Event(ev) => self
+                .replay_event(ev)
+                .map_err(|m| fail(JournalProblem::Event, m)),
+            Change::RulesLoaded(r) => self
+                .load_rules_as(&r.by, r.rules, r.at)
+                .map(|_| ())
+                .map_err(|e| fail(JournalProblem::Refused, e.to_string())),
+            Change::Denied(d) => {
+                self.access_log.push(d.clone());
+                self.journal_change(Change::Denied(d));
+                Ok(())
+            }
+            other => self
+                .apply_change(other)
+                .map_err(|e| fail(JournalProblem::Refused, e.to_string())),
+        };
+        result?;
+        debug_assert_eq!(self.journal_digest(), entry.digest);
+        Ok(())
+    }
+
+    /// A world change from the journal, through the same method that accepted it.
+    fn apply_change(&mut self, change: Change) -> Result<(), EngineError> {
+        match change {
+            Change::UnitAdded(u) => self.add_unit(u),
+            Change::UnitMoved {
+                code,
+                new_parent,
+                new_code,
+            } => self.move_unit(code, new_parent, new_code),
+            Change::UnitRetired { code } => self.retire_unit(code),
+            Change::PersonAdded(p) => self.add_person(p),
+            Change::StaffAdded(s) => self.add_staff(s),
+            Change::AgencyAdded(a) => self.add_agency(a),
+            Change::Availability { staff, available } => self.set_available(&staff, available),
+            Change::CalendarSet { years } => {
+                let mut cal = crate::calendar::Calendar::official();
+                for y in years {
+                    cal.load_year(y)?;
+                }
+                self.set_calendar(cal);
+                Ok(())
+            }
+            Change::PrivacySet(p) => {
+                self.set_privacy(p);
+                Ok(())
+            }
+            Change::ReportFiled { staff, report } => self.file_report(&Actor::Staff(staff), report),
+            Change::Event(_) | Change::RulesLoaded(_) | Change::Denied(_) => {
+                unreachable!("handled by replay_entry")
+            }
+        }
+    }
+
+    /// A case event from the journal: verified (its hash, its link, its place in the
+    /// lifecycle) and applied as the engine applied it.
+    fn replay_event(&mut self, ev: Event) -> Result<(), String> {
+        if ev.compute_hash() != ev.hash {
+            return Err("the event was changed: its content does not match its hash".into());
+        }
+        if ev.seq == 1 {
+            let Operation::Register { code, input } = &ev.op else {
+                return Err("a case's first event must be its registration".into());
+            };
+            if *code != ev.case || ev.prev != Hash::GENESIS {
+                return Err("the registration does not start the case's chain".into());
+            }
+            if self.cases.contains_key(code) {
+                return Err("the case is registered twice".into());
+            }
+            *self
+                .day_seq
+                .entry((input.location, china_date(ev.at)))
+                .or_insert(0) += 1;
+            let dispute = lifecycle::register(code.clone(), input.clone(), ev.at);
+            let hash = ev.hash;
+            self.insert_case(Case {
+                dispute,
+                events: vec![ev],
+                slot: 0,
+            });
+            let slot = (self.codes.len() - 1) as u32;
+            self.journal.get_mut().push_event(slot, 0, hash);
+            return Ok(());
+        }
+        let Some(case) = self.cases.get_mut(&ev.case) else {
+            return Err("the case has no registration before this event".into());
+        };
+        let last = case.events.last().expect("a case has its registration");
+        if ev.seq != last.seq + 1 {
+            return Err(format!(
+                "expected the case's event {} next: its events are missing, duplicated or reordered",
+                last.seq + 1
+            ));
+        }
+        if ev.prev != last.hash {
+            return Err("the event does not follow the case's previous event".into());
+        }
+        if ev.at < last.at {
+            return Err("the event goes back in time".into());
+        }
+        let kind = ev.op.kind();
+        if kind == lifecycle::OperationKind::Register
+            || !lifecycle::allowed_from(kind).contains(&case.dispute.state)
+        {
+            return Err(format!(
+                "{kind} is not allowed in state {}",
+                case.dispute.state
+            ));
+        }
+        let before = super::cases::team_load(&case.dispute);
+        lifecycle::apply(&mut case.dispute, &ev.op, ev.at);
+        let after = super::cases::team_load(&case.dispute);
+        let (slot, index, hash) = (case.slot, case.events.len(), ev.hash);
+        case.events.push(ev);
+        self.adjust_load(&before, -1);
+        self.adjust_load(&after, 1);
+        self.journal.get_mut().push_event(slot, index as u32, hash);
+        Ok(())
+    }
+
+    /// Validates and loads a rule set on behalf of `by` at `at`, as the journal records it.
+    /// A different rule set under a version label already loaded is refused: cases decided
+    /// under that label must keep meaning what they meant.
+    pub fn load_rules_as(
+        &mut self,
+        by: &Actor,
+        set: RuleSet,
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<Vec<crate::routing::Diagnostic>, EngineError> {
+        let label = set.label();
+        if let Some(old) = self.rule_sets.get(&label) {
+            if **old != set {
+                return Err(EngineError::Duplicate(format!(
+                    "rule set {label} with a different body (raise its version: cases decided under {label} keep the rules they were decided under)"
+                )));
+            }
+        }
+        let warnings = self.install_rules(set.clone())?;
+        let body_sm3 = journal::rules_sm3(&set);
+        self.rule_sets.insert(label, Arc::new(set.clone()));
+        self.journal_change(Change::RulesLoaded(RulesLoaded {
+            rules: set,
+            body_sm3,
+            by: by.clone(),
+            at,
+        }));
+        Ok(warnings)
+    }
+}
