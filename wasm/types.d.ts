@@ -162,10 +162,19 @@ export interface Outcomes {
 }
 export interface Comparison { a: Outcomes; b: Outcomes; changed: { id: string; a: Decision; b: Decision }[] }
 
+// ---- durable state
+/** Where the journal stands: keep the digest apart from the entries, or sign it. */
+export interface JournalHead { seq: number; digest: string; origin: string }
+/** A whole engine at one journal sequence number (see docs/persistence.md). */
+export interface Snapshot {
+  v: number; seq: number; digest: string; origin: string; world: WorldData; rule_sets?: RuleSet[];
+  cases: TraceEvent[][]; reports?: [string, ZeroReport][]; denials?: Denial[];
+}
+
 /** Every error thrown by the module. */
 export interface FengqiaoError extends Error {
   name: "FengqiaoError";
   message: string;
-  code: "invalid_input" | "hierarchy" | "identity" | "not_found" | "duplicate" | "rule_set" | "routing" | "lifecycle" | "trace" | "calendar" | "denied" | "internal" | "invalid_utf8";
+  code: "invalid_input" | "hierarchy" | "identity" | "not_found" | "duplicate" | "rule_set" | "routing" | "lifecycle" | "trace" | "calendar" | "denied" | "internal" | "invalid_utf8" | "journal" | "conflict";
   details: unknown;
 }

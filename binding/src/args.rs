@@ -170,10 +170,27 @@ pub fn level(name: &str, text: &str) -> Res<Level> {
     })
 }
 
+/// A UTF-8 text argument.
+pub fn utf8<'a>(name: &str, bytes: &'a [u8]) -> Res<&'a str> {
+    std::str::from_utf8(bytes)
+        .map_err(|e| BindingError::new(Code::InvalidUtf8, format!("argument `{name}`: {e}")))
+}
+
+/// A count or sequence number given as a JS number: a whole number from 0 to 2^53.
+pub fn count_f64(name: &str, n: f64) -> Res<u64> {
+    if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_992.0 {
+        Ok(n as u64)
+    } else {
+        Err(BindingError::argument(
+            name,
+            format!("{n} is not a whole number from 0 to 2^53"),
+        ))
+    }
+}
+
 /// A rule set, through the core's parser, so a bad one gets located diagnostics.
 pub fn rules(name: &str, bytes: &[u8]) -> Res<RuleSet> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| BindingError::new(Code::InvalidUtf8, format!("argument `{name}`: {e}")))?;
+    let text = utf8(name, bytes)?;
     RuleSet::from_json(text).map_err(|d| fengqiao::engine::EngineError::Rules(d).into())
 }
 

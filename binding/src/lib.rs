@@ -36,4 +36,4 @@ pub mod error;
 pub mod ops;
 
 pub use error::{BindingError, Code};
-pub use ops::{Access, Op, OPERATIONS};
+pub use ops::{Access, Op, CONSTRUCTORS, OPERATIONS};

@@ -111,6 +111,19 @@ pub const OPERATIONS: &[Op] = &[
     op("daily_analysis", Access::Read),
     op("weekly_dispatch", Access::Read),
     op("what_if", Access::Read),
+    op("apply_expecting", Access::Write),
+    op("journal", Access::Read),
+    op("journal_head", Access::Read),
+    op("case_head", Access::Read),
+    op("snapshot", Access::Read),
+];
+
+/// The calls that make an engine, by (C function, JS name): the C ABI hands out a handle,
+/// JavaScript a new `Engine` object (constructor or static method).
+pub const CONSTRUCTORS: &[(&str, &str)] = &[
+    ("fq_engine_new", "new"),
+    ("fq_engine_restore", "restore"),
+    ("fq_engine_restore_snapshot", "restoreSnapshot"),
 ];
 
 /// JSON text of a value (the core's serde shapes).
@@ -264,10 +277,13 @@ pub fn validate_rules(e: &Engine, rules: &[u8]) -> Res<String> {
     to_json(&e.validate_rules(&set).items)
 }
 
-/// Validates and loads a rule set; the warnings (`Diagnostic[]` JSON).
-pub fn load_rules(e: &mut Engine, rules: &[u8]) -> Res<String> {
+/// Validates and loads a rule set on behalf of `actor` at `now_ms` (the journal records
+/// who loaded which version, and when); the warnings (`Diagnostic[]` JSON).
+pub fn load_rules(e: &mut Engine, actor: &[u8], rules: &[u8], now_ms: i64) -> Res<String> {
+    let actor = args::actor("actor", actor)?;
     let set = args::rules("rules", rules)?;
-    to_json(&e.load_rules(set)?)
+    let now = args::time("now_ms", now_ms)?;
+    to_json(&e.load_rules_as(&actor, set, Some(now))?)
 }
 
 // ---- cases ----
@@ -410,4 +426,73 @@ pub fn what_if(e: &Engine, history: &[u8], rules_a: &[u8], rules_b: &[u8]) -> Re
     let a = args::rules("rules_a", rules_a)?;
     let b = args::rules("rules_b", rules_b)?;
     to_json(&e.what_if(&history, a, b)?)
+}
+
+// ---- durable state
+
+/// An engine rebuilt from the world document it was built from and its journal (JSON
+/// Lines of `JournalEntry`): see `Engine::restore`. Refused whole, with the entry named in
+/// the details, when any entry is changed, missing, duplicated, reordered or foreign.
+pub fn restore(world: &[u8], journal: &[u8]) -> Res<Engine> {
+    let data: WorldData = args::json("world", world)?;
+    let text = args::utf8("journal", journal)?;
+    Ok(Engine::restore_results(
+        data,
+        fengqiao::journal::from_jsonl(text),
+    )?)
+}
+
+/// An engine rebuilt from a snapshot (`Snapshot` JSON) and the journal entries after it
+/// (JSON Lines; may be empty).
+pub fn restore_snapshot(snapshot: &[u8], tail: &[u8]) -> Res<Engine> {
+    let snap: fengqiao::journal::Snapshot = args::json("snapshot", snapshot)?;
+    let text = args::utf8("tail", tail)?;
+    Ok(Engine::restore_snapshot(
+        snap,
+        fengqiao::journal::from_jsonl(text),
+    )?)
+}
+
+/// The journal entries after `after_seq`, at most `max_entries`, as JSON Lines (empty text
+/// when there are none): store them in the same transaction as your own data.
+pub fn journal(e: &Engine, after_seq: u64, max_entries: u64) -> Res<String> {
+    let max = usize::try_from(max_entries).unwrap_or(usize::MAX);
+    Ok(fengqiao::journal::to_jsonl(&e.journal(after_seq, max)?))
+}
+
+/// The journal's position: `{"seq": N, "digest": "…", "origin": "…"}` (JSON). Keep the
+/// digest apart from the entries, or sign it.
+pub fn journal_head(e: &Engine) -> Res<String> {
+    to_json(&serde_json::json!({
+        "seq": e.journal_seq(),
+        "digest": e.journal_digest(),
+        "origin": e.journal_origin(),
+    }))
+}
+
+/// A case's head, the hash of its last event (64 hex digits, bare text).
+pub fn case_head(e: &Engine, case: &str) -> Res<String> {
+    Ok(e.head(&args::case("case_code", case)?)?.to_string())
+}
+
+/// A snapshot of the whole engine at its journal position (`Snapshot` JSON).
+pub fn snapshot(e: &Engine) -> Res<String> {
+    to_json(&e.snapshot())
+}
+
+/// [`apply`], only if the case's last event has sequence number `expected_seq`
+/// (optimistic concurrency); otherwise `conflict`, and nothing changes.
+pub fn apply_expecting(
+    e: &mut Engine,
+    actor: &[u8],
+    case: &str,
+    op: &[u8],
+    expected_seq: u64,
+    now_ms: i64,
+) -> Res<String> {
+    let actor = args::actor("actor", actor)?;
+    let case = args::case("case_code", case)?;
+    let op = args::json("operation", op)?;
+    let now = args::time("now_ms", now_ms)?;
+    to_json(e.apply_expecting(&actor, &case, op, now, expected_seq)?)
 }

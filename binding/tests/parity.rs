@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use fengqiao_binding::OPERATIONS;
+use fengqiao_binding::{CONSTRUCTORS, OPERATIONS};
 
 fn read(path: &str) -> String {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
@@ -66,7 +66,6 @@ fn every_operation_is_in_the_c_header() {
         "fq_version_number",
         "fq_status_name",
         "fq_set_max_input_bytes",
-        "fq_engine_new",
         "fq_engine_free",
         "fq_string_free",
         "fq_error_free",
@@ -75,9 +74,13 @@ fn every_operation_is_in_the_c_header() {
         "fq_error_details",
         "fq_debug_panic",
     ];
+    for (c_name, _) in CONSTRUCTORS {
+        assert!(c.contains(*c_name), "{c_name} is missing from fengqiao.h");
+    }
     let known: BTreeSet<String> = OPERATIONS
         .iter()
         .map(|o| o.c_name())
+        .chain(CONSTRUCTORS.iter().map(|(c, _)| c.to_string()))
         .chain(platform.iter().map(|s| s.to_string()))
         .collect();
     let extra: Vec<_> = c.difference(&known).collect();
@@ -100,7 +103,6 @@ fn every_operation_is_in_the_js_class() {
     // JS-only: the constructor and its bytes variant, the demo worlds of the web page, the
     // JSON-text and bytes fast paths of decideInput, the version, the panic hook's start.
     let platform = [
-        "new",
         "fromJsonBytes",
         "sample",
         "sajinWorld",
@@ -110,9 +112,16 @@ fn every_operation_is_in_the_js_class() {
         "debugPanic",
         "start",
     ];
+    for (_, js_name) in CONSTRUCTORS {
+        assert!(
+            js.contains(*js_name),
+            "{js_name} is missing from the wasm module"
+        );
+    }
     let known: BTreeSet<String> = OPERATIONS
         .iter()
         .map(|o| o.js_name())
+        .chain(CONSTRUCTORS.iter().map(|(_, j)| j.to_string()))
         .chain(platform.iter().map(|s| s.to_string()))
         .collect();
     let extra: Vec<_> = js.difference(&known).collect();

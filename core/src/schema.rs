@@ -93,6 +93,9 @@ pub fn all() -> Vec<(&'static str, Schema)> {
         ("privacy", schema_for!(crate::access::Privacy)),
         ("denial", schema_for!(crate::access::Denial)),
         ("error", schema_for!(BindingError)),
+        ("journal-entry", schema_for!(crate::journal::JournalEntry)),
+        ("snapshot", schema_for!(crate::journal::Snapshot)),
+        ("journal-error", schema_for!(crate::journal::JournalError)),
     ]
 }
 

@@ -81,6 +81,11 @@ typedef enum FqStatus {
   FQ_STATUS_INVALID_UTF8 = 14,
   // The engine handle is not a live handle from `fq_engine_new`.
   FQ_STATUS_INVALID_HANDLE = 15,
+  // A journal or snapshot that does not restore (the details name the entry: journal
+  // sequence, case, case sequence, problem).
+  FQ_STATUS_JOURNAL = 16,
+  // The case is not at the expected sequence number: another writer changed it first.
+  FQ_STATUS_CONFLICT = 17,
 } FqStatus;
 
 // An engine: a world (hierarchy, people, staff, agencies, rules, calendar) and its cases.
@@ -336,13 +341,18 @@ enum FqStatus fq_engine_validate_rules(const struct FqEngine *engine,
                                        char **out,
                                        struct FqError **err);
 
-// Validates and loads a rule set; refused with every diagnostic if it has errors (nothing
-// changes). `*out` receives the warnings (`Diagnostic[]` JSON).
+// Validates and loads a rule set on behalf of `actor` at `now_ms` (the journal records who
+// loaded which version, and when); refused with every diagnostic if it has errors, or if
+// another body was loaded under the same `id@version` (nothing changes). Cases already
+// routed keep the version that decided them. `*out` receives the warnings
+// (`Diagnostic[]` JSON).
 //
 // # Safety
 // See the pointer rules at the top of this header.
 enum FqStatus fq_engine_load_rules(const struct FqEngine *engine,
+                                   const char *actor,
                                    const char *rules,
+                                   int64_t now_ms,
                                    char **out,
                                    struct FqError **err);
 
@@ -547,6 +557,86 @@ enum FqStatus fq_engine_what_if(const struct FqEngine *engine,
                                 const char *rules_b,
                                 char **out,
                                 struct FqError **err);
+
+// Rebuilds an engine after a restart from the world document it was built from and its
+// journal (JSON Lines of `JournalEntry`, as `fq_engine_journal` wrote them): the same
+// cases, traces, heads, loads, statistics, reports, denials and rule-set versions. Every
+// case chain and the journal's chain are verified; a changed, missing, duplicated,
+// reordered or foreign entry refuses the whole restore with `FQ_STATUS_JOURNAL` and the
+// entry in the details (`seq`, `case`, `case_seq`, `problem`). On success `*out` is a new
+// handle (released with `fq_engine_free`).
+//
+// # Safety
+// `world` and `journal` NUL-terminated; `out` a valid `FqEngine*` slot (not NULL); `err`
+// NULL or a valid `FqError*` slot.
+enum FqStatus fq_engine_restore(const char *world,
+                                const char *journal,
+                                struct FqEngine **out,
+                                struct FqError **err);
+
+// Rebuilds an engine from a snapshot (`Snapshot` JSON, from `fq_engine_snapshot`) and the
+// journal entries after it (JSON Lines; "" when there are none). The snapshot is checked
+// too: every case's trace verifies and replays, and the tail chains from its digest.
+//
+// # Safety
+// `snapshot` and `tail` NUL-terminated; `out` a valid `FqEngine*` slot (not NULL); `err`
+// NULL or a valid `FqError*` slot.
+enum FqStatus fq_engine_restore_snapshot(const char *snapshot,
+                                         const char *tail,
+                                         struct FqEngine **out,
+                                         struct FqError **err);
+
+// The journal entries after `after_seq`, at most `max_entries`, as JSON Lines into `*out`
+// (an empty string when there are none). The host's loop: apply, read the journal after
+// the last stored position, store the entries in the same transaction as its own data.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_journal(const struct FqEngine *engine,
+                                uint64_t after_seq,
+                                uint64_t max_entries,
+                                char **out,
+                                struct FqError **err);
+
+// The journal's position: `{"seq": N, "digest": "…", "origin": "…"}` into `*out`. Keep the
+// digest apart from the entries (or sign it): a journal rewritten as a whole ends in
+// another digest.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_journal_head(const struct FqEngine *engine,
+                                     char **out,
+                                     struct FqError **err);
+
+// A case's head, the hash of its last event (64 hex digits) into `*out`.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_case_head(const struct FqEngine *engine,
+                                  const char *case_code,
+                                  char **out,
+                                  struct FqError **err);
+
+// A snapshot of the whole engine at its journal position (`Snapshot` JSON) into `*out`.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_snapshot(const struct FqEngine *engine, char **out, struct FqError **err);
+
+// `fq_engine_apply`, only if the case's last event has sequence number `expected_seq`
+// (optimistic concurrency for hosts that run several engines over one store); otherwise
+// `FQ_STATUS_CONFLICT`, nothing changes: reload the case from the store and retry.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_apply_expecting(const struct FqEngine *engine,
+                                        const char *actor,
+                                        const char *case_code,
+                                        const char *operation,
+                                        uint64_t expected_seq,
+                                        int64_t now_ms,
+                                        char **out,
+                                        struct FqError **err);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -81,19 +81,7 @@ pub unsafe extern "C" fn fq_engine_new(
     err: *mut *mut FqError,
 ) -> FqStatus {
     call(err, || {
-        if out.is_null() {
-            return Err(failure(Code::NullPointer, "argument `out` is null"));
-        }
-        // SAFETY: checked non-null.
-        unsafe { *out = std::ptr::null_mut() };
-        let engine = ops::engine_new(bytes(world, "world")?)?;
-        let p = Box::into_raw(Box::new(FqEngine {
-            inner: RwLock::new(engine),
-        }));
-        lock_live().insert(p as usize);
-        // SAFETY: checked non-null.
-        unsafe { *out = p };
-        Ok(())
+        new_handle(out, || ops::engine_new(bytes(world, "world")?))
     })
 }
 
@@ -543,24 +531,29 @@ pub unsafe extern "C" fn fq_engine_validate_rules(
     })
 }
 
-/// Validates and loads a rule set; refused with every diagnostic if it has errors (nothing
-/// changes). `*out` receives the warnings (`Diagnostic[]` JSON).
+/// Validates and loads a rule set on behalf of `actor` at `now_ms` (the journal records who
+/// loaded which version, and when); refused with every diagnostic if it has errors, or if
+/// another body was loaded under the same `id@version` (nothing changes). Cases already
+/// routed keep the version that decided them. `*out` receives the warnings
+/// (`Diagnostic[]` JSON).
 ///
 /// # Safety
 /// See the pointer rules at the top of this header.
 #[no_mangle]
 pub unsafe extern "C" fn fq_engine_load_rules(
     engine: *const FqEngine,
+    actor: *const c_char,
     rules: *const c_char,
+    now_ms: i64,
     out: *mut *mut c_char,
     err: *mut *mut FqError,
 ) -> FqStatus {
     call(err, || {
         clear(out);
-        put(
-            out,
-            write(engine, |e| ops::load_rules(e, bytes(rules, "rules")?))?,
-        )
+        let w = write(engine, |e| {
+            ops::load_rules(e, bytes(actor, "actor")?, bytes(rules, "rules")?, now_ms)
+        })?;
+        put(out, w)
     })
 }
 
@@ -1005,5 +998,178 @@ pub unsafe extern "C" fn fq_engine_what_if(
             )
         })?;
         put(out, c)
+    })
+}
+
+/// Hands a new engine to the caller through `out` (not NULL).
+fn new_handle(out: *mut *mut FqEngine, make: impl FnOnce() -> Res<Engine>) -> Res<()> {
+    if out.is_null() {
+        return Err(failure(Code::NullPointer, "argument `out` is null"));
+    }
+    // SAFETY: checked non-null.
+    unsafe { *out = std::ptr::null_mut() };
+    let engine = make()?;
+    let p = Box::into_raw(Box::new(FqEngine {
+        inner: RwLock::new(engine),
+    }));
+    lock_live().insert(p as usize);
+    // SAFETY: checked non-null.
+    unsafe { *out = p };
+    Ok(())
+}
+
+/// Rebuilds an engine after a restart from the world document it was built from and its
+/// journal (JSON Lines of `JournalEntry`, as `fq_engine_journal` wrote them): the same
+/// cases, traces, heads, loads, statistics, reports, denials and rule-set versions. Every
+/// case chain and the journal's chain are verified; a changed, missing, duplicated,
+/// reordered or foreign entry refuses the whole restore with `FQ_STATUS_JOURNAL` and the
+/// entry in the details (`seq`, `case`, `case_seq`, `problem`). On success `*out` is a new
+/// handle (released with `fq_engine_free`).
+///
+/// # Safety
+/// `world` and `journal` NUL-terminated; `out` a valid `FqEngine*` slot (not NULL); `err`
+/// NULL or a valid `FqError*` slot.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_restore(
+    world: *const c_char,
+    journal: *const c_char,
+    out: *mut *mut FqEngine,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        new_handle(out, || {
+            ops::restore(bytes(world, "world")?, bytes(journal, "journal")?)
+        })
+    })
+}
+
+/// Rebuilds an engine from a snapshot (`Snapshot` JSON, from `fq_engine_snapshot`) and the
+/// journal entries after it (JSON Lines; "" when there are none). The snapshot is checked
+/// too: every case's trace verifies and replays, and the tail chains from its digest.
+///
+/// # Safety
+/// `snapshot` and `tail` NUL-terminated; `out` a valid `FqEngine*` slot (not NULL); `err`
+/// NULL or a valid `FqError*` slot.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_restore_snapshot(
+    snapshot: *const c_char,
+    tail: *const c_char,
+    out: *mut *mut FqEngine,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        new_handle(out, || {
+            ops::restore_snapshot(bytes(snapshot, "snapshot")?, bytes(tail, "tail")?)
+        })
+    })
+}
+
+/// The journal entries after `after_seq`, at most `max_entries`, as JSON Lines into `*out`
+/// (an empty string when there are none). The host's loop: apply, read the journal after
+/// the last stored position, store the entries in the same transaction as its own data.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_journal(
+    engine: *const FqEngine,
+    after_seq: u64,
+    max_entries: u64,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        put(
+            out,
+            read(engine, |e| ops::journal(e, after_seq, max_entries))?,
+        )
+    })
+}
+
+/// The journal's position: `{"seq": N, "digest": "…", "origin": "…"}` into `*out`. Keep the
+/// digest apart from the entries (or sign it): a journal rewritten as a whole ends in
+/// another digest.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_journal_head(
+    engine: *const FqEngine,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        put(out, read(engine, ops::journal_head)?)
+    })
+}
+
+/// A case's head, the hash of its last event (64 hex digits) into `*out`.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_case_head(
+    engine: *const FqEngine,
+    case_code: *const c_char,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        put(
+            out,
+            read(engine, |e| ops::case_head(e, text(case_code, "case_code")?))?,
+        )
+    })
+}
+
+/// A snapshot of the whole engine at its journal position (`Snapshot` JSON) into `*out`.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_snapshot(
+    engine: *const FqEngine,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        put(out, read(engine, ops::snapshot)?)
+    })
+}
+
+/// `fq_engine_apply`, only if the case's last event has sequence number `expected_seq`
+/// (optimistic concurrency for hosts that run several engines over one store); otherwise
+/// `FQ_STATUS_CONFLICT`, nothing changes: reload the case from the store and retry.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_apply_expecting(
+    engine: *const FqEngine,
+    actor: *const c_char,
+    case_code: *const c_char,
+    operation: *const c_char,
+    expected_seq: u64,
+    now_ms: i64,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        let d = write(engine, |e| {
+            ops::apply_expecting(
+                e,
+                bytes(actor, "actor")?,
+                text(case_code, "case_code")?,
+                bytes(operation, "operation")?,
+                expected_seq,
+                now_ms,
+            )
+        })?;
+        put(out, d)
     })
 }

@@ -155,7 +155,7 @@ static void test_rules(FqEngine *e) {
     char *out = NULL;
     const char *bad = "{\"id\":\"t\",\"version\":\"1\",\"hit_policy\":\"first\",\"defaults\":{\"level\":\"community\"},"
                       "\"rules\":[{\"id\":\"r1\",\"description\":\"d\",\"when\":{\"category_in\":[]}},{\"id\":\"z\",\"description\":\"d\",\"priority\":-1}]}";
-    CHECK(fq_engine_load_rules(e, bad, &out, &err) == FQ_STATUS_RULE_SET);
+    CHECK(fq_engine_load_rules(e, CC, bad, T0, &out, &err) == FQ_STATUS_RULE_SET);
     CHECK(CONTAINS(fq_error_details(err), "\"code\":\"empty_set\""));
     CHECK(CONTAINS(fq_error_details(err), "\"rule\":\"r1\""));
     CHECK(CONTAINS(fq_error_details(err), "rules[0].when.category_in"));
@@ -170,12 +170,12 @@ static void test_rules(FqEngine *e) {
         memset(deep, '[', depth);
         memset(deep + depth, ']', depth);
         deep[2 * depth] = 0;
-        CHECK(fq_engine_load_rules(e, deep, &out, &err) == FQ_STATUS_RULE_SET);
+        CHECK(fq_engine_load_rules(e, CC, deep, T0, &out, &err) == FQ_STATUS_RULE_SET);
         CHECK(CONTAINS(fq_error_message(err), "recursion limit"));
         fq_error_free(err);
         free(deep);
     }
-    CHECK(fq_engine_load_rules(e, "{\"id\":1}", &out, &err) == FQ_STATUS_RULE_SET);
+    CHECK(fq_engine_load_rules(e, CC, "{\"id\":1}", T0, &out, &err) == FQ_STATUS_RULE_SET);
     CHECK(CONTAINS(fq_error_details(err), "\"code\":\"parse\""));
     fq_error_free(err);
 }
@@ -266,7 +266,7 @@ static void test_handles(const char *world) {
     CHECK(fq_engine_decide(NULL, GW, "x", T0, &out, &err) == FQ_STATUS_NULL_POINTER);
     fq_error_free(err);
     /* A NULL handle is reported before any bad argument. */
-    CHECK(fq_engine_load_rules(NULL, "{bad", &out, &err) == FQ_STATUS_NULL_POINTER);
+    CHECK(fq_engine_load_rules(NULL, CC, "{bad", T0, &out, &err) == FQ_STATUS_NULL_POINTER);
     CHECK(CONTAINS(fq_error_message(err), "handle"));
     fq_error_free(err);
     int not_an_engine = 42;
@@ -280,6 +280,78 @@ static void test_handles(const char *world) {
     CHECK(strcmp(fq_status_name(99), "unknown") == 0);
     CHECK(fq_version_number() == FQ_VERSION_NUMBER);
     CHECK(strcmp(fq_error_details(NULL), "null") == 0);
+}
+
+/* The host's loop: apply, read the journal after the stored position, store; restart;
+ * restore from the world document and the stored entries; the same engine. */
+static void test_persistence(const char *world) {
+    FqEngine *e = NULL, *again = NULL, *from_snap = NULL;
+    FqError *err = NULL;
+    char *code = NULL, *out = NULL, *journal = NULL, *head = NULL, *head2 = NULL, *snap = NULL;
+    CHECK(fq_engine_new(world, &e, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_register(e, GW, DISPUTE, T0, &code, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_route(e, "system", code, T0, NULL, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_apply(e, MD, code, "{\"op\":\"accept\"}", T0, NULL, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_set_available(e, "gw-522301001002002", false, &err) == FQ_STATUS_OK);
+    /* A stale expected version: a conflict, nothing changes. */
+    CHECK(fq_engine_apply_expecting(e, MD, code, "{\"op\":\"expedite\"}", 2, T0, &out, &err) == FQ_STATUS_CONFLICT);
+    CHECK(CONTAINS(fq_error_details(err), "\"actual\":3"));
+    fq_error_free(err);
+    CHECK(fq_engine_apply_expecting(e, MD, code, "{\"op\":\"record_session\",\"method\":\"bench_meeting\",\"parties_consent\":true}", 3, T0, NULL, &err) == FQ_STATUS_OK);
+    /* The journal in two pages, as a host reads it after its last stored position. */
+    char *page1 = NULL, *page2 = NULL;
+    CHECK(fq_engine_journal(e, 0, 2, &page1, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_journal(e, 2, 100, &page2, &err) == FQ_STATUS_OK);
+    size_t n = strlen(page1) + strlen(page2) + 1;
+    journal = malloc(n);
+    snprintf(journal, n, "%s%s", page1, page2);
+    fq_string_free(page1);
+    fq_string_free(page2);
+    CHECK(CONTAINS(journal, "\"seq\":5,"));
+    CHECK(fq_engine_journal_head(e, &head, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(head, "\"seq\":5"));
+    CHECK(fq_engine_snapshot(e, &snap, &err) == FQ_STATUS_OK);
+    /* Restart: the same engine from the world document and the journal. */
+    CHECK(fq_engine_restore(world, journal, &again, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_journal_head(again, &head2, &err) == FQ_STATUS_OK);
+    CHECK(head2 && strcmp(head, head2) == 0);
+    fq_string_free(head2);
+    head2 = NULL;
+    CHECK(fq_engine_case_head(again, code, &out, &err) == FQ_STATUS_OK);
+    char *orig = NULL;
+    CHECK(fq_engine_case_head(e, code, &orig, &err) == FQ_STATUS_OK);
+    CHECK(out && orig && strlen(out) == 64 && strcmp(out, orig) == 0);
+    fq_string_free(out);
+    fq_string_free(orig);
+    CHECK(fq_engine_verify(again, code, &err) == FQ_STATUS_OK);
+    /* From the snapshot and an empty tail. */
+    CHECK(fq_engine_restore_snapshot(snap, "", &from_snap, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_journal_head(from_snap, &head2, &err) == FQ_STATUS_OK);
+    CHECK(head2 && strcmp(head, head2) == 0);
+    /* A tampered journal: refused whole, the entry named. */
+    char *tampered = malloc(strlen(journal) + 1);
+    memcpy(tampered, journal, strlen(journal) + 1);
+    char *at = strstr(tampered, "\"op\":\"accept\"");
+    CHECK(at != NULL);
+    if (at) memcpy(at + 6, "ACCEPT", 6);
+    FqEngine *bad = NULL;
+    CHECK(fq_engine_restore(world, tampered, &bad, &err) == FQ_STATUS_JOURNAL);
+    CHECK(bad == NULL);
+    CHECK(CONTAINS(fq_error_details(err), "\"seq\":3"));
+    fq_error_free(err);
+    free(tampered);
+    /* Not JSON Lines at all. */
+    CHECK(fq_engine_restore(world, "{nope", &bad, &err) == FQ_STATUS_JOURNAL);
+    CHECK(CONTAINS(fq_error_details(err), "\"problem\":\"unreadable\""));
+    fq_error_free(err);
+    fq_string_free(head);
+    fq_string_free(head2);
+    fq_string_free(snap);
+    fq_string_free(code);
+    free(journal);
+    fq_engine_free(e);
+    fq_engine_free(again);
+    fq_engine_free(from_snap);
 }
 
 #ifdef FQ_DEBUG_PANIC
@@ -356,6 +428,7 @@ int main(int argc, char **argv) {
     test_operations(e, history, rules_b);
     fq_engine_free(e);
     test_handles(world);
+    test_persistence(world);
 #ifdef FQ_DEBUG_PANIC
     test_panic();
 #endif

@@ -104,6 +104,10 @@ extern "C" {
     pub type JsStatuses;
     #[wasm_bindgen(typescript_type = "TraceEvent[] | string")]
     pub type JsTraceInput;
+    #[wasm_bindgen(typescript_type = "Snapshot")]
+    pub type JsSnapshot;
+    #[wasm_bindgen(typescript_type = "JournalHead")]
+    pub type JsJournalHead;
 }
 
 fn throw(e: BindingError) -> JsValue {
@@ -353,13 +357,22 @@ impl Engine {
         ))
     }
 
-    /// Validates and loads a rule set (throws `rule_set` with every diagnostic on errors);
-    /// returns the warnings.
+    /// Validates and loads a rule set on behalf of `actor` at `nowMs` (the journal records
+    /// who loaded which version, and when); throws `rule_set` with every diagnostic on
+    /// errors. Returns the warnings.
     #[wasm_bindgen(js_name = loadRules)]
-    pub fn load_rules(&mut self, rules: JsRuleSet) -> Result<JsDiagnostics, JsValue> {
+    pub fn load_rules(
+        &mut self,
+        actor: JsActor,
+        rules: JsRuleSet,
+        now_ms: f64,
+    ) -> Result<JsDiagnostics, JsValue> {
+        let (a, r) = (arg(&actor, "actor")?, arg(&rules, "rules")?);
         ret(ops::load_rules(
             &mut self.inner,
-            arg(&rules, "rules")?.as_bytes(),
+            a.as_bytes(),
+            r.as_bytes(),
+            ms(now_ms)?,
         ))
     }
 
@@ -614,6 +627,73 @@ impl Engine {
             h.as_bytes(),
             a.as_bytes(),
             b.as_bytes(),
+        ))
+    }
+
+    /// Rebuilds an engine after a restart from the world document it was built from and
+    /// its journal (JSON Lines, as `journal()` wrote them). Throws `journal` with the entry
+    /// in `details` when any entry is changed, missing, duplicated, reordered or foreign.
+    pub fn restore(world: JsWorld, journal: &str) -> Result<Engine, JsValue> {
+        let w = arg(&world, "world")?;
+        ops::restore(w.as_bytes(), journal.as_bytes())
+            .map(|inner| Engine { inner })
+            .map_err(throw)
+    }
+
+    /// Rebuilds an engine from a snapshot and the journal entries after it (JSON Lines).
+    #[wasm_bindgen(js_name = restoreSnapshot)]
+    pub fn restore_snapshot(snapshot: JsSnapshot, tail: &str) -> Result<Engine, JsValue> {
+        let s = arg(&snapshot, "snapshot")?;
+        ops::restore_snapshot(s.as_bytes(), tail.as_bytes())
+            .map(|inner| Engine { inner })
+            .map_err(throw)
+    }
+
+    /// The journal entries after `afterSeq`, at most `maxEntries`, as JSON Lines: store
+    /// them with your own data.
+    pub fn journal(&self, after_seq: f64, max_entries: f64) -> Result<String, JsValue> {
+        let after = args::count_f64("afterSeq", after_seq).map_err(throw)?;
+        let max = args::count_f64("maxEntries", max_entries).map_err(throw)?;
+        ops::journal(&self.inner, after, max).map_err(throw)
+    }
+
+    /// The journal's position: sequence number, digest and origin.
+    #[wasm_bindgen(js_name = journalHead)]
+    pub fn journal_head(&self) -> Result<JsJournalHead, JsValue> {
+        ret(ops::journal_head(&self.inner))
+    }
+
+    /// A case's head: the hash of its last event.
+    #[wasm_bindgen(js_name = caseHead)]
+    pub fn case_head(&self, case_code: &str) -> Result<String, JsValue> {
+        ops::case_head(&self.inner, case_code).map_err(throw)
+    }
+
+    /// A snapshot of the whole engine at its journal position.
+    pub fn snapshot(&self) -> Result<JsSnapshot, JsValue> {
+        ret(ops::snapshot(&self.inner))
+    }
+
+    /// `apply`, only if the case's last event has sequence number `expectedSeq`; otherwise
+    /// throws `conflict` and changes nothing.
+    #[wasm_bindgen(js_name = applyExpecting)]
+    pub fn apply_expecting(
+        &mut self,
+        actor: JsActor,
+        case_code: &str,
+        operation: JsOperation,
+        expected_seq: f64,
+        now_ms: f64,
+    ) -> Result<JsDispute, JsValue> {
+        let (a, o) = (arg(&actor, "actor")?, arg(&operation, "operation")?);
+        let expected = args::count_f64("expectedSeq", expected_seq).map_err(throw)?;
+        ret(ops::apply_expecting(
+            &mut self.inner,
+            a.as_bytes(),
+            case_code,
+            o.as_bytes(),
+            expected,
+            ms(now_ms)?,
         ))
     }
 }

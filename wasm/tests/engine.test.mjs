@@ -88,7 +88,7 @@ test('errors carry codes and details', () => {
   const person = { id: 'x', name: 'x', id_number: '110105194912310021', household: '5223010010010010101' };
   throwsCode(() => e.addPerson(person), 'invalid_input', (err) => assert.match(err.message, /check character/));
   const bad = { ...fq.defaultRules(), rules: [{ id: 'r', description: 'd', when: { category_in: [] } }] };
-  throwsCode(() => e.loadRules(bad), 'rule_set', (err) => {
+  throwsCode(() => e.loadRules('system', bad, T0), 'rule_set', (err) => {
     assert.ok(err.details.some((d) => d.code === 'empty_set' && d.rule === 'r' && d.path === 'rules[0].when.category_in'));
   });
   assert.ok(e.validateRules(bad).some((d) => d.code === 'empty_set'));
@@ -195,4 +195,33 @@ test('units move and retire through the binding', () => {
   assert.equal(e.unit('522301001002003').retired, true);
   throwsCode(() => e.retireUnit('522301001001'), 'hierarchy');
   e.free();
+});
+
+test('the host loop: apply, read the journal, restart, restore', () => {
+  const e = new fq.Engine(world);
+  const code = e.register(GW, dispute, T0);
+  e.route('system', code, T0);
+  e.apply(MD, code, { op: 'accept' }, T0);
+  throwsCode(() => e.applyExpecting(MD, code, { op: 'record_session', method: 'bench_meeting', parties_consent: true }, 2, T0), 'conflict',
+    (err) => assert.equal(err.details.actual, 3));
+  e.applyExpecting(MD, code, { op: 'record_session', method: 'bench_meeting', parties_consent: true }, 3, T0 + DAY);
+  const rules = { ...e.rules(), version: 'local-2' };
+  e.loadRules({ staff: 'cs-522301001000' }, rules, T0 + DAY);
+  const stored = e.journal(0, 2) + e.journal(2, 1000);
+  const head = e.journalHead();
+  assert.equal(head.seq, stored.trim().split('\n').length);
+  const loaded = JSON.parse(stored.trim().split('\n').at(-1));
+  assert.equal(loaded.change.rules_loaded.by.staff, 'cs-522301001000');
+  const snapshot = e.snapshot();
+  const again = fq.Engine.restore(world, stored);
+  assert.deepEqual(again.journalHead(), head);
+  assert.equal(again.caseHead(code), e.caseHead(code));
+  assert.deepEqual(again.viewCase(MD, code, T0 + DAY), e.viewCase(MD, code, T0 + DAY));
+  assert.equal(again.rules().version, 'local-2');
+  const fromSnapshot = fq.Engine.restoreSnapshot(snapshot, '');
+  assert.deepEqual(fromSnapshot.journalHead(), head);
+  // A tampered entry is refused whole, with the entry named.
+  throwsCode(() => fq.Engine.restore(world, stored.replace('"op":"accept","note":""', '"op":"accept","note":"x"')), 'journal',
+    (err) => { assert.equal(err.details.seq, 3); assert.equal(err.details.case, code); });
+  e.free(); again.free(); fromSnapshot.free();
 });

@@ -6,7 +6,7 @@ import {
   type WorldData, type DisputeInput, type Decision, type Dispute, type Actor, type Operation,
   type RuleSet, type Diagnostic, type TraceEvent, type StatsReport, type Sweep, type CaseView,
   type MissingReport, type Ranked, type WeekRow, type Comparison, type HistoricalDispute, type FengqiaoError, type Unit, type Staff,
-  type PersonView, type Privacy, type Denial, type DeadlineStatus,
+  type PersonView, type Privacy, type Denial, type DeadlineStatus, type Snapshot, type JournalHead,
 } from "../../target/wasm/node/fengqiao_wasm";
 
 declare const world: WorldData;
@@ -46,7 +46,7 @@ export function tour(): void {
   const denied: Denial[] = engine.denials();
   const rules: RuleSet = engine.rules();
   const diags: Diagnostic[] = engine.validateRules(defaultRules());
-  const warnings: Diagnostic[] = engine.loadRules(rules);
+  const warnings: Diagnostic[] = engine.loadRules("system", rules, now);
   const code: string = engine.register(gridWorker, input, now);
   const preview: Decision = engine.decide(gridWorker, code, now);
   const preview2: Decision = engine.decideInput(input);
@@ -79,6 +79,14 @@ export function tour(): void {
   engine.addStaff({ id: "gw-new", name: "新网格员", role: "grid_worker", unit: "522301001001003" });
   engine.addAgency({ id: "x", name: "x", kind: "labour", unit: "522301000000" });
   engine.setAvailable("gw-new", false);
+  const stored: string = engine.journal(0, 1000);
+  const head: JournalHead = engine.journalHead();
+  const snapshot: Snapshot = engine.snapshot();
+  const restored: Engine = Engine.restore(world, stored);
+  const fromSnapshot: Engine = Engine.restoreSnapshot(snapshot, engine.journal(snapshot.seq, 1000));
+  const caseHead: string = restored.caseHead(code);
+  const next: Dispute = engine.applyExpecting(mediator, code, { op: "expedite" }, 3, now);
+  console.log(head.digest, caseHead, next, fromSnapshot);
   const level: string = decision.level;
   const team: string[] = decision.team.map((m) => `${m.role}:${m.staff}`);
   const chosen = decision.explanation.candidates.filter((c) => c.verdict === "chosen");

@@ -547,6 +547,11 @@ impl Engine {
         at: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<Vec<crate::routing::Diagnostic>, EngineError> {
         let label = set.label();
+        // Errors in the rule set first: they are what its author must fix.
+        let diagnostics = self.validate_rules(&set);
+        if diagnostics.has_errors() {
+            return Err(EngineError::Rules(diagnostics));
+        }
         if let Some(old) = self.rule_sets.get(&label) {
             if **old != set {
                 return Err(EngineError::Duplicate(format!(
