@@ -25,6 +25,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ran.as_secs_f64(),
         (started.elapsed() - ran).as_secs_f64()
     );
+    // A restart, as a host restarts: the engine rebuilt from the world document and its
+    // journal must print the very same report.
+    let restarted = Instant::now();
+    let restored = sajin::restored(&scenario)?;
+    let same = sajin::figures(&restored)?.to_text(&restored) == figures.to_text(&scenario);
+    println!(
+        "restored from its journal ({} entries, digest {}) in {:.2} s: {}",
+        restored.engine.journal_seq(),
+        &restored.engine.journal_digest().to_string()[..16],
+        restarted.elapsed().as_secs_f64(),
+        if same {
+            "the same figures"
+        } else {
+            "DIFFERENT FIGURES"
+        }
+    );
+    if !same {
+        return Err("the restored engine's figures differ".into());
+    }
     if let Some(dir) = out {
         write_data(&scenario, std::path::Path::new(&dir))?;
         println!("data set written to {dir}/");

@@ -370,6 +370,30 @@ fn entries_are_read_after_a_position_in_pages() {
 }
 
 #[test]
+fn released_entries_are_forgotten_and_the_chain_goes_on() {
+    let (data, mut w, code, entries) = story();
+    let stored = w.engine.journal(0, usize::MAX).unwrap();
+    w.engine.release_journal(3);
+    assert!(w.engine.journal(0, 10).is_err());
+    assert_eq!(w.engine.journal(3, 100).unwrap(), entries[3..].to_vec());
+    w.engine
+        .apply(
+            &w.mediator(0),
+            &code,
+            Operation::Verify {
+                satisfied: true,
+                note: String::new(),
+            },
+            at(2025, 5, 8),
+        )
+        .unwrap();
+    let mut all = stored;
+    all.extend(w.engine.journal(entries.len() as u64, 100).unwrap());
+    let restored = Engine::restore(data, all).unwrap();
+    assert_eq!(restored.journal_digest(), w.engine.journal_digest());
+}
+
+#[test]
 fn a_snapshot_whose_case_was_changed_is_refused() {
     let (_, w, code, _) = story();
     let mut snap = w.engine.snapshot();

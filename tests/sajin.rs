@@ -61,3 +61,27 @@ fn sajin_reproduces_the_article() {
     assert!(text.contains("稳控化解覆盖率 coverage 100.0%"));
     assert_eq!(Category::Education.moj(), Category::Other);
 }
+
+/// A restart: the scenario rebuilt from its world document and its journal gives the same
+/// figures, the same heads and the same journal digest.
+#[test]
+fn sajin_restored_from_its_journal_gives_the_same_figures() {
+    let s = sajin::run(2023).unwrap();
+    let r = sajin::restored(&s).unwrap();
+    assert_eq!(r.engine.journal_digest(), s.engine.journal_digest());
+    assert_eq!(
+        sajin::figures(&r).unwrap().to_text(&r),
+        sajin::figures(&s).unwrap().to_text(&s)
+    );
+    for (a, b) in s.engine.cases().zip(r.engine.cases()) {
+        assert_eq!(a.head(), b.head());
+        assert_eq!(a.dispute, b.dispute);
+    }
+    let loads = |e: &fengqiao::engine::Engine| {
+        e.all_staff()
+            .iter()
+            .map(|s| s.active_cases)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(loads(&r.engine), loads(&s.engine));
+}

@@ -116,6 +116,7 @@ pub const OPERATIONS: &[Op] = &[
     op("journal_head", Access::Read),
     op("case_head", Access::Read),
     op("snapshot", Access::Read),
+    op("release_journal", Access::Write),
 ];
 
 /// The calls that make an engine, by (C function, JS name): the C ABI hands out a handle,
@@ -495,4 +496,10 @@ pub fn apply_expecting(
     let op = args::json("operation", op)?;
     let now = args::time("now_ms", now_ms)?;
     to_json(e.apply_expecting(&actor, &case, op, now, expected_seq)?)
+}
+
+/// Lets the engine forget the journal entries up to and including `seq`, once stored.
+pub fn release_journal(e: &mut Engine, seq: u64) -> Res<()> {
+    e.release_journal(seq);
+    Ok(())
 }

@@ -232,10 +232,24 @@ pub fn chain(prev: &Hash, change: &Change) -> Hash {
         }
         other => {
             h.update(b"C");
-            h.update(serde_json::to_vec(other).expect("changes serialise"));
+            // Streamed into the hasher: the canonical JSON is never materialised.
+            serde_json::to_writer(HashWriter(&mut h), other).expect("changes serialise");
         }
     }
     Hash(h.finalize().into())
+}
+
+/// Feeds what `serde_json` writes straight into SM3.
+struct HashWriter<'a>(&'a mut Sm3);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// SM3 of a rule set's canonical JSON.

@@ -638,6 +638,16 @@ enum FqStatus fq_engine_apply_expecting(const struct FqEngine *engine,
                                         char **out,
                                         struct FqError **err);
 
+// Lets the engine forget the journal entries up to and including `seq` once the host has
+// stored them: an engine that runs for years keeps only what is not yet stored. Reading
+// entries before `seq` afterwards fails with `FQ_STATUS_JOURNAL`.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_release_journal(const struct FqEngine *engine,
+                                        uint64_t seq,
+                                        struct FqError **err);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -1173,3 +1173,18 @@ pub unsafe extern "C" fn fq_engine_apply_expecting(
         put(out, d)
     })
 }
+
+/// Lets the engine forget the journal entries up to and including `seq` once the host has
+/// stored them: an engine that runs for years keeps only what is not yet stored. Reading
+/// entries before `seq` afterwards fails with `FQ_STATUS_JOURNAL`.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_release_journal(
+    engine: *const FqEngine,
+    seq: u64,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || write(engine, |e| ops::release_journal(e, seq)))
+}

@@ -328,6 +328,11 @@ static void test_persistence(const char *world) {
     CHECK(fq_engine_restore_snapshot(snap, "", &from_snap, &err) == FQ_STATUS_OK);
     CHECK(fq_engine_journal_head(from_snap, &head2, &err) == FQ_STATUS_OK);
     CHECK(head2 && strcmp(head, head2) == 0);
+    /* Stored entries may be released: reading them again is refused, the chain goes on. */
+    CHECK(fq_engine_release_journal(e, 5, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_journal(e, 0, 10, &out, &err) == FQ_STATUS_JOURNAL);
+    CHECK(CONTAINS(fq_error_details(err), "unavailable"));
+    fq_error_free(err);
     /* A tampered journal: refused whole, the entry named. */
     char *tampered = malloc(strlen(journal) + 1);
     memcpy(tampered, journal, strlen(journal) + 1);

@@ -26,7 +26,7 @@ use std::collections::BinaryHeap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
-use super::{world, CommunitySpec, Places, Rng, Spec, StreetSpec};
+use super::{CommunitySpec, Places, Rng, Spec, StreetSpec};
 use fengqiao::cadence::ZeroReport;
 use fengqiao::calendar::china_date;
 use fengqiao::dispute::{CaseCode, Category, Channel, DisputeInput};
@@ -81,6 +81,9 @@ pub struct Scenario {
     pub seed: u64,
     /// Deadline sweeps run.
     pub sweeps: u32,
+    /// The world document the engine was built from: with the engine's journal, all a
+    /// host needs to restore it.
+    pub world: fengqiao::engine::WorldData,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -538,7 +541,8 @@ impl Sim {
 /// Runs the scenario from a seed. Deterministic: the same seed gives the same cases,
 /// traces and figures.
 pub fn run(seed: u64) -> Result<Scenario, EngineError> {
-    let (engine, places) = world(&spec(seed))?;
+    let (data, places) = crate::world_data(&spec(seed))?;
+    let engine = Engine::from_world(data.clone())?;
     let mut rng = Rng::new(seed ^ 0x5A11);
     let plans = plans(&mut rng);
     let n = plans.len();
@@ -593,6 +597,20 @@ pub fn run(seed: u64) -> Result<Scenario, EngineError> {
         places: sim.places,
         seed,
         sweeps: sim.sweeps,
+        world: data,
+    })
+}
+
+/// The scenario rebuilt from its world document and its journal, as a host rebuilds its
+/// engine after a restart: the same engine, so the same figures.
+pub fn restored(s: &Scenario) -> Result<Scenario, EngineError> {
+    let entries = s.engine.journal(0, usize::MAX)?;
+    Ok(Scenario {
+        engine: Engine::restore(s.world.clone(), entries)?,
+        places: s.places.clone(),
+        seed: s.seed,
+        sweeps: s.sweeps,
+        world: s.world.clone(),
     })
 }
 

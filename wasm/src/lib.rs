@@ -696,4 +696,11 @@ impl Engine {
             ms(now_ms)?,
         ))
     }
+
+    /// Lets the engine forget the journal entries up to and including `seq`, once stored.
+    #[wasm_bindgen(js_name = releaseJournal)]
+    pub fn release_journal(&mut self, seq: f64) -> Result<(), JsValue> {
+        let seq = args::count_f64("seq", seq).map_err(throw)?;
+        ops::release_journal(&mut self.inner, seq).map_err(throw)
+    }
 }

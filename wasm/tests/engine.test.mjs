@@ -223,5 +223,9 @@ test('the host loop: apply, read the journal, restart, restore', () => {
   // A tampered entry is refused whole, with the entry named.
   throwsCode(() => fq.Engine.restore(world, stored.replace('"op":"accept","note":""', '"op":"accept","note":"x"')), 'journal',
     (err) => { assert.equal(err.details.seq, 3); assert.equal(err.details.case, code); });
+  // Stored entries may be released; the chain goes on.
+  e.releaseJournal(head.seq);
+  throwsCode(() => e.journal(0, 10), 'journal', (err) => assert.equal(err.details.problem, 'unavailable'));
+  assert.equal(e.journal(head.seq, 10), '');
   e.free(); again.free(); fromSnapshot.free();
 });

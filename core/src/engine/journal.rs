@@ -25,6 +25,9 @@ pub(crate) struct Journal {
     base_digest: Hash,
     records: Vec<Record>,
     digests: Vec<Hash>,
+    /// While a restore replays an entry: the methods it calls do not record it again (the
+    /// entry, its digest verified, is recorded once).
+    replaying: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -45,6 +48,7 @@ impl Journal {
             base_digest,
             records: Vec::new(),
             digests: Vec::new(),
+            replaying: false,
         }
     }
 
@@ -63,7 +67,30 @@ impl Journal {
     }
 
     fn push(&mut self, change: Change) {
+        if self.replaying {
+            return;
+        }
         let digest = journal::chain(&self.digest(), &change);
+        self.records.push(Record::Change(Box::new(change)));
+        self.digests.push(digest);
+    }
+
+    /// Drops the records up to and including `seq` (they are stored by the host).
+    fn release(&mut self, seq: u64) {
+        let n = seq
+            .saturating_sub(self.base_seq)
+            .min(self.records.len() as u64) as usize;
+        if n == 0 {
+            return;
+        }
+        self.base_digest = self.digests[n - 1];
+        self.base_seq += n as u64;
+        self.records.drain(..n);
+        self.digests.drain(..n);
+    }
+
+    /// Appends a change whose digest was verified already (restore).
+    fn push_verified(&mut self, change: Change, digest: Hash) {
         self.records.push(Record::Change(Box::new(change)));
         self.digests.push(digest);
     }
@@ -203,6 +230,14 @@ impl Engine {
             });
         }
         Ok(out)
+    }
+
+    /// Lets the engine forget the journal entries up to and including `seq`, once the host
+    /// has stored them (an outbox acknowledged): an engine that runs for years keeps only
+    /// what is not yet stored. Reading entries before `seq` afterwards is refused
+    /// ([`JournalProblem::Unavailable`]); the digests and sequence numbers go on unchanged.
+    pub fn release_journal(&mut self, seq: u64) {
+        self.journal.get_mut().release(seq);
     }
 
     /// The whole engine at its current journal position: see [`Snapshot`].
@@ -415,6 +450,11 @@ impl Engine {
                 "its digest does not follow the entries before it: it was changed, or it belongs to another engine's journal (restore from the world document this journal started from)".into(),
             ));
         }
+        let kept = match &entry.change {
+            Change::Event(_) => None,
+            other => Some(other.clone()),
+        };
+        self.journal.get_mut().replaying = kept.is_some();
         let result = match entry.change {
             Change::Event(ev) => self
                 .replay_event(ev)
@@ -424,15 +464,19 @@ impl Engine {
                 .map(|_| ())
                 .map_err(|e| fail(JournalProblem::Refused, e.to_string())),
             Change::Denied(d) => {
-                self.access_log.push(d.clone());
-                self.journal_change(Change::Denied(d));
+                self.access_log.push(d);
                 Ok(())
             }
             other => self
                 .apply_change(other)
                 .map_err(|e| fail(JournalProblem::Refused, e.to_string())),
         };
+        let journal = self.journal.get_mut();
+        journal.replaying = false;
         result?;
+        if let Some(change) = kept {
+            journal.push_verified(change, entry.digest);
+        }
         debug_assert_eq!(self.journal_digest(), entry.digest);
         Ok(())
     }
