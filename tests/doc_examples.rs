@@ -58,6 +58,18 @@ fn every_shape_has_a_live_example() {
         .unwrap();
     check("decision", &decision);
     check("explanation", &decision.explanation);
+    // The journal entry of the registration (its change is a case event) and of a world
+    // change.
+    let entries = w.engine.journal(0, usize::MAX).unwrap();
+    check("journal-entry", &entries[0]);
+    w.engine
+        .set_available(&ids::grid_worker(w.places.grids[1]), false)
+        .unwrap();
+    let last = w.engine.journal(w.engine.journal_seq() - 1, 1).unwrap();
+    check("journal-entry-world-change", &last[0]);
+    w.engine
+        .set_available(&ids::grid_worker(w.places.grids[1]), true)
+        .unwrap();
     let ops = [
         Operation::Accept {
             note: "受理".into(),
