@@ -7,8 +7,8 @@
 //!   joined to by routing or referred.
 //! - The platform (`system`) acts everywhere.
 //!
-//! A refusal is an [`EngineError::Denied`], and it is recorded in the engine's access log
-//! ([`Engine::denials`]) with who tried what, when. Identity numbers and phones are masked
+//! A refusal is an [`EngineError::Denied`](crate::engine::EngineError::Denied), and it is recorded in the engine's access log
+//! ([`Engine::denials`](crate::engine::Engine::denials)) with who tried what, when. Identity numbers and phones are masked
 //! for every actor whose role or agency kind is not listed in [`Privacy`].
 
 use std::sync::Mutex;
