@@ -505,3 +505,66 @@ fn routed_cases_keep_the_rules_that_decided_them() {
     let d2 = e.route(&Actor::System, &code2, at(2025, 9, 26)).unwrap();
     assert!(d2.rule_set.ends_with("@tighter"));
 }
+
+/// A decision is made by the engine's rules, never supplied from outside: a forged `route`
+/// naming a staff member who does not exist, or handing the case to another community, is
+/// refused and changes nothing.
+#[test]
+fn a_forged_route_is_refused() {
+    let (mut e, p) = setup();
+    let d = input(&p, Category::Neighbour, &["p0-0"]);
+    let code = e.register(&gw(&p, 0), d, at(2025, 9, 25)).unwrap();
+    let mut forged = e.decide(&code).unwrap();
+    forged.team[0].staff = "nobody".into();
+    forged.unit = p.communities[1];
+    let before = e.case(&code).unwrap().clone();
+    let err = e
+        .apply(
+            &Actor::System,
+            &code,
+            Operation::Route {
+                decision: Box::new(forged),
+            },
+            at(2025, 9, 25),
+        )
+        .unwrap_err();
+    assert!(matches!(err, EngineError::NotSupplied { .. }));
+    assert_eq!(e.case(&code).unwrap(), &before);
+}
+
+/// 一中心一张网十联户: a grid worker serves a grid, a household head a household group, and
+/// nobody serves a household.
+#[test]
+fn staff_serve_where_their_role_serves() {
+    let (mut e, p) = setup();
+    let mut s = e.staff(&ids::grid_worker(p.grids[0])).unwrap().clone();
+    s.id = "gw-on-a-household".into();
+    s.unit = p.households[0];
+    let err = e.add_staff(s).unwrap_err();
+    assert!(matches!(err, EngineError::StaffPlacement { ref allowed, .. } if *allowed == "a grid"));
+    let mut s = e
+        .staff(&ids::mediator(p.communities[0], 1))
+        .unwrap()
+        .clone();
+    s.id = "md-on-a-grid".into();
+    s.unit = p.grids[0];
+    assert!(matches!(
+        e.add_staff(s),
+        Err(EngineError::StaffPlacement { .. })
+    ));
+}
+
+/// Codes a host branches on: a unit that already exists is `duplicate` (as people and staff
+/// are), and a unit that does not exist is `not_found` even for an actor whose area it would
+/// be outside, and no denial is logged.
+#[test]
+fn duplicate_and_unknown_units_have_the_codes_of_people_and_staff() {
+    let (mut e, p) = setup();
+    let unit = e.hierarchy().unit(p.grids[0]).unwrap().clone();
+    assert_eq!(e.add_unit(unit).unwrap_err().code(), ErrorCode::Duplicate);
+    let mut d = input(&p, Category::Neighbour, &["p0-0"]);
+    d.location = "522301001009".parse().unwrap();
+    let err = e.register(&gw(&p, 0), d, at(2025, 9, 25)).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFound);
+    assert!(e.denials().is_empty());
+}

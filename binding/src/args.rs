@@ -46,6 +46,23 @@ pub fn json<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Res<T> {
     })
 }
 
+/// A JSON argument that must be an object (a world, a dispute, a person, an operation …):
+/// serde would also take a struct as a positional array (`["neighbour", …]`), which no host
+/// means and whose errors ("expected u8") say nothing useful.
+pub fn object<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Res<T> {
+    let first = bytes
+        .iter()
+        .copied()
+        .find(|b| !(b.is_ascii_whitespace() || *b == 0xEF || *b == 0xBB || *b == 0xBF));
+    if matches!(first, Some(b'[')) {
+        return Err(BindingError::argument(
+            name,
+            "is a JSON array; it must be a JSON object with named fields (see docs/data-model.md)",
+        ));
+    }
+    json(name, bytes)
+}
+
 /// A list argument given either as one JSON array or as JSON Lines (one value a line;
 /// blank lines skipped): traces and histories are both stored as JSON Lines.
 pub fn list<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Res<Vec<T>> {
@@ -122,9 +139,13 @@ pub fn time_f64(name: &str, ms: f64) -> Res<DateTime<Utc>> {
     time(name, ms as i64)
 }
 
-/// A calendar date written `YYYY-MM-DD` (China time), exactly 10 characters.
+/// A calendar date written `YYYY-MM-DD` (China time), exactly 10 characters, from 2000 to
+/// 2099 (the years the engine reasons about).
 pub fn date(name: &str, text: &str) -> Res<NaiveDate> {
-    let ok = text.len() == 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
+    let ok = text.len() == 10
+        && text.as_bytes()[4] == b'-'
+        && text.as_bytes()[7] == b'-'
+        && (text.starts_with("20"));
     let parsed = if ok {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
     } else {
@@ -133,7 +154,10 @@ pub fn date(name: &str, text: &str) -> Res<NaiveDate> {
     parsed.ok_or_else(|| {
         BindingError::argument(
             name,
-            format!("`{}` is not a date written YYYY-MM-DD", shown(text)),
+            format!(
+                "`{}` is not a date written YYYY-MM-DD from 2000 to 2099",
+                shown(text)
+            ),
         )
     })
 }
@@ -190,6 +214,12 @@ pub fn count_f64(name: &str, n: f64) -> Res<u64> {
 
 /// A rule set, through the core's parser, so a bad one gets located diagnostics.
 pub fn rules(name: &str, bytes: &[u8]) -> Res<RuleSet> {
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(BindingError::argument(
+            name,
+            "is a JSON array; a rule set is a JSON object (see docs/rules.md)",
+        ));
+    }
     let text = utf8(name, bytes)?;
     RuleSet::from_json(text).map_err(|d| fengqiao::engine::EngineError::Rules(d).into())
 }
@@ -212,7 +242,15 @@ mod tests {
     #[test]
     fn dates_are_exactly_yyyy_mm_dd() {
         assert!(date("date", "2025-06-09").is_ok());
-        for bad in ["2025-6-9", "2025-06-9", "20250609", "2025-02-30", ""] {
+        for bad in [
+            "2025-6-9",
+            "2025-06-9",
+            "20250609",
+            "2025-02-30",
+            "",
+            "0000-06-09",
+            "1999-12-31",
+        ] {
             let e = date("date", bad).unwrap_err();
             assert!(e.message.contains("YYYY-MM-DD"), "{bad}: {}", e.message);
         }
@@ -240,6 +278,23 @@ mod tests {
     fn levels_list_what_is_allowed() {
         let e = level("level", "village").unwrap_err();
         assert!(e.message.contains("street") && e.message.contains("household_group"));
+    }
+
+    #[test]
+    fn objects_are_not_taken_as_positional_arrays() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Two {
+            a: u8,
+            b: u8,
+        }
+        assert!(object::<Two>("input", br#"{"a":1,"b":2}"#).is_ok());
+        assert!(
+            json::<Two>("input", b"[1,2]").is_ok(),
+            "serde alone takes it"
+        );
+        let e = object::<Two>("input", b" [1,2]").unwrap_err();
+        assert!(e.message.contains("`input`") && e.message.contains("JSON object"));
     }
 
     #[test]

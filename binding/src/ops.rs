@@ -159,7 +159,7 @@ pub fn trace_verify(events: &[u8]) -> Res<String> {
 
 /// An engine from a whole world (`WorldData` JSON); the first problem is returned.
 pub fn engine_new(world: &[u8]) -> Res<Engine> {
-    let data: WorldData = args::json("world", world)?;
+    let data: WorldData = args::object("world", world)?;
     Ok(Engine::from_world(data)?)
 }
 
@@ -217,7 +217,7 @@ pub fn residents(e: &Engine, actor: &[u8], household: &str, now_ms: i64) -> Res<
 
 /// Adds a unit (`Unit` JSON).
 pub fn add_unit(e: &mut Engine, unit: &[u8]) -> Res<()> {
-    Ok(e.add_unit(args::json("unit", unit)?)?)
+    Ok(e.add_unit(args::object("unit", unit)?)?)
 }
 
 /// Moves a unit and its subtree under `new_parent`, where it gets `new_code` (区划调整).
@@ -235,17 +235,17 @@ pub fn retire_unit(e: &mut Engine, code: &str) -> Res<()> {
 
 /// Adds a resident (`Person` JSON).
 pub fn add_person(e: &mut Engine, person: &[u8]) -> Res<()> {
-    Ok(e.add_person(args::json("person", person)?)?)
+    Ok(e.add_person(args::object("person", person)?)?)
 }
 
 /// Adds a staff member (`Staff` JSON).
 pub fn add_staff(e: &mut Engine, staff: &[u8]) -> Res<()> {
-    Ok(e.add_staff(args::json("staff", staff)?)?)
+    Ok(e.add_staff(args::object("staff", staff)?)?)
 }
 
 /// Adds an agency (`Agency` JSON).
 pub fn add_agency(e: &mut Engine, agency: &[u8]) -> Res<()> {
-    Ok(e.add_agency(args::json("agency", agency)?)?)
+    Ok(e.add_agency(args::object("agency", agency)?)?)
 }
 
 /// Marks a staff member available or not (leave, illness).
@@ -255,7 +255,7 @@ pub fn set_available(e: &mut Engine, staff_id: &str, available: bool) -> Res<()>
 
 /// Replaces who sees identifiers whole (`Privacy` JSON).
 pub fn set_privacy(e: &mut Engine, privacy: &[u8]) -> Res<()> {
-    e.set_privacy(args::json("privacy", privacy)?);
+    e.set_privacy(args::object("privacy", privacy)?);
     Ok(())
 }
 
@@ -292,7 +292,7 @@ pub fn load_rules(e: &mut Engine, actor: &[u8], rules: &[u8], now_ms: i64) -> Re
 /// Registers a dispute (`DisputeInput` JSON): the new case code (bare text, not JSON).
 pub fn register(e: &mut Engine, actor: &[u8], input: &[u8], now_ms: i64) -> Res<String> {
     let actor = args::actor("actor", actor)?;
-    let input = args::json("input", input)?;
+    let input = args::object("input", input)?;
     let now = args::time("now_ms", now_ms)?;
     Ok(e.register(&actor, input, now)?.into())
 }
@@ -305,7 +305,7 @@ pub fn decide(e: &Engine, actor: &[u8], case: &str, now_ms: i64) -> Res<String> 
 
 /// What routing would decide for an unregistered dispute (`Decision` JSON).
 pub fn decide_input(e: &Engine, input: &[u8]) -> Res<String> {
-    let input = args::json("input", input)?;
+    let input = args::object("input", input)?;
     to_json(&e.decide_input(&input)?)
 }
 
@@ -323,7 +323,7 @@ pub fn route(e: &mut Engine, actor: &[u8], case: &str, now_ms: i64) -> Res<Strin
 pub fn apply(e: &mut Engine, actor: &[u8], case: &str, op: &[u8], now_ms: i64) -> Res<String> {
     let actor = args::actor("actor", actor)?;
     let case = args::case("case_code", case)?;
-    let op = args::json("operation", op)?;
+    let op = args::object("operation", op)?;
     let now = args::time("now_ms", now_ms)?;
     to_json(e.apply(&actor, &case, op, now)?)
 }
@@ -374,14 +374,14 @@ pub fn sweep(e: &mut Engine, now_ms: i64) -> Res<String> {
 
 /// Statistics over the cases `actor` may see (`Query` JSON in, `Report` JSON out).
 pub fn statistics(e: &Engine, actor: &[u8], query: &[u8], now_ms: i64) -> Res<String> {
-    let q: Query = args::json("query", query)?;
+    let q: Query = args::object("query", query)?;
     to_json(&reader(e, actor, now_ms)?.statistics(&q)?)
 }
 
 /// Files a daily zero report (`ZeroReport` JSON) by a household head or grid worker.
 pub fn file_report(e: &mut Engine, actor: &[u8], report: &[u8]) -> Res<()> {
     let actor = args::actor("actor", actor)?;
-    let r: ZeroReport = args::json("report", report)?;
+    let r: ZeroReport = args::object("report", report)?;
     Ok(e.file_report(&actor, r)?)
 }
 
@@ -435,7 +435,7 @@ pub fn what_if(e: &Engine, history: &[u8], rules_a: &[u8], rules_b: &[u8]) -> Re
 /// Lines of `JournalEntry`): see `Engine::restore`. Refused whole, with the entry named in
 /// the details, when any entry is changed, missing, duplicated, reordered or foreign.
 pub fn restore(world: &[u8], journal: &[u8]) -> Res<Engine> {
-    let data: WorldData = args::json("world", world)?;
+    let data: WorldData = args::object("world", world)?;
     let text = args::utf8("journal", journal)?;
     Ok(Engine::restore_results(
         data,
@@ -446,7 +446,7 @@ pub fn restore(world: &[u8], journal: &[u8]) -> Res<Engine> {
 /// An engine rebuilt from a snapshot (`Snapshot` JSON) and the journal entries after it
 /// (JSON Lines; may be empty).
 pub fn restore_snapshot(snapshot: &[u8], tail: &[u8]) -> Res<Engine> {
-    let snap: fengqiao::journal::Snapshot = args::json("snapshot", snapshot)?;
+    let snap: fengqiao::journal::Snapshot = args::object("snapshot", snapshot)?;
     let text = args::utf8("tail", tail)?;
     Ok(Engine::restore_snapshot(
         snap,
@@ -493,7 +493,7 @@ pub fn apply_expecting(
 ) -> Res<String> {
     let actor = args::actor("actor", actor)?;
     let case = args::case("case_code", case)?;
-    let op = args::json("operation", op)?;
+    let op = args::object("operation", op)?;
     let now = args::time("now_ms", now_ms)?;
     to_json(e.apply_expecting(&actor, &case, op, now, expected_seq)?)
 }

@@ -166,10 +166,11 @@ static void test_rules(FqEngine *e) {
     /* Deeply nested JSON is an error, not a stack overflow. */
     {
         size_t depth = 100000;
-        char *deep = malloc(2 * depth + 1);
-        memset(deep, '[', depth);
-        memset(deep + depth, ']', depth);
-        deep[2 * depth] = 0;
+        char *deep = malloc(2 * depth + 8);
+        memcpy(deep, "{\"x\":", 5);
+        memset(deep + 5, '[', depth);
+        memset(deep + 5 + depth, ']', depth);
+        memcpy(deep + 5 + 2 * depth, "}", 2);
         CHECK(fq_engine_load_rules(e, CC, deep, T0, &out, &err) == FQ_STATUS_RULE_SET);
         CHECK(CONTAINS(fq_error_message(err), "recursion limit"));
         fq_error_free(err);
@@ -280,6 +281,57 @@ static void test_handles(const char *world) {
     CHECK(strcmp(fq_status_name(99), "unknown") == 0);
     CHECK(fq_version_number() == FQ_VERSION_NUMBER);
     CHECK(strcmp(fq_error_details(NULL), "null") == 0);
+}
+
+/* Hostile input a vendor tried from the header alone: each refused with the right status
+ * and words, and nothing changed. */
+static void test_hostile(const char *world) {
+    FqEngine *e = NULL;
+    FqError *err = NULL;
+    char *code = NULL, *out = NULL;
+    CHECK(fq_engine_new(world, &e, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_register(e, GW, DISPUTE, T0, &code, &err) == FQ_STATUS_OK);
+    /* A forged decision: route is made by the engine, never taken from outside. */
+    CHECK(fq_engine_apply(e, "system", code, "{\"op\":\"route\",\"decision\":{}}", T0, &out, &err) == FQ_STATUS_INVALID_INPUT);
+    fq_error_free(err);
+    CHECK(fq_engine_decide(e, GW, code, T0, &out, &err) == FQ_STATUS_OK);
+    size_t n = strlen(out) + 64;
+    char *op = malloc(n);
+    snprintf(op, n, "{\"op\":\"route\",\"decision\":%s}", out);
+    fq_string_free(out);
+    CHECK(fq_engine_apply(e, "system", code, op, T0, &out, &err) == FQ_STATUS_INVALID_INPUT);
+    CHECK(CONTAINS(fq_error_message(err), "not accepted from outside"));
+    fq_error_free(err);
+    free(op);
+    /* A dispute as a positional array. */
+    CHECK(fq_engine_register(e, GW, "[\"neighbour\",\"household_visit\"]", T0, &out, &err) == FQ_STATUS_INVALID_INPUT);
+    CHECK(CONTAINS(fq_error_message(err), "JSON object"));
+    fq_error_free(err);
+    /* Year 0 and year 10000 in a date. */
+    CHECK(fq_engine_weekly_dispatch(e, "system", "522301001000", "community", "0000-06-09", T0, &out, &err) == FQ_STATUS_INVALID_INPUT);
+    CHECK(CONTAINS(fq_error_message(err), "2000 to 2099"));
+    fq_error_free(err);
+    /* A unit that does not exist: not found for everyone, no denial logged. */
+    const char *nowhere = "{\"category\":\"neighbour\",\"channel\":\"walk_in\",\"parties\":[{\"person\":\"p0-0\"}],"
+                          "\"location\":\"522301001009\",\"urgency\":\"low\",\"risk\":\"blue\",\"discovered_at\":\"2025-06-08T02:00:00Z\"}";
+    CHECK(fq_engine_register(e, "{\"staff\":\"cs-522301000000\"}", nowhere, T0, &out, &err) == FQ_STATUS_NOT_FOUND);
+    fq_error_free(err);
+    CHECK(fq_engine_denials(e, &out, &err) == FQ_STATUS_OK);
+    CHECK(strcmp(out, "[]") == 0);
+    fq_string_free(out);
+    /* A duplicate unit answers as duplicate people and staff do. */
+    CHECK(fq_engine_add_unit(e, "{\"code\":\"522301001001001\",\"kind\":\"grid\",\"name\":\"x\"}", &err) == FQ_STATUS_DUPLICATE);
+    fq_error_free(err);
+    /* A grid worker placed on a household. */
+    CHECK(fq_engine_add_staff(e, "{\"id\":\"gw-x\",\"name\":\"x\",\"role\":\"grid_worker\",\"unit\":\"5223010010010010101\"}", &err) == FQ_STATUS_INVALID_INPUT);
+    CHECK(CONTAINS(fq_error_message(err), "serves a grid"));
+    fq_error_free(err);
+    /* Nothing of the above changed the case or the journal. */
+    CHECK(fq_engine_journal_head(e, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "\"seq\":1}"));
+    fq_string_free(out);
+    fq_string_free(code);
+    fq_engine_free(e);
 }
 
 /* The host's loop: apply, read the journal after the stored position, store; restart;
@@ -434,6 +486,7 @@ int main(int argc, char **argv) {
     fq_engine_free(e);
     test_handles(world);
     test_persistence(world);
+    test_hostile(world);
 #ifdef FQ_DEBUG_PANIC
     test_panic();
 #endif

@@ -112,6 +112,8 @@ impl Engine {
         action: &str,
         at: DateTime<Utc>,
     ) -> Result<(), EngineError> {
+        // A unit that does not exist is `not_found` for everyone, never a denial.
+        self.hierarchy().unit(unit)?;
         if *actor == Actor::System || self.in_area(actor, unit) {
             Ok(())
         } else {

@@ -57,7 +57,7 @@ impl Engine {
                 refusal: lifecycle::Refusal::NotPermitted,
                 operation: lifecycle::OperationKind::Register,
                 state: lifecycle::State::Registered,
-                message: format!("{kind:?} may not register disputes"),
+                message: format!("{kind} may not register disputes"),
             }));
         }
         self.authorize_unit(actor, input.location, "register", now)?;
@@ -156,7 +156,7 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<Decision, EngineError> {
         let decision = self.decide(code)?;
-        self.apply(
+        self.apply_op(
             actor,
             code,
             Operation::Route {
@@ -180,7 +180,28 @@ impl Engine {
 
     /// Applies an operation to a case: checks it (state, actor, data, law, remit), appends it
     /// to the trace, and updates the state. On error nothing changes.
+    ///
+    /// `route` and `register` are not taken from outside: a decision is made by the engine's
+    /// rules ([`Engine::route`]), never supplied by a caller (a forged decision could name
+    /// staff who do not exist or hand a case to another community), and a case is registered
+    /// by [`Engine::register`].
     pub fn apply(
+        &mut self,
+        actor: &Actor,
+        code: &CaseCode,
+        op: Operation,
+        now: DateTime<Utc>,
+    ) -> Result<&Dispute, EngineError> {
+        if matches!(op, Operation::Route { .. } | Operation::Register { .. }) {
+            return Err(EngineError::NotSupplied {
+                operation: op.kind(),
+            });
+        }
+        self.apply_op(actor, code, op, now)
+    }
+
+    /// [`Engine::apply`] for every operation, the engine's own `route` included.
+    pub(crate) fn apply_op(
         &mut self,
         actor: &Actor,
         code: &CaseCode,

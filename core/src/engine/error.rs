@@ -100,6 +100,27 @@ pub enum EngineError {
     /// A dispute without parties.
     #[error("a dispute needs at least one party")]
     NoParties,
+    /// An operation only the engine makes (`route` from its rules, `register`), supplied
+    /// from outside.
+    #[error("`{operation}` is not accepted from outside: call route (the engine decides by its rules) or register")]
+    NotSupplied {
+        /// The operation.
+        operation: crate::lifecycle::OperationKind,
+    },
+    /// A staff member placed where the role does not serve (a grid worker on a household…).
+    #[error("staff {staff}: a {role} serves {allowed}, not a {kind} ({unit})")]
+    StaffPlacement {
+        /// The staff member.
+        staff: String,
+        /// The role.
+        role: crate::staff::Role,
+        /// The unit given.
+        unit: DivisionCode,
+        /// What the unit is.
+        kind: UnitKind,
+        /// Where the role serves.
+        allowed: &'static str,
+    },
     /// A journal or snapshot that does not restore.
     #[error(transparent)]
     Journal(#[from] crate::journal::JournalError),
@@ -174,9 +195,13 @@ impl EngineError {
             | EngineError::TimeGoesBack { .. }
             | EngineError::NotAReporter { .. }
             | EngineError::NotAHousehold { .. }
-            | EngineError::NoParties => ErrorCode::InvalidInput,
+            | EngineError::NoParties
+            | EngineError::NotSupplied { .. }
+            | EngineError::StaffPlacement { .. } => ErrorCode::InvalidInput,
             EngineError::Journal(_) => ErrorCode::Journal,
             EngineError::Conflict { .. } => ErrorCode::Conflict,
+            EngineError::Hierarchy(HierarchyError::Duplicate(_)) => ErrorCode::Duplicate,
+            EngineError::Hierarchy(HierarchyError::Unknown(_)) => ErrorCode::NotFound,
             EngineError::Hierarchy(_) => ErrorCode::Hierarchy,
             EngineError::Identity(_) => ErrorCode::Identity,
             EngineError::UnknownPerson(_)
@@ -229,6 +254,18 @@ impl EngineError {
                 serde_json::json!({"person": person, "unit": unit, "kind": kind, "problem": "not_a_household"})
             }
             EngineError::NoParties => serde_json::json!({"problem": "no_parties"}),
+            EngineError::NotSupplied { operation } => {
+                serde_json::json!({"problem": "not_supplied", "operation": operation})
+            }
+            EngineError::StaffPlacement {
+                staff,
+                role,
+                unit,
+                kind,
+                allowed,
+            } => {
+                serde_json::json!({"problem": "staff_placement", "staff": staff, "role": role, "unit": unit, "kind": kind, "allowed": allowed})
+            }
             EngineError::Journal(e) => j(e),
             EngineError::Conflict {
                 case,

@@ -340,8 +340,33 @@ impl Engine {
         v
     }
 
-    /// Adds a staff member serving an existing, active unit.
+    /// Adds a staff member serving an existing, active unit at a level the role serves: a
+    /// grid worker (网格员) a grid, a household-group head (联户长) a household group, the
+    /// others a village/community or above (一中心一张网十联户); nobody serves a household.
     pub fn add_staff(&mut self, staff: Staff) -> Result<(), EngineError> {
+        {
+            use crate::hierarchy::Level;
+            use crate::staff::Role;
+            let unit = self.hierarchy.unit(staff.unit)?;
+            let level = unit.level();
+            let (ok, allowed) = match staff.role {
+                Role::GridWorker => (level == Level::Grid, "a grid"),
+                Role::HouseholdHead => (level == Level::HouseholdGroup, "a household group"),
+                _ => (
+                    level <= Level::Community,
+                    "a village/community, a street or a county",
+                ),
+            };
+            if !ok {
+                return Err(EngineError::StaffPlacement {
+                    staff: staff.id.clone(),
+                    role: staff.role,
+                    unit: unit.code,
+                    kind: unit.kind,
+                    allowed,
+                });
+            }
+        }
         for c in std::iter::once(&staff.unit).chain(&staff.covers) {
             if self.hierarchy.unit(*c)?.retired {
                 return Err(EngineError::RetiredUnit(*c));

@@ -73,6 +73,18 @@ pub enum ActorKind {
     System,
 }
 
+impl std::fmt::Display for ActorKind {
+    /// In words a host developer reads in a message: `a grid worker (网格员)`,
+    /// `the court (人民法院)`, `the system`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ActorKind::Staff(r) => write!(f, "a {} ({})", r.label_en(), r.label_zh()),
+            ActorKind::Agency(k) => write!(f, "the {} ({})", k.label_en(), k.label_zh()),
+            ActorKind::System => f.write_str("the system"),
+        }
+    }
+}
+
 /// The mutable state of a case: the registration plus everything the lifecycle recorded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
