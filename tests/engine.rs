@@ -541,7 +541,7 @@ fn staff_serve_where_their_role_serves() {
     s.id = "gw-on-a-household".into();
     s.unit = p.households[0];
     let err = e.add_staff(s).unwrap_err();
-    assert!(matches!(err, EngineError::StaffPlacement { ref allowed, .. } if *allowed == "a grid"));
+    assert!(matches!(err, EngineError::StaffPlacement { allowed, .. } if allowed == "a grid"));
     let mut s = e
         .staff(&ids::mediator(p.communities[0], 1))
         .unwrap()
