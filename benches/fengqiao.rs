@@ -4,10 +4,11 @@
 //! measurement so the whole run fits in a few minutes on 2 cores. Memory figures come from a
 //! counting allocator and are printed as `memory:` lines.
 
+mod common;
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -40,24 +41,6 @@ unsafe impl GlobalAlloc for Counting {
 
 #[global_allocator]
 static ALLOC: Counting = Counting;
-
-fn quick() -> bool {
-    std::env::var_os("FQ_BENCH_QUICK").is_some()
-}
-
-fn tune(c: &mut Criterion) -> Criterion {
-    let _ = c;
-    if quick() {
-        Criterion::default()
-            .sample_size(10)
-            .warm_up_time(Duration::from_millis(300))
-            .measurement_time(Duration::from_secs(1))
-    } else {
-        Criterion::default()
-            .sample_size(20)
-            .measurement_time(Duration::from_secs(4))
-    }
-}
 
 const SIZES: [(&str, u64); 3] = [
     ("street", 24_700),
@@ -104,7 +87,7 @@ fn routing(c: &mut Criterion) {
                     .sum::<usize>()
             })
         });
-        if n <= 1_000 || !quick() {
+        if n <= 1_000 || !common::quick() {
             g.bench_with_input(BenchmarkId::new("reference", n), &router, |b, r| {
                 b.iter(|| {
                     fs.iter()
@@ -232,7 +215,7 @@ fn lifecycle(c: &mut Criterion) {
 /// with the 2023 ledger's category mix. Quick mode: 100,000 cases in a county; full mode:
 /// 1,000,000 cases in a prefecture (the size; ≈1.5 GB of case records).
 fn statistics(c: &mut Criterion) {
-    let (households, n): (u64, usize) = if quick() {
+    let (households, n): (u64, usize) = if common::quick() {
         (107_000, 100_000)
     } else {
         (1_070_000, 1_000_000)
@@ -271,7 +254,7 @@ fn statistics(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = tune(&mut Criterion::default());
+    config = common::tune(20);
     targets = hierarchy_build, routing, team_assembly, lifecycle, statistics
 }
 criterion_main!(benches);

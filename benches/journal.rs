@@ -4,8 +4,9 @@
 //! `cargo bench --bench journal`; `FQ_BENCH_QUICK=1` for a short run (10,000 cases instead
 //! of 200,000). Sizes are printed as `size:` lines.
 
+mod common;
+
 use std::hint::black_box;
-use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -14,24 +15,6 @@ use fengqiao::journal::{self, Change};
 use fengqiao::lifecycle::{Agreement, AgreementForm, Method, Operation};
 use fengqiao::trace::{Actor, Hash};
 use fengqiao_synth::{ids, world_data, Rng, Spec};
-
-fn quick() -> bool {
-    std::env::var_os("FQ_BENCH_QUICK").is_some()
-}
-
-fn tune(c: &mut Criterion) -> Criterion {
-    let _ = c;
-    if quick() {
-        Criterion::default()
-            .sample_size(10)
-            .warm_up_time(Duration::from_millis(300))
-            .measurement_time(Duration::from_secs(1))
-    } else {
-        Criterion::default()
-            .sample_size(10)
-            .measurement_time(Duration::from_secs(5))
-    }
-}
 
 fn agreement() -> Agreement {
     Agreement {
@@ -155,7 +138,7 @@ fn overhead(c: &mut Criterion) {
 /// Restoring a county's cases from the journal (JSON Lines, as a store holds them, and
 /// already-parsed entries), and from a snapshot.
 fn restore(c: &mut Criterion) {
-    let n = if quick() { 10_000 } else { 200_000 };
+    let n = if common::quick() { 10_000 } else { 200_000 };
     let (data, places) = world_data(&Spec::scaled(107_000, 3)).unwrap();
     let mut engine = Engine::from_world(data.clone()).unwrap();
     caseload(&mut engine, &places, n);
@@ -213,7 +196,7 @@ fn restore(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = tune(&mut Criterion::default());
+    config = common::tune(10);
     targets = overhead, restore
 }
 criterion_main!(benches);
