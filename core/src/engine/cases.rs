@@ -229,7 +229,7 @@ impl Engine {
             windows: rules.windows,
         };
         lifecycle::check(&case.dispute, &op, kind, now, &ctx)?;
-        let before = team_load(&case.dispute);
+        let mark = LoadMark::before(&case.dispute, &op);
         let event = Event::new(code.clone(), Some(last), now, actor.clone(), op);
         let case = self.cases.get_mut(code).expect("looked up above");
         lifecycle::apply(&mut case.dispute, &event.op, now);
@@ -239,10 +239,10 @@ impl Engine {
             super::journal::rules_for(&self.rule_sets, self.router.rule_set(), &case.dispute);
         let entry = crate::stats::Entry::of(&case.dispute, &self.calendar, rules);
         self.ledger.set(slot, entry);
-        let after = team_load(&case.dispute);
+        let (off, on) = mark.after(&case.dispute);
         self.journal_event(slot, index, hash);
-        self.adjust_load(&before, -1);
-        self.adjust_load(&after, 1);
+        self.adjust_load(&off, -1);
+        self.adjust_load(&on, 1);
         Ok(&self.cases[code].dispute)
     }
 
@@ -381,6 +381,46 @@ impl Engine {
             statuses,
             escalated,
         })
+    }
+}
+
+/// What an operation may change of the staff loads, noted before it is applied: a route
+/// gives a new team; any other operation changes loads only by opening or closing the case
+/// (most change nothing, and then nothing is allocated).
+pub(crate) struct LoadMark {
+    was_open: bool,
+    /// The team before a route.
+    before: Option<Vec<String>>,
+}
+
+impl LoadMark {
+    pub(crate) fn before(d: &Dispute, op: &crate::lifecycle::Operation) -> LoadMark {
+        let routes = matches!(op, crate::lifecycle::Operation::Route { .. });
+        LoadMark {
+            was_open: d.state.is_open(),
+            before: routes.then(|| team_load(d)),
+        }
+    }
+
+    /// The staff whose load goes down and up, after the operation.
+    pub(crate) fn after(self, d: &Dispute) -> (Vec<String>, Vec<String>) {
+        let now_open = d.state.is_open();
+        match self.before {
+            Some(before) => (before, team_load(d)),
+            None if self.was_open == now_open => (Vec::new(), Vec::new()),
+            None => {
+                let team: Vec<String> = d
+                    .routing
+                    .iter()
+                    .flat_map(|r| r.team.iter().map(|m| m.staff.clone()))
+                    .collect();
+                if now_open {
+                    (Vec::new(), team)
+                } else {
+                    (team, Vec::new())
+                }
+            }
+        }
     }
 }
 

@@ -570,13 +570,13 @@ impl Engine {
                 case.dispute.state
             ));
         }
-        let before = super::cases::team_load(&case.dispute);
+        let mark = super::cases::LoadMark::before(&case.dispute, &ev.op);
         lifecycle::apply(&mut case.dispute, &ev.op, ev.at);
-        let after = super::cases::team_load(&case.dispute);
+        let (off, on) = mark.after(&case.dispute);
         let (slot, index, hash) = (case.slot, case.events.len(), ev.hash);
         case.events.push(ev);
-        self.adjust_load(&before, -1);
-        self.adjust_load(&after, 1);
+        self.adjust_load(&off, -1);
+        self.adjust_load(&on, 1);
         self.journal.get_mut().push_event(slot, index as u32, hash);
         Ok(())
     }
