@@ -4,9 +4,15 @@
 use fengqiao::dispute::Category;
 use fengqiao_synth::sajin;
 
+/// One run of the scenario, shared by the tests (it is the expensive part).
+fn scenario() -> &'static sajin::Scenario {
+    static RUN: std::sync::OnceLock<sajin::Scenario> = std::sync::OnceLock::new();
+    RUN.get_or_init(|| sajin::run(2023).unwrap())
+}
+
 #[test]
 fn sajin_reproduces_the_article() {
-    let s = sajin::run(2023).unwrap();
+    let s = scenario();
     let f = sajin::figures(&s).unwrap();
     let t = f.totals.total.counts;
     // 排查矛盾纠纷问题1587起，调处1045件，稳控542件，实现稳控化解全覆盖。
@@ -66,8 +72,8 @@ fn sajin_reproduces_the_article() {
 /// figures, the same heads and the same journal digest.
 #[test]
 fn sajin_restored_from_its_journal_gives_the_same_figures() {
-    let s = sajin::run(2023).unwrap();
-    let r = sajin::restored(&s).unwrap();
+    let s = scenario();
+    let r = sajin::restored(s).unwrap();
     assert_eq!(r.engine.journal_digest(), s.engine.journal_digest());
     assert_eq!(
         sajin::figures(&r).unwrap().to_text(&r),

@@ -13,6 +13,6 @@ fuzz_target!(|data: &[u8]| {
         let _ = engine.decide_input(&input);
     }
     static SMALL: std::sync::OnceLock<fengqiao::engine::Engine> = std::sync::OnceLock::new();
-    let engine = SMALL.get_or_init(|| fengqiao::synth::world(&fengqiao::synth::Spec::small()).expect("builds").0);
+    let engine = SMALL.get_or_init(|| fengqiao_synth::world(&fengqiao_synth::Spec::small()).expect("builds").0);
     let _ = engine.decide_input(&input);
 });
