@@ -13,7 +13,7 @@ fn scenario() -> &'static sajin::Scenario {
 #[test]
 fn sajin_reproduces_the_article() {
     let s = scenario();
-    let f = sajin::figures(&s).unwrap();
+    let f = sajin::figures(s).unwrap();
     let t = f.totals.total.counts;
     // 排查矛盾纠纷问题1587起，调处1045件，稳控542件，实现稳控化解全覆盖。
     assert_eq!(t.screened, 1587);
@@ -34,7 +34,7 @@ fn sajin_reproduces_the_article() {
     }
     // 2023年以来，共联合调处重大疑难复杂矛盾12件，均全部成功化解。
     assert_eq!(f.totals_2023.total.counts.joint, 12);
-    assert_eq!(f.joint_resolved_2023(&s), 12);
+    assert_eq!(f.joint_resolved_2023(s), 12);
     assert_eq!(t.joint, 12, "no other year has joint cases in the scenario");
     // Roll-ups: the five villages/communities add up to the street.
     assert_eq!(f.by_community.rows.len(), 5);
@@ -62,7 +62,7 @@ fn sajin_reproduces_the_article() {
     // Zero reports were filed every working day by every head and grid worker (a few missed).
     assert!(f.reports_filed > 1_800_000, "{}", f.reports_filed);
     // The printed report carries the figures.
-    let text = f.to_text(&s);
+    let text = f.to_text(s);
     assert!(text.contains("排查 screened        1587"), "{text}");
     assert!(text.contains("稳控化解覆盖率 coverage 100.0%"));
     assert_eq!(Category::Education.moj(), Category::Other);
@@ -77,7 +77,7 @@ fn sajin_restored_from_its_journal_gives_the_same_figures() {
     assert_eq!(r.engine.journal_digest(), s.engine.journal_digest());
     assert_eq!(
         sajin::figures(&r).unwrap().to_text(&r),
-        sajin::figures(&s).unwrap().to_text(&s)
+        sajin::figures(s).unwrap().to_text(s)
     );
     for (a, b) in s.engine.cases().zip(r.engine.cases()) {
         assert_eq!(a.head(), b.head());
