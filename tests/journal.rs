@@ -474,3 +474,14 @@ fn the_world_export_carries_no_staff_loads() {
         0
     );
 }
+
+/// A calendar replaced by one without some shipped years restores as that calendar, not as
+/// the shipped one.
+#[test]
+fn a_replaced_calendar_restores_as_it_was_set() {
+    let (data, mut w, _, _) = story();
+    w.engine.set_calendar(fengqiao::calendar::Calendar::empty());
+    let restored = Engine::restore(data, w.engine.journal(0, usize::MAX).unwrap()).unwrap();
+    assert_eq!(restored.calendar().years().count(), 0);
+    assert_eq!(restored.journal_digest(), w.engine.journal_digest());
+}

@@ -496,7 +496,8 @@ impl Engine {
             Change::AgencyAdded(a) => self.add_agency(a),
             Change::Availability { staff, available } => self.set_available(&staff, available),
             Change::CalendarSet { years } => {
-                let mut cal = crate::calendar::Calendar::official();
+                // The entry holds every notice of the calendar it set: start from none.
+                let mut cal = crate::calendar::Calendar::empty();
                 for y in years {
                     cal.load_year(y)?;
                 }
