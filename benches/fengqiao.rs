@@ -174,7 +174,7 @@ fn lifecycle(c: &mut Criterion) {
                     parties_signed: false,
                     mediator_signed: false,
                     committee_sealed: false,
-                    personal_status: false,
+                    excluded: None,
                 };
                 e.apply(&md, &code, Operation::Resolve { agreement }, t(3))
                     .unwrap();

@@ -25,7 +25,7 @@ fn agreement() -> Agreement {
         parties_signed: false,
         mediator_signed: false,
         committee_sealed: false,
-        personal_status: false,
+        excluded: None,
     }
 }
 

@@ -486,7 +486,7 @@ fn routed_cases_keep_the_rules_that_decided_them() {
         handle: Some(fengqiao::routing::Limit { yellow: 1, red: 1 }),
         verify: Some(fengqiao::routing::Limit { yellow: 1, red: 1 }),
     });
-    set.windows.mediation = 1;
+    set.windows.mediation = fengqiao::period::Period::Days(1);
     e.load_rules(set).unwrap();
     assert_eq!(e.deadlines(at(2025, 10, 9)).unwrap(), before);
     assert_eq!(

@@ -105,7 +105,7 @@ fn step(w: &mut World, kind: u8, a: usize, b: usize, day: u32, version: &mut u32
             *version += 1;
             let mut set = w.engine.router().rule_set().clone();
             set.version = format!("v{version}");
-            set.windows.mediation = 20 + (b as u32 % 20);
+            set.windows.mediation = fengqiao::period::Period::Days(20 + (b as u32 % 20));
             let _ = w.engine.load_rules(set);
         }
         15 => {

@@ -46,11 +46,27 @@ fn neighbour_dispute_resolved_with_written_agreement_and_judicial_confirmation()
         at(2025, 6, 11),
     )
     .unwrap();
+    // A one-sided application is refused (人民调解法 art. 33: 共同申请).
+    let one_sided = e.apply(
+        &md,
+        &code,
+        Operation::ApplyConfirmation {
+            applied_on: date("2025-06-20"),
+            applicants: vec![Party::Person("p0-0".into())],
+        },
+        at(2025, 6, 20),
+    );
+    assert!(
+        matches!(one_sided, Err(EngineError::Lifecycle(ref l)) if l.refusal == Refusal::Law && l.message.contains("art. 33") && l.message.contains("p1-0")),
+        "{one_sided:?}"
+    );
+    let parties = e.case(&code).unwrap().dispute.input.parties.clone();
     e.apply(
         &md,
         &code,
         Operation::ApplyConfirmation {
             applied_on: date("2025-06-20"),
+            applicants: parties,
         },
         at(2025, 6, 20),
     )
@@ -81,6 +97,28 @@ fn neighbour_dispute_resolved_with_written_agreement_and_judicial_confirmation()
     assert!(matches!(err, EngineError::Lifecycle(ref l) if l.refusal == Refusal::NotPermitted));
     let court = w.court();
     let e = &mut w.engine;
+    // The court rules only on an application it accepted (法释〔2011〕5号 art. 4–5).
+    let unaccepted = e.apply(
+        &court,
+        &code,
+        Operation::GrantConfirmation {
+            decided_on: date("2025-06-25"),
+        },
+        at(2025, 6, 25),
+    );
+    assert!(unaccepted
+        .unwrap_err()
+        .to_string()
+        .contains("accept_confirmation"));
+    e.apply(
+        &court,
+        &code,
+        Operation::AcceptConfirmation {
+            accepted_on: date("2025-06-23"),
+        },
+        at(2025, 6, 23),
+    )
+    .unwrap();
     e.apply(
         &court,
         &code,
@@ -116,7 +154,7 @@ fn neighbour_dispute_resolved_with_written_agreement_and_judicial_confirmation()
         ConfirmationStatus::Granted
     );
     let case = e.case(&code).unwrap();
-    assert_eq!(case.events.len(), 9);
+    assert_eq!(case.events.len(), 10);
     e.verify(&code).unwrap();
     assert_eq!(trace::replay(&case.events).unwrap(), case.dispute);
 }
@@ -478,7 +516,7 @@ fn judicial_confirmation_respects_its_window_and_exclusions() {
     e.apply(&md, &code, session(Method::HomeVisit), at(2025, 5, 6))
         .unwrap();
     let status = Agreement {
-        personal_status: true,
+        excluded: Some(fengqiao::lifecycle::ExcludedMatter::PersonalStatus),
         ..written_agreement("2025-05-07", 0)
     };
     e.apply(
@@ -488,11 +526,13 @@ fn judicial_confirmation_respects_its_window_and_exclusions() {
         at(2025, 5, 7),
     )
     .unwrap();
+    let applicants = e.case(&code).unwrap().dispute.input.parties.clone();
     let r = e.apply(
         &md,
         &code,
         Operation::ApplyConfirmation {
             applied_on: date("2025-05-08"),
+            applicants,
         },
         at(2025, 5, 8),
     );
@@ -527,11 +567,14 @@ fn judicial_confirmation_respects_its_window_and_exclusions() {
         at(2025, 5, 7),
     )
     .unwrap();
+    let applicants = w.parties(&code);
+    let e = &mut w.engine;
     let late = e.apply(
         &md,
         &code,
         Operation::ApplyConfirmation {
             applied_on: date("2025-06-07"),
+            applicants: applicants.clone(),
         },
         at(2025, 6, 7),
     );
@@ -541,15 +584,57 @@ fn judicial_confirmation_respects_its_window_and_exclusions() {
         &code,
         Operation::ApplyConfirmation {
             applied_on: date("2025-06-06"),
+            applicants,
         },
         at(2025, 6, 7),
     )
     .unwrap();
-    let s = e.deadlines(at(2025, 7, 20)).unwrap();
-    let st = s.iter().find(|x| x.case == code).unwrap();
-    assert!(st
-        .legal
-        .contains(&fengqiao::deadline::LegalNotice::CourtDecisionOverdue));
+    // The court's clocks (法释〔2011〕5号 art. 4–5), natural days with the last day moved
+    // past a day off (民事诉讼法 art. 85): 3 days to accept (06-09, a Monday) …
+    use fengqiao::deadline::LegalNotice as N;
+    let legal = |e: &Engine, y, m, d| {
+        let s = e.deadlines(at(y, m, d)).unwrap();
+        s.into_iter().find(|x| x.case == code).unwrap().legal
+    };
+    assert!(!legal(e, 2025, 6, 9).contains(&N::CourtAcceptanceOverdue));
+    assert!(legal(e, 2025, 6, 10).contains(&N::CourtAcceptanceOverdue));
+    let court = w.court();
+    let e = &mut w.engine;
+    e.apply(
+        &court,
+        &code,
+        Operation::AcceptConfirmation {
+            accepted_on: date("2025-06-10"),
+        },
+        at(2025, 6, 10),
+    )
+    .unwrap();
+    // … then 15 days to decide from acceptance (06-25), not 3 + 15 + 10 from the application.
+    assert!(!legal(e, 2025, 6, 25).contains(&N::CourtDecisionOverdue));
+    assert!(legal(e, 2025, 6, 26).contains(&N::CourtDecisionOverdue));
+    // An approved extension adds 10 days once (to 07-05, a Saturday: 07-07).
+    e.apply(
+        &court,
+        &code,
+        Operation::ExtendConfirmation {
+            approved_on: date("2025-06-20"),
+            reason: "需要核实".into(),
+        },
+        at(2025, 6, 20),
+    )
+    .unwrap();
+    assert!(!legal(e, 2025, 7, 7).contains(&N::CourtDecisionOverdue));
+    assert!(legal(e, 2025, 7, 8).contains(&N::CourtDecisionOverdue));
+    let twice = e.apply(
+        &court,
+        &code,
+        Operation::ExtendConfirmation {
+            approved_on: date("2025-06-21"),
+            reason: "again".into(),
+        },
+        at(2025, 6, 21),
+    );
+    assert!(twice.unwrap_err().to_string().contains("one extension"));
 }
 
 #[test]

@@ -24,7 +24,7 @@ proptest! {
     /// a refused one changes nothing at all, the trace always verifies and replays to the
     /// live state, and a closed case takes no handling but reopening and feedback.
     #[test]
-    fn lifecycle_invariants(steps in proptest::collection::vec((0u8..17, 0usize..7), 1..40)) {
+    fn lifecycle_invariants(steps in proptest::collection::vec((0u8..19, 0usize..7), 1..40)) {
         let mut w = World::small();
         let code = w.engine.register(&w.grid_worker(0), w.dispute(Category::Neighbour, &["p0-0"], at(2025, 5, 1)), at(2025, 5, 1)).unwrap();
         w.engine.route(&Actor::System, &code, at(2025, 5, 1)).unwrap();

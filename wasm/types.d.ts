@@ -68,7 +68,9 @@ export interface Outcome {
   deadlines?: Deadlines; escalation?: Escalation; offer_confirmation?: boolean; supervision?: Grade;
 }
 export interface Rule { id: string; description?: string; source?: string; priority?: number; when?: Condition; then?: Outcome }
-export interface LegalWindows { mediation: number; labour_mediation: number; confirmation_apply: number; court_accept: number; court_decide: number; court_extension: number }
+/** A legal period: natural days (a number) or months (民法典 art. 200–204). */
+export type Period = number | { months: number } | { days: number };
+export interface LegalWindows { mediation: Period; labour_mediation: Period; confirmation_apply: Period; court_accept: Period; court_decide: Period; court_extension: Period; court_referral?: Period }
 export interface RuleSet {
   id: string; version: string; description?: string; hit_policy: HitPolicy;
   vocabulary?: { subtypes?: Partial<Record<Category, string[]>>; sectors?: Partial<Record<Category, AgencyKind>> };
@@ -98,9 +100,17 @@ export type OtherRoute = "arbitration" | "administrative" | "litigation";
 export type ReferralTarget = "court" | "labour_arbitration" | "police" | "department";
 export interface Agreement {
   form: "written" | "oral"; effective_on: DateString; terms: string; amount_yuan?: number;
-  parties_signed?: boolean; mediator_signed?: boolean; committee_sealed?: boolean; personal_status?: boolean;
+  parties_signed?: boolean; mediator_signed?: boolean; committee_sealed?: boolean;
+  /** A matter the court does not confirm (民诉法解释 art. 355). */
+  excluded?: "personal_status" | "special_procedure" | "property_ownership" | "ip_ownership";
 }
-export interface Confirmation { status: "applied" | "granted" | "refused"; applied_on: DateString; decided_on?: DateString; reason?: string }
+export interface Confirmation {
+  status: "applied" | "granted" | "refused"; applied_on: DateString; applicants?: Party[];
+  accepted_on?: DateString; extended?: boolean; decided_on?: DateString; reason?: string;
+}
+export interface PreviousResult {
+  state: State; accepted_at?: Instant; result_at?: Instant; agreement?: Agreement; confirmation?: Confirmation; verified?: boolean;
+}
 export type Operation =
   | { op: "register"; code: string; input: DisputeInput }
   | { op: "route"; decision: Decision }
@@ -112,7 +122,9 @@ export type Operation =
   | { op: "stabilise"; plan: string; next_review: DateString }
   | { op: "terminate"; reason: string; routes: OtherRoute[] }
   | { op: "refer"; to: ReferralTarget; note?: string }
-  | { op: "apply_confirmation"; applied_on: DateString }
+  | { op: "apply_confirmation"; applied_on: DateString; applicants: Party[] }
+  | { op: "accept_confirmation"; accepted_on: DateString }
+  | { op: "extend_confirmation"; approved_on: DateString; reason: string }
   | { op: "grant_confirmation"; decided_on: DateString }
   | { op: "refuse_confirmation"; decided_on: DateString; reason: string }
   | { op: "feedback"; summary: string }
@@ -128,7 +140,7 @@ export interface Dispute {
   routing?: Decision; assigned_by?: DivisionCode; feedback_given: boolean; accepted_at?: Instant; sessions: number;
   agreement?: Agreement; confirmation?: Confirmation; watch?: [string, DateString]; routes_given?: OtherRoute[];
   referred_to?: ReferralTarget; result_at?: Instant; verified?: boolean; closed_at?: Instant; supervision?: Grade;
-  expedited: boolean; escalations: number; reopened: number;
+  expedited: boolean; escalations: number; reopened: number; phase_since?: Instant; previous?: PreviousResult[];
 }
 export interface PartyView { party: Party; name?: string; id_number?: string; phone?: string; key_person?: string }
 export interface CaseView { dispute: Dispute; parties: PartyView[]; events: number }
@@ -137,7 +149,7 @@ export interface TraceEvent { case: string; seq: number; at: Instant; actor: Act
 // ---- deadlines, statistics, cadence, what-if
 export type Standing = "on_time" | "yellow" | "red";
 export type Phase = "accept" | "handle" | "verify";
-export type LegalNotice = "mediation_month_passed" | "labour_arbitration_open" | "confirmation_window_closed" | "court_decision_overdue" | "review_overdue";
+export type LegalNotice = "mediation_month_passed" | "labour_arbitration_open" | "confirmation_window_closed" | "court_acceptance_overdue" | "court_decision_overdue" | "court_referral_period_passed" | "review_overdue";
 export interface DeadlineStatus { case: string; phase?: Phase; yellow_on?: DateString; red_on?: DateString; standing: Standing; legal?: LegalNotice[]; warning?: string }
 export interface Sweep { statuses: DeadlineStatus[]; escalated: [string, DivisionCode][] }
 export type Period = "week" | "month" | "quarter" | "year";

@@ -6,14 +6,23 @@
 //! results not yet verified by a revisit against the *verify* limit from the result. A limit
 //! of N working days falls due at the end of the N-th working day after the start day
 //! (China time); past that day the case is in that colour.
+//!
+//! Working days and natural days are never confused. The working-day limits are the
+//! practice's; the law's windows are natural-day periods ([`crate::period`]). A working-day
+//! limit that implements a legal window never ends after it: the accept and handle due days
+//! are brought forward to the earliest legal last day running for the case (one month from
+//! acceptance; labour: 15 days from the application; court referrals: the court's period),
+//! and statistics use the due days so brought forward. Each handling phase has its own
+//! clock: a reopened case, or a stabilised one taken up again, is timed from that moment.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::china_date;
 use crate::calendar::{Calendar, CalendarError};
-use crate::dispute::{CaseCode, Category};
+use crate::dispute::{CaseCode, Category, Channel};
 use crate::lifecycle::{ConfirmationStatus, Dispute, State};
+use crate::period::Period;
 use crate::routing::{Limit, RuleSet};
 use crate::vocab::domain_enum;
 
@@ -52,9 +61,15 @@ domain_enum! {
         LabourArbitrationOpen = ("labour_arbitration_open", "劳动争议调解逾15日，可申请仲裁", "labour: arbitration now open"),
         /// The 30-day window to apply for judicial confirmation has closed unused.
         ConfirmationWindowClosed = ("confirmation_window_closed", "司法确认申请期限已过", "confirmation window closed"),
-        /// The court has not decided a confirmation application within 3 + 15 days
-        /// (+10 with approval) (法释〔2011〕5号 art. 4–5).
+        /// The court has not decided within 3 days whether to accept a confirmation
+        /// application (法释〔2011〕5号 art. 4).
+        CourtAcceptanceOverdue = ("court_acceptance_overdue", "法院受理审查超期", "court acceptance overdue"),
+        /// The court has not decided an accepted application within 15 days of accepting it,
+        /// or 25 when an extension was approved (法释〔2011〕5号 art. 5).
         CourtDecisionOverdue = ("court_decision_overdue", "法院确认审查超期", "court decision overdue"),
+        /// Court-delegated pre-litigation mediation (委派调解) past its period, commonly 30
+        /// days (local court rules): report back to the court.
+        CourtReferralPeriodPassed = ("court_referral_period_passed", "委派调解期限已满", "court referral period passed"),
         /// A stabilised case's review date has passed.
         ReviewOverdue = ("review_overdue", "稳控复查超期", "stabilisation review overdue"),
     }
@@ -140,6 +155,79 @@ pub fn running_due(
     timed(d, calendar, rules, NaiveDate::MIN).due
 }
 
+/// When the present handling phase's application was received: the registration, or the
+/// moment the case was taken up again (a reopening, a stabilised case reported up). The
+/// labour and court-referral periods run from here (劳动争议调解仲裁法 art. 14:
+/// 自收到调解申请之日起).
+fn received_at(d: &Dispute) -> DateTime<Utc> {
+    d.phase_since.unwrap_or(d.registered_at)
+}
+
+/// The legal windows running while `d` is handled in its present phase, each with the
+/// notice it raises once passed, its period and its start day: the mediation month from
+/// acceptance (司法部令第75号 art. 33), the labour 15 days from the application
+/// (劳动争议调解仲裁法 art. 14) and the court's referral period (委派调解). Empty when none
+/// applies (a general case not accepted yet).
+pub fn legal_windows(d: &Dispute, rules: &RuleSet) -> Vec<(LegalNotice, Period, NaiveDate)> {
+    let w = &rules.windows;
+    let mut out = Vec::new();
+    let received = china_date(received_at(d));
+    if let Some(accepted) = d.accepted_at {
+        out.push((
+            LegalNotice::MediationMonthPassed,
+            w.mediation,
+            china_date(accepted),
+        ));
+    }
+    if d.input.category == Category::Labour {
+        out.push((
+            LegalNotice::LabourArbitrationOpen,
+            w.labour_mediation,
+            received,
+        ));
+    }
+    if d.input.channel == Channel::ReferredByCourt {
+        out.push((
+            LegalNotice::CourtReferralPeriodPassed,
+            w.court_referral,
+            received,
+        ));
+    }
+    out
+}
+
+/// The earliest legal last day among the windows running for an open case, if the calendar
+/// can tell where each ends.
+fn legal_cap(
+    d: &Dispute,
+    calendar: &Calendar,
+    rules: &RuleSet,
+) -> Result<Option<NaiveDate>, CalendarError> {
+    let mut cap: Option<NaiveDate> = None;
+    for (_, period, from) in legal_windows(d, rules) {
+        let end = period.last_day(from, calendar)?;
+        cap = Some(cap.map_or(end, |c| c.min(end)));
+    }
+    Ok(cap)
+}
+
+/// The working-day due days of `limit` from `start`, brought forward so that neither ends
+/// after the legal window the limit implements: when both apply, the earlier governs
+/// (a red day on 10-16 for a labour case whose 15 days end on 10-11 becomes 10-11).
+fn capped_due(
+    d: &Dispute,
+    calendar: &Calendar,
+    rules: &RuleSet,
+    start: NaiveDate,
+    limit: Limit,
+) -> Result<(NaiveDate, NaiveDate), CalendarError> {
+    let ((y, r), _) = stand(calendar, start, limit, start)?;
+    Ok(match legal_cap(d, calendar, rules)? {
+        Some(cap) => (y.min(cap), r.min(cap)),
+        None => (y, r),
+    })
+}
+
 fn timed(d: &Dispute, calendar: &Calendar, rules: &RuleSet, today: NaiveDate) -> Timed {
     let limits = limits_of(d, rules);
     let (phase, start, limit): (Phase, Option<DateTime<Utc>>, Option<Limit>) = match d.state {
@@ -165,11 +253,16 @@ fn timed(d: &Dispute, calendar: &Calendar, rules: &RuleSet, today: NaiveDate) ->
     let (Some(start), Some(limit)) = (start, limit) else {
         return none;
     };
-    match stand(calendar, china_date(start), limit, today) {
-        Ok((due, standing)) => Timed {
+    let due = if phase == Phase::Verify {
+        stand(calendar, china_date(start), limit, today).map(|(due, _)| due)
+    } else {
+        capped_due(d, calendar, rules, china_date(start), limit)
+    };
+    match due {
+        Ok(due) => Timed {
             phase: Some(phase),
             due: Some(due),
-            standing,
+            standing: Standing::on(due, today),
             error: None,
         },
         Err(e) => Timed {
@@ -187,7 +280,8 @@ pub fn standing(d: &Dispute, calendar: &Calendar, rules: &RuleSet, now: DateTime
 }
 
 /// Computes a case's standing at `now` under the rule set in force: the routed case's own
-/// limits, or the rule set's default limits for a case not routed yet.
+/// limits, or the rule set's default limits for a case not routed yet, and the legal
+/// windows (natural days, 民法典 art. 201–203) that have passed.
 pub fn status(
     d: &Dispute,
     calendar: &Calendar,
@@ -197,69 +291,98 @@ pub fn status(
     let today = china_date(now);
     let windows = &rules.windows;
     let t = timed(d, calendar, rules, today);
-    let mut out = DeadlineStatus {
-        case: d.code.clone(),
-        phase: t.phase,
-        yellow_on: t.due.map(|x| x.0),
-        red_on: t.due.map(|x| x.1),
-        standing: t.standing,
-        legal: Vec::new(),
-        warning: t.error.map(|e| match e {
-            CalendarError::UnknownYear(y) => format!(
-                "the {} limit runs into {y}, a year the calendar does not know: load its holiday notice",
-                t.phase.map_or("", |p| p.label_en())
-            ),
-            other => other.to_string(),
-        }),
+    let unknown = |e: CalendarError, what: &str| match e {
+        CalendarError::UnknownYear(y) => format!(
+            "the {what} runs into {y}, a year the calendar does not know: load its holiday notice"
+        ),
+        other => other.to_string(),
     };
-    // Legal windows, in calendar days.
-    let since = |t: DateTime<Utc>| (today - china_date(t)).num_days();
-    if matches!(d.state, State::Accepted | State::Mediating) {
-        let accepted = d.accepted_at.unwrap_or(d.registered_at);
-        if since(accepted) > windows.mediation as i64 {
-            out.legal.push(LegalNotice::MediationMonthPassed);
-        }
-        if d.input.category == Category::Labour && since(accepted) > windows.labour_mediation as i64
-        {
-            out.legal.push(LegalNotice::LabourArbitrationOpen);
+    let mut warnings = Vec::new();
+    if let Some(e) = t.error {
+        let what = format!("{} limit", t.phase.map_or("", |p| p.label_en()));
+        warnings.push(unknown(e, &what));
+    }
+    let mut legal = Vec::new();
+    // Each window has passed when today is after its last day (art. 203 extension included).
+    let mut passed = |notice: LegalNotice, period: Period, from: NaiveDate| match period
+        .last_day(from, calendar)
+    {
+        Ok(end) if today > end => legal.push(notice),
+        Ok(_) => {}
+        Err(e) => warnings.push(unknown(e, notice.label_en())),
+    };
+    if d.state.is_open() {
+        for (notice, period, from) in legal_windows(d, rules) {
+            passed(notice, period, from);
         }
     }
     if d.state == State::Resolved {
         if let Some(a) = &d.agreement {
             let offered = d.routing.as_ref().is_some_and(|r| r.offer_confirmation);
-            let closes = a
-                .effective_on
-                .checked_add_days(Days::new(windows.confirmation_apply as u64));
-            if offered && d.confirmation.is_none() && closes.is_some_and(|c| today > c) {
-                out.legal.push(LegalNotice::ConfirmationWindowClosed);
+            if offered && d.confirmation.is_none() {
+                passed(
+                    LegalNotice::ConfirmationWindowClosed,
+                    windows.confirmation_apply,
+                    a.effective_on,
+                );
             }
         }
-        if let Some(c) = &d.confirmation {
-            let limit = windows.court_accept + windows.court_decide + windows.court_extension;
-            if c.status == ConfirmationStatus::Applied
-                && (today - c.applied_on).num_days() > limit as i64
-            {
-                out.legal.push(LegalNotice::CourtDecisionOverdue);
+        if let Some(c) = d
+            .confirmation
+            .as_ref()
+            .filter(|c| c.status == ConfirmationStatus::Applied)
+        {
+            match c.accepted_on {
+                None => passed(
+                    LegalNotice::CourtAcceptanceOverdue,
+                    windows.court_accept,
+                    c.applied_on,
+                ),
+                Some(accepted) => match windows.court_decide.last_day(accepted, calendar) {
+                    Ok(end) if c.extended => passed(
+                        LegalNotice::CourtDecisionOverdue,
+                        windows.court_extension,
+                        end,
+                    ),
+                    Ok(end) => {
+                        if today > end {
+                            legal.push(LegalNotice::CourtDecisionOverdue)
+                        }
+                    }
+                    Err(e) => warnings.push(unknown(e, "court's decision period")),
+                },
             }
         }
     }
     if d.state == State::Stabilised {
         if let Some((_, review)) = &d.watch {
             if today > *review {
-                out.legal.push(LegalNotice::ReviewOverdue);
+                legal.push(LegalNotice::ReviewOverdue);
             }
         }
     }
-    out
+    DeadlineStatus {
+        case: d.code.clone(),
+        phase: t.phase,
+        yellow_on: t.due.map(|x| x.0),
+        red_on: t.due.map(|x| x.1),
+        standing: t.standing,
+        legal,
+        warning: (!warnings.is_empty()).then(|| warnings.join("; ")),
+    }
 }
 
-/// Whether a case reached its result (resolved, stabilised, terminated, referred) by the end
-/// of its handling limit's red day; `None` if it has no result or no limit, or the limit
-/// cannot be computed.
+/// Whether a case reached its result (resolved, terminated, referred — not a stabilisation,
+/// which is not 办结) by the end of its handling limit's red day, brought forward to the
+/// legal window's last day where that is earlier; `None` if it has no such result or no
+/// limit, or the limit cannot be computed.
 pub fn result_on_time(d: &Dispute, calendar: &Calendar, rules: &RuleSet) -> Option<bool> {
     let done = d.result_at?;
+    if d.state == State::Stabilised {
+        return None;
+    }
     let limit = limits_of(d, rules).handle?;
     let start = china_date(d.accepted_at.unwrap_or(d.registered_at));
-    let (_, standing) = stand(calendar, start, limit, china_date(done)).ok()?;
-    Some(standing != Standing::Red)
+    let due = capped_due(d, calendar, rules, start, limit).ok()?;
+    Some(Standing::on(due, china_date(done)) != Standing::Red)
 }

@@ -13,7 +13,8 @@
 //! - [`lifecycle`]: the state machine from registration to closing, checked against the law.
 //! - [`trace`]: the SM3-chained record of every accepted step (留痕).
 //! - [`journal`]: every accepted change in order, for the host to store and restore from.
-//! - [`calendar`], [`deadline`]: working days with official holidays and 调休; yellow/red limits.
+//! - [`calendar`], [`deadline`]: working days with official holidays and 调休; yellow/red limits;
+//!   [`period`]: the law's natural-day and month periods (民法典 art. 200–204).
 //! - [`access`]: jurisdiction and masking; [`stats`], [`cadence`] (zero reports, daily
 //!   analysis, weekly dispatch), [`whatif`]: the read side.
 //! - [`engine`]: the façade that owns a world; [`engine::Reader`] is what one actor may
@@ -48,6 +49,7 @@ pub mod hierarchy;
 pub mod journal;
 pub mod lifecycle;
 pub mod people;
+pub mod period;
 pub mod routing;
 #[cfg(feature = "schema")]
 pub mod schema;

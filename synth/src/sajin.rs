@@ -431,7 +431,7 @@ impl Sim {
                     parties_signed: written,
                     mediator_signed: written,
                     committee_sealed: written,
-                    personal_status: false,
+                    excluded: None,
                 };
                 self.engine
                     .apply(&who, &code, Operation::Resolve { agreement }, t)?;
@@ -457,8 +457,10 @@ impl Sim {
             Step::Apply(i) => {
                 let code = self.code(i);
                 let who = self.closer(i);
+                // Both parties apply together (人民调解法 art. 33).
                 let op = Operation::ApplyConfirmation {
                     applied_on: china_date(t),
+                    applicants: self.case(i).input.parties.clone(),
                 };
                 self.engine.apply(&who, &code, op, t)?;
                 let next = self.later(t, 2, 8);
@@ -467,6 +469,19 @@ impl Sim {
             Step::Grant(i) => {
                 let code = self.code(i);
                 let court = Actor::Agency(format!("court-{}", self.places.county.expect("built")));
+                // The court accepts the application the day after it was made (within the
+                // 3 days of 法释〔2011〕5号 art. 4), then rules.
+                let today = china_date(t);
+                let applied = self.case(i).confirmation.as_ref().map(|c| c.applied_on);
+                let accepted_on = applied
+                    .and_then(|a| a.succ_opt())
+                    .map_or(today, |a| a.min(today));
+                self.engine.apply(
+                    &court,
+                    &code,
+                    Operation::AcceptConfirmation { accepted_on },
+                    t,
+                )?;
                 self.engine.apply(
                     &court,
                     &code,

@@ -50,6 +50,17 @@ impl World {
         ))
     }
 
+    /// Every party of a registered case: a joint confirmation application names them all.
+    pub fn parties(&self, code: &CaseCode) -> Vec<Party> {
+        self.engine
+            .case(code)
+            .unwrap()
+            .dispute
+            .input
+            .parties
+            .clone()
+    }
+
     pub fn household_of(&self, person: &str) -> DivisionCode {
         self.engine.person(person).unwrap().household
     }
@@ -98,14 +109,14 @@ pub fn written_agreement(effective: &str, amount: u64) -> Agreement {
         parties_signed: true,
         mediator_signed: true,
         committee_sealed: true,
-        personal_status: false,
+        excluded: None,
     }
 }
 
 /// An operation of each kind, with plausible data; `day` keeps dates consistent.
 pub fn op(kind: u8, day: u32, w: &World) -> Operation {
     let d = |n: u32| date(&format!("2025-05-{:02}", n.clamp(1, 28)));
-    match kind % 17 {
+    match kind % 19 {
         0 => Operation::Accept {
             note: String::new(),
         },
@@ -125,7 +136,11 @@ pub fn op(kind: u8, day: u32, w: &World) -> Operation {
             to: ReferralTarget::Court,
             note: String::new(),
         },
-        6 => Operation::ApplyConfirmation { applied_on: d(day) },
+        6 => Operation::ApplyConfirmation {
+            applied_on: d(day),
+            // The property tests' dispute has one party, p0-0.
+            applicants: vec![Party::Person("p0-0".into())],
+        },
         7 => Operation::GrantConfirmation { decided_on: d(day) },
         8 => Operation::Verify {
             satisfied: true,
@@ -154,6 +169,13 @@ pub fn op(kind: u8, day: u32, w: &World) -> Operation {
         },
         15 => Operation::Feedback {
             summary: "done".into(),
+        },
+        17 => Operation::AcceptConfirmation {
+            accepted_on: d(day),
+        },
+        18 => Operation::ExtendConfirmation {
+            approved_on: d(day),
+            reason: "more time".into(),
         },
         _ => Operation::Return {
             reason: "wrong".into(),

@@ -51,17 +51,23 @@ test('a dispute from registration to a judicially confirmed agreement', () => {
   const agreement = { form: 'written', effective_on: '2025-09-26', terms: '分期支付工资', amount_yuan: 30000, parties_signed: true, mediator_signed: true, committee_sealed: true };
   let state = e.apply(MD, code, { op: 'resolve', agreement }, T0 + DAY);
   assert.equal(state.state, 'resolved');
-  e.apply(MD, code, { op: 'apply_confirmation', applied_on: '2025-09-29' }, T0 + 4 * DAY);
+  // The application is joint (人民调解法 art. 33): one party alone is refused.
+  assert.throws(
+    () => e.apply(MD, code, { op: 'apply_confirmation', applied_on: '2025-09-29', applicants: dispute.parties.slice(0, 1) }, T0 + 4 * DAY),
+    (err) => err.code === 'lifecycle' && /art\. 33/.test(err.message),
+  );
+  e.apply(MD, code, { op: 'apply_confirmation', applied_on: '2025-09-29', applicants: dispute.parties }, T0 + 4 * DAY);
+  e.apply(COURT, code, { op: 'accept_confirmation', accepted_on: '2025-09-30' }, T0 + 5 * DAY);
   state = e.apply(COURT, code, { op: 'grant_confirmation', decided_on: '2025-10-09' }, T0 + 14 * DAY);
   assert.equal(state.confirmation.status, 'granted');
   const events = e.trace(MD, code, T0 + 14 * DAY);
-  assert.equal(events.length, 7);
+  assert.equal(events.length, 8);
   assert.equal(events[0].op.op, 'register');
-  assert.match(events[6].hash, /^[0-9a-f]{64}$/);
+  assert.match(events[7].hash, /^[0-9a-f]{64}$/);
   e.verify(code);
   assert.equal(fq.traceVerify(events).state, 'resolved');
   const jsonl = e.traceJsonl(MD, code, T0 + 14 * DAY);
-  assert.equal(jsonl.trim().split('\n').length, 7);
+  assert.equal(jsonl.trim().split('\n').length, 8);
   assert.equal(fq.traceVerify(jsonl).state, 'resolved');
   const view = e.viewCase(GW, code, T0);
   assert.ok(view.parties[0].id_number.includes('********'));

@@ -227,6 +227,8 @@ impl Engine {
         let ctx = Context {
             hierarchy: &self.hierarchy,
             windows: rules.windows,
+            calendar: &self.calendar,
+            last_event: last.at,
         };
         lifecycle::check(&case.dispute, &op, kind, now, &ctx)?;
         let mark = LoadMark::before(&case.dispute, &op);

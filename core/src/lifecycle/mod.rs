@@ -16,14 +16,15 @@
 mod operation;
 
 pub use operation::{
-    Agreement, AgreementForm, Confirmation, ConfirmationStatus, Method, Operation, OperationKind,
-    OtherRoute, ReferralTarget,
+    Agreement, AgreementForm, Confirmation, ConfirmationStatus, ExcludedMatter, Method, Operation,
+    OperationKind, OtherRoute, ReferralTarget,
 };
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::agency::AgencyKind;
+use crate::calendar::Calendar;
 use crate::dispute::{CaseCode, DisputeInput, Flag};
 use crate::hierarchy::{DivisionCode, Hierarchy};
 use crate::routing::{Decision, Grade, LegalWindows};
@@ -150,6 +151,38 @@ pub struct Dispute {
     /// How often it was reopened.
     #[serde(default)]
     pub reopened: u32,
+    /// When the present handling phase began, if not at registration: a reopening, or a
+    /// stabilised case taken up again. The phase's clocks (the handling limit, the labour
+    /// 15 days) run from here; each phase has its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase_since: Option<DateTime<Utc>>,
+    /// The results of earlier phases, oldest first, kept when the case is reopened: what a
+    /// case achieved stays counted in the period it was achieved in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub previous: Vec<PreviousResult>,
+}
+
+/// The result of an earlier handling phase of a reopened case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PreviousResult {
+    /// The state it ended in.
+    pub state: State,
+    /// When that phase was accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_at: Option<DateTime<Utc>>,
+    /// When it reached its result.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_at: Option<DateTime<Utc>>,
+    /// The agreement then in force.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreement: Option<Agreement>,
+    /// Its judicial confirmation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmation: Option<Confirmation>,
+    /// The revisit's verdict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified: Option<bool>,
 }
 
 domain_enum! {
@@ -209,6 +242,8 @@ pub const TRANSITIONS: &[(OperationKind, &[State], Option<State>)] = {
             Some(Referred),
         ),
         (O::ApplyConfirmation, &[Resolved], None),
+        (O::AcceptConfirmation, &[Resolved], None),
+        (O::ExtendConfirmation, &[Resolved], None),
         (O::GrantConfirmation, &[Resolved], None),
         (O::RefuseConfirmation, &[Resolved], None),
         (
@@ -287,7 +322,10 @@ pub fn permitted(op: OperationKind, actor: ActorKind) -> bool {
         O::Stabilise => mediators || staff(&[R::GridWorker]) || agency(&[A::Police]),
         O::Refer => centre || staff(&[R::Mediator]) || agency(&[A::Justice]),
         O::ApplyConfirmation => centre || staff(&[R::Mediator]) || agency(&[A::Justice, A::Court]),
-        O::GrantConfirmation | O::RefuseConfirmation => agency(&[A::Court]),
+        O::AcceptConfirmation
+        | O::ExtendConfirmation
+        | O::GrantConfirmation
+        | O::RefuseConfirmation => agency(&[A::Court]),
         O::Feedback => centre || staff(&[R::Mediator, R::GridWorker]),
         O::Verify => {
             centre
@@ -305,13 +343,19 @@ pub fn permitted(op: OperationKind, actor: ActorKind) -> bool {
     }
 }
 
-/// What `check` needs besides the case: the places (for assign/report targets) and the
-/// legal windows of the rule set in force.
+/// What `check` needs besides the case: the places (for assign/report targets), the legal
+/// windows of the rule set in force, the calendar (a window whose last day is a day off
+/// runs to the next working day) and when the case's last step was recorded (no date an
+/// operation carries may precede it).
 pub struct Context<'a> {
     /// The hierarchy.
     pub hierarchy: &'a Hierarchy,
     /// Legal windows.
     pub windows: LegalWindows,
+    /// The working calendar.
+    pub calendar: &'a Calendar,
+    /// The time of the case's last event.
+    pub last_event: DateTime<Utc>,
 }
 
 /// Decides whether `op` may be applied to `d` by `actor` at `at`. Changes nothing.
@@ -380,6 +424,8 @@ pub fn register(code: CaseCode, input: DisputeInput, at: DateTime<Utc>) -> Dispu
         expedited: false,
         escalations: 0,
         reopened: 0,
+        phase_since: None,
+        previous: Vec::new(),
     }
 }
 
@@ -412,7 +458,10 @@ pub fn apply(d: &mut Dispute, op: &Operation, at: DateTime<Utc>) {
             d.handling_unit = *to;
             d.escalations += 1;
             if d.state == State::Stabilised {
+                // Taken up again by the unit above: a new handling phase with its own clock.
                 d.state = State::Accepted;
+                d.accepted_at = Some(at);
+                d.phase_since = Some(at);
             }
         }
         O::RecordSession { .. } => d.sessions += 1,
@@ -434,13 +483,29 @@ pub fn apply(d: &mut Dispute, op: &Operation, at: DateTime<Utc>) {
             d.referred_to = Some(*to);
             d.result_at = Some(at);
         }
-        O::ApplyConfirmation { applied_on } => {
+        O::ApplyConfirmation {
+            applied_on,
+            applicants,
+        } => {
             d.confirmation = Some(Confirmation {
                 status: ConfirmationStatus::Applied,
                 applied_on: *applied_on,
+                applicants: applicants.clone(),
+                accepted_on: None,
+                extended: false,
                 decided_on: None,
                 reason: None,
             })
+        }
+        O::AcceptConfirmation { accepted_on } => {
+            if let Some(c) = &mut d.confirmation {
+                c.accepted_on = Some(*accepted_on);
+            }
+        }
+        O::ExtendConfirmation { .. } => {
+            if let Some(c) = &mut d.confirmation {
+                c.extended = true;
+            }
         }
         O::GrantConfirmation { decided_on } | O::RefuseConfirmation { decided_on, .. } => {
             if let Some(c) = &mut d.confirmation {
@@ -464,13 +529,31 @@ pub fn apply(d: &mut Dispute, op: &Operation, at: DateTime<Utc>) {
             d.accepted_at = None;
         }
         O::Reopen { .. } => {
+            // The `state` already moved to `accepted`: what the phase ended in is kept from
+            // the result fields.
+            let ended = if d.agreement.is_some() {
+                State::Resolved
+            } else if d.referred_to.is_some() {
+                State::Referred
+            } else if !d.routes_given.is_empty() {
+                State::Terminated
+            } else {
+                State::Stabilised
+            };
+            d.previous.push(PreviousResult {
+                state: ended,
+                accepted_at: d.accepted_at,
+                result_at: d.result_at,
+                agreement: d.agreement.take(),
+                confirmation: d.confirmation.take(),
+                verified: d.verified.take(),
+            });
             d.reopened += 1;
+            d.accepted_at = Some(at);
+            d.phase_since = Some(at);
             d.closed_at = None;
             d.result_at = None;
-            d.agreement = None;
-            d.confirmation = None;
             d.watch = None;
-            d.verified = None;
             d.routes_given.clear();
             d.referred_to = None;
         }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Context, Dispute, Refusal};
 use crate::calendar::china_date;
-use crate::dispute::{CaseCode, DisputeInput};
+use crate::dispute::{CaseCode, Category, DisputeInput, Party};
 use crate::hierarchy::DivisionCode;
 use crate::routing::{Decision, Grade};
 use crate::vocab::domain_enum;
@@ -36,6 +36,10 @@ domain_enum! {
         Refer = ("refer", "移送", "refer"),
         /// 申请司法确认
         ApplyConfirmation = ("apply_confirmation", "申请司法确认", "apply for judicial confirmation"),
+        /// 法院受理确认申请
+        AcceptConfirmation = ("accept_confirmation", "受理司法确认申请", "accept the confirmation application"),
+        /// 延长审查期限
+        ExtendConfirmation = ("extend_confirmation", "延长司法确认审查期限", "extend the confirmation review"),
         /// 确认有效
         GrantConfirmation = ("grant_confirmation", "司法确认有效", "grant judicial confirmation"),
         /// 驳回申请
@@ -149,10 +153,30 @@ pub struct Agreement {
     /// Written: the mediation committee sealed it.
     #[serde(default)]
     pub committee_sealed: bool,
-    /// Whether it would confirm a marriage, adoption or other personal-status relationship:
-    /// such agreements cannot be judicially confirmed (法释〔2011〕5号 art. 4).
-    #[serde(default)]
-    pub personal_status: bool,
+    /// A matter the court does not accept for judicial confirmation, if the agreement is
+    /// about one (民诉法解释 art. 355; 法释〔2011〕5号 art. 4): a personal-status
+    /// relationship, a matter of another special procedure, ownership of property or of
+    /// intellectual property. Property and support terms between family members are not
+    /// excluded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excluded: Option<ExcludedMatter>,
+}
+
+domain_enum! {
+    /// Matters a court does not accept for judicial confirmation of a mediation agreement
+    /// (民诉法解释, 2022 text, art. 355; 法释〔2011〕5号 art. 4).
+    pub enum ExcludedMatter {
+        /// Confirming, annulling or dissolving a marriage, parent–child, adoption or other
+        /// personal-status relationship (婚姻关系、亲子关系、收养关系等身份关系).
+        PersonalStatus = ("personal_status", "身份关系", "a personal-status relationship"),
+        /// A matter for another special procedure, public summons or bankruptcy
+        /// (其他特别程序、公示催告程序、破产程序).
+        SpecialProcedure = ("special_procedure", "特别程序、公示催告或破产程序事项", "a special-procedure matter"),
+        /// Determining ownership of property, land use rights included (物权确权).
+        PropertyOwnership = ("property_ownership", "物权确权", "ownership of property"),
+        /// Determining ownership of intellectual property (知识产权确权).
+        IpOwnership = ("ip_ownership", "知识产权确权", "ownership of intellectual property"),
+    }
 }
 
 /// A judicial-confirmation application and its result.
@@ -163,6 +187,15 @@ pub struct Confirmation {
     pub status: ConfirmationStatus,
     /// When the parties applied.
     pub applied_on: NaiveDate,
+    /// Who applied: every party, jointly (人民调解法 art. 33).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applicants: Vec<Party>,
+    /// When the court accepted the application (立案); its 15 days run from here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_on: Option<NaiveDate>,
+    /// Whether the court president approved 10 more days (法释〔2011〕5号 art. 5).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub extended: bool,
     /// When the court decided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decided_on: Option<NaiveDate>,
@@ -254,6 +287,21 @@ pub enum Operation {
     ApplyConfirmation {
         /// The day of the application.
         applied_on: NaiveDate,
+        /// Who applied: every party of the dispute (人民调解法 art. 33: 共同申请).
+        applicants: Vec<Party>,
+    },
+    /// The court accepts the application (受理, within 3 days: 法释〔2011〕5号 art. 4); its
+    /// decision is due 15 days later.
+    AcceptConfirmation {
+        /// The day the court accepted it.
+        accepted_on: NaiveDate,
+    },
+    /// The court president approves 10 more days for the decision (法释〔2011〕5号 art. 5).
+    ExtendConfirmation {
+        /// The day of the approval.
+        approved_on: NaiveDate,
+        /// Why more time is needed.
+        reason: String,
     },
     /// The court confirms the agreement (it becomes enforceable).
     GrantConfirmation {
@@ -335,6 +383,8 @@ impl Operation {
             O::Terminate { .. } => K::Terminate,
             O::Refer { .. } => K::Refer,
             O::ApplyConfirmation { .. } => K::ApplyConfirmation,
+            O::AcceptConfirmation { .. } => K::AcceptConfirmation,
+            O::ExtendConfirmation { .. } => K::ExtendConfirmation,
             O::GrantConfirmation { .. } => K::GrantConfirmation,
             O::RefuseConfirmation { .. } => K::RefuseConfirmation,
             O::Feedback { .. } => K::Feedback,
@@ -357,6 +407,17 @@ fn need(ok: bool, refusal: Refusal, msg: impl FnOnce() -> String) -> Result<(), 
     } else {
         Err((refusal, msg()))
     }
+}
+
+/// The application waiting for the court.
+fn pending(d: &Dispute) -> Result<&Confirmation, Refused> {
+    d.confirmation
+        .as_ref()
+        .filter(|c| c.status == ConfirmationStatus::Applied)
+        .ok_or((
+            Refusal::WrongState,
+            "there is no pending confirmation application".to_string(),
+        ))
 }
 
 /// Checks the operation's data against the case, the hierarchy and the law.
@@ -404,15 +465,28 @@ pub(super) fn check_data(
             "mediation needs every party's consent (人民调解法 art. 17); without it, terminate and tell the parties of other routes".into()
         }),
         O::Resolve { agreement: a } => {
-            need(a.effective_on <= today, MissingData, || {
-                format!(
-                    "the agreement cannot take effect in the future ({})",
+            let since = china_date(d.accepted_at.or(d.phase_since).unwrap_or(d.registered_at));
+            need(
+                a.effective_on >= since && a.effective_on <= today,
+                MissingData,
+                || {
+                    format!(
+                    "the agreement's effective day {} must lie between the start of this handling ({since}) and today ({today}): a date outside the case's own history is refused",
                     a.effective_on
                 )
-            })?;
+                },
+            )?;
             need(!a.terms.trim().is_empty(), MissingData, || {
                 "the agreement's terms are empty".into()
             })?;
+            if a.form == AgreementForm::Oral {
+                need(d.input.category != Category::Labour, Law, || {
+                    "a labour-dispute agreement must be a written 调解协议书 signed by both parties and the mediator (劳动争议调解仲裁法 art. 14)".into()
+                })?;
+                need(a.amount_yuan == 0, Law, || {
+                    format!("an agreement with civil rights and obligations ({} yuan) must be written (人民调解工作若干规定, 司法部令第75号, art. 34); an oral agreement suits only simple matters settled on the spot (人民调解法 art. 28)", a.amount_yuan)
+                })?;
+            }
             need(
                 a.form == AgreementForm::Oral
                     || (a.parties_signed && a.mediator_signed && a.committee_sealed),
@@ -438,7 +512,10 @@ pub(super) fn check_data(
                 "say why mediation failed".into()
             })
         }
-        O::ApplyConfirmation { applied_on } => {
+        O::ApplyConfirmation {
+            applied_on,
+            applicants,
+        } => {
             let a = d
                 .agreement
                 .as_ref()
@@ -446,38 +523,116 @@ pub(super) fn check_data(
             need(d.confirmation.is_none(), Refusal::WrongState, || {
                 "a confirmation application was already made for this agreement".into()
             })?;
-            need(!a.personal_status, Law, || {
-                "agreements confirming a marriage, adoption or other personal-status relationship cannot be judicially confirmed (法释〔2011〕5号 art. 4)".into()
+            need(a.form == AgreementForm::Written, Law, || {
+                "judicial confirmation needs the written agreement, submitted with the application (法释〔2011〕5号 art. 3); an oral agreement cannot be confirmed".into()
             })?;
-            let days = (*applied_on - a.effective_on).num_days();
+            if let Some(m) = a.excluded {
+                return Err((
+                    Law,
+                    format!(
+                        "an agreement about {} ({}) is not accepted for judicial confirmation (民诉法解释 art. 355; 法释〔2011〕5号 art. 4): the parties go to court instead",
+                        m.label_en(),
+                        m.label_zh()
+                    ),
+                ));
+            }
+            let missing: Vec<&Party> = d
+                .input
+                .parties
+                .iter()
+                .filter(|p| !applicants.contains(p))
+                .collect();
+            need(missing.is_empty(), Law, || {
+                format!(
+                    "the application must be joint (人民调解法 art. 33: 双方当事人共同申请); these parties did not apply: {}",
+                    serde_json::to_string(&missing).unwrap_or_default()
+                )
+            })?;
+            let strangers: Vec<&Party> = applicants
+                .iter()
+                .filter(|p| !d.input.parties.contains(p))
+                .collect();
+            need(strangers.is_empty(), MissingData, || {
+                format!(
+                    "only the parties of the dispute apply; these are not parties: {}",
+                    serde_json::to_string(&strangers).unwrap_or_default()
+                )
+            })?;
+            let recorded = china_date(ctx.last_event);
             need(
-                (0..=ctx.windows.confirmation_apply as i64).contains(&days),
-                Law,
+                *applied_on >= recorded && *applied_on <= today,
+                MissingData,
                 || {
                     format!(
-                    "the joint application must be made within {} days of the agreement taking effect on {} (人民调解法 art. 33); {applied_on} is {days} days after",
-                    ctx.windows.confirmation_apply, a.effective_on
+                    "the application day {applied_on} must lie between the case's last recorded step ({recorded}) and today ({today}): record the application when it is made"
                 )
                 },
             )?;
-            need(*applied_on <= today, MissingData, || {
-                "the application date is in the future".into()
+            let window = ctx.windows.confirmation_apply;
+            let end = window
+                .last_day(a.effective_on, ctx.calendar)
+                .unwrap_or_else(|_| window.plain_last_day(a.effective_on));
+            need(*applied_on <= end, Law, || {
+                format!(
+                    "the joint application must be made within {window} of the agreement taking effect on {} (人民调解法 art. 33), that is by {end} (a last day off moves to the next working day: 民法典 art. 203); {applied_on} is too late",
+                    a.effective_on
+                )
             })
         }
-        O::GrantConfirmation { decided_on } | O::RefuseConfirmation { decided_on, .. } => {
-            let c = d
-                .confirmation
-                .as_ref()
-                .filter(|c| c.status == ConfirmationStatus::Applied)
-                .ok_or((
-                    Refusal::WrongState,
-                    "there is no pending confirmation application".to_string(),
-                ))?;
+        O::AcceptConfirmation { accepted_on } => {
+            let c = pending(d)?;
+            need(c.accepted_on.is_none(), Refusal::WrongState, || {
+                format!(
+                    "the court already accepted the application on {}",
+                    c.accepted_on.unwrap_or_default()
+                )
+            })?;
             need(
-                *decided_on >= c.applied_on && *decided_on <= today,
+                *accepted_on >= c.applied_on && *accepted_on <= today,
                 MissingData,
                 || {
-                    format!("the ruling date {decided_on} must be between the application ({}) and today", c.applied_on)
+                    format!("the acceptance day {accepted_on} must be between the application ({}) and today ({today})", c.applied_on)
+                },
+            )
+        }
+        O::ExtendConfirmation {
+            approved_on,
+            reason,
+        } => {
+            let c = pending(d)?;
+            let accepted = c.accepted_on.ok_or((
+                Refusal::WrongState,
+                "only an accepted application's review can be extended: record the court's acceptance first".to_string(),
+            ))?;
+            need(!c.extended, Law, || {
+                "the review was already extended once; the court president may approve one extension of 10 days (法释〔2011〕5号 art. 5)".into()
+            })?;
+            need(!reason.trim().is_empty(), MissingData, || {
+                "say why the court needs more time".into()
+            })?;
+            need(
+                *approved_on >= accepted && *approved_on <= today,
+                MissingData,
+                || {
+                    format!("the approval day {approved_on} must be between the acceptance ({accepted}) and today ({today})")
+                },
+            )
+        }
+        O::GrantConfirmation { decided_on } | O::RefuseConfirmation { decided_on, .. } => {
+            let c = pending(d)?;
+            let granting = matches!(op, O::GrantConfirmation { .. });
+            if granting && c.accepted_on.is_none() {
+                return Err((
+                    Refusal::WrongState,
+                    "the court confirms only an application it accepted (法释〔2011〕5号 art. 4–5): record accept_confirmation first; an application it does not accept is refused".into(),
+                ));
+            }
+            let from = c.accepted_on.unwrap_or(c.applied_on);
+            need(
+                *decided_on >= from && *decided_on <= today,
+                MissingData,
+                || {
+                    format!("the ruling day {decided_on} must be between {from} (application or acceptance) and today ({today})")
                 },
             )
         }
@@ -511,9 +666,16 @@ pub(super) fn check_data(
                 "say why the case is returned".into()
             })
         }
-        O::Reopen { reason } => need(!reason.trim().is_empty(), MissingData, || {
-            "say why the case is reopened".into()
-        }),
+        O::Reopen { reason } => {
+            let confirmed =
+                matches!(&d.confirmation, Some(c) if c.status == ConfirmationStatus::Granted);
+            need(!confirmed, Law, || {
+                "a court-confirmed agreement is binding and enforceable: if a party does not perform it, the other applies to the court for enforcement (人民调解法 art. 33: 申请强制执行), or, where the confirmation was wrong, the court is asked to set it aside; it is not mediated again".into()
+            })?;
+            need(!reason.trim().is_empty(), MissingData, || {
+                "say why the case is reopened".into()
+            })
+        }
         O::Accept { .. }
         | O::Refer { .. }
         | O::Verify { .. }

@@ -57,14 +57,24 @@ fn dispute(state: State) -> Dispute {
 
 fn agreement() -> Agreement {
     Agreement {
-        form: AgreementForm::Oral,
+        form: AgreementForm::Written,
         effective_on: "2025-05-02".parse().unwrap(),
         terms: "t".into(),
         amount_yuan: 0,
-        parties_signed: false,
-        mediator_signed: false,
-        committee_sealed: false,
-        personal_status: false,
+        parties_signed: true,
+        mediator_signed: true,
+        committee_sealed: true,
+        excluded: None,
+    }
+}
+
+fn ctx(h: &Hierarchy) -> Context<'_> {
+    static CAL: std::sync::OnceLock<crate::calendar::Calendar> = std::sync::OnceLock::new();
+    Context {
+        hierarchy: h,
+        windows: Default::default(),
+        calendar: CAL.get_or_init(crate::calendar::Calendar::official),
+        last_event: Utc.with_ymd_and_hms(2025, 5, 1, 0, 0, 0).unwrap(),
     }
 }
 
@@ -130,6 +140,14 @@ fn sample(kind: OperationKind) -> Operation {
         },
         K::ApplyConfirmation => O::ApplyConfirmation {
             applied_on: day("2025-05-03"),
+            applicants: vec![Party::Person("a".into())],
+        },
+        K::AcceptConfirmation => O::AcceptConfirmation {
+            accepted_on: day("2025-05-03"),
+        },
+        K::ExtendConfirmation => O::ExtendConfirmation {
+            approved_on: day("2025-05-04"),
+            reason: "r".into(),
         },
         K::GrantConfirmation => O::GrantConfirmation {
             decided_on: day("2025-05-04"),
@@ -181,10 +199,7 @@ fn someone_permitted(kind: OperationKind) -> ActorKind {
 #[test]
 fn every_operation_in_every_state_follows_the_table() {
     let h = hierarchy();
-    let ctx = Context {
-        hierarchy: &h,
-        windows: Default::default(),
-    };
+    let ctx = ctx(&h);
     let now = Utc.with_ymd_and_hms(2025, 5, 20, 0, 0, 0).unwrap();
     for &kind in OperationKind::ALL {
         if kind == OperationKind::Register {
@@ -192,13 +207,21 @@ fn every_operation_in_every_state_follows_the_table() {
         }
         for &state in State::ALL {
             let mut d = dispute(state);
+            use OperationKind as K;
             if matches!(
                 kind,
-                OperationKind::GrantConfirmation | OperationKind::RefuseConfirmation
+                K::AcceptConfirmation
+                    | K::ExtendConfirmation
+                    | K::GrantConfirmation
+                    | K::RefuseConfirmation
             ) {
                 d.confirmation = Some(Confirmation {
                     status: ConfirmationStatus::Applied,
                     applied_on: "2025-05-03".parse().unwrap(),
+                    applicants: vec![Party::Person("a".into())],
+                    accepted_on: (kind != K::AcceptConfirmation)
+                        .then(|| "2025-05-03".parse().unwrap()),
+                    extended: false,
                     decided_on: None,
                     reason: None,
                 });
@@ -233,10 +256,7 @@ fn every_operation_in_every_state_follows_the_table() {
 #[test]
 fn closed_cases_take_no_new_handling() {
     let h = hierarchy();
-    let ctx = Context {
-        hierarchy: &h,
-        windows: Default::default(),
-    };
+    let ctx = ctx(&h);
     let now = Utc.with_ymd_and_hms(2025, 5, 20, 0, 0, 0).unwrap();
     let d = dispute(State::Closed);
     for &kind in OperationKind::ALL {

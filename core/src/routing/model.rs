@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::agency::AgencyKind;
 use crate::dispute::{Category, Channel, Flag, GroupSize, RiskColour, Urgency};
 use crate::hierarchy::{DivisionCode, Level};
+use crate::period::Period;
 use crate::staff::Role;
 use crate::vocab::domain_enum;
 
@@ -49,37 +50,48 @@ impl RuleSet {
     }
 }
 
-/// Time limits set by law, in calendar days (自然日). They are data like everything else,
-/// with the law's values as defaults, because local rules extend some of them.
+/// Time limits set by law: natural-day or month periods (自然日, never working days),
+/// counted by [`Period::last_day`] (民法典 art. 201–203). They are data like everything
+/// else, with the law's values as defaults, because local rules extend some of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LegalWindows {
-    /// People's mediation should conclude within one month (人民调解工作若干规定 art. 33).
-    pub mediation: u32,
-    /// Labour mediation: no agreement within 15 days, and parties may go to arbitration
-    /// (劳动争议调解仲裁法 art. 14).
-    pub labour_mediation: u32,
+    /// People's mediation should conclude within one month of acceptance
+    /// (人民调解工作若干规定, 司法部令第75号, art. 33).
+    pub mediation: Period,
+    /// Labour mediation: no agreement within 15 days of the mediation body receiving the
+    /// application, and the parties may go to arbitration (劳动争议调解仲裁法 art. 14).
+    pub labour_mediation: Period,
     /// Joint application for judicial confirmation within 30 days of the agreement taking
     /// effect (人民调解法 art. 33; 民事诉讼法 art. 201).
-    pub confirmation_apply: u32,
+    pub confirmation_apply: Period,
     /// The court decides whether to accept an application within 3 days (法释〔2011〕5号 art. 4).
-    pub court_accept: u32,
+    pub court_accept: Period,
     /// The court decides within 15 days of accepting (法释〔2011〕5号 art. 5) …
-    pub court_decide: u32,
+    pub court_decide: Period,
     /// … extendable by 10 days with the court president's approval (ibid.).
-    pub court_extension: u32,
+    pub court_extension: Period,
+    /// Pre-litigation mediation the court delegates (委派调解): commonly 30 days from the
+    /// referral, extendable by at most 30 with the parties' consent (local court rules).
+    #[serde(default = "court_referral_default")]
+    pub court_referral: Period,
+}
+
+fn court_referral_default() -> Period {
+    Period::Days(30)
 }
 
 impl Default for LegalWindows {
     fn default() -> Self {
         LegalWindows {
-            mediation: 30,
-            labour_mediation: 15,
-            confirmation_apply: 30,
-            court_accept: 3,
-            court_decide: 15,
-            court_extension: 10,
+            mediation: Period::Months(1),
+            labour_mediation: Period::Days(15),
+            confirmation_apply: Period::Days(30),
+            court_accept: Period::Days(3),
+            court_decide: Period::Days(15),
+            court_extension: Period::Days(10),
+            court_referral: court_referral_default(),
         }
     }
 }

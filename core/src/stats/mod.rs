@@ -7,12 +7,16 @@
 //! - **screened**: registered (every case counts once);
 //! - **accepted**: accepted by a handling unit;
 //! - **mediated**: at least one mediation session held;
-//! - **succeeded**: an agreement is in force (resolved, or closed after resolving);
+//! - **succeeded**: an agreement took effect (resolved, or closed after resolving) — in this
+//!   phase or an earlier one of a reopened case, so a period's count never drops after the
+//!   fact; distinct from **mediated** (调处: a session held);
 //! - **stabilised**: currently under stabilisation (稳控);
 //! - **coverage** = (succeeded + stabilised) / screened — the seed's "稳控化解全覆盖";
 //! - **success rate** = succeeded / mediated;
-//! - **on-time rate** = results reached by the red day of their handling limit / results
-//!   (a result: resolved, stabilised, terminated or referred; see [`Counts::results`]).
+//! - **on-time rate** (按时办结率) = cases concluded by the red day of their handling limit
+//!   (brought forward to the legal window's last day where that is earlier) / cases
+//!   concluded (办结: resolved, terminated or referred; a stabilisation is not a conclusion;
+//!   see [`Counts::results`]).
 
 use std::fmt::Write as _;
 
@@ -117,7 +121,7 @@ counters! {
     accepted,
     /// 调处数: mediation held.
     mediated,
-    /// 化解/成功数: agreement in force.
+    /// 化解/成功数: an agreement took effect (in any phase of the case).
     succeeded,
     /// 稳控数.
     stabilised,
@@ -141,9 +145,11 @@ counters! {
     kept_in_community,
     /// Handled at street level or below (大事不出街道).
     kept_in_street,
-    /// Cases that reached a result (resolved, stabilised, terminated, referred).
+    /// Cases concluded (办结: resolved, terminated or referred; a stabilisation is not a
+    /// conclusion) with a handling limit to judge them by.
     results,
-    /// … of which by the red day of their handling limit.
+    /// … of which by the red day of their handling limit, or the legal window's last day
+    /// where that is earlier (按时办结).
     results_on_time,
 }
 
@@ -169,19 +175,26 @@ impl Counts {
             screened: 1,
             accepted: b(d.accepted_at.is_some()),
             mediated: b(d.sessions > 0),
-            succeeded: b(d.agreement.is_some()),
+            succeeded: b(d.agreement.is_some() || d.previous.iter().any(|p| p.agreement.is_some())),
             stabilised: b(d.state == State::Stabilised),
             escalated: b(d.escalations > 0),
             referred: b(d.referred_to.is_some()),
             confirmed: b(d
                 .confirmation
-                .as_ref()
-                .is_some_and(|c| c.status == ConfirmationStatus::Granted)),
+                .iter()
+                .chain(d.previous.iter().filter_map(|p| p.confirmation.as_ref()))
+                .any(|c| c.status == ConfirmationStatus::Granted)),
             overdue_yellow: b(standing == Standing::Yellow),
             overdue_red: b(standing == Standing::Red),
             closed: b(d.state == State::Closed),
             joint: b(d.routing.as_ref().is_some_and(|r| r.is_joint())),
-            agreement_yuan: d.agreement.as_ref().map_or(0, |a| a.amount_yuan),
+            // The agreement in force, or the last one of an earlier phase.
+            agreement_yuan: d
+                .agreement
+                .iter()
+                .chain(d.previous.iter().rev().filter_map(|p| p.agreement.as_ref()))
+                .next()
+                .map_or(0, |a| a.amount_yuan),
             kept_in_community: b(handled_at.is_some_and(|l| l >= Level::Community)),
             kept_in_street: b(handled_at.is_some_and(|l| l >= Level::Street)),
             results: b(on_time.is_some()),

@@ -1,0 +1,411 @@
+//! The legal windows and refusals, each test naming the article it follows: natural days
+//! against working days, periods counted as the Civil Code counts them, agreements and
+//! judicial confirmation as the statutes require, and statistics that do not rewrite the past.
+
+mod common;
+
+use common::*;
+use fengqiao::deadline::{LegalNotice as N, Phase, Standing};
+use fengqiao::lifecycle::{ExcludedMatter, Refusal};
+use fengqiao::prelude::*;
+use fengqiao::stats::Query;
+
+fn accept(w: &mut World, code: &CaseCode, when: chrono::DateTime<chrono::Utc>) {
+    let md = w.mediator(0);
+    w.engine
+        .apply(
+            &md,
+            code,
+            Operation::Accept {
+                note: String::new(),
+            },
+            when,
+        )
+        .unwrap();
+}
+
+fn registered(w: &mut World, category: Category, when: chrono::DateTime<chrono::Utc>) -> CaseCode {
+    let gw = w.grid_worker(0);
+    let input = w.dispute(category, &["p0-0", "p1-0"], when);
+    let code = w.engine.register(&gw, input, when).unwrap();
+    w.engine.route(&Actor::System, &code, when).unwrap();
+    code
+}
+
+fn status(
+    w: &World,
+    code: &CaseCode,
+    now: chrono::DateTime<chrono::Utc>,
+) -> fengqiao::deadline::DeadlineStatus {
+    w.engine
+        .deadlines(now)
+        .unwrap()
+        .into_iter()
+        .find(|s| &s.case == code)
+        .unwrap()
+}
+
+/// Resolves with a written agreement effective on `day`, recorded at `when`.
+fn resolve(w: &mut World, code: &CaseCode, day: &str, when: chrono::DateTime<chrono::Utc>) {
+    let md = w.mediator(0);
+    w.engine
+        .apply(&md, code, session(Method::FaceToFace), when)
+        .unwrap();
+    w.engine
+        .apply(
+            &md,
+            code,
+            Operation::Resolve {
+                agreement: written_agreement(day, 800),
+            },
+            when,
+        )
+        .unwrap();
+}
+
+#[test]
+fn a_working_day_limit_never_ends_after_the_labour_fifteen_days_art_14() {
+    // 劳动争议调解仲裁法 art. 14: 15 natural days. Accepted 2025-09-26, the 10-working-day red
+    // limit would fall on 10-16 (National Day in between); the 15 days end on 10-11.
+    let mut w = World::small();
+    let code = registered(&mut w, Category::Labour, at(2025, 9, 26));
+    accept(&mut w, &code, at(2025, 9, 26));
+    let s = status(&w, &code, at(2025, 9, 29));
+    assert_eq!(s.phase, Some(Phase::Handle));
+    assert_eq!(s.red_on, Some(date("2025-10-11")));
+    assert!(s.yellow_on.unwrap() <= s.red_on.unwrap());
+    assert_eq!(status(&w, &code, at(2025, 10, 12)).standing, Standing::Red);
+    // A result on 10-15 is late, and statistics say so.
+    resolve(&mut w, &code, "2025-10-15", at(2025, 10, 15));
+    let r = w
+        .engine
+        .statistics(&w.street_centre(), &Query::default(), at(2025, 10, 31))
+        .unwrap();
+    assert_eq!(
+        (r.total.counts.results, r.total.counts.results_on_time),
+        (1, 0)
+    );
+}
+
+#[test]
+fn the_labour_fifteen_days_run_from_the_application_not_acceptance_art_14() {
+    // 自收到调解申请之日起十五日内: a labour case registered on 09-01 and never accepted is past
+    // the window after 09-16.
+    let mut w = World::small();
+    let code = registered(&mut w, Category::Labour, at(2025, 9, 1));
+    assert!(!status(&w, &code, at(2025, 9, 16))
+        .legal
+        .contains(&N::LabourArbitrationOpen));
+    assert!(status(&w, &code, at(2025, 9, 17))
+        .legal
+        .contains(&N::LabourArbitrationOpen));
+}
+
+#[test]
+fn one_month_ends_on_the_corresponding_day_or_the_month_end_civil_code_202() {
+    // 司法部令第75号 art. 33: one month from acceptance; accepted 2025-01-31, the month ends
+    // 2025-02-28 (民法典 art. 202), not 30 days later on 03-02.
+    let mut w = World::small();
+    let code = registered(&mut w, Category::Neighbour, at(2025, 1, 31));
+    accept(&mut w, &code, at(2025, 1, 31));
+    assert!(!status(&w, &code, at(2025, 2, 28))
+        .legal
+        .contains(&N::MediationMonthPassed));
+    let s = status(&w, &code, at(2025, 3, 1));
+    assert!(s.legal.contains(&N::MediationMonthPassed));
+    assert!(s.red_on.unwrap() <= date("2025-02-28"));
+}
+
+#[test]
+fn a_window_ending_on_a_day_off_runs_to_the_next_working_day_civil_code_203() {
+    // 人民调解法 art. 33: 30 days; the agreement took effect 2025-09-01, day 30 is 10-01
+    // (National Day, off until 10-08): an application on 10-09 is in time (民事诉讼法 art. 85).
+    let mut w = World::small();
+    let code = registered(&mut w, Category::Neighbour, at(2025, 8, 29));
+    accept(&mut w, &code, at(2025, 8, 29));
+    resolve(&mut w, &code, "2025-09-01", at(2025, 9, 1));
+    let md = w.mediator(0);
+    let applicants = w.parties(&code);
+    let late = w.engine.apply(
+        &md,
+        &code,
+        Operation::ApplyConfirmation {
+            applied_on: date("2025-10-10"),
+            applicants: applicants.clone(),
+        },
+        at(2025, 10, 10),
+    );
+    assert!(
+        matches!(late, Err(EngineError::Lifecycle(ref l)) if l.refusal == Refusal::Law && l.message.contains("2025-10-09")),
+        "{late:?}"
+    );
+    w.engine
+        .apply(
+            &md,
+            &code,
+            Operation::ApplyConfirmation {
+                applied_on: date("2025-10-09"),
+                applicants,
+            },
+            at(2025, 10, 9),
+        )
+        .unwrap();
+}
+
+#[test]
+fn dates_an_operation_carries_stay_inside_the_case_history() {
+    let mut w = World::small();
+    let md = w.mediator(0);
+    let code = registered(&mut w, Category::Neighbour, at(2025, 5, 6));
+    accept(&mut w, &code, at(2025, 5, 6));
+    w.engine
+        .apply(&md, &code, session(Method::FaceToFace), at(2025, 5, 7))
+        .unwrap();
+    // An agreement "effective" in 1900 would open the art. 33 window at will.
+    let old = w.engine.apply(
+        &md,
+        &code,
+        Operation::Resolve {
+            agreement: written_agreement("1900-01-01", 100),
+        },
+        at(2025, 5, 8),
+    );
+    assert!(old.unwrap_err().to_string().contains("1900-01-01"));
+    w.engine
+        .apply(
+            &md,
+            &code,
+            Operation::Resolve {
+                agreement: written_agreement("2025-05-08", 100),
+            },
+            at(2025, 5, 8),
+        )
+        .unwrap();
+    w.engine
+        .apply(
+            &w.grid_worker(0),
+            &code,
+            Operation::Verify {
+                satisfied: true,
+                note: String::new(),
+            },
+            at(2025, 6, 1),
+        )
+        .unwrap();
+    // An application dated before the last recorded step (the revisit of 06-01) is backdated.
+    let backdated = w.engine.apply(
+        &md,
+        &code,
+        Operation::ApplyConfirmation {
+            applied_on: date("2025-05-20"),
+            applicants: w.parties(&code),
+        },
+        at(2025, 6, 2),
+    );
+    assert!(backdated
+        .unwrap_err()
+        .to_string()
+        .contains("last recorded step"));
+}
+
+#[test]
+fn oral_agreements_are_refused_where_the_law_wants_writing() {
+    let mut w = World::small();
+    let md = w.mediator(0);
+    let oral = |amount| Agreement {
+        form: AgreementForm::Oral,
+        parties_signed: false,
+        mediator_signed: false,
+        committee_sealed: false,
+        ..written_agreement("2025-05-07", amount)
+    };
+    // 劳动争议调解仲裁法 art. 14: a labour agreement is a written 调解协议书.
+    let labour = registered(&mut w, Category::Labour, at(2025, 5, 6));
+    accept(&mut w, &labour, at(2025, 5, 6));
+    w.engine
+        .apply(&md, &labour, session(Method::FaceToFace), at(2025, 5, 7))
+        .unwrap();
+    let r = w.engine.apply(
+        &md,
+        &labour,
+        Operation::Resolve { agreement: oral(0) },
+        at(2025, 5, 7),
+    );
+    assert!(r.unwrap_err().to_string().contains("art. 14"));
+    // 司法部令第75号 art. 34: civil rights and obligations (money) are written down.
+    let money = registered(&mut w, Category::Neighbour, at(2025, 5, 6));
+    accept(&mut w, &money, at(2025, 5, 6));
+    w.engine
+        .apply(&md, &money, session(Method::FaceToFace), at(2025, 5, 7))
+        .unwrap();
+    let r = w.engine.apply(
+        &md,
+        &money,
+        Operation::Resolve {
+            agreement: oral(500),
+        },
+        at(2025, 5, 7),
+    );
+    assert!(r.unwrap_err().to_string().contains("art. 34"));
+    // A simple oral settlement without money stands (人民调解法 art. 30) — but cannot be
+    // judicially confirmed (法释〔2011〕5号 art. 3).
+    w.engine
+        .apply(
+            &md,
+            &money,
+            Operation::Resolve { agreement: oral(0) },
+            at(2025, 5, 7),
+        )
+        .unwrap();
+    let r = w.engine.apply(
+        &md,
+        &money,
+        Operation::ApplyConfirmation {
+            applied_on: date("2025-05-08"),
+            applicants: w.parties(&money),
+        },
+        at(2025, 5, 8),
+    );
+    assert!(r
+        .unwrap_err()
+        .to_string()
+        .contains("oral agreement cannot be confirmed"));
+}
+
+#[test]
+fn ownership_agreements_are_not_confirmed_judicial_interpretation_355() {
+    for matter in [
+        ExcludedMatter::PersonalStatus,
+        ExcludedMatter::SpecialProcedure,
+        ExcludedMatter::PropertyOwnership,
+        ExcludedMatter::IpOwnership,
+    ] {
+        let mut w = World::small();
+        let md = w.mediator(0);
+        let code = registered(&mut w, Category::ForestLand, at(2025, 5, 6));
+        accept(&mut w, &code, at(2025, 5, 6));
+        w.engine
+            .apply(&md, &code, session(Method::FaceToFace), at(2025, 5, 7))
+            .unwrap();
+        let agreement = Agreement {
+            excluded: Some(matter),
+            ..written_agreement("2025-05-07", 0)
+        };
+        w.engine
+            .apply(&md, &code, Operation::Resolve { agreement }, at(2025, 5, 7))
+            .unwrap();
+        let r = w.engine.apply(
+            &md,
+            &code,
+            Operation::ApplyConfirmation {
+                applied_on: date("2025-05-08"),
+                applicants: w.parties(&code),
+            },
+            at(2025, 5, 8),
+        );
+        let e = r.unwrap_err().to_string();
+        assert!(
+            e.contains("art. 355") && e.contains(matter.label_zh()),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn a_reopened_case_gets_a_new_clock_and_keeps_its_past_in_the_statistics() {
+    let mut w = World::small();
+    let md = w.mediator(0);
+    let code = registered(&mut w, Category::Neighbour, at(2025, 3, 3));
+    accept(&mut w, &code, at(2025, 3, 3));
+    resolve(&mut w, &code, "2025-03-05", at(2025, 3, 5));
+    let centre = w.street_centre();
+    let march = Query::default();
+    let before = w
+        .engine
+        .statistics(&centre, &march, at(2025, 3, 31))
+        .unwrap()
+        .total
+        .counts;
+    assert_eq!((before.succeeded, before.agreement_yuan), (1, 800));
+    // Months later the dispute flares again.
+    w.engine
+        .apply(
+            &md,
+            &code,
+            Operation::Reopen {
+                reason: "又起争执".into(),
+            },
+            at(2025, 7, 1),
+        )
+        .unwrap();
+    let s = status(&w, &code, at(2025, 7, 1));
+    assert_eq!(
+        (s.phase, s.standing),
+        (Some(Phase::Handle), Standing::OnTime)
+    );
+    assert!(s.red_on.unwrap() > date("2025-07-01"));
+    assert!(s.legal.is_empty(), "{:?}", s.legal);
+    // What March achieved is still counted for March.
+    let after = w
+        .engine
+        .statistics(&centre, &march, at(2025, 7, 2))
+        .unwrap()
+        .total
+        .counts;
+    assert_eq!((after.succeeded, after.agreement_yuan), (1, 800));
+    let d = &w.engine.case(&code).unwrap().dispute;
+    assert_eq!(d.previous.len(), 1);
+    assert_eq!(d.previous[0].state, State::Resolved);
+    w.engine.verify(&code).unwrap();
+}
+
+#[test]
+fn a_confirmed_agreement_is_enforced_not_mediated_again_art_33() {
+    let mut w = World::small();
+    let md = w.mediator(0);
+    let court = w.court();
+    let code = registered(&mut w, Category::Neighbour, at(2025, 3, 3));
+    accept(&mut w, &code, at(2025, 3, 3));
+    resolve(&mut w, &code, "2025-03-05", at(2025, 3, 5));
+    let applicants = w.parties(&code);
+    w.engine
+        .apply(
+            &md,
+            &code,
+            Operation::ApplyConfirmation {
+                applied_on: date("2025-03-06"),
+                applicants,
+            },
+            at(2025, 3, 6),
+        )
+        .unwrap();
+    for op in [
+        Operation::AcceptConfirmation {
+            accepted_on: date("2025-03-07"),
+        },
+        Operation::GrantConfirmation {
+            decided_on: date("2025-03-10"),
+        },
+    ] {
+        w.engine.apply(&court, &code, op, at(2025, 3, 10)).unwrap();
+    }
+    let r = w.engine.apply(
+        &md,
+        &code,
+        Operation::Reopen {
+            reason: "不履行".into(),
+        },
+        at(2025, 6, 1),
+    );
+    assert!(
+        matches!(r, Err(EngineError::Lifecycle(ref l)) if l.refusal == Refusal::Law && l.message.contains("强制执行")),
+        "{r:?}"
+    );
+    let c = w
+        .engine
+        .statistics(&w.street_centre(), &Query::default(), at(2025, 6, 1))
+        .unwrap()
+        .total
+        .counts;
+    assert_eq!((c.succeeded, c.confirmed), (1, 1));
+}
