@@ -135,7 +135,7 @@ fn default_rules_on_every_category_and_size() {
                     let e = d.escalation.as_ref().expect("large groups escalate");
                     assert_eq!(
                         (e.to, e.when),
-                        (Level::County, EscalateWhen::Immediately),
+                        (Level::County.into(), EscalateWhen::Immediately),
                         "{category} {size}"
                     );
                     assert_eq!(d.supervision, Some(Grade::YellowCard));

@@ -61,7 +61,8 @@ export type Grade = "ordinary" | "yellow_card" | "red_card";
 export type EscalateWhen = "immediately" | "yellow" | "red";
 export interface Limit { yellow: number; red: number }
 export interface Deadlines { accept?: Limit; handle?: Limit; verify?: Limit }
-export interface Escalation { to: Level; cc?: AgencyKind[]; when: EscalateWhen }
+/** `next`: the level above the handling unit (报上级综治中心). */
+export interface Escalation { to: Level | "next"; cc?: AgencyKind[]; when: EscalateWhen }
 export interface TeamSlot { role: Role; from?: Level[] }
 export interface Outcome {
   level?: Level; team?: TeamSlot[]; agencies?: AgencyKind[]; sector_department?: boolean;

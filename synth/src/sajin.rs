@@ -361,8 +361,11 @@ impl Sim {
             }
             Step::Route(i) => {
                 let code = self.code(i);
-                self.engine.route(&system, &code, t)?;
-                let next = self.later(t, 0, 2);
+                let decision = self.engine.route(&system, &code, t)?;
+                // Orange and red risk are accepted the day they are registered (accept
+                // limit 0): the centres keep to it.
+                let same_day = decision.deadlines.accept.is_some_and(|l| l.red == 0);
+                let next = self.later(t, 0, if same_day { 1 } else { 2 });
                 self.at(next, Step::Accept(i));
             }
             Step::Accept(i) => {

@@ -7,9 +7,8 @@ use super::{Engine, EngineError};
 use crate::calendar::china_date;
 use crate::deadline::{self, DeadlineStatus, Standing};
 use crate::dispute::{CaseCode, DisputeInput};
-use crate::hierarchy::Level;
 use crate::lifecycle::{self, Context, Dispute, Operation};
-use crate::routing::{Decision, EscalateWhen};
+use crate::routing::{Decision, EscalateWhen, Target};
 use crate::trace::{self, Actor, Event, Hash};
 
 /// A case: its current state and its trace.
@@ -280,21 +279,26 @@ impl Engine {
         }
     }
 
+    /// Reports a case up to `to` as the system (越级上报 or the sweep). An escalation always
+    /// goes up: `next`, or a fixed level not above the handling unit, is its parent.
     fn escalate(
         &mut self,
         code: &CaseCode,
-        to: Level,
+        to: Target,
         cc: Vec<String>,
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<crate::hierarchy::DivisionCode>, EngineError> {
         let handling = self.case(code)?.dispute.handling_unit;
         let node = self.hierarchy.node(handling)?;
-        let target = match self.hierarchy.ancestor_at_level(node, to) {
-            Some(t) if t != node => Some(t),
-            // Already at (or above) the target level: go one up, if there is an up.
-            _ if self.hierarchy.unit_at(node).level() <= to => self.hierarchy.parent_node(node),
-            _ => None,
+        let target = match to {
+            Target::Level(l) => match self.hierarchy.ancestor_at_level(node, l) {
+                Some(t) if t != node => Some(t),
+                // Already at (or above) the target level: go one up, if there is an up.
+                _ if self.hierarchy.unit_at(node).level() <= l => self.hierarchy.parent_node(node),
+                _ => None,
+            },
+            Target::Next => self.hierarchy.parent_node(node),
         };
         let Some(target) = target else {
             return Ok(None);
@@ -367,7 +371,14 @@ impl Engine {
                     EscalateWhen::Red => s.standing == Standing::Red,
                 };
                 let level = self.hierarchy.unit(case.dispute.handling_unit)?.level();
-                if fires && case.dispute.state.is_open() && level > esc.to {
+                // A fixed level above the handling unit: until the case is there. `next`, or
+                // a level not above the routed unit: once, from the unit the rules chose.
+                let routed = case.dispute.routing.as_ref().map(|r| r.unit);
+                let pending = match esc.to {
+                    Target::Level(l) if level > l => true,
+                    _ => routed == Some(case.dispute.handling_unit),
+                };
+                if fires && case.dispute.state.is_open() && pending {
                     let reason = format!(
                         "{} limit passed: escalated by the deadline sweep",
                         s.standing.label_en()

@@ -19,7 +19,7 @@ pub(crate) use index::{eval, Index};
 pub use index::{Facts, NoUnits, UnitLookup};
 pub use model::{
     Condition, Deadlines, EscalateWhen, Escalation, Grade, HitPolicy, LegalWindows, Limit, Outcome,
-    Range, Rule, RuleSet, TeamSlot, Vocabulary,
+    Range, Rule, RuleSet, Target, TeamSlot, Vocabulary,
 };
 pub(crate) use team::{assemble, join_agencies, Directory, PartySet, World};
 pub use team::{Candidate, JoinedAgency, Unfilled, Verdict};

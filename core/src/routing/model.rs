@@ -293,14 +293,109 @@ impl Deadlines {
     }
 }
 
-/// Level-skipping escalation (越级上报): the level to report to, the agencies to copy, and
-/// when it fires.
+/// Where an escalation goes. JSON: a level name (`"county"`) or `"next"`.
+///
+/// `next` is the seed's 报上级综治中心: the centre one level above the unit handling the
+/// case — a dispute whose parties meet in a community goes to the street, one whose parties
+/// meet in a street goes to the county. A fixed level that is not above the handling unit
+/// also goes one level up when it fires (an escalation always goes up); the validator warns
+/// about such rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// The unit at this level above the handling unit.
+    Level(Level),
+    /// The parent of the handling unit (上一级).
+    Next,
+}
+
+impl Target {
+    /// The Chinese label: the level's, or 上一级.
+    pub const fn label_zh(self) -> &'static str {
+        match self {
+            Target::Level(l) => l.label_zh(),
+            Target::Next => "上一级",
+        }
+    }
+
+    /// The English label: the level's, or "the next level up".
+    pub const fn label_en(self) -> &'static str {
+        match self {
+            Target::Level(l) => l.label_en(),
+            Target::Next => "the next level up",
+        }
+    }
+
+    /// The higher of two targets, for merging rules: a fixed level wins over `next`, because
+    /// when it fires a fixed target not above the handling unit goes one up anyway, so it
+    /// reaches at least as high as `next`.
+    pub fn higher(self, other: Target) -> Target {
+        match (self, other) {
+            (Target::Level(a), Target::Level(b)) => Target::Level(a.min(b)),
+            (Target::Level(a), Target::Next) | (Target::Next, Target::Level(a)) => Target::Level(a),
+            (Target::Next, Target::Next) => Target::Next,
+        }
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Level(l) => f.write_str(l.as_str()),
+            Target::Next => f.write_str("next"),
+        }
+    }
+}
+
+impl From<Level> for Target {
+    fn from(l: Level) -> Target {
+        Target::Level(l)
+    }
+}
+
+impl Serialize for Target {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Target {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        if s == "next" {
+            return Ok(Target::Next);
+        }
+        s.parse::<Level>().map(Target::Level).map_err(|_| {
+            serde::de::Error::custom(format!(
+                "unknown escalation target `{s}`: a level (county, street, community, grid …) or `next`"
+            ))
+        })
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Target {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Target".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut words: Vec<&str> = Level::ALL.iter().map(|l| l.as_str()).collect();
+        words.push("next");
+        schemars::json_schema!({
+            "description": "Where an escalation goes: a level, or `next` (one level above the handling unit).",
+            "type": "string",
+            "enum": words
+        })
+    }
+}
+
+/// Level-skipping escalation (越级上报): where to report, the agencies to copy, and when it
+/// fires.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Escalation {
-    /// The level reported to.
-    pub to: Level,
+    /// Where it goes.
+    pub to: Target,
     /// Agencies copied (CC).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cc: Vec<AgencyKind>,
@@ -405,7 +500,7 @@ impl Outcome {
                 let mut cc = a.cc.clone();
                 cc.extend(b.cc.iter().filter(|k| !a.cc.contains(k)));
                 Some(Escalation {
-                    to: a.to.min(b.to),
+                    to: a.to.higher(b.to),
                     cc,
                     when: a.when.min(b.when),
                 })

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use super::index::{Facts, NoUnits, Region};
 use super::model::{Condition, Outcome, RuleSet};
-use super::{Directory, HitPolicy, Router};
+use super::{Directory, HitPolicy, Router, Target};
 use crate::dispute::{Category, Channel, Flag, Flags, GroupSize, RiskColour, Urgency};
 use crate::hierarchy::{Hierarchy, Level};
 use crate::vocab::domain_enum;
@@ -461,18 +461,36 @@ fn check_outcome(
             }
         }
     }
-    if let Some(esc) = &o.escalation {
-        let level = o.level.or(set.defaults.level);
-        if level.is_some_and(|l| esc.to >= l) {
+    // An escalation must go up. A rule's own fixed target at or below its own level is an
+    // error; a level this rule sets that the escalation it inherits from the defaults cannot
+    // rise above is a warning (the case would go one level up, not to the named level:
+    // write `"to": "next"` to say so).
+    let level = o.level.or(set.defaults.level);
+    if let (Some(esc), Some(l)) = (&o.escalation, level) {
+        if matches!(esc.to, Target::Level(t) if t >= l) {
             d.push(
                 E,
                 C::EscalationDown,
                 rule,
                 format!("{path}.escalation.to"),
                 format!(
-                    "escalation to `{}` is not above the handling level `{}`",
-                    esc.to,
-                    level.expect("checked")
+                    "escalation to `{}` is not above the handling level `{l}`: name a higher level, or `next` for the level above",
+                    esc.to
+                ),
+            );
+        }
+    } else if let (None, Some(l), Some(inherited)) =
+        (&o.escalation, o.level, &set.defaults.escalation)
+    {
+        if matches!(inherited.to, Target::Level(t) if t >= l) {
+            d.push(
+                W,
+                C::EscalationDown,
+                rule,
+                format!("{path}.level"),
+                format!(
+                    "cases this rule sends to the {l} level inherit the default escalation to `{}`, which is not above it: they would go one level up instead; set defaults.escalation.to to `next`, or give this rule its own escalation",
+                    inherited.to
                 ),
             );
         }
