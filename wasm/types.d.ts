@@ -162,7 +162,7 @@ export interface Counts {
 }
 export interface Rates { success: number; on_time: number; coverage: number; in_community: number; in_street: number }
 export interface StatsRow { unit?: DivisionCode; unit_name?: string; category?: Category; period?: string; counts: Counts; rates: Rates }
-export interface StatsReport { query: StatsQuery; as_of: Instant; rows: StatsRow[]; total: StatsRow }
+export interface StatsReport { query: StatsQuery; as_of: Instant; rows: StatsRow[]; total: StatsRow; warnings?: string[] }
 export interface ZeroReport { date: DateString; disputes?: string[]; note?: string }
 export interface MissingReport { unit: DivisionCode; staff: string; role: Role; streak: number }
 export interface Ranked { case: string; score: number; reasons: string[] }

@@ -228,6 +228,22 @@ fn capped_due(
     })
 }
 
+/// Whether a limit applies to `d` (running, or the handling limit its result is judged by)
+/// that the calendar cannot compute: a year it does not know. Statistics count such cases
+/// as on time and say so in the report's warnings.
+pub fn undetermined(d: &Dispute, calendar: &Calendar, rules: &RuleSet) -> bool {
+    if timed(d, calendar, rules, NaiveDate::MIN).error.is_some() {
+        return true;
+    }
+    match (d.result_at, limits_of(d, rules).handle) {
+        (Some(_), Some(limit)) if d.state != State::Stabilised => {
+            let start = china_date(d.accepted_at.unwrap_or(d.registered_at));
+            capped_due(d, calendar, rules, start, limit).is_err()
+        }
+        _ => false,
+    }
+}
+
 fn timed(d: &Dispute, calendar: &Calendar, rules: &RuleSet, today: NaiveDate) -> Timed {
     let limits = limits_of(d, rules);
     let (phase, start, limit): (Phase, Option<DateTime<Utc>>, Option<Limit>) = match d.state {

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::hierarchy::DivisionCode;
@@ -20,9 +20,13 @@ pub enum IdentityError {
         /// Length of what was given (the value itself is not echoed: it is personal data).
         len: usize,
     },
-    /// The birth date inside the number is not a real date.
-    #[error("identity number has an impossible birth date")]
+    /// The birth date inside the number is not a real date, or is before 1900.
+    #[error("identity number has an impossible birth date (a real date from 1900 on)")]
     IdBirthDate,
+    /// The address code does not begin with a province of GB/T 2260 (11–15, 21–23, 31–37,
+    /// 41–46, 50–54, 61–65, 71, 81, 82); `000000` and the like are refused.
+    #[error("identity number has an impossible address code: it must begin with a GB/T 2260 province code")]
+    IdAddress,
     /// The check character does not match (ISO 7064 MOD 11-2).
     #[error("identity number check character is wrong: expected `{expected}`")]
     IdChecksum {
@@ -40,6 +44,7 @@ impl IdentityError {
         match self {
             IdentityError::IdFormat { .. } => "id_format",
             IdentityError::IdBirthDate => "id_birth_date",
+            IdentityError::IdAddress => "id_address",
             IdentityError::IdChecksum { .. } => "id_checksum",
             IdentityError::Phone => "phone",
         }
@@ -75,7 +80,12 @@ impl IdNumber {
             });
         }
         let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
-        if NaiveDate::from_ymd_opt(num(6..10) as i32, num(10..12), num(12..14)).is_none() {
+        if !matches!(num(0..2), 11..=15 | 21..=23 | 31..=37 | 41..=46 | 50..=54 | 61..=65 | 71 | 81 | 82)
+        {
+            return Err(IdentityError::IdAddress);
+        }
+        let born = NaiveDate::from_ymd_opt(num(6..10) as i32, num(10..12), num(12..14));
+        if born.is_none_or(|d| d.year() < 1900) {
             return Err(IdentityError::IdBirthDate);
         }
         let expected = Self::check_char(&b[..17]);
@@ -167,10 +177,18 @@ impl Phone {
         &self.0
     }
 
-    /// `138****5678`: the first three and last four characters kept.
+    /// `138****5678`: the first three and last four characters of a mobile or long number
+    /// kept; a short landline (7–10 characters) keeps two at each end (`32***34`), so that no
+    /// number is ever shown whole.
     pub fn masked(&self) -> String {
         let n = self.0.len();
-        format!("{}{}{}", &self.0[..3], "*".repeat(n - 7), &self.0[n - 4..])
+        let (head, tail) = if n >= 11 { (3, 4) } else { (2, 2) };
+        format!(
+            "{}{}{}",
+            &self.0[..head],
+            "*".repeat(n - head - tail),
+            &self.0[n - tail..]
+        )
     }
 }
 

@@ -64,7 +64,16 @@ impl Engine {
         if unit.retired {
             return Err(EngineError::RetiredUnit(unit.code));
         }
-        self.check_parties(&input.parties)?;
+        self.check_parties(&input.parties, china_date(now))?;
+        if let Some(amount) = input
+            .amount_yuan
+            .filter(|&a| a > lifecycle::MAX_AMOUNT_YUAN)
+        {
+            return Err(EngineError::ImplausibleAmount {
+                amount,
+                max: lifecycle::MAX_AMOUNT_YUAN,
+            });
+        }
         if let Some(by) = input.assigned_by {
             self.hierarchy.unit(by)?;
         }

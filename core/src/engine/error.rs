@@ -100,6 +100,33 @@ pub enum EngineError {
     /// A dispute without parties.
     #[error("a dispute needs at least one party")]
     NoParties,
+    /// The same party named twice: a person cannot be in dispute with themselves.
+    #[error("party {party} is named twice: a dispute is between different parties")]
+    DuplicateParty {
+        /// The party, as JSON.
+        party: String,
+    },
+    /// A party whose identity number says they were born after the dispute was registered.
+    #[error(
+        "person {person}'s identity number gives a birth date after {registered}: check the number"
+    )]
+    BornLater {
+        /// The person.
+        person: String,
+        /// The registration day.
+        registered: chrono::NaiveDate,
+    },
+    /// An amount no mediation agreement or dispute reaches (more than a trillion yuan):
+    /// almost always a unit mistake (分 for 元) or garbage, and it would overflow sums.
+    #[error(
+        "amount_yuan {amount} is beyond any dispute (at most {max}): is it in 分 rather than 元?"
+    )]
+    ImplausibleAmount {
+        /// The amount given.
+        amount: u64,
+        /// The largest accepted.
+        max: u64,
+    },
     /// An operation only the engine makes (`route` from its rules, `register`), supplied
     /// from outside.
     #[error("`{operation}` is not accepted from outside: call route (the engine decides by its rules) or register")]
@@ -196,6 +223,9 @@ impl EngineError {
             | EngineError::NotAReporter { .. }
             | EngineError::NotAHousehold { .. }
             | EngineError::NoParties
+            | EngineError::DuplicateParty { .. }
+            | EngineError::BornLater { .. }
+            | EngineError::ImplausibleAmount { .. }
             | EngineError::NotSupplied { .. }
             | EngineError::StaffPlacement { .. } => ErrorCode::InvalidInput,
             EngineError::Journal(_) => ErrorCode::Journal,
@@ -254,6 +284,15 @@ impl EngineError {
                 serde_json::json!({"person": person, "unit": unit, "kind": kind, "problem": "not_a_household"})
             }
             EngineError::NoParties => serde_json::json!({"problem": "no_parties"}),
+            EngineError::DuplicateParty { party } => {
+                serde_json::json!({"problem": "duplicate_party", "party": party})
+            }
+            EngineError::BornLater { person, registered } => {
+                serde_json::json!({"problem": "born_later", "person": person, "registered": registered})
+            }
+            EngineError::ImplausibleAmount { amount, max } => {
+                serde_json::json!({"problem": "implausible_amount", "argument": "amount_yuan", "value": amount, "max": max})
+            }
             EngineError::NotSupplied { operation } => {
                 serde_json::json!({"problem": "not_supplied", "operation": operation})
             }

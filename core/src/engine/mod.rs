@@ -510,15 +510,32 @@ impl Engine {
         }
     }
 
-    fn check_parties(&self, parties: &[Party]) -> Result<(), EngineError> {
+    fn check_parties(&self, parties: &[Party], registered: NaiveDate) -> Result<(), EngineError> {
         if parties.is_empty() {
             return Err(EngineError::NoParties);
         }
-        for p in parties {
+        for (i, p) in parties.iter().enumerate() {
+            if parties[..i].contains(p) {
+                return Err(EngineError::DuplicateParty {
+                    party: serde_json::to_string(p).unwrap_or_default(),
+                });
+            }
             match p {
-                Party::Person(id) if !self.people.contains_key(id) => {
-                    return Err(EngineError::UnknownPerson(id.clone()))
-                }
+                Party::Person(id) => match self.people.get(id) {
+                    None => return Err(EngineError::UnknownPerson(id.clone())),
+                    Some(person)
+                        if person
+                            .id_number
+                            .as_ref()
+                            .is_some_and(|n| n.birth_date() > registered) =>
+                    {
+                        return Err(EngineError::BornLater {
+                            person: id.clone(),
+                            registered,
+                        })
+                    }
+                    Some(_) => {}
+                },
                 Party::Household(code) => {
                     self.hierarchy.unit(*code)?;
                 }

@@ -53,6 +53,7 @@ impl Engine {
         // last significant part is never zero, so no unit above the scope matches).
         let scope_prefix =
             scope.and_then(|s| s.prefix(scheme.significant_digits(scheme.level_of(s))));
+        let mut undetermined = 0u64;
         let mut count = |e: &Entry| {
             if query.from.is_some_and(|f| e.day < f) || query.to.is_some_and(|t| e.day > t) {
                 return;
@@ -81,6 +82,7 @@ impl Engine {
                 .entry(packed)
                 .or_insert_with(|| ((unit, category, period), Tally::default()));
             e.add_to(tally, standing, handled_at);
+            undetermined += u64::from(e.undetermined);
         };
         if sees_scope {
             self.ledger.entries().iter().for_each(&mut count);
@@ -116,11 +118,18 @@ impl Engine {
             rates: counts.rates(),
             counts,
         };
+        let mut warnings = Vec::new();
+        if undetermined > 0 {
+            warnings.push(format!(
+                "{undetermined} case(s) have a time limit that runs into a year the calendar does not know: counted as on time and not judged on time or late; load the year's holiday notice"
+            ));
+        }
         Ok(Report {
             query: query.clone(),
             as_of,
             rows: rows.into_iter().map(|(k, c)| row(k, c)).collect(),
             total: row((None, None, None), total),
+            warnings,
         })
     }
 }

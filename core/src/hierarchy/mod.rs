@@ -690,11 +690,41 @@ impl Hierarchy {
         if self.is_within_node(p, n) {
             return Err(bad("a unit cannot move into its own subtree"));
         }
-        if new_code.digits() != code.digits() || !new_code.starts_with(self.graph[p].code) {
-            return Err(bad(
-                "the new code must extend the new parent's code with the same width",
-            ));
+        // The new code is checked as a new unit's would be (区划调整 re-codes a unit): the
+        // same kind, and a code whose structural parent is the new parent.
+        let kind = self.graph[n].kind;
+        if new_code.digits() != code.digits() {
+            return Err(bad("the new code must have the same width as the old one"));
         }
+        let derived = self.scheme.classify(new_code)?;
+        if derived != kind {
+            return Err(HierarchyError::KindMismatch {
+                code: new_code,
+                declared: kind,
+                derived,
+            });
+        }
+        let level = self.graph[n].level();
+        let ancestors = self.scheme.structural_ancestors(new_code);
+        let parent_code = self.graph[p].code;
+        let under = if level > Level::County {
+            ancestors.first() == Some(&parent_code)
+        } else {
+            ancestors.contains(&parent_code)
+        };
+        if !under {
+            return Err(bad("the new code must extend the new parent's code"));
+        }
+        // The digits that name the moved unit (a street: 9 of its 12; a community: 12; a
+        // grid: all), replaced in every code of its subtree.
+        let sig = match level {
+            Level::Province => 2,
+            Level::Prefecture => 4,
+            Level::County => 6,
+            Level::Street => 9,
+            _ => code.digits(),
+        };
+        let new_prefix = new_code.prefix(sig).expect("sig <= digits");
         if new_code != code && self.lookup(new_code).is_some() {
             return Err(HierarchyError::Duplicate(new_code));
         }
@@ -702,15 +732,10 @@ impl Hierarchy {
         let mut recode = Vec::new();
         for s in self.subtree_nodes(n).collect::<Vec<_>>() {
             let old = self.graph[s].code;
-            let suffix_digits = old.digits() - code.digits();
-            let suffix = old.value() % 10u64.pow(suffix_digits as u32);
-            let new = if suffix_digits == 0 {
-                new_code
-            } else {
-                new_code
-                    .child(suffix, suffix_digits)
-                    .expect("same width as the old code")
-            };
+            let rest = old.digits() - sig;
+            let new = new_prefix
+                .child(old.value() % 10u64.pow(rest as u32), rest)
+                .expect("same width as the old code");
             if new != old && self.lookup(new).is_some_and(|m| !self.is_within_node(m, n)) {
                 return Err(HierarchyError::Duplicate(new));
             }

@@ -214,6 +214,10 @@ pub struct LifecycleError {
     pub message: String,
 }
 
+/// The largest amount (yuan) a dispute or an agreement may name: a trillion yuan is beyond
+/// any mediated dispute, and keeps sums over a province's cases far from overflowing.
+pub const MAX_AMOUNT_YUAN: u64 = 1_000_000_000_000;
+
 /// Where each operation may start from, and where it leads (`None`: stays in place).
 /// `docs/lifecycle.md` is generated from and tested against this table.
 pub const TRANSITIONS: &[(OperationKind, &[State], Option<State>)] = {

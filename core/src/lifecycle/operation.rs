@@ -479,6 +479,13 @@ pub(super) fn check_data(
             need(!a.terms.trim().is_empty(), MissingData, || {
                 "the agreement's terms are empty".into()
             })?;
+            need(a.amount_yuan <= super::MAX_AMOUNT_YUAN, MissingData, || {
+                format!(
+                    "amount_yuan {} is beyond any agreement (at most {}): is it in 分 rather than 元?",
+                    a.amount_yuan,
+                    super::MAX_AMOUNT_YUAN
+                )
+            })?;
             if a.form == AgreementForm::Oral {
                 need(d.input.category != Category::Labour, Law, || {
                     "a labour-dispute agreement must be a written 调解协议书 signed by both parties and the mediator (劳动争议调解仲裁法 art. 14)".into()

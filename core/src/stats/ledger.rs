@@ -54,6 +54,8 @@ pub(crate) struct Entry {
     tally: u32,
     /// Agreement amount in force, yuan.
     agreement_yuan: u64,
+    /// A limit applies that the calendar cannot compute (a year not loaded).
+    pub undetermined: bool,
 }
 
 impl Entry {
@@ -77,6 +79,7 @@ impl Entry {
             category: d.input.category,
             tally,
             agreement_yuan: c.agreement_yuan,
+            undetermined: deadline::undetermined(d, calendar, rules),
         }
     }
 

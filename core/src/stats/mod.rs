@@ -290,6 +290,10 @@ pub struct Report {
     pub rows: Vec<Row>,
     /// The total over every row.
     pub total: Row,
+    /// What the counts could not decide, e.g. cases whose limits run into a year the
+    /// calendar does not know (counted as on time until the year is loaded).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// A row's key: unit, category, first day of the period.
