@@ -19,7 +19,8 @@ fn engine_is_send_and_sync() {
 #[test]
 fn eight_threads_lose_nothing() {
     let w = World::small();
-    let md = w.mediator(0);
+    // The community's centre accepts: the router spreads the cases over both mediators.
+    let md = w.community_centre(0);
     let gw = w.grid_worker(0);
     let template = w.dispute(Category::Neighbour, &["p0-0", "p1-0"], at(2025, 5, 1));
     let engine = Arc::new(RwLock::new(w.engine));

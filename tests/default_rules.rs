@@ -107,7 +107,7 @@ fn referrals_keep_the_referring_body_informed_and_the_court_period_caps_the_limi
     assert!(joined(&d, AgencyKind::Court));
     w.engine
         .apply(
-            &w.mediator(0),
+            &w.handler(&code),
             &code,
             Operation::Accept {
                 note: String::new(),

@@ -73,6 +73,36 @@ fn what_if_example_files_load() {
     assert_eq!(parsed.len(), 60);
 }
 
+/// The what-if variant is the shipped rule set with one change (labour to the street), so a
+/// what-if run shows that change and nothing else: it is regenerated when the defaults change.
+#[test]
+fn the_what_if_variant_differs_from_the_defaults_only_in_the_labour_rule() {
+    use fengqiao::hierarchy::Level;
+    let text = std::fs::read_to_string(root("examples/data/rules-labour-to-street.json")).unwrap();
+    let mut variant = fengqiao::routing::RuleSet::from_json(&text).unwrap();
+    let default =
+        fengqiao::routing::RuleSet::from_json(fengqiao::routing::DEFAULT_RULES_JSON).unwrap();
+    let labour = variant
+        .rules
+        .iter_mut()
+        .find(|r| r.id == "labour-window")
+        .unwrap();
+    assert_eq!(labour.then.level.take(), Some(Level::Street));
+    labour.description = labour
+        .description
+        .trim_end_matches(" Variant: labour disputes go to the street.")
+        .into();
+    assert_eq!(variant.rules, default.rules);
+    assert_eq!(
+        (&variant.vocabulary, &variant.windows, &variant.defaults),
+        (&default.vocabulary, &default.windows, &default.defaults)
+    );
+    assert_eq!(
+        variant.version,
+        format!("{}-labour-to-street", default.version)
+    );
+}
+
 #[test]
 fn default_rules_doc_names_every_rule() {
     let doc = std::fs::read_to_string(root("docs/rules.md")).unwrap();

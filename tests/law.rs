@@ -6,12 +6,12 @@ mod common;
 
 use common::*;
 use fengqiao::deadline::{LegalNotice as N, Phase, Standing};
-use fengqiao::lifecycle::{ExcludedMatter, Refusal};
+use fengqiao::lifecycle::{ExcludedMatter, OperationKind, Refusal};
 use fengqiao::prelude::*;
 use fengqiao::stats::Query;
 
 fn accept(w: &mut World, code: &CaseCode, when: chrono::DateTime<chrono::Utc>) {
-    let md = w.mediator(0);
+    let md = w.handler(code);
     w.engine
         .apply(
             &md,
@@ -47,7 +47,7 @@ fn status(
 
 /// Resolves with a written agreement effective on `day`, recorded at `when`.
 fn resolve(w: &mut World, code: &CaseCode, day: &str, when: chrono::DateTime<chrono::Utc>) {
-    let md = w.mediator(0);
+    let md = w.handler(code);
     w.engine
         .apply(&md, code, session(Method::FaceToFace), when)
         .unwrap();
@@ -124,7 +124,7 @@ fn a_window_ending_on_a_day_off_runs_to_the_next_working_day_civil_code_203() {
     let code = registered(&mut w, Category::Neighbour, at(2025, 8, 29));
     accept(&mut w, &code, at(2025, 8, 29));
     resolve(&mut w, &code, "2025-09-01", at(2025, 9, 1));
-    let md = w.mediator(0);
+    let md = w.handler(&code);
     let applicants = w.parties(&code);
     let late = w.engine.apply(
         &md,
@@ -155,8 +155,8 @@ fn a_window_ending_on_a_day_off_runs_to_the_next_working_day_civil_code_203() {
 #[test]
 fn dates_an_operation_carries_stay_inside_the_case_history() {
     let mut w = World::small();
-    let md = w.mediator(0);
     let code = registered(&mut w, Category::Neighbour, at(2025, 5, 6));
+    let md = w.handler(&code);
     accept(&mut w, &code, at(2025, 5, 6));
     w.engine
         .apply(&md, &code, session(Method::FaceToFace), at(2025, 5, 7))
@@ -211,7 +211,6 @@ fn dates_an_operation_carries_stay_inside_the_case_history() {
 #[test]
 fn oral_agreements_are_refused_where_the_law_wants_writing() {
     let mut w = World::small();
-    let md = w.mediator(0);
     let oral = |amount| Agreement {
         form: AgreementForm::Oral,
         parties_signed: false,
@@ -221,6 +220,7 @@ fn oral_agreements_are_refused_where_the_law_wants_writing() {
     };
     // 劳动争议调解仲裁法 art. 14: a labour agreement is a written 调解协议书.
     let labour = registered(&mut w, Category::Labour, at(2025, 5, 6));
+    let md = w.handler(&labour);
     accept(&mut w, &labour, at(2025, 5, 6));
     w.engine
         .apply(&md, &labour, session(Method::FaceToFace), at(2025, 5, 7))
@@ -234,6 +234,7 @@ fn oral_agreements_are_refused_where_the_law_wants_writing() {
     assert!(r.unwrap_err().to_string().contains("art. 14"));
     // 司法部令第75号 art. 34: civil rights and obligations (money) are written down.
     let money = registered(&mut w, Category::Neighbour, at(2025, 5, 6));
+    let md = w.handler(&money);
     accept(&mut w, &money, at(2025, 5, 6));
     w.engine
         .apply(&md, &money, session(Method::FaceToFace), at(2025, 5, 7))
@@ -281,8 +282,8 @@ fn ownership_agreements_are_not_confirmed_judicial_interpretation_355() {
         ExcludedMatter::IpOwnership,
     ] {
         let mut w = World::small();
-        let md = w.mediator(0);
         let code = registered(&mut w, Category::ForestLand, at(2025, 5, 6));
+        let md = w.handler(&code);
         accept(&mut w, &code, at(2025, 5, 6));
         w.engine
             .apply(&md, &code, session(Method::FaceToFace), at(2025, 5, 7))
@@ -314,8 +315,8 @@ fn ownership_agreements_are_not_confirmed_judicial_interpretation_355() {
 #[test]
 fn a_reopened_case_gets_a_new_clock_and_keeps_its_past_in_the_statistics() {
     let mut w = World::small();
-    let md = w.mediator(0);
     let code = registered(&mut w, Category::Neighbour, at(2025, 3, 3));
+    let md = w.handler(&code);
     accept(&mut w, &code, at(2025, 3, 3));
     resolve(&mut w, &code, "2025-03-05", at(2025, 3, 5));
     let centre = w.street_centre();
@@ -362,9 +363,9 @@ fn a_reopened_case_gets_a_new_clock_and_keeps_its_past_in_the_statistics() {
 #[test]
 fn a_confirmed_agreement_is_enforced_not_mediated_again_art_33() {
     let mut w = World::small();
-    let md = w.mediator(0);
     let court = w.court();
     let code = registered(&mut w, Category::Neighbour, at(2025, 3, 3));
+    let md = w.handler(&code);
     accept(&mut w, &code, at(2025, 3, 3));
     resolve(&mut w, &code, "2025-03-05", at(2025, 3, 5));
     let applicants = w.parties(&code);
@@ -408,4 +409,143 @@ fn a_confirmed_agreement_is_enforced_not_mediated_again_art_33() {
         .total
         .counts;
     assert_eq!((c.succeeded, c.confirmed), (1, 1));
+}
+
+#[test]
+fn a_violence_risk_found_during_mediation_calls_in_the_police_art_25() {
+    // 人民调解法 art. 25: a dispute likely to turn violent is reported to the police. Found
+    // during mediation, it is recorded by a reassessment, and the case is routed again.
+    let mut w = World::small();
+    let code = registered(&mut w, Category::Neighbour, at(2025, 5, 6));
+    let md = w.handler(&code);
+    accept(&mut w, &code, at(2025, 5, 6));
+    w.engine
+        .apply(&md, &code, session(Method::FaceToFace), at(2025, 5, 7))
+        .unwrap();
+    let police = |w: &World| {
+        w.engine
+            .case(&code)
+            .unwrap()
+            .dispute
+            .routing
+            .as_ref()
+            .unwrap()
+            .agencies
+            .iter()
+            .any(|a| a.kind == fengqiao::agency::AgencyKind::Police)
+    };
+    assert!(!police(&w));
+    let nothing = w.engine.apply(
+        &md,
+        &code,
+        Operation::Reassess {
+            urgency: None,
+            risk: None,
+            add_flags: Flags::EMPTY,
+            remove_flags: Flags::EMPTY,
+            reason: "复查".into(),
+        },
+        at(2025, 5, 8),
+    );
+    assert!(nothing.unwrap_err().to_string().contains("changes nothing"));
+    let d = w
+        .engine
+        .apply(
+            &md,
+            &code,
+            Operation::Reassess {
+                urgency: None,
+                risk: Some(RiskColour::Orange),
+                add_flags: Flags::EMPTY.with(Flag::ViolenceRisk),
+                remove_flags: Flags::EMPTY,
+                reason: "一方扬言报复".into(),
+            },
+            at(2025, 5, 8),
+        )
+        .unwrap();
+    assert!(d.input.flags.has(Flag::ViolenceRisk));
+    assert!(police(&w));
+    let events = &w.engine.case(&code).unwrap().events;
+    let kinds: Vec<_> = events.iter().rev().take(2).map(|e| e.op.kind()).collect();
+    assert_eq!(kinds, [OperationKind::Route, OperationKind::Reassess]);
+    w.engine.verify(&code).unwrap();
+}
+
+#[test]
+fn who_acts_on_a_routed_case_follows_its_team() {
+    // A mediator of the same community who is not on the team may read the case but not
+    // handle it; the team's mediator, the community's centre and the street above may.
+    let mut w = World::small();
+    let code = registered(&mut w, Category::Neighbour, at(2025, 5, 6));
+    let on_team = w.handler(&code);
+    let other = [
+        w.mediator(0),
+        Actor::Staff(fengqiao_synth::ids::mediator(w.places.communities[0], 2)),
+    ]
+    .into_iter()
+    .find(|m| *m != on_team)
+    .unwrap();
+    let accept_by = |w: &mut World, who: &Actor| {
+        w.engine
+            .apply(
+                who,
+                &code,
+                Operation::Accept {
+                    note: String::new(),
+                },
+                at(2025, 5, 6),
+            )
+            .map(|_| ())
+    };
+    let r = accept_by(&mut w, &other);
+    assert!(
+        matches!(r, Err(EngineError::Denied { ref reason, .. }) if reason.contains("team")),
+        "{r:?}"
+    );
+    assert!(
+        w.engine.view_case(&other, &code, at(2025, 5, 6)).is_ok(),
+        "still reads it"
+    );
+    let street = w.street_centre();
+    assert!(accept_by(&mut w, &street).is_ok());
+    // `decide` on a routed case is the decision applied, whatever the rules say today.
+    let applied = w
+        .engine
+        .case(&code)
+        .unwrap()
+        .dispute
+        .routing
+        .clone()
+        .unwrap();
+    assert_eq!(w.engine.decide(&code).unwrap(), applied);
+}
+
+#[test]
+fn an_agreement_amount_cannot_overflow_the_sums() {
+    // Two agreements of 2^64 − 1 yuan would wrap a sum; no agreement is worth more than a
+    // trillion yuan, so such an amount is refused as a unit mistake or garbage.
+    let mut w = World::small();
+    let code = registered(&mut w, Category::Contract, at(2025, 5, 6));
+    let md = w.handler(&code);
+    accept(&mut w, &code, at(2025, 5, 6));
+    w.engine
+        .apply(&md, &code, session(Method::FaceToFace), at(2025, 5, 7))
+        .unwrap();
+    let r = w.engine.apply(
+        &md,
+        &code,
+        Operation::Resolve {
+            agreement: written_agreement("2025-05-07", u64::MAX),
+        },
+        at(2025, 5, 7),
+    );
+    let e = r.unwrap_err().to_string();
+    assert!(
+        e.contains("amount_yuan") && e.contains("1000000000000"),
+        "{e}"
+    );
+    assert_eq!(
+        w.engine.case(&code).unwrap().dispute.state,
+        State::Mediating
+    );
 }

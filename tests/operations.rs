@@ -13,8 +13,8 @@ use fengqiao_synth::Rng;
 /// 1 resolved and confirmed, 2 stabilised, 3 resolved then closed, 4 terminated and referred,
 /// 5 registered only (and left to go red).
 fn five_cases(w: &mut World) -> Vec<CaseCode> {
-    let md_a = w.mediator(0);
-    let md_b = w.mediator(1);
+    let md_a = w.community_centre(0); // acts on every case of A (the mediators split them)
+    let md_b = w.community_centre(1);
     let centre = w.street_centre();
     let court = w.court();
     let persons = w.places.persons.clone();

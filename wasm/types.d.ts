@@ -135,7 +135,8 @@ export type Operation =
   | { op: "reopen"; reason: string }
   | { op: "supervise"; grade: Grade; note?: string }
   | { op: "expedite"; note?: string }
-  | { op: "mark_historic"; note?: string };
+  | { op: "mark_historic"; note?: string }
+  | { op: "reassess"; urgency?: Urgency; risk?: RiskColour; add_flags?: Flag[]; remove_flags?: Flag[]; reason: string };
 export interface Dispute {
   code: string; input: DisputeInput; registered_at: Instant; state: State; handling_unit: DivisionCode;
   routing?: Decision; assigned_by?: DivisionCode; feedback_given: boolean; accepted_at?: Instant; sessions: number;

@@ -179,6 +179,16 @@ impl Flags {
         self.0 |= 1 << flag.index();
     }
 
+    /// Clears `flag`.
+    pub fn remove(&mut self, flag: Flag) {
+        self.0 &= !(1 << flag.index());
+    }
+
+    /// Whether no flag is set.
+    pub const fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+
     /// This set with `flag`.
     pub const fn with(self, flag: Flag) -> Flags {
         Flags(self.0 | 1 << flag.index())

@@ -436,7 +436,9 @@ static void *worker(void *arg) {
               && fq_engine_route(shared, "\"system\"", code, T0 + DAY, &out, &err) == FQ_STATUS_OK;
         fq_string_free(out);
         out = NULL;
-        ok = ok && fq_engine_apply(shared, MD, code, "{\"op\":\"accept\"}", T0 + DAY, &out, &err) == FQ_STATUS_OK;
+        /* The centre accepts: the router spreads the cases over both mediators, and only a
+           case's own team (or its centre, or a unit above) acts on it. */
+        ok = ok && fq_engine_apply(shared, CC, code, "{\"op\":\"accept\"}", T0 + DAY, &out, &err) == FQ_STATUS_OK;
         ok = ok && fq_engine_verify(shared, code, &err) == FQ_STATUS_OK;
         if (!ok) {
             pthread_mutex_lock(&fail_lock);

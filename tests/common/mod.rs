@@ -50,6 +50,21 @@ impl World {
         ))
     }
 
+    /// The mediator on a routed case's team: who acts on it (a mediator off the team is
+    /// refused). Before routing, community A's first mediator.
+    pub fn handler(&self, code: &CaseCode) -> Actor {
+        let d = &self.engine.case(code).unwrap().dispute;
+        d.routing
+            .as_ref()
+            .and_then(|r| {
+                r.team
+                    .iter()
+                    .find(|m| m.role == fengqiao::staff::Role::Mediator)
+            })
+            .map(|m| Actor::Staff(m.staff.clone()))
+            .unwrap_or_else(|| self.mediator(0))
+    }
+
     /// Every party of a registered case: a joint confirmation application names them all.
     pub fn parties(&self, code: &CaseCode) -> Vec<Party> {
         self.engine

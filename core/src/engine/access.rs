@@ -85,7 +85,40 @@ impl Engine {
         }
     }
 
-    pub(crate) fn authorize_case(
+    /// Whether `actor` may operate on `d` (not only see it). Once a case is routed, who
+    /// acts follows the decision: the team, the joined agencies and the body it was
+    /// referred to; above them the governance centre of the area (综治中心 drives the
+    /// process) and the staff of units above the handling unit (supervision). When the case
+    /// has moved since routing (reported up, assigned down), the staff of the unit now
+    /// handling it act too. Before routing, the area decides, as for reading.
+    pub fn may_act(&self, actor: &Actor, d: &Dispute) -> bool {
+        let Some(r) = &d.routing else {
+            return self.may_access(actor, d);
+        };
+        match actor {
+            Actor::System => true,
+            Actor::Agency(_) => self.may_access(actor, d),
+            Actor::Staff(id) => {
+                if r.team.iter().any(|m| &m.staff == id) {
+                    return true;
+                }
+                let Some(s) = self.staff(id) else {
+                    return false;
+                };
+                let h = self.hierarchy();
+                let handling = d.handling_unit;
+                let units = || std::iter::once(s.unit).chain(s.covers.iter().copied());
+                let above =
+                    units().any(|u| u != handling && h.is_within(handling, u).unwrap_or(false));
+                let here = units().any(|u| h.is_within(handling, u).unwrap_or(false));
+                let moved = h.resolve(r.unit).ok() != Some(handling);
+                above || (here && (s.role == crate::staff::Role::CentreStaff || moved))
+            }
+        }
+    }
+
+    /// Authorises reading `d`: the area, the team, joined and referral bodies.
+    pub(crate) fn authorize_read(
         &self,
         actor: &Actor,
         d: &Dispute,
@@ -94,6 +127,35 @@ impl Engine {
     ) -> Result<(), EngineError> {
         if self.may_access(actor, d) {
             Ok(())
+        } else {
+            Err(self.deny(
+                actor,
+                action,
+                d.code.to_string(),
+                "the case is outside the actor's area and was not assigned or referred to it",
+                at,
+            ))
+        }
+    }
+
+    /// Authorises operating on `d` ([`Engine::may_act`]).
+    pub(crate) fn authorize_case(
+        &self,
+        actor: &Actor,
+        d: &Dispute,
+        action: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), EngineError> {
+        if self.may_act(actor, d) {
+            Ok(())
+        } else if self.may_access(actor, d) {
+            Err(self.deny(
+                actor,
+                action,
+                d.code.to_string(),
+                "the actor is not on the case's team, nor its centre or a unit above it: the team, the joined agencies and the centre act on a routed case",
+                at,
+            ))
         } else {
             Err(self.deny(
                 actor,
@@ -136,7 +198,7 @@ impl Engine {
     ) -> Result<CaseView, EngineError> {
         let kind = self.actor_kind(actor)?;
         let case = self.case(code)?;
-        self.authorize_case(actor, &case.dispute, "view", now)?;
+        self.authorize_read(actor, &case.dispute, "view", now)?;
         let whole = self.privacy.sees_whole(kind);
         let parties = case
             .dispute

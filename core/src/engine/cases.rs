@@ -144,10 +144,15 @@ impl Engine {
         self.cases.len()
     }
 
-    /// What routing would decide for a case now, without applying it.
+    /// The routing decision of a case: the one applied, once it is routed (the team and
+    /// agencies acting on it, not a recomputation that could pick other people today); what
+    /// the rules would decide now, before. [`Engine::decide_input`] previews any input.
     pub fn decide(&self, code: &CaseCode) -> Result<Decision, EngineError> {
         let case = self.case(code)?;
-        Ok(self.router.decide(&case.dispute.input, &self.world())?)
+        match &case.dispute.routing {
+            Some(d) => Ok(d.clone()),
+            None => Ok(self.router.decide(&case.dispute.input, &self.world())?),
+        }
     }
 
     /// What routing would decide for a dispute that is not registered (what-if, previews).
@@ -163,7 +168,8 @@ impl Engine {
         code: &CaseCode,
         now: DateTime<Utc>,
     ) -> Result<Decision, EngineError> {
-        let decision = self.decide(code)?;
+        let input = &self.case(code)?.dispute.input;
+        let decision = self.router.decide(input, &self.world())?;
         self.apply_op(
             actor,
             code,
@@ -205,7 +211,15 @@ impl Engine {
                 operation: op.kind(),
             });
         }
-        self.apply_op(actor, code, op, now)
+        let reassess = matches!(op, Operation::Reassess { .. });
+        self.apply_op(actor, code, op, now)?;
+        // New facts, new decision: the agencies the law now calls in join (人民调解法
+        // art. 25), traced as the system's `route` after the reassessment.
+        let d = &self.case(code)?.dispute;
+        if reassess && d.routing.is_some() && d.state.is_open() {
+            self.route(&Actor::System, code, now)?;
+        }
+        Ok(&self.cases[code].dispute)
     }
 
     /// [`Engine::apply`] for every operation, the engine's own `route` included.

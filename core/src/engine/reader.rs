@@ -78,7 +78,7 @@ impl<'e> Reader<'e> {
     fn case_record(&self, code: &CaseCode, action: &str) -> Result<&'e Case, EngineError> {
         let case = self.engine.case(code)?;
         self.engine
-            .authorize_case(&self.actor, &case.dispute, action, self.at)?;
+            .authorize_read(&self.actor, &case.dispute, action, self.at)?;
         Ok(case)
     }
 
@@ -92,7 +92,8 @@ impl<'e> Reader<'e> {
         Ok(&self.case_record(code, "trace")?.events)
     }
 
-    /// What routing would decide for a case now, without applying it.
+    /// The case's routing decision: the one applied once routed, else what the rules
+    /// would decide now (see [`Engine::decide`]).
     pub fn decide(&self, code: &CaseCode) -> Result<Decision, EngineError> {
         self.case_record(code, "decide")?;
         self.engine.decide(code)

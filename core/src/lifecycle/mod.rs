@@ -286,6 +286,11 @@ pub const TRANSITIONS: &[(OperationKind, &[State], Option<State>)] = {
             &[Registered, Accepted, Mediating, Stabilised],
             None,
         ),
+        (
+            O::Reassess,
+            &[Registered, Accepted, Mediating, Stabilised],
+            None,
+        ),
     ]
 };
 
@@ -344,6 +349,13 @@ pub fn permitted(op: OperationKind, actor: ActorKind) -> bool {
         O::Reopen => centre || staff(&[R::Mediator, R::GridWorker]),
         O::Supervise | O::Expedite => centre || system,
         O::MarkHistoric => centre,
+        // Those who meet the parties find the risk; the police assess violence.
+        O::Reassess => {
+            centre
+                || system
+                || staff(&[R::GridWorker, R::Mediator, R::VillageCadre, R::LegalCounsel])
+                || agency(&[A::Police, A::Justice])
+        }
     }
 }
 
@@ -571,6 +583,26 @@ pub fn apply(d: &mut Dispute, op: &Operation, at: DateTime<Utc>) {
             d.input.urgency = crate::dispute::Urgency::High;
         }
         O::MarkHistoric { .. } => d.input.flags.insert(Flag::Historic),
+        O::Reassess {
+            urgency,
+            risk,
+            add_flags,
+            remove_flags,
+            ..
+        } => {
+            if let Some(u) = urgency {
+                d.input.urgency = *u;
+            }
+            if let Some(r) = risk {
+                d.input.risk = *r;
+            }
+            for f in add_flags.iter() {
+                d.input.flags.insert(f);
+            }
+            for f in remove_flags.iter() {
+                d.input.flags.remove(f);
+            }
+        }
     }
 }
 

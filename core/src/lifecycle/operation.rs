@@ -60,6 +60,8 @@ domain_enum! {
         Expedite = ("expedite", "加急", "expedite"),
         /// 历史遗留
         MarkHistoric = ("mark_historic", "标记历史遗留", "mark historic"),
+        /// 重新研判: urgency, risk or flags change (a violence risk found during mediation)
+        Reassess = ("reassess", "重新研判", "reassess"),
     }
 }
 
@@ -364,6 +366,25 @@ pub enum Operation {
         #[serde(default)]
         note: String,
     },
+    /// 重新研判: what is known about the dispute changed — a violence risk found during
+    /// mediation (人民调解法 art. 25), an urgency or risk colour reassessed. The engine then
+    /// routes the case again on the new facts, so the agencies the law calls in join.
+    Reassess {
+        /// The new urgency, if it changed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        urgency: Option<crate::dispute::Urgency>,
+        /// The new risk colour, if it changed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        risk: Option<crate::dispute::RiskColour>,
+        /// Flags now set.
+        #[serde(default, skip_serializing_if = "crate::dispute::Flags::is_empty")]
+        add_flags: crate::dispute::Flags,
+        /// Flags no longer set.
+        #[serde(default, skip_serializing_if = "crate::dispute::Flags::is_empty")]
+        remove_flags: crate::dispute::Flags,
+        /// What was found.
+        reason: String,
+    },
 }
 
 impl Operation {
@@ -395,6 +416,7 @@ impl Operation {
             O::Supervise { .. } => K::Supervise,
             O::Expedite { .. } => K::Expedite,
             O::MarkHistoric { .. } => K::MarkHistoric,
+            O::Reassess { .. } => K::Reassess,
         }
     }
 }
@@ -681,6 +703,28 @@ pub(super) fn check_data(
             })?;
             need(!reason.trim().is_empty(), MissingData, || {
                 "say why the case is reopened".into()
+            })
+        }
+        O::Reassess {
+            urgency,
+            risk,
+            add_flags,
+            remove_flags,
+            reason,
+        } => {
+            need(!reason.trim().is_empty(), MissingData, || {
+                "say what was found that changes the assessment".into()
+            })?;
+            let i = &d.input;
+            let changes = urgency.is_some_and(|u| u != i.urgency)
+                || risk.is_some_and(|r| r != i.risk)
+                || add_flags.iter().any(|f| !i.flags.has(f))
+                || remove_flags.iter().any(|f| i.flags.has(f));
+            need(changes, MissingData, || {
+                "the reassessment changes nothing: give a new urgency, risk colour or flags".into()
+            })?;
+            need(!add_flags.intersects(*remove_flags), MissingData, || {
+                "a flag cannot be both added and removed".into()
             })
         }
         O::Accept { .. }

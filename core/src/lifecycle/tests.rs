@@ -178,6 +178,13 @@ fn sample(kind: OperationKind) -> Operation {
         K::MarkHistoric => O::MarkHistoric {
             note: String::new(),
         },
+        K::Reassess => O::Reassess {
+            urgency: Some(Urgency::High),
+            risk: None,
+            add_flags: Flags::EMPTY.with(crate::dispute::Flag::ViolenceRisk),
+            remove_flags: Flags::EMPTY,
+            reason: "threats".into(),
+        },
     }
 }
 
