@@ -32,7 +32,7 @@ use fengqiao::calendar::china_date;
 use fengqiao::dispute::{CaseCode, Category, Channel, DisputeInput};
 use fengqiao::engine::{Engine, EngineError};
 use fengqiao::hierarchy::{DivisionCode, Level};
-use fengqiao::lifecycle::{Agreement, AgreementForm, Method, Operation, State};
+use fengqiao::lifecycle::{Agreement, AgreementForm, Method, Operation, OtherRoute, State};
 use fengqiao::staff::Role;
 use fengqiao::trace::Actor;
 
@@ -195,6 +195,12 @@ enum Step {
     Verify(usize),
     /// Close.
     Close(usize),
+    /// A stabilised case's scheduled review (稳控复查).
+    Review(usize),
+    /// Mediation failed and was terminated; the parties ask to try again (重新启动).
+    Retry(usize),
+    /// A resolved, closed dispute flares again and is reopened.
+    Flare(usize),
     /// The weekly deadline sweep, with escalation.
     Sweep,
 }
@@ -207,6 +213,12 @@ struct Sim {
     codes: Vec<Option<CaseCode>>,
     /// Cases whose parties will apply for judicial confirmation.
     confirming: Vec<bool>,
+    /// Cases whose first mediation failed (terminated, then tried again).
+    failed: Vec<bool>,
+    /// Cases reopened after closing.
+    flared: Vec<bool>,
+    /// The last day on which a new phase may start and still end within the period.
+    cutoff: NaiveDate,
     /// Disputes registered per (day, household group), for the heads' reports.
     found: std::collections::HashMap<(NaiveDate, DivisionCode), Vec<CaseCode>>,
     queue: BinaryHeap<Reverse<(DateTime<Utc>, Step)>>,
@@ -416,6 +428,32 @@ impl Sim {
                     self.at(next, Step::Session(i, left - 1));
                     return Ok(());
                 }
+                // About one mediation in twenty-five fails at first: terminated, the parties
+                // told of litigation (人民调解法 art. 26), and tried again at their request.
+                // (Not the grid worker's on-the-spot matters: a failure there goes up to the
+                // community's mediators, which this scenario does not model.)
+                let plan = &self.plans[i];
+                let on_the_spot = self
+                    .case(i)
+                    .routing
+                    .as_ref()
+                    .is_some_and(|r| r.level == Level::Grid);
+                let may_fail = !plan.major
+                    && !on_the_spot
+                    && plan.category != Category::Labour
+                    && !self.failed[i]
+                    && china_date(t) < self.cutoff;
+                if may_fail && self.rng.chance(0.04) {
+                    self.failed[i] = true;
+                    let op = Operation::Terminate {
+                        reason: "一方不接受调解方案".into(),
+                        routes: vec![OtherRoute::Litigation],
+                    };
+                    self.engine.apply(&who, &code, op, t)?;
+                    let next = self.later(t, 3, 5);
+                    self.at(next, Step::Retry(i));
+                    return Ok(());
+                }
                 let share = 60 + self.rng.below(40);
                 let d = self.case(i);
                 let amount = d.input.amount_yuan.map(|a| a * share / 100).unwrap_or(0);
@@ -455,7 +493,56 @@ impl Sim {
                     next_review: review,
                 };
                 self.engine.apply(&who, &code, op, t)?;
+                self.at(cst(review, 10, 0), Step::Review(i));
                 self.after_result(i, t);
+            }
+            Step::Review(i) => {
+                // 稳控复查 on the day set; about one review in forty slips a few days.
+                let d = self.case(i);
+                if d.state != State::Stabilised {
+                    return Ok(());
+                }
+                let due = d
+                    .watch
+                    .as_ref()
+                    .map(|w| w.1)
+                    .expect("stabilised cases have a watch");
+                let location = d.input.location;
+                let today = china_date(t);
+                if today == due && self.rng.chance(0.025) {
+                    let late = t + Duration::days(2 + self.rng.below(4) as i64);
+                    self.at(late, Step::Review(i));
+                    return Ok(());
+                }
+                let code = self.code(i);
+                let who = self.grid_worker(location);
+                let next_review = today + Duration::days(30);
+                let op = Operation::Stabilise {
+                    plan: "复查：情绪平稳，继续稳控".into(),
+                    next_review,
+                };
+                self.engine.apply(&who, &code, op, t)?;
+                self.at(cst(next_review, 10, 0), Step::Review(i));
+            }
+            Step::Retry(i) => {
+                let code = self.code(i);
+                let who = self.handler(i);
+                let op = Operation::Reopen {
+                    reason: "双方申请再次调解".into(),
+                };
+                self.engine.apply(&who, &code, op, t)?;
+                let next = self.later(t, 1, 2);
+                self.at(next, Step::Session(i, 0));
+            }
+            Step::Flare(i) => {
+                let code = self.code(i);
+                let who = self.handler(i);
+                let op = Operation::Reopen {
+                    reason: "协议履行中再起争执".into(),
+                };
+                self.engine.apply(&who, &code, op, t)?;
+                let next = self.later(t, 1, 2);
+                self.at(next, Step::Session(i, 0));
             }
             Step::Apply(i) => {
                 let code = self.code(i);
@@ -526,6 +613,8 @@ impl Sim {
                 };
                 // Closed once revisited and with no court decision pending, whichever comes last.
                 if d.state == State::Resolved && d.verified.is_some() && !pending {
+                    // A confirmed agreement is enforced, never reopened (人民调解法 art. 33).
+                    let confirmed = d.confirmation.is_some();
                     let who = self.closer(i);
                     self.engine.apply(
                         &who,
@@ -535,6 +624,14 @@ impl Sim {
                         },
                         t,
                     )?;
+                    // About one closed dispute in forty flares again weeks later.
+                    if !confirmed && !self.flared[i] && self.rng.chance(0.025) {
+                        let flare = self.later(t, 20, 40);
+                        if china_date(flare) < self.cutoff {
+                            self.flared[i] = true;
+                            self.at(flare, Step::Flare(i));
+                        }
+                    }
                 }
             }
             Step::Sweep => {
@@ -570,6 +667,9 @@ pub fn run(seed: u64) -> Result<Scenario, EngineError> {
         rng,
         codes: vec![None; n],
         confirming: vec![false; n],
+        failed: vec![false; n],
+        flared: vec![false; n],
+        cutoff: LAST_DAY.parse::<NaiveDate>().expect("valid") - Duration::days(30),
         plans,
         found: Default::default(),
         queue: BinaryHeap::new(),
@@ -653,6 +753,14 @@ pub struct Figures {
     pub missing_last_day: usize,
     /// Deadline sweeps run.
     pub sweeps: u32,
+    /// Scheduled reviews of stabilised cases held (稳控复查), beyond the first stabilisation.
+    pub reviews: usize,
+    /// Stabilised cases past their review date at the end (the sweep's notice).
+    pub reviews_overdue: usize,
+    /// Mediations terminated (failed; 人民调解法 art. 26).
+    pub terminations: usize,
+    /// Reopenings (after a failed mediation, or a dispute that flared again).
+    pub reopened: u64,
     /// The moment the figures were taken.
     pub as_of: DateTime<Utc>,
 }
@@ -699,11 +807,29 @@ pub fn figures(s: &Scenario) -> Result<Figures, EngineError> {
     )?;
     let mut traces_verified = 0;
     let mut events = 0;
+    let (mut reviews, mut terminations, mut reopened) = (0, 0, 0);
     for c in e.cases() {
         e.verify(&c.dispute.code)?;
         traces_verified += 1;
         events += c.events.len();
+        let kinds = || c.events.iter().map(|e| e.op.kind());
+        reviews += kinds()
+            .filter(|k| *k == fengqiao::lifecycle::OperationKind::Stabilise)
+            .count()
+            .saturating_sub(1);
+        terminations += kinds()
+            .filter(|k| *k == fengqiao::lifecycle::OperationKind::Terminate)
+            .count();
+        reopened += u64::from(c.dispute.reopened);
     }
+    let reviews_overdue = e
+        .deadlines(as_of)?
+        .iter()
+        .filter(|s| {
+            s.legal
+                .contains(&fengqiao::deadline::LegalNotice::ReviewOverdue)
+        })
+        .count();
     let missing_last_day = e.missing_reports(street, last)?.len();
     Ok(Figures {
         totals,
@@ -715,6 +841,10 @@ pub fn figures(s: &Scenario) -> Result<Figures, EngineError> {
         reports_filed: e.report_count(),
         missing_last_day,
         sweeps: s.sweeps,
+        reviews,
+        reviews_overdue,
+        terminations,
+        reopened,
         as_of,
     })
 }
@@ -777,6 +907,16 @@ impl Figures {
             pct(r.on_time),
             t.results_on_time,
             t.results
+        );
+        let _ = writeln!(
+            o,
+            "  稳控复查 reviews held {}, overdue at the end {}; 调解终止 mediations terminated {} (mediated again at the parties' request); 重新启动 reopened {}",
+            self.reviews, self.reviews_overdue, self.terminations, self.reopened
+        );
+        let _ = writeln!(
+            o,
+            "  超期 overdue now: red {}, yellow {}",
+            t.overdue_red, t.overdue_yellow
         );
         let _ = writeln!(o);
         let _ = writeln!(o, "2023年分类 / 2023 by category");
