@@ -187,3 +187,67 @@ fn statistics_say_when_a_limit_cannot_be_computed() {
     assert!(r.warnings[0].starts_with("1 case"));
     assert_eq!(GroupSize::From100To500.label_zh(), "101–500人");
 }
+
+#[test]
+fn people_and_staff_records_are_updated_checked_and_journaled() {
+    let mut w = World::small();
+    // An engine whose journal starts from this world document, as a host's does.
+    let world = w.engine.to_world();
+    w.engine = Engine::from_world(world.clone()).unwrap();
+    let start = w.engine.journal_seq();
+    // A resident moves to another household and changes phone.
+    let mut p = w.engine.person("p0-0").unwrap().clone();
+    p.household = w.household_of("p12-0");
+    p.phone = Some(Phone::parse("13900001111").unwrap());
+    w.engine.update_person(p.clone()).unwrap();
+    assert_eq!(w.engine.person("p0-0").unwrap().household, p.household);
+    // Not onto a grid, and not someone unknown.
+    let mut bad = p.clone();
+    bad.household = w.places.grids[0];
+    assert!(matches!(
+        w.engine.update_person(bad),
+        Err(EngineError::NotAHousehold { .. })
+    ));
+    let mut stranger = p.clone();
+    stranger.id = "nobody".into();
+    assert!(matches!(
+        w.engine.update_person(stranger),
+        Err(EngineError::UnknownPerson(_))
+    ));
+    // A mediator posted to community B: routing finds them there, and keeps their load.
+    let Actor::Staff(id) = w.mediator(0) else {
+        unreachable!()
+    };
+    let mut s = w.engine.staff(&id).unwrap().clone();
+    s.unit = w.places.communities[1];
+    w.engine.update_staff(s.clone()).unwrap();
+    assert!(w
+        .engine
+        .staff_at(w.places.communities[1])
+        .iter()
+        .any(|x| x.id == id));
+    assert!(!w
+        .engine
+        .staff_at(w.places.communities[0])
+        .iter()
+        .any(|x| x.id == id));
+    // A grid worker cannot be made to serve a household.
+    let Actor::Staff(gw) = w.grid_worker(0) else {
+        unreachable!()
+    };
+    let mut g = w.engine.staff(&gw).unwrap().clone();
+    g.unit = w.household_of("p1-0");
+    assert!(matches!(
+        w.engine.update_staff(g),
+        Err(EngineError::StaffPlacement { .. })
+    ));
+    // Both updates are in the journal, and a restored engine has them.
+    let entries = w.engine.journal(start, usize::MAX).unwrap();
+    assert_eq!(entries.len(), 2);
+    let restored = Engine::restore(world, w.engine.journal(0, usize::MAX).unwrap()).unwrap();
+    assert_eq!(
+        restored.person("p0-0").unwrap(),
+        w.engine.person("p0-0").unwrap()
+    );
+    assert_eq!(restored.staff(&id).unwrap().unit, w.places.communities[1]);
+}

@@ -70,8 +70,8 @@ export interface Outcome {
 }
 export interface Rule { id: string; description?: string; source?: string; priority?: number; when?: Condition; then?: Outcome }
 /** A legal period: natural days (a number) or months (民法典 art. 200–204). */
-export type Period = number | { months: number } | { days: number };
-export interface LegalWindows { mediation: Period; labour_mediation: Period; confirmation_apply: Period; court_accept: Period; court_decide: Period; court_extension: Period; court_referral?: Period }
+export type LegalPeriod = number | { months: number } | { days: number };
+export interface LegalWindows { mediation: LegalPeriod; labour_mediation: LegalPeriod; confirmation_apply: LegalPeriod; court_accept: LegalPeriod; court_decide: LegalPeriod; court_extension: LegalPeriod; court_referral?: LegalPeriod }
 export interface RuleSet {
   id: string; version: string; description?: string; hit_policy: HitPolicy;
   vocabulary?: { subtypes?: Partial<Record<Category, string[]>>; sectors?: Partial<Record<Category, AgencyKind>> };

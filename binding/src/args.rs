@@ -33,17 +33,37 @@ pub fn json<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Res<T> {
             "starts with a UTF-8 byte-order mark; JSON text must not have one",
         ));
     }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(
+            BindingError::argument(name, "is empty: a JSON value is expected")
+                .with_details(serde_json::json!({"argument": name, "problem": "empty"})),
+        );
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = T::deserialize(&mut de).and_then(|v| de.end().map(|()| v));
     value.map_err(|e| {
         let mut err = BindingError::argument(name, &e);
         if e.line() > 0 {
+            // serde counts columns from 0 at the start of a line (before any byte read):
+            // report the first column as 1, as editors do.
             err.details = serde_json::json!({
-                "argument": name, "line": e.line(), "column": e.column()
+                "argument": name, "line": e.line(), "column": e.column().max(1)
             });
         }
         err
     })
+}
+
+/// An argument larger than the limit the host set (`setting` names how it is set): refused
+/// before it is parsed.
+pub fn too_large(name: &str, bytes: usize, limit: usize, setting: &str) -> BindingError {
+    BindingError::new(
+        Code::InvalidInput,
+        format!("argument `{name}` is {bytes} bytes, more than the limit of {limit} ({setting})"),
+    )
+    .with_details(serde_json::json!({
+        "argument": name, "bytes": bytes, "limit": limit, "problem": "too_large"
+    }))
 }
 
 /// A JSON argument that must be an object (a world, a dispute, a person, an operation …):
@@ -278,6 +298,15 @@ mod tests {
     fn levels_list_what_is_allowed() {
         let e = level("level", "village").unwrap_err();
         assert!(e.message.contains("street") && e.message.contains("household_group"));
+    }
+
+    #[test]
+    fn empty_input_says_it_is_empty_and_columns_start_at_one() {
+        let e = json::<serde_json::Value>("world", b"  \n").unwrap_err();
+        assert!(e.message.contains("`world`: is empty"), "{}", e.message);
+        assert_eq!(e.details["problem"], "empty");
+        let e = json::<Vec<u8>>("rules", b"\n{").unwrap_err();
+        assert!(e.details["column"].as_u64().unwrap() >= 1, "{}", e.details);
     }
 
     #[test]

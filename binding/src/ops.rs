@@ -85,7 +85,9 @@ pub const OPERATIONS: &[Op] = &[
     op("move_unit", Access::Write),
     op("retire_unit", Access::Write),
     op("add_person", Access::Write),
+    op("update_person", Access::Write),
     op("add_staff", Access::Write),
+    op("update_staff", Access::Write),
     op("add_agency", Access::Write),
     op("set_available", Access::Write),
     op("set_privacy", Access::Write),
@@ -236,6 +238,16 @@ pub fn retire_unit(e: &mut Engine, code: &str) -> Res<()> {
 /// Adds a resident (`Person` JSON).
 pub fn add_person(e: &mut Engine, person: &[u8]) -> Res<()> {
     Ok(e.add_person(args::object("person", person)?)?)
+}
+
+/// Replaces a resident's record (`Person` JSON, same `id`).
+pub fn update_person(e: &mut Engine, person: &[u8]) -> Res<()> {
+    Ok(e.update_person(args::object("person", person)?)?)
+}
+
+/// Replaces a staff member's record (`Staff` JSON, same `id`; the load is kept).
+pub fn update_staff(e: &mut Engine, staff: &[u8]) -> Res<()> {
+    Ok(e.update_staff(args::object("staff", staff)?)?)
 }
 
 /// Adds a staff member (`Staff` JSON).
@@ -426,6 +438,24 @@ pub fn what_if(e: &Engine, history: &[u8], rules_a: &[u8], rules_b: &[u8]) -> Re
     let history: Vec<HistoricalDispute> = args::list("history", history)?;
     let a = args::rules("rules_a", rules_a)?;
     let b = args::rules("rules_b", rules_b)?;
+    // Each rule set is validated against this world on its own, so the error names which
+    // one is wrong and carries its diagnostics.
+    for (name, set) in [("rules_a", &a), ("rules_b", &b)] {
+        let diags = e.validate_rules(set);
+        if diags.has_errors() {
+            let errors: Vec<_> = diags.errors().collect();
+            return Err(BindingError::new(
+                Code::RuleSet,
+                format!(
+                    "argument `{name}`: the rule set {} has {} error(s); the first: {}",
+                    set.label(),
+                    errors.len(),
+                    errors[0]
+                ),
+            )
+            .with_details(serde_json::json!({"argument": name, "diagnostics": errors})));
+        }
+    }
     to_json(&e.what_if(&history, a, b)?)
 }
 

@@ -66,6 +66,11 @@ fn every_operation_is_in_the_c_header() {
         "fq_version_number",
         "fq_status_name",
         "fq_set_max_input_bytes",
+        "fq_engine_set_max_input_bytes",
+        // (pointer, length) variants of the constructors, for large buffers without a NUL.
+        "fq_engine_new_n",
+        "fq_engine_restore_n",
+        "fq_engine_restore_snapshot_n",
         "fq_engine_free",
         "fq_string_free",
         "fq_error_free",

@@ -97,8 +97,12 @@ pub enum Change {
     },
     /// A resident was added.
     PersonAdded(Person),
+    /// A resident's record was replaced (a new phone, a move to another household).
+    PersonUpdated(Person),
     /// A staff member was added.
     StaffAdded(Staff),
+    /// A staff member's record was replaced (a new post, other units covered).
+    StaffUpdated(Staff),
     /// An agency was added.
     AgencyAdded(Agency),
     /// A staff member became available or unavailable.
@@ -145,7 +149,9 @@ impl Change {
             Change::UnitMoved { .. } => "unit_moved",
             Change::UnitRetired { .. } => "unit_retired",
             Change::PersonAdded(_) => "person_added",
+            Change::PersonUpdated(_) => "person_updated",
             Change::StaffAdded(_) => "staff_added",
+            Change::StaffUpdated(_) => "staff_updated",
             Change::AgencyAdded(_) => "agency_added",
             Change::Availability { .. } => "availability",
             Change::RulesLoaded(_) => "rules_loaded",

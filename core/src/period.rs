@@ -145,7 +145,7 @@ impl<'de> Deserialize<'de> for Period {
 #[cfg(feature = "schema")]
 impl schemars::JsonSchema for Period {
     fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Period".into()
+        "LegalPeriod".into()
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({

@@ -66,7 +66,9 @@ function showCase() {
     registered: [['受理 accept', { op: 'accept' }]],
     accepted: [['调解 session', { op: 'record_session', method: 'bench_meeting', parties_consent: true }],
       ['稳控 stabilise', { op: 'stabilise', plan: '联户长每日关注', next_review: '2025-12-31' }]],
-    mediating: [['化解 resolve', { op: 'resolve', agreement: { form: 'oral', effective_on: new Date(clock + 8 * 3600e3).toISOString().slice(0, 10), terms: '双方和解' } }]],
+    // A written agreement (调解协议书), signed and sealed: labour disputes and agreements with
+    // money need one (劳动争议调解仲裁法 art. 14; 司法部令第75号 art. 34).
+    mediating: [['化解 resolve', { op: 'resolve', agreement: { form: 'written', effective_on: new Date(clock + 8 * 3600e3).toISOString().slice(0, 10), terms: '双方和解', parties_signed: true, mediator_signed: true, committee_sealed: true } }]],
     resolved: [['回访 verify', { op: 'verify', satisfied: true }], ['结案 close', { op: 'close' }]],
     stabilised: [['回访 verify', { op: 'verify', satisfied: true }]],
   }[d.state] ?? [];

@@ -115,6 +115,18 @@ const char *fq_status_name(int32_t status);
 // process-wide resource limit, not error state; set it once at start-up.
 void fq_set_max_input_bytes(size_t bytes);
 
+// Sets the largest string argument calls on this engine accept, in bytes, over the
+// process-wide limit (`fq_set_max_input_bytes`); 0 returns the engine to the process-wide
+// limit. A host serving several tenants gives each engine its own. Larger inputs fail with
+// `FQ_STATUS_INVALID_INPUT` (details: `argument`, `bytes`, `limit`) before they are parsed.
+// Thread-safe; takes effect for calls that start after it returns.
+//
+// # Safety
+// `engine` a live handle (NULL: `FQ_STATUS_NULL_POINTER`; freed: `FQ_STATUS_INVALID_HANDLE`).
+enum FqStatus fq_engine_set_max_input_bytes(const struct FqEngine *engine,
+                                            size_t bytes,
+                                            struct FqError **err);
+
 // Creates an engine from a world (`WorldData` JSON: hierarchy, people, staff, agencies,
 // optional rules, calendar years and privacy). On success `*out` is a new handle, released
 // with `fq_engine_free`; on failure `*out` is NULL.
@@ -123,6 +135,17 @@ void fq_set_max_input_bytes(size_t bytes);
 // `world` NUL-terminated; `out` a valid `FqEngine*` slot (not NULL); `err` NULL or a valid
 // `FqError*` slot.
 enum FqStatus fq_engine_new(const char *world, struct FqEngine **out, struct FqError **err);
+
+// `fq_engine_new` with the world as `(pointer, length)`: `world_len` bytes, no NUL needed
+// (a file read into memory, a Java `byte[]`), and no `strlen` over a large document.
+//
+// # Safety
+// `world` NULL only with `world_len` 0, else `world_len` readable bytes; `out` a valid
+// `FqEngine*` slot (not NULL); `err` NULL or a valid `FqError*` slot.
+enum FqStatus fq_engine_new_n(const char *world,
+                              size_t world_len,
+                              struct FqEngine **out,
+                              struct FqError **err);
 
 // Releases an engine. NULL, foreign and already-freed handles are ignored.
 //
@@ -283,6 +306,26 @@ enum FqStatus fq_engine_retire_unit(const struct FqEngine *engine,
 enum FqStatus fq_engine_add_person(const struct FqEngine *engine,
                                    const char *person,
                                    struct FqError **err);
+
+// Replaces a resident's record (`Person` JSON with the id of a known resident): a new
+// phone or identity number, a move to another household. Checked as a new resident is;
+// journaled. `FQ_STATUS_NOT_FOUND` for an unknown id.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_update_person(const struct FqEngine *engine,
+                                      const char *person,
+                                      struct FqError **err);
+
+// Replaces a staff member's record (`Staff` JSON with the id of known staff): a new post,
+// other units covered, another role. Checked as new staff are; the open-case load is kept;
+// journaled. `FQ_STATUS_NOT_FOUND` for an unknown id.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_update_staff(const struct FqEngine *engine,
+                                     const char *staff,
+                                     struct FqError **err);
 
 // Adds a staff member (`Staff` JSON).
 //
@@ -573,6 +616,31 @@ enum FqStatus fq_engine_restore(const char *world,
                                 const char *journal,
                                 struct FqEngine **out,
                                 struct FqError **err);
+
+// `fq_engine_restore` with `(pointer, length)` arguments: a journal of millions of entries
+// read into memory is passed without a NUL and without `strlen`.
+//
+// # Safety
+// Each pointer NULL only with length 0, else that many readable bytes; `out` a valid
+// `FqEngine*` slot (not NULL); `err` NULL or a valid `FqError*` slot.
+enum FqStatus fq_engine_restore_n(const char *world,
+                                  size_t world_len,
+                                  const char *journal,
+                                  size_t journal_len,
+                                  struct FqEngine **out,
+                                  struct FqError **err);
+
+// `fq_engine_restore_snapshot` with `(pointer, length)` arguments.
+//
+// # Safety
+// Each pointer NULL only with length 0, else that many readable bytes; `out` a valid
+// `FqEngine*` slot (not NULL); `err` NULL or a valid `FqError*` slot.
+enum FqStatus fq_engine_restore_snapshot_n(const char *snapshot,
+                                           size_t snapshot_len,
+                                           const char *tail,
+                                           size_t tail_len,
+                                           struct FqEngine **out,
+                                           struct FqError **err);
 
 // Rebuilds an engine from a snapshot (`Snapshot` JSON, from `fq_engine_snapshot`) and the
 // journal entries after it (JSON Lines; "" when there are none). The snapshot is checked

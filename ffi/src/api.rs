@@ -67,6 +67,28 @@ pub extern "C" fn fq_set_max_input_bytes(bytes: usize) {
     set_max_input(bytes);
 }
 
+/// Sets the largest string argument calls on this engine accept, in bytes, over the
+/// process-wide limit (`fq_set_max_input_bytes`); 0 returns the engine to the process-wide
+/// limit. A host serving several tenants gives each engine its own. Larger inputs fail with
+/// `FQ_STATUS_INVALID_INPUT` (details: `argument`, `bytes`, `limit`) before they are parsed.
+/// Thread-safe; takes effect for calls that start after it returns.
+///
+/// # Safety
+/// `engine` a live handle (NULL: `FQ_STATUS_NULL_POINTER`; freed: `FQ_STATUS_INVALID_HANDLE`).
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_set_max_input_bytes(
+    engine: *const FqEngine,
+    bytes: usize,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        let h = handle(engine)?;
+        h.max_input
+            .store(bytes, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    })
+}
+
 /// Creates an engine from a world (`WorldData` JSON: hierarchy, people, staff, agencies,
 /// optional rules, calendar years and privacy). On success `*out` is a new handle, released
 /// with `fq_engine_free`; on failure `*out` is NULL.
@@ -82,6 +104,24 @@ pub unsafe extern "C" fn fq_engine_new(
 ) -> FqStatus {
     call(err, || {
         new_handle(out, || ops::engine_new(bytes(world, "world")?))
+    })
+}
+
+/// `fq_engine_new` with the world as `(pointer, length)`: `world_len` bytes, no NUL needed
+/// (a file read into memory, a Java `byte[]`), and no `strlen` over a large document.
+///
+/// # Safety
+/// `world` NULL only with `world_len` 0, else `world_len` readable bytes; `out` a valid
+/// `FqEngine*` slot (not NULL); `err` NULL or a valid `FqError*` slot.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_new_n(
+    world: *const c_char,
+    world_len: usize,
+    out: *mut *mut FqEngine,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        new_handle(out, || ops::engine_new(bytes_n(world, world_len, "world")?))
     })
 }
 
@@ -410,6 +450,40 @@ pub unsafe extern "C" fn fq_engine_add_person(
 ) -> FqStatus {
     call(err, || {
         write(engine, |e| ops::add_person(e, bytes(person, "person")?))
+    })
+}
+
+/// Replaces a resident's record (`Person` JSON with the id of a known resident): a new
+/// phone or identity number, a move to another household. Checked as a new resident is;
+/// journaled. `FQ_STATUS_NOT_FOUND` for an unknown id.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_update_person(
+    engine: *const FqEngine,
+    person: *const c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        write(engine, |e| ops::update_person(e, bytes(person, "person")?))
+    })
+}
+
+/// Replaces a staff member's record (`Staff` JSON with the id of known staff): a new post,
+/// other units covered, another role. Checked as new staff are; the open-case load is kept;
+/// journaled. `FQ_STATUS_NOT_FOUND` for an unknown id.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_update_staff(
+    engine: *const FqEngine,
+    staff: *const c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        write(engine, |e| ops::update_staff(e, bytes(staff, "staff")?))
     })
 }
 
@@ -1011,6 +1085,7 @@ fn new_handle(out: *mut *mut FqEngine, make: impl FnOnce() -> Res<Engine>) -> Re
     let engine = make()?;
     let p = Box::into_raw(Box::new(FqEngine {
         inner: RwLock::new(engine),
+        max_input: std::sync::atomic::AtomicUsize::new(0),
     }));
     lock_live().insert(p as usize);
     // SAFETY: checked non-null.
@@ -1039,6 +1114,55 @@ pub unsafe extern "C" fn fq_engine_restore(
     call(err, || {
         new_handle(out, || {
             ops::restore(bytes(world, "world")?, bytes(journal, "journal")?)
+        })
+    })
+}
+
+/// `fq_engine_restore` with `(pointer, length)` arguments: a journal of millions of entries
+/// read into memory is passed without a NUL and without `strlen`.
+///
+/// # Safety
+/// Each pointer NULL only with length 0, else that many readable bytes; `out` a valid
+/// `FqEngine*` slot (not NULL); `err` NULL or a valid `FqError*` slot.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_restore_n(
+    world: *const c_char,
+    world_len: usize,
+    journal: *const c_char,
+    journal_len: usize,
+    out: *mut *mut FqEngine,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        new_handle(out, || {
+            ops::restore(
+                bytes_n(world, world_len, "world")?,
+                bytes_n(journal, journal_len, "journal")?,
+            )
+        })
+    })
+}
+
+/// `fq_engine_restore_snapshot` with `(pointer, length)` arguments.
+///
+/// # Safety
+/// Each pointer NULL only with length 0, else that many readable bytes; `out` a valid
+/// `FqEngine*` slot (not NULL); `err` NULL or a valid `FqError*` slot.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_restore_snapshot_n(
+    snapshot: *const c_char,
+    snapshot_len: usize,
+    tail: *const c_char,
+    tail_len: usize,
+    out: *mut *mut FqEngine,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        new_handle(out, || {
+            ops::restore_snapshot(
+                bytes_n(snapshot, snapshot_len, "snapshot")?,
+                bytes_n(tail, tail_len, "tail")?,
+            )
         })
     })
 }

@@ -121,6 +121,27 @@ pub struct FqError {
 /// An engine: a world (hierarchy, people, staff, agencies, rules, calendar) and its cases.
 pub struct FqEngine {
     inner: RwLock<Engine>,
+    /// This engine's input limit in bytes; 0: the process-wide one.
+    max_input: std::sync::atomic::AtomicUsize,
+}
+
+thread_local! {
+    /// The input limit of the engine whose call is running on this thread (0: none), so
+    /// that argument reading inside `read`/`write` applies it.
+    static ENGINE_LIMIT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f` with `limit` as this thread's engine input limit, restoring the previous one
+/// afterwards (also when `f` unwinds).
+fn with_limit<T>(limit: usize, f: impl FnOnce() -> T) -> T {
+    struct Restore(usize);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            ENGINE_LIMIT.with(|l| l.set(self.0));
+        }
+    }
+    let _restore = Restore(ENGINE_LIMIT.with(|l| l.replace(limit)));
+    f()
 }
 
 fn live() -> &'static Mutex<BTreeSet<usize>> {
@@ -214,6 +235,44 @@ fn set_max_input(n: usize) {
     MAX_INPUT.store(n, std::sync::atomic::Ordering::Relaxed);
 }
 
+/// The input limit in force for this call, and the function that set it: the running
+/// engine's own, else the process-wide one.
+fn input_limit() -> (usize, &'static str) {
+    match ENGINE_LIMIT.with(|l| l.get()) {
+        0 => (
+            MAX_INPUT.load(std::sync::atomic::Ordering::Relaxed),
+            "fq_set_max_input_bytes",
+        ),
+        engine => (engine, "fq_engine_set_max_input_bytes"),
+    }
+}
+
+/// A `(pointer, length)` UTF-8 argument: `len` bytes from `p`, no NUL needed (a buffer
+/// read from a file, a Java `byte[]`, an mmap). NULL with length 0 is the empty string.
+fn bytes_n<'a>(p: *const c_char, len: usize, name: &str) -> Res<&'a [u8]> {
+    if p.is_null() {
+        if len == 0 {
+            return Ok(&[]);
+        }
+        return Err(failure(
+            Code::NullPointer,
+            format!("argument `{name}` is null with length {len}"),
+        ));
+    }
+    let (max, setting) = input_limit();
+    if len > max {
+        return Err(fengqiao_binding::args::too_large(name, len, max, setting));
+    }
+    // SAFETY: non-null, and the caller promises `len` readable bytes that outlive the call.
+    let b = unsafe { std::slice::from_raw_parts(p.cast::<u8>(), len) };
+    std::str::from_utf8(b).map(str::as_bytes).map_err(|e| {
+        failure(
+            Code::InvalidUtf8,
+            format!("argument `{name}` is not valid UTF-8: {e}"),
+        )
+    })
+}
+
 /// A NUL-terminated UTF-8 argument.
 fn text<'a>(p: *const c_char, name: &str) -> Res<&'a str> {
     if p.is_null() {
@@ -224,14 +283,13 @@ fn text<'a>(p: *const c_char, name: &str) -> Res<&'a str> {
     }
     // SAFETY: non-null, and the caller promises a NUL-terminated string that outlives the call.
     let s = unsafe { CStr::from_ptr(p) };
-    let max = MAX_INPUT.load(std::sync::atomic::Ordering::Relaxed);
+    let (max, setting) = input_limit();
     if s.to_bytes().len() > max {
-        return Err(failure(
-            Code::InvalidInput,
-            format!(
-                "argument `{name}` is {} bytes, more than the limit of {max} (fq_set_max_input_bytes)",
-                s.to_bytes().len()
-            ),
+        return Err(fengqiao_binding::args::too_large(
+            name,
+            s.to_bytes().len(),
+            max,
+            setting,
         ));
     }
     s.to_str().map_err(|e| {
@@ -284,14 +342,20 @@ fn handle<'a>(p: *const FqEngine) -> Res<&'a FqEngine> {
 fn read<T>(p: *const FqEngine, f: impl FnOnce(&Engine) -> Res<T>) -> Res<T> {
     let h = handle(p)?;
     let g = h.inner.read().unwrap_or_else(|e| e.into_inner());
-    f(&g)
+    with_limit(
+        h.max_input.load(std::sync::atomic::Ordering::Relaxed),
+        || f(&g),
+    )
 }
 
 /// A change under the exclusive lock; the handle is checked first.
 fn write<T>(p: *const FqEngine, f: impl FnOnce(&mut Engine) -> Res<T>) -> Res<T> {
     let h = handle(p)?;
     let mut g = h.inner.write().unwrap_or_else(|e| e.into_inner());
-    f(&mut g)
+    with_limit(
+        h.max_input.load(std::sync::atomic::Ordering::Relaxed),
+        || f(&mut g),
+    )
 }
 
 mod api;

@@ -326,10 +326,63 @@ static void test_hostile(const char *world) {
     CHECK(fq_engine_add_staff(e, "{\"id\":\"gw-x\",\"name\":\"x\",\"role\":\"grid_worker\",\"unit\":\"5223010010010010101\"}", &err) == FQ_STATUS_INVALID_INPUT);
     CHECK(CONTAINS(fq_error_message(err), "serves a grid"));
     fq_error_free(err);
+    /* The same party twice; an amount in 分 read as 元; a discovery in 1800. */
+    const char *twice = "{\"category\":\"neighbour\",\"channel\":\"walk_in\",\"parties\":[{\"person\":\"p0-0\"},{\"person\":\"p0-0\"}],"
+                        "\"location\":\"5223010010010010101\",\"urgency\":\"low\",\"risk\":\"blue\",\"discovered_at\":\"2025-06-08T02:00:00Z\"}";
+    CHECK(fq_engine_register(e, GW, twice, T0, &out, &err) == FQ_STATUS_INVALID_INPUT);
+    CHECK(CONTAINS(fq_error_message(err), "named twice"));
+    fq_error_free(err);
+    const char *huge = "{\"category\":\"contract\",\"channel\":\"walk_in\",\"parties\":[{\"person\":\"p0-0\"}],\"amount_yuan\":18446744073709551615,"
+                       "\"location\":\"5223010010010010101\",\"urgency\":\"low\",\"risk\":\"blue\",\"discovered_at\":\"2025-06-08T02:00:00Z\"}";
+    CHECK(fq_engine_register(e, GW, huge, T0, &out, &err) == FQ_STATUS_INVALID_INPUT);
+    CHECK(CONTAINS(fq_error_message(err), "amount_yuan"));
+    CHECK(CONTAINS(fq_error_details(err), "\"argument\":\"amount_yuan\""));
+    fq_error_free(err);
+    const char *ancient = "{\"category\":\"neighbour\",\"channel\":\"walk_in\",\"parties\":[{\"person\":\"p0-0\"}],"
+                          "\"location\":\"5223010010010010101\",\"urgency\":\"low\",\"risk\":\"blue\",\"discovered_at\":\"1800-01-01T00:00:00Z\"}";
+    CHECK(fq_engine_register(e, GW, ancient, T0, &out, &err) == FQ_STATUS_INVALID_INPUT);
+    CHECK(CONTAINS(fq_error_message(err), "before 1900"));
+    fq_error_free(err);
+    /* Updating someone who does not exist; a what-if whose second rule set is wrong. */
+    CHECK(fq_engine_update_person(e, "{\"id\":\"nobody\",\"name\":\"x\",\"household\":\"5223010010010010101\"}", &err) == FQ_STATUS_NOT_FOUND);
+    fq_error_free(err);
+    CHECK(fq_engine_what_if(e, "", "{\"id\":\"a\",\"version\":\"1\",\"hit_policy\":\"first\",\"rules\":[{\"id\":\"all\",\"description\":\"every dispute\",\"then\":{\"level\":\"community\"}}]}",
+                            "{\"id\":\"b\",\"version\":\"1\",\"hit_policy\":\"first\",\"rules\":[]}", &out, &err) == FQ_STATUS_RULE_SET);
+    CHECK(CONTAINS(fq_error_message(err), "rules_b"));
+    CHECK(CONTAINS(fq_error_details(err), "\"argument\":\"rules_b\""));
+    fq_error_free(err);
     /* Nothing of the above changed the case or the journal. */
     CHECK(fq_engine_journal_head(e, &out, &err) == FQ_STATUS_OK);
     CHECK(CONTAINS(out, "\"seq\":1}"));
     fq_string_free(out);
+    /* Once routed, a mediator off the case's team may read it but not handle it. */
+    CHECK(fq_engine_route(e, "system", code, T0, NULL, &err) == FQ_STATUS_OK);
+    const char *other = "{\"staff\":\"md-522301001001-2\"}";
+    CHECK(fq_engine_apply(e, other, code, "{\"op\":\"accept\"}", T0, &out, &err) == FQ_STATUS_DENIED);
+    CHECK(CONTAINS(fq_error_message(err), "team"));
+    fq_error_free(err);
+    CHECK(fq_engine_apply(e, MD, code, "{\"op\":\"accept\"}", T0, NULL, &err) == FQ_STATUS_OK);
+    /* A resident's record is updated (journaled). */
+    CHECK(fq_engine_update_person(e, "{\"id\":\"p0-0\",\"name\":\"新名\",\"household\":\"5223010010010010101\"}", &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_journal(e, 0, 100, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "person_updated"));
+    fq_string_free(out);
+    /* An input limit for this engine alone: a second engine keeps the process-wide one. */
+    FqEngine *other_engine = NULL;
+    CHECK(fq_engine_new(world, &other_engine, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_set_max_input_bytes(e, 64, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_register(e, GW, DISPUTE, T0, &out, &err) == FQ_STATUS_INVALID_INPUT);
+    CHECK(CONTAINS(fq_error_message(err), "fq_engine_set_max_input_bytes"));
+    CHECK(CONTAINS(fq_error_details(err), "\"limit\":64"));
+    fq_error_free(err);
+    CHECK(fq_engine_register(other_engine, GW, DISPUTE, T0, &out, &err) == FQ_STATUS_OK);
+    fq_string_free(out);
+    CHECK(fq_engine_set_max_input_bytes(e, 0, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_register(e, GW, DISPUTE, T0, &out, &err) == FQ_STATUS_OK);
+    fq_string_free(out);
+    CHECK(fq_engine_set_max_input_bytes(NULL, 1, &err) == FQ_STATUS_NULL_POINTER);
+    fq_error_free(err);
+    fq_engine_free(other_engine);
     fq_string_free(code);
     fq_engine_free(e);
 }
@@ -363,6 +416,34 @@ static void test_persistence(const char *world) {
     CHECK(fq_engine_journal_head(e, &head, &err) == FQ_STATUS_OK);
     CHECK(CONTAINS(head, "\"seq\":5"));
     CHECK(fq_engine_snapshot(e, &snap, &err) == FQ_STATUS_OK);
+    /* The same restart from (pointer, length) buffers: no NUL needed, the length is
+     * respected (bytes after it are not read), and a NULL buffer needs length 0. */
+    {
+        FqEngine *n = NULL;
+        size_t wl = strlen(world), jl = strlen(journal);
+        char *wbuf = malloc(wl + 4), *jbuf = malloc(jl + 4);
+        memcpy(wbuf, world, wl);
+        memcpy(wbuf + wl, "XXXX", 4);
+        memcpy(jbuf, journal, jl);
+        memcpy(jbuf + jl, "\xff\xff\xff\xff", 4);
+        CHECK(fq_engine_restore_n(wbuf, wl, jbuf, jl, &n, &err) == FQ_STATUS_OK);
+        char *nh = NULL;
+        CHECK(fq_engine_journal_head(n, &nh, &err) == FQ_STATUS_OK);
+        CHECK(CONTAINS(nh, "\"seq\":5"));
+        fq_string_free(nh);
+        fq_engine_free(n);
+        CHECK(fq_engine_new_n(wbuf, wl, &n, &err) == FQ_STATUS_OK);
+        fq_engine_free(n);
+        CHECK(fq_engine_new_n(NULL, 10, &n, &err) == FQ_STATUS_NULL_POINTER);
+        fq_error_free(err);
+        CHECK(fq_engine_restore_n(wbuf, wl, jbuf, jl + 4, &n, &err) == FQ_STATUS_INVALID_UTF8);
+        CHECK(CONTAINS(fq_error_message(err), "journal"));
+        fq_error_free(err);
+        CHECK(fq_engine_restore_snapshot_n(snap, strlen(snap), NULL, 0, &n, &err) == FQ_STATUS_OK);
+        fq_engine_free(n);
+        free(wbuf);
+        free(jbuf);
+    }
     /* Restart: the same engine from the world document and the journal. */
     CHECK(fq_engine_restore(world, journal, &again, &err) == FQ_STATUS_OK);
     CHECK(fq_engine_journal_head(again, &head2, &err) == FQ_STATUS_OK);

@@ -314,6 +314,18 @@ impl Engine {
         ops::add_person(&mut self.inner, arg(&person, "person")?.as_bytes()).map_err(throw)
     }
 
+    /// Replaces a resident's record (same id): a new phone, a move to another household.
+    #[wasm_bindgen(js_name = updatePerson)]
+    pub fn update_person(&mut self, person: JsPerson) -> Result<(), JsValue> {
+        ops::update_person(&mut self.inner, arg(&person, "person")?.as_bytes()).map_err(throw)
+    }
+
+    /// Replaces a staff member's record (same id; the open-case load is kept).
+    #[wasm_bindgen(js_name = updateStaff)]
+    pub fn update_staff(&mut self, staff: JsStaff) -> Result<(), JsValue> {
+        ops::update_staff(&mut self.inner, arg(&staff, "staff")?.as_bytes()).map_err(throw)
+    }
+
     /// Adds a staff member.
     #[wasm_bindgen(js_name = addStaff)]
     pub fn add_staff(&mut self, staff: JsStaff) -> Result<(), JsValue> {

@@ -1,6 +1,6 @@
 //! Cases: registering, routing, operating, tracing and sweeping deadlines.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{Engine, EngineError};
@@ -91,6 +91,11 @@ impl Engine {
                     subtype: s.clone(),
                 });
             }
+        }
+        if input.discovered_at.year() < 1900 {
+            return Err(EngineError::DiscoveredTooEarly {
+                discovered_at: input.discovered_at,
+            });
         }
         if input.discovered_at > now {
             return Err(EngineError::DiscoveredInFuture {

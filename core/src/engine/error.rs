@@ -71,6 +71,13 @@ pub enum EngineError {
         /// The registration time.
         now: DateTime<Utc>,
     },
+    /// A discovery time before 1900: no record of a dispute goes back so far; a mistake
+    /// (year −1, a zero timestamp read as seconds).
+    #[error("discovered_at {discovered_at} is before 1900: give the time the dispute was found (RFC 3339, e.g. 2025-06-09T08:30:00+08:00)")]
+    DiscoveredTooEarly {
+        /// The time given.
+        discovered_at: DateTime<Utc>,
+    },
     /// An operation dated before the case's last event: a trace only moves forward.
     #[error("operations on {case} must not go back in time: its last event is at {last}, this one at {now}")]
     TimeGoesBack {
@@ -219,6 +226,7 @@ impl EngineError {
             EngineError::RetiredUnit(_) => ErrorCode::Hierarchy,
             EngineError::UndeclaredSubtype { .. }
             | EngineError::DiscoveredInFuture { .. }
+            | EngineError::DiscoveredTooEarly { .. }
             | EngineError::TimeGoesBack { .. }
             | EngineError::NotAReporter { .. }
             | EngineError::NotAHousehold { .. }
@@ -273,6 +281,9 @@ impl EngineError {
             }
             EngineError::DiscoveredInFuture { discovered_at, now } => {
                 serde_json::json!({"discovered_at": discovered_at, "now": now, "problem": "discovered_in_future"})
+            }
+            EngineError::DiscoveredTooEarly { discovered_at } => {
+                serde_json::json!({"argument": "discovered_at", "value": discovered_at, "allowed": "from 1900-01-01", "problem": "discovered_too_early"})
             }
             EngineError::TimeGoesBack { case, last, now } => {
                 serde_json::json!({"case": case, "last": last, "now": now, "problem": "time_goes_back"})

@@ -492,7 +492,9 @@ impl Engine {
             } => self.move_unit(code, new_parent, new_code),
             Change::UnitRetired { code } => self.retire_unit(code),
             Change::PersonAdded(p) => self.add_person(p),
+            Change::PersonUpdated(p) => self.update_person(p),
             Change::StaffAdded(s) => self.add_staff(s),
+            Change::StaffUpdated(s) => self.update_staff(s),
             Change::AgencyAdded(a) => self.add_agency(a),
             Change::Availability { staff, available } => self.set_available(&staff, available),
             Change::CalendarSet { years } => {

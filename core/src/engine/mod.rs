@@ -307,6 +307,30 @@ impl Engine {
 
     /// Adds a resident. The household must exist and be a household.
     pub fn add_person(&mut self, person: Person) -> Result<(), EngineError> {
+        self.check_person(&person)?;
+        if self.people.contains_key(&person.id) {
+            return Err(EngineError::Duplicate(format!("person {}", person.id)));
+        }
+        self.journal_change(crate::journal::Change::PersonAdded(person.clone()));
+        self.people.insert(person.id.clone(), person);
+        Ok(())
+    }
+
+    /// Replaces a resident's record (a new phone or identity number, a move to another
+    /// household), checked as a new one. Cases name parties by id, so they read the new
+    /// record; their traces keep what was registered.
+    pub fn update_person(&mut self, person: Person) -> Result<(), EngineError> {
+        if !self.people.contains_key(&person.id) {
+            return Err(EngineError::UnknownPerson(person.id.clone()));
+        }
+        self.check_person(&person)?;
+        self.journal_change(crate::journal::Change::PersonUpdated(person.clone()));
+        self.people.insert(person.id.clone(), person);
+        Ok(())
+    }
+
+    /// A resident lives in a household.
+    fn check_person(&self, person: &Person) -> Result<(), EngineError> {
         let unit = self.hierarchy.unit(person.household)?;
         if unit.level() != crate::hierarchy::Level::Household {
             return Err(EngineError::NotAHousehold {
@@ -315,11 +339,6 @@ impl Engine {
                 kind: unit.kind,
             });
         }
-        if self.people.contains_key(&person.id) {
-            return Err(EngineError::Duplicate(format!("person {}", person.id)));
-        }
-        self.journal_change(crate::journal::Change::PersonAdded(person.clone()));
-        self.people.insert(person.id.clone(), person);
         Ok(())
     }
 
@@ -344,6 +363,54 @@ impl Engine {
     /// grid worker (网格员) a grid, a household-group head (联户长) a household group, the
     /// others a village/community or above (一中心一张网十联户); nobody serves a household.
     pub fn add_staff(&mut self, staff: Staff) -> Result<(), EngineError> {
+        self.check_staff(&staff)?;
+        if self.staff_idx.contains_key(&staff.id) {
+            return Err(EngineError::Duplicate(format!("staff {}", staff.id)));
+        }
+        let i = self.staff.len();
+        self.directory.add_staff(i, &staff, &self.hierarchy);
+        self.staff_idx.insert(staff.id.clone(), i);
+        self.journal_change(crate::journal::Change::StaffAdded(Staff {
+            active_cases: 0,
+            ..staff.clone()
+        }));
+        self.staff.push(staff);
+        Ok(())
+    }
+
+    /// Replaces a staff member's record (a new post, other units covered, another role),
+    /// checked as [`Engine::add_staff`] checks a new one. The open-case load is the engine's
+    /// and is kept; cases already routed keep their teams (a reassignment is a new route).
+    pub fn update_staff(&mut self, staff: Staff) -> Result<(), EngineError> {
+        let i = *self
+            .staff_idx
+            .get(&staff.id)
+            .ok_or_else(|| EngineError::UnknownStaff(staff.id.clone()))?;
+        self.check_staff(&staff)?;
+        self.journal_change(crate::journal::Change::StaffUpdated(Staff {
+            active_cases: 0,
+            ..staff.clone()
+        }));
+        let load = self.staff[i].active_cases;
+        self.staff[i] = Staff {
+            active_cases: load,
+            ..staff
+        };
+        // Who serves where changed: index every staff member and agency again.
+        let mut directory = crate::routing::Directory::default();
+        for (j, s) in self.staff.iter().enumerate() {
+            directory.add_staff(j, s, &self.hierarchy);
+        }
+        for (j, a) in self.agencies.iter().enumerate() {
+            directory.add_agency(j, a, &self.hierarchy);
+        }
+        self.directory = directory;
+        Ok(())
+    }
+
+    /// What a staff record must satisfy: placed where the role serves, at active units,
+    /// linked to a known resident if to any.
+    fn check_staff(&self, staff: &Staff) -> Result<(), EngineError> {
         {
             use crate::hierarchy::Level;
             use crate::staff::Role;
@@ -377,17 +444,6 @@ impl Engine {
                 return Err(EngineError::UnknownPerson(p.clone()));
             }
         }
-        if self.staff_idx.contains_key(&staff.id) {
-            return Err(EngineError::Duplicate(format!("staff {}", staff.id)));
-        }
-        let i = self.staff.len();
-        self.directory.add_staff(i, &staff, &self.hierarchy);
-        self.staff_idx.insert(staff.id.clone(), i);
-        self.journal_change(crate::journal::Change::StaffAdded(Staff {
-            active_cases: 0,
-            ..staff.clone()
-        }));
-        self.staff.push(staff);
         Ok(())
     }
 

@@ -200,9 +200,10 @@ domain_enum! {
 }
 
 /// A refused operation: typed, naming the state and the operation. Nothing changed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+/// Displayed as `resolve refused in state accepted: …`; a refused registration, which has
+/// no case and so no state yet, as `register refused: …`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[error("{operation} refused in state {state}: {message}")]
 pub struct LifecycleError {
     /// The kind of refusal.
     pub refusal: Refusal,
@@ -217,6 +218,22 @@ pub struct LifecycleError {
 /// The largest amount (yuan) a dispute or an agreement may name: a trillion yuan is beyond
 /// any mediated dispute, and keeps sums over a province's cases far from overflowing.
 pub const MAX_AMOUNT_YUAN: u64 = 1_000_000_000_000;
+
+impl std::fmt::Display for LifecycleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.operation == OperationKind::Register {
+            write!(f, "register refused: {}", self.message)
+        } else {
+            write!(
+                f,
+                "{} refused in state {}: {}",
+                self.operation, self.state, self.message
+            )
+        }
+    }
+}
+
+impl std::error::Error for LifecycleError {}
 
 /// Where each operation may start from, and where it leads (`None`: stays in place).
 /// `docs/lifecycle.md` is generated from and tested against this table.
@@ -409,7 +426,7 @@ pub fn check(
     if !permitted(kind, actor) {
         return Err(refuse(
             Refusal::NotPermitted,
-            format!("{actor:?} may not {}", kind.label_en()),
+            format!("{actor} may not {}", kind.label_en()),
         ));
     }
     operation::check_data(d, op, at, ctx).map_err(|(refusal, message)| refuse(refusal, message))

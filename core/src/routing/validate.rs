@@ -627,9 +627,10 @@ fn uncovered(set: &RuleSet, router: &Router, d: &mut Diagnostics) {
                                             None,
                                             "rules".into(),
                                             format!(
-                                                "no rule matches e.g. category={category}, channel={channel}, urgency={urgency}, risk={risk}, people={}, level={level}, flags={:?}, amount={amount:?}; add a default rule (`\"when\": \"always\"`, lowest priority)",
+                                                "no rule matches e.g. category={category}, channel={channel}, urgency={urgency}, risk={risk}, people={}, parties meeting at the {level} level, flags [{}], amount {}; add a default rule (`\"when\": \"always\"`, lowest priority)",
                                                 people_for(group),
-                                                flags
+                                                flags.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", "),
+                                                amount.map_or("none".to_string(), |a| format!("{a} yuan"))
                                             ),
                                         );
                                         return;
