@@ -387,6 +387,79 @@ static void test_hostile(const char *world) {
     fq_engine_free(e);
 }
 
+/* The rows of the README's bad-input table the other tests do not reach from C: the wrong
+ * actor, the law's refusals, dates outside the case's history, a tampered trace, a year
+ * without a holiday notice, another rule set under a loaded id@version. Each checks the
+ * status and the words of the message. */
+static void test_law_rows(const char *world) {
+    FqEngine *e = NULL;
+    FqError *err = NULL;
+    char *code = NULL, *out = NULL;
+    CHECK(fq_engine_new(world, &e, &err) == FQ_STATUS_OK);
+    const char *labour = "{\"category\":\"labour\",\"channel\":\"walk_in\",\"parties\":[{\"person\":\"p0-0\"},{\"person\":\"p1-0\"}],"
+                         "\"location\":\"5223010010010010101\",\"urgency\":\"medium\",\"risk\":\"yellow\",\"discovered_at\":\"2025-06-08T02:00:00Z\"}";
+    const char *session = "{\"op\":\"record_session\",\"method\":\"bench_meeting\",\"parties_consent\":true}";
+    const char *written = "{\"op\":\"resolve\",\"agreement\":{\"form\":\"written\",\"effective_on\":\"2025-06-09\",\"terms\":\"分期支付\",\"amount_yuan\":3000,"
+                          "\"parties_signed\":true,\"mediator_signed\":true,\"committee_sealed\":true}}";
+    CHECK(fq_engine_register(e, GW, labour, T0, &code, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_route(e, "system", code, T0, NULL, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_apply(e, MD, code, "{\"op\":\"accept\"}", T0, NULL, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_apply(e, MD, code, session, T0, NULL, &err) == FQ_STATUS_OK);
+    /* The wrong actor: the household head is on the team but does not settle disputes. */
+    CHECK(fq_engine_apply(e, "{\"staff\":\"hh-52230100100100101\"}", code, written, T0, &out, &err) == FQ_STATUS_LIFECYCLE);
+    CHECK(CONTAINS(fq_error_details(err), "\"refusal\":\"not_permitted\""));
+    CHECK(CONTAINS(fq_error_message(err), "a household head (联户长) may not"));
+    fq_error_free(err);
+    /* Against the law: an oral agreement in a labour dispute. */
+    CHECK(fq_engine_apply(e, MD, code, "{\"op\":\"resolve\",\"agreement\":{\"form\":\"oral\",\"effective_on\":\"2025-06-09\",\"terms\":\"x\"}}", T0, &out, &err) == FQ_STATUS_LIFECYCLE);
+    CHECK(CONTAINS(fq_error_details(err), "\"refusal\":\"law\""));
+    CHECK(CONTAINS(fq_error_message(err), "劳动争议调解仲裁法 art. 14"));
+    fq_error_free(err);
+    /* A date outside the case's history: an agreement effective in 1900. */
+    CHECK(fq_engine_apply(e, MD, code, "{\"op\":\"resolve\",\"agreement\":{\"form\":\"written\",\"effective_on\":\"1900-01-01\",\"terms\":\"x\","
+                                      "\"parties_signed\":true,\"mediator_signed\":true,\"committee_sealed\":true}}", T0, &out, &err) == FQ_STATUS_LIFECYCLE);
+    CHECK(CONTAINS(fq_error_message(err), "1900-01-01"));
+    fq_error_free(err);
+    CHECK(fq_engine_apply(e, MD, code, written, T0, NULL, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_apply(e, GW, code, "{\"op\":\"verify\",\"satisfied\":true}", T0 + DAY, NULL, &err) == FQ_STATUS_OK);
+    /* A one-sided application, then a backdated joint one. */
+    CHECK(fq_engine_apply(e, MD, code, "{\"op\":\"apply_confirmation\",\"applied_on\":\"2025-06-11\",\"applicants\":[{\"person\":\"p0-0\"}]}", T0 + 2 * DAY, &out, &err) == FQ_STATUS_LIFECYCLE);
+    CHECK(CONTAINS(fq_error_message(err), "人民调解法 art. 33"));
+    fq_error_free(err);
+    CHECK(fq_engine_apply(e, MD, code, "{\"op\":\"apply_confirmation\",\"applied_on\":\"2025-06-09\",\"applicants\":[{\"person\":\"p0-0\"},{\"person\":\"p1-0\"}]}", T0 + 2 * DAY, &out, &err) == FQ_STATUS_LIFECYCLE);
+    CHECK(CONTAINS(fq_error_message(err), "last recorded step"));
+    fq_error_free(err);
+    /* A tampered trace: the agreed amount changed after the fact. */
+    CHECK(fq_engine_trace_jsonl(e, MD, code, T0 + 2 * DAY, &out, &err) == FQ_STATUS_OK);
+    char *at = strstr(out, "\"amount_yuan\":3000");
+    CHECK(at != NULL);
+    if (at) {
+        at[15] = '9';
+        char *verified = NULL;
+        CHECK(fq_trace_verify(out, &verified, &err) == FQ_STATUS_TRACE);
+        CHECK(CONTAINS(fq_error_message(err), "changed"));
+        fq_error_free(err);
+    }
+    fq_string_free(out);
+    /* A year without a holiday notice. */
+    CHECK(fq_engine_missing_reports(e, "system", "522301001001", "2027-01-04", T0 + 2 * DAY, &out, &err) == FQ_STATUS_CALENDAR);
+    CHECK(CONTAINS(fq_error_message(err), "2027"));
+    fq_error_free(err);
+    /* Another rule set under a loaded id@version. */
+    CHECK(fq_engine_rules(e, &out, &err) == FQ_STATUS_OK);
+    char *desc = strstr(out, "\"description\":\"");
+    CHECK(desc != NULL);
+    if (desc) {
+        desc[15] = 'X';
+        CHECK(fq_engine_load_rules(e, "system", out, T0 + 2 * DAY, NULL, &err) == FQ_STATUS_DUPLICATE);
+        CHECK(CONTAINS(fq_error_message(err), "version"));
+        fq_error_free(err);
+    }
+    fq_string_free(out);
+    fq_string_free(code);
+    fq_engine_free(e);
+}
+
 /* The host's loop: apply, read the journal after the stored position, store; restart;
  * restore from the world document and the stored entries; the same engine. */
 static void test_persistence(const char *world) {
@@ -570,6 +643,7 @@ int main(int argc, char **argv) {
     test_handles(world);
     test_persistence(world);
     test_hostile(world);
+    test_law_rows(world);
 #ifdef FQ_DEBUG_PANIC
     test_panic();
 #endif

@@ -524,21 +524,15 @@ impl Sim {
                 self.engine.apply(&who, &code, op, t)?;
                 self.at(cst(next_review, 10, 0), Step::Review(i));
             }
-            Step::Retry(i) => {
+            Step::Retry(i) | Step::Flare(i) => {
                 let code = self.code(i);
                 let who = self.handler(i);
-                let op = Operation::Reopen {
-                    reason: "双方申请再次调解".into(),
+                let reason = match s {
+                    Step::Retry(_) => "双方申请再次调解",
+                    _ => "协议履行中再起争执",
                 };
-                self.engine.apply(&who, &code, op, t)?;
-                let next = self.later(t, 1, 2);
-                self.at(next, Step::Session(i, 0));
-            }
-            Step::Flare(i) => {
-                let code = self.code(i);
-                let who = self.handler(i);
                 let op = Operation::Reopen {
-                    reason: "协议履行中再起争执".into(),
+                    reason: reason.into(),
                 };
                 self.engine.apply(&who, &code, op, t)?;
                 let next = self.later(t, 1, 2);

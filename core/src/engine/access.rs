@@ -125,17 +125,7 @@ impl Engine {
         action: &str,
         at: DateTime<Utc>,
     ) -> Result<(), EngineError> {
-        if self.may_access(actor, d) {
-            Ok(())
-        } else {
-            Err(self.deny(
-                actor,
-                action,
-                d.code.to_string(),
-                "the case is outside the actor's area and was not assigned or referred to it",
-                at,
-            ))
-        }
+        self.authorize(actor, d, action, at, false)
     }
 
     /// Authorises operating on `d` ([`Engine::may_act`]).
@@ -146,25 +136,27 @@ impl Engine {
         action: &str,
         at: DateTime<Utc>,
     ) -> Result<(), EngineError> {
-        if self.may_act(actor, d) {
-            Ok(())
-        } else if self.may_access(actor, d) {
-            Err(self.deny(
-                actor,
-                action,
-                d.code.to_string(),
-                "the actor is not on the case's team, nor its centre or a unit above it: the team, the joined agencies and the centre act on a routed case",
-                at,
-            ))
+        self.authorize(actor, d, action, at, true)
+    }
+
+    /// Reading needs [`Engine::may_access`]; acting also [`Engine::may_act`]. A refusal is
+    /// logged with the reason that applies.
+    fn authorize(
+        &self,
+        actor: &Actor,
+        d: &Dispute,
+        action: &str,
+        at: DateTime<Utc>,
+        acting: bool,
+    ) -> Result<(), EngineError> {
+        let reason = if !self.may_access(actor, d) {
+            "the case is outside the actor's area and was not assigned or referred to it"
+        } else if acting && !self.may_act(actor, d) {
+            "the actor is not on the case's team, nor its centre or a unit above it: the team, the joined agencies and the centre act on a routed case"
         } else {
-            Err(self.deny(
-                actor,
-                action,
-                d.code.to_string(),
-                "the case is outside the actor's area and was not assigned or referred to it",
-                at,
-            ))
-        }
+            return Ok(());
+        };
+        Err(self.deny(actor, action, d.code.to_string(), reason, at))
     }
 
     pub(crate) fn authorize_unit(
