@@ -456,6 +456,18 @@ static void test_law_rows(const char *world) {
         fq_error_free(err);
     }
     fq_string_free(out);
+    /* A division code whose parts are impossible; an identity number with address code
+     * 000000 (never echoed); an empty argument. */
+    CHECK(fq_engine_add_unit(e, "{\"code\":\"522301001000001\",\"kind\":\"grid\",\"name\":\"x\"}", &err) == FQ_STATUS_HIERARCHY);
+    CHECK(fq_error_message(err)[0] != '\0');
+    fq_error_free(err);
+    CHECK(fq_engine_add_person(e, "{\"id\":\"z\",\"name\":\"z\",\"id_number\":\"000000198501011230\",\"household\":\"5223010010010010101\"}", &err) == FQ_STATUS_INVALID_INPUT);
+    CHECK(CONTAINS(fq_error_message(err), "address code"));
+    CHECK(!CONTAINS(fq_error_message(err), "000000198501011230"));
+    fq_error_free(err);
+    CHECK(fq_engine_register(e, GW, "  ", T0 + 2 * DAY, &out, &err) == FQ_STATUS_INVALID_INPUT);
+    CHECK(CONTAINS(fq_error_message(err), "is empty"));
+    fq_error_free(err);
     fq_string_free(code);
     fq_engine_free(e);
 }
