@@ -232,15 +232,41 @@ fn capped_due(
 /// that the calendar cannot compute: a year it does not know. Statistics count such cases
 /// as on time and say so in the report's warnings.
 pub fn undetermined(d: &Dispute, calendar: &Calendar, rules: &RuleSet) -> bool {
-    if timed(d, calendar, rules, NaiveDate::MIN).error.is_some() {
-        return true;
-    }
-    match (d.result_at, limits_of(d, rules).handle) {
-        (Some(_), Some(limit)) if d.state != State::Stabilised => {
+    ledger_facts(d, calendar, rules).undetermined
+}
+
+/// What the statistics ledger keeps of a case's time, computed once per change: the due
+/// days of its running limit, whether its conclusion came on time, and whether a limit
+/// could not be computed.
+pub(crate) struct LedgerFacts {
+    /// [`running_due`].
+    pub due: Option<(NaiveDate, NaiveDate)>,
+    /// [`result_on_time`].
+    pub on_time: Option<bool>,
+    /// [`undetermined`].
+    pub undetermined: bool,
+}
+
+/// [`running_due`], [`result_on_time`] and [`undetermined`] in one pass.
+pub(crate) fn ledger_facts(d: &Dispute, calendar: &Calendar, rules: &RuleSet) -> LedgerFacts {
+    let t = timed(d, calendar, rules, NaiveDate::MIN);
+    let (on_time, unjudged) = match (d.result_at, limits_of(d, rules).handle) {
+        (Some(done), Some(limit)) if d.state != State::Stabilised => {
             let start = china_date(d.accepted_at.unwrap_or(d.registered_at));
-            capped_due(d, calendar, rules, start, limit).is_err()
+            match capped_due(d, calendar, rules, start, limit) {
+                Ok(due) => (
+                    Some(Standing::on(due, china_date(done)) != Standing::Red),
+                    false,
+                ),
+                Err(_) => (None, true),
+            }
         }
-        _ => false,
+        _ => (None, false),
+    };
+    LedgerFacts {
+        due: t.due,
+        on_time,
+        undetermined: t.error.is_some() || unjudged,
     }
 }
 
@@ -393,12 +419,5 @@ pub fn status(
 /// legal window's last day where that is earlier; `None` if it has no such result or no
 /// limit, or the limit cannot be computed.
 pub fn result_on_time(d: &Dispute, calendar: &Calendar, rules: &RuleSet) -> Option<bool> {
-    let done = d.result_at?;
-    if d.state == State::Stabilised {
-        return None;
-    }
-    let limit = limits_of(d, rules).handle?;
-    let start = china_date(d.accepted_at.unwrap_or(d.registered_at));
-    let due = capped_due(d, calendar, rules, start, limit).ok()?;
-    Some(Standing::on(due, china_date(done)) != Standing::Red)
+    ledger_facts(d, calendar, rules).on_time
 }

@@ -61,8 +61,8 @@ pub(crate) struct Entry {
 impl Entry {
     /// The entry of a case under `rules` and `calendar`.
     pub fn of(d: &Dispute, calendar: &Calendar, rules: &RuleSet) -> Entry {
-        let on_time = deadline::result_on_time(d, calendar, rules);
-        let c = Counts::of(d, Standing::OnTime, None, on_time);
+        let facts = deadline::ledger_facts(d, calendar, rules);
+        let c = Counts::of(d, Standing::OnTime, None, facts.on_time);
         let mut tally = c
             .to_array()
             .iter()
@@ -73,13 +73,13 @@ impl Entry {
         }
         Entry {
             day: china_date(d.registered_at),
-            due: deadline::running_due(d, calendar, rules),
+            due: facts.due,
             location: d.input.location,
             handling: d.handling_unit,
             category: d.input.category,
             tally,
             agreement_yuan: c.agreement_yuan,
-            undetermined: deadline::undetermined(d, calendar, rules),
+            undetermined: facts.undetermined,
         }
     }
 
