@@ -168,32 +168,34 @@ fn received_at(d: &Dispute) -> DateTime<Utc> {
 /// acceptance (司法部令第75号 art. 33), the labour 15 days from the application
 /// (劳动争议调解仲裁法 art. 14) and the court's referral period (委派调解). Empty when none
 /// applies (a general case not accepted yet).
-pub fn legal_windows(d: &Dispute, rules: &RuleSet) -> Vec<(LegalNotice, Period, NaiveDate)> {
+pub fn legal_windows(
+    d: &Dispute,
+    rules: &RuleSet,
+) -> impl Iterator<Item = (LegalNotice, Period, NaiveDate)> {
+    // At most three, on the path every accepted operation takes (the ledger): no allocation.
     let w = &rules.windows;
-    let mut out = Vec::new();
     let received = china_date(received_at(d));
-    if let Some(accepted) = d.accepted_at {
-        out.push((
-            LegalNotice::MediationMonthPassed,
-            w.mediation,
-            china_date(accepted),
-        ));
-    }
-    if d.input.category == Category::Labour {
-        out.push((
+    [
+        d.accepted_at.map(|a| {
+            (
+                LegalNotice::MediationMonthPassed,
+                w.mediation,
+                china_date(a),
+            )
+        }),
+        (d.input.category == Category::Labour).then_some((
             LegalNotice::LabourArbitrationOpen,
             w.labour_mediation,
             received,
-        ));
-    }
-    if d.input.channel == Channel::ReferredByCourt {
-        out.push((
+        )),
+        (d.input.channel == Channel::ReferredByCourt).then_some((
             LegalNotice::CourtReferralPeriodPassed,
             w.court_referral,
             received,
-        ));
-    }
-    out
+        )),
+    ]
+    .into_iter()
+    .flatten()
 }
 
 /// The earliest legal last day among the windows running for an open case, if the calendar
@@ -346,16 +348,14 @@ pub fn status(
     }
     let mut legal = Vec::new();
     // Each window has passed when today is after its last day (art. 203 extension included).
-    let mut passed = |notice: LegalNotice, period: Period, from: NaiveDate| match period
-        .last_day(from, calendar)
-    {
+    let mut passed = |notice: LegalNotice, end: Result<NaiveDate, CalendarError>| match end {
         Ok(end) if today > end => legal.push(notice),
         Ok(_) => {}
         Err(e) => warnings.push(unknown(e, notice.label_en())),
     };
     if d.state.is_open() {
         for (notice, period, from) in legal_windows(d, rules) {
-            passed(notice, period, from);
+            passed(notice, period.last_day(from, calendar));
         }
     }
     if d.state == State::Resolved {
@@ -364,8 +364,9 @@ pub fn status(
             if offered && d.confirmation.is_none() {
                 passed(
                     LegalNotice::ConfirmationWindowClosed,
-                    windows.confirmation_apply,
-                    a.effective_on,
+                    windows
+                        .confirmation_apply
+                        .last_day(a.effective_on, calendar),
                 );
             }
         }
@@ -377,22 +378,19 @@ pub fn status(
             match c.accepted_on {
                 None => passed(
                     LegalNotice::CourtAcceptanceOverdue,
-                    windows.court_accept,
-                    c.applied_on,
+                    windows.court_accept.last_day(c.applied_on, calendar),
                 ),
-                Some(accepted) => match windows.court_decide.last_day(accepted, calendar) {
-                    Ok(end) if c.extended => passed(
-                        LegalNotice::CourtDecisionOverdue,
-                        windows.court_extension,
-                        end,
-                    ),
-                    Ok(end) => {
-                        if today > end {
-                            legal.push(LegalNotice::CourtDecisionOverdue)
-                        }
-                    }
-                    Err(e) => warnings.push(unknown(e, "court's decision period")),
-                },
+                // 15 days from acceptance, and 10 more from their end when extended.
+                Some(accepted) => {
+                    let end = windows
+                        .court_decide
+                        .last_day(accepted, calendar)
+                        .and_then(|end| match c.extended {
+                            true => windows.court_extension.last_day(end, calendar),
+                            false => Ok(end),
+                        });
+                    passed(LegalNotice::CourtDecisionOverdue, end)
+                }
             }
         }
     }
