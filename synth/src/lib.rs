@@ -15,6 +15,7 @@ use fengqiao::hierarchy::{DivisionCode, Hierarchy, Name, Unit, UnitKind};
 use fengqiao::people::{IdNumber, Person, Phone};
 use fengqiao::staff::{Role, Staff};
 
+pub mod county;
 pub mod disputes;
 pub mod ids;
 pub mod rules;

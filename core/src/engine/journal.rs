@@ -398,19 +398,54 @@ impl Engine {
         self.refresh_ledger();
     }
 
+    /// Brings a running engine up to date with entries another engine over the same
+    /// journal stored after this one's last entry (several engines, one store): each entry
+    /// is verified as [`Engine::restore`] verifies it and applied as it was accepted.
+    ///
+    /// The engine must hold nothing the store does not: catch up before applying, never
+    /// after (an engine with changes of its own has left the store's chain, and the first
+    /// stored entry is refused with [`JournalProblem::Digest`]; restore it instead). On a
+    /// refused entry the engine stays at the entry before it, a position the store holds.
+    ///
+    /// ```
+    /// use fengqiao::engine::{Engine, WorldData};
+    /// let world: WorldData = serde_json::from_str(include_str!("../../../examples/data/world-small.json"))?;
+    /// let mut writer = Engine::from_world(world.clone())?;
+    /// let mut reader = Engine::from_world(world)?;
+    /// writer.set_available("gw-522301001001001", false)?;
+    /// reader.catch_up(writer.journal(reader.journal_seq(), usize::MAX)?.into_iter().map(Ok))?;
+    /// assert_eq!(reader.journal_digest(), writer.journal_digest());
+    /// assert!(!reader.staff("gw-522301001001001").unwrap().available);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn catch_up(
+        &mut self,
+        entries: impl IntoIterator<Item = Result<JournalEntry, JournalError>>,
+    ) -> Result<(), EngineError> {
+        self.replay_entries(entries)
+    }
+
     fn replay_entries(
         &mut self,
         entries: impl IntoIterator<Item = Result<JournalEntry, JournalError>>,
     ) -> Result<(), EngineError> {
+        let mut result = Ok(());
         for entry in entries {
-            let entry = entry.map_err(|mut e| {
-                e.seq = self.journal_seq() + 1;
-                EngineError::Journal(e)
-            })?;
-            self.replay_entry(entry).map_err(EngineError::Journal)?;
+            let replayed = match entry {
+                Ok(entry) => self.replay_entry(entry),
+                Err(mut e) => {
+                    e.seq = self.journal_seq() + 1;
+                    Err(e)
+                }
+            };
+            if let Err(e) = replayed {
+                result = Err(EngineError::Journal(e));
+                break;
+            }
         }
+        // Also after a refusal: the entries before it were applied (catch_up keeps them).
         self.refresh_ledger();
-        Ok(())
+        result
     }
 
     fn replay_entry(&mut self, entry: JournalEntry) -> Result<(), JournalError> {

@@ -1,0 +1,423 @@
+//! Appending an engine's new entries, and catching an engine up with entries others
+//! appended.
+
+use std::collections::BTreeMap;
+
+use fengqiao::engine::{Engine, EngineError};
+use fengqiao::journal::{Change, JournalEntry, JournalError, JournalProblem};
+use fengqiao::trace::Hash;
+use postgres::error::SqlState;
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::Transaction;
+
+use crate::{hash, Store, StoreError};
+
+/// What an append stored: entries `from + 1 ..= to` (none when `from == to`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Appended {
+    /// The store's last entry before.
+    pub from: u64,
+    /// The store's last entry now (the engine's).
+    pub to: u64,
+}
+
+impl Appended {
+    /// How many entries were stored.
+    pub fn count(&self) -> u64 {
+        self.to - self.from
+    }
+}
+
+/// A case's first and last event in one append.
+struct HeadMove {
+    expected: i64,
+    seq: i64,
+    head: Hash,
+}
+
+impl Store {
+    /// Stores, in one transaction, every entry the engine holds after the store's last
+    /// one: the entries, the projections (rule sets, zero reports, denials), each touched
+    /// case's head and the county journal's head. Nothing to store is not an error.
+    ///
+    /// A [`StoreError::Conflict`] means another engine appended first (the store is ahead
+    /// of this engine, or at the same position with other entries): nothing was written;
+    /// restore the engine (it holds a change the store will never take) and redo the work.
+    /// Entries the engine released ([`Engine::release_journal`]) before storing them are
+    /// refused by the engine, by number.
+    pub fn append(&mut self, engine: &Engine) -> Result<Appended, StoreError> {
+        let county = self.county(engine)?;
+        let (stored, stored_digest) = self.position(&county)?;
+        let mine = engine.journal_seq();
+        let conflict = |message: String| StoreError::Conflict {
+            county: county.clone(),
+            stored,
+            engine: mine,
+            case: None,
+            message,
+        };
+        if stored > mine {
+            return Err(conflict(
+                "the store holds entries this engine does not (another engine appended)".into(),
+            ));
+        }
+        if stored == mine {
+            return if stored_digest == engine.journal_digest() {
+                Ok(Appended {
+                    from: stored,
+                    to: stored,
+                })
+            } else {
+                Err(conflict(
+                    "the store's last entry differs from this engine's".into(),
+                ))
+            };
+        }
+        let batch = self.batch;
+        let mut tx = self.client.transaction()?;
+        // The expected-version check, first: it takes the journal's row lock, so a second
+        // writer waits here and then finds the head moved.
+        let moved = tx.execute(
+            "UPDATE fengqiao.journals SET seq = $3, digest = $4, updated_at = now()
+             WHERE county = $1 AND seq = $2",
+            &[
+                &county,
+                &(stored as i64),
+                &(mine as i64),
+                &engine.journal_digest().0.as_slice(),
+            ],
+        )?;
+        if moved != 1 {
+            return Err(conflict("another engine appended meanwhile".into()));
+        }
+        let mut heads: BTreeMap<String, HeadMove> = BTreeMap::new();
+        let mut at = stored;
+        let mut prev = stored_digest;
+        while at < mine {
+            let entries = engine.journal(at, batch)?;
+            let Some(first) = entries.first() else { break };
+            if at == stored && fengqiao::journal::chain(&prev, &first.change) != first.digest {
+                return Err(conflict(
+                    "the engine's entries do not follow the store's last entry (it holds changes made beside another engine's)".into(),
+                ));
+            }
+            insert(&mut tx, &county, &entries, &mut heads).map_err(|e| unique(e, &conflict))?;
+            at = entries.last().map(|e| e.seq).unwrap_or(mine);
+            prev = entries.last().map(|e| e.digest).unwrap_or(prev);
+        }
+        move_heads(&mut tx, &county, &heads).map_err(|e| match e {
+            StoreError::Conflict { case, message, .. } => StoreError::Conflict {
+                county: county.clone(),
+                stored,
+                engine: mine,
+                case,
+                message,
+            },
+            other => other,
+        })?;
+        tx.commit()?;
+        Ok(Appended {
+            from: stored,
+            to: mine,
+        })
+    }
+
+    /// Applies to `engine` the entries other engines stored after its last one (see
+    /// [`Engine::catch_up`]); returns how many. An engine holding entries the store does
+    /// not is refused ([`StoreError::Unstored`]: append them) or, if another engine stored
+    /// other entries at the same positions, gets a [`StoreError::Conflict`] (restore it).
+    pub fn catch_up(&mut self, engine: &mut Engine) -> Result<u64, StoreError> {
+        let county = self.county(engine)?;
+        let (stored, _) = self.position(&county)?;
+        let mine = engine.journal_seq();
+        if mine > stored {
+            return Err(StoreError::Unstored {
+                county,
+                stored,
+                engine: mine,
+                action: "catching up",
+            });
+        }
+        if self.digest_at(&county, mine)? != engine.journal_digest() {
+            return Err(StoreError::Conflict {
+                county,
+                stored,
+                engine: mine,
+                case: None,
+                message: "the engine's last entry differs from the store's at the same position"
+                    .into(),
+            });
+        }
+        if mine == stored {
+            return Ok(0);
+        }
+        self.replay_tail(&county, engine, mine)?;
+        Ok(engine.journal_seq() - mine)
+    }
+
+    /// The digest at entry `seq` of a county's journal (its origin at 0).
+    pub(crate) fn digest_at(&mut self, county: &str, seq: u64) -> Result<Hash, StoreError> {
+        let row = if seq == 0 {
+            self.client.query_opt(
+                "SELECT origin FROM fengqiao.journals WHERE county = $1",
+                &[&county],
+            )?
+        } else {
+            self.client.query_opt(
+                "SELECT digest FROM fengqiao.journal WHERE county = $1 AND seq = $2",
+                &[&county, &(seq as i64)],
+            )?
+        };
+        row.map(|r| hash(r.get(0)))
+            .ok_or_else(|| StoreError::Tampered {
+                county: county.to_string(),
+                message: format!("entry {seq} is missing"),
+            })
+    }
+
+    /// Feeds the county's entries after `after` to the engine, streamed.
+    pub(crate) fn replay_tail(
+        &mut self,
+        county: &str,
+        engine: &mut Engine,
+        after: u64,
+    ) -> Result<(), StoreError> {
+        let mut failure: Option<postgres::Error> = None;
+        let rows = self.client.query_raw(
+            TAIL,
+            [&county as &dyn postgres::types::ToSql, &(after as i64)],
+        )?;
+        let entries = rows.iterator().map_while(|row| match row {
+            Ok(row) => Some(entry(&row)),
+            Err(e) => {
+                failure = Some(e);
+                None
+            }
+        });
+        let result = engine.catch_up(entries);
+        if let Some(e) = failure {
+            return Err(e.into());
+        }
+        result.map_err(StoreError::from)
+    }
+}
+
+/// The tail of a county's journal, oldest first: the restore query (one partition).
+pub const TAIL: &str = "SELECT seq, v, digest, body FROM fengqiao.journal
+     WHERE county = $1 AND seq > $2 ORDER BY seq";
+
+/// A stored row as a journal entry; a body that does not parse is an unreadable entry.
+fn entry(row: &postgres::Row) -> Result<JournalEntry, JournalError> {
+    let seq = row.get::<_, i64>(0) as u64;
+    let body: &str = row.get(3);
+    let change: Change = serde_json::from_str(body).map_err(|e| JournalError {
+        seq,
+        case: None,
+        case_seq: None,
+        problem: JournalProblem::Unreadable,
+        message: format!("stored entry {seq} cannot be read: {e}"),
+    })?;
+    Ok(JournalEntry {
+        v: row.get::<_, i32>(1) as u32,
+        seq,
+        digest: hash(row.get(2)),
+        change,
+    })
+}
+
+/// Inserts a batch of entries and their projections; notes the case heads they move.
+fn insert(
+    tx: &mut Transaction<'_>,
+    county: &str,
+    entries: &[JournalEntry],
+    heads: &mut BTreeMap<String, HeadMove>,
+) -> Result<(), StoreError> {
+    let n = entries.len();
+    let (mut seq, mut v, mut kind, mut case, mut case_seq, mut digest, mut body) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for e in entries {
+        seq.push(e.seq as i64);
+        v.push(e.v as i32);
+        kind.push(e.change.kind());
+        digest.push(e.digest.0.as_slice());
+        body.push(serde_json::to_string(&e.change).expect("changes serialise"));
+        match &e.change {
+            Change::Event(ev) => {
+                let code = ev.case.to_string();
+                heads
+                    .entry(code.clone())
+                    .and_modify(|h| {
+                        h.seq = ev.seq as i64;
+                        h.head = ev.hash;
+                    })
+                    .or_insert(HeadMove {
+                        expected: ev.seq as i64 - 1,
+                        seq: ev.seq as i64,
+                        head: ev.hash,
+                    });
+                case.push(Some(code));
+                case_seq.push(Some(ev.seq as i64));
+            }
+            other => {
+                case.push(None);
+                case_seq.push(None);
+                project(tx, county, e.seq as i64, other)?;
+            }
+        }
+    }
+    tx.execute(
+        "INSERT INTO fengqiao.journal (county, seq, v, kind, case_code, case_seq, digest, body)
+         SELECT $1, * FROM unnest($2::bigint[], $3::integer[], $4::text[], $5::text[],
+                                  $6::bigint[], $7::bytea[], $8::text[])",
+        &[&county, &seq, &v, &kind, &case, &case_seq, &digest, &body],
+    )?;
+    Ok(())
+}
+
+/// The projection row of a change the host may query in SQL.
+fn project(
+    tx: &mut Transaction<'_>,
+    county: &str,
+    seq: i64,
+    change: &Change,
+) -> Result<(), StoreError> {
+    match change {
+        Change::RulesLoaded(r) => {
+            tx.execute(
+                "INSERT INTO fengqiao.rule_sets (county, seq, label, body, body_sm3, loaded_by, loaded_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7::text::timestamptz)",
+                &[
+                    &county,
+                    &seq,
+                    &r.rules.label(),
+                    &serde_json::to_string(&r.rules).expect("rule sets serialise"),
+                    &r.body_sm3.0.as_slice(),
+                    &r.by.to_string(),
+                    &r.at.map(|t| t.to_rfc3339()),
+                ],
+            )?;
+        }
+        Change::ReportFiled { staff, report } => {
+            tx.execute(
+                "INSERT INTO fengqiao.zero_reports (county, seq, staff, day, disputes)
+                 VALUES ($1, $2, $3, $4::text::date, $5)",
+                &[
+                    &county,
+                    &seq,
+                    staff,
+                    &report.date.to_string(),
+                    &(report.disputes.len() as i32),
+                ],
+            )?;
+        }
+        Change::Denied(d) => {
+            tx.execute(
+                "INSERT INTO fengqiao.denials (county, seq, at, actor, action, target)
+                 VALUES ($1, $2, $3::text::timestamptz, $4, $5, $6)",
+                &[
+                    &county,
+                    &seq,
+                    &d.at.to_rfc3339(),
+                    &d.actor.to_string(),
+                    &d.action,
+                    &d.target,
+                ],
+            )?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Moves the heads of the cases an append touched, each from the seq it was at.
+fn move_heads(
+    tx: &mut Transaction<'_>,
+    county: &str,
+    heads: &BTreeMap<String, HeadMove>,
+) -> Result<(), StoreError> {
+    let (mut new_c, mut new_s, mut new_h) = (vec![], vec![], vec![]);
+    let (mut old_c, mut old_e, mut old_s, mut old_h) = (vec![], vec![], vec![], vec![]);
+    for (code, m) in heads {
+        if m.expected == 0 {
+            new_c.push(code.as_str());
+            new_s.push(m.seq);
+            new_h.push(m.head.0.as_slice());
+        } else {
+            old_c.push(code.as_str());
+            old_e.push(m.expected);
+            old_s.push(m.seq);
+            old_h.push(m.head.0.as_slice());
+        }
+    }
+    if !new_c.is_empty() {
+        tx.execute(
+            "INSERT INTO fengqiao.heads (county, case_code, seq, head)
+             SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bytea[])",
+            &[&county, &new_c, &new_s, &new_h],
+        )
+        .map_err(|e| {
+            unique(e, &|message| StoreError::Conflict {
+                county: county.into(),
+                stored: 0,
+                engine: 0,
+                case: None,
+                message,
+            })
+        })?;
+    }
+    if !old_c.is_empty() {
+        let moved = tx.execute(
+            "UPDATE fengqiao.heads h SET seq = u.seq, head = u.head
+             FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::bytea[]) AS u(case_code, expected, seq, head)
+             WHERE h.county = $1 AND h.case_code = u.case_code AND h.seq = u.expected",
+            &[&county, &old_c, &old_e, &old_s, &old_h],
+        )?;
+        if moved as usize != old_c.len() {
+            let stale = tx.query_opt(
+                "SELECT u.case_code FROM unnest($2::text[], $3::bigint[]) AS u(case_code, expected)
+                 LEFT JOIN fengqiao.heads h ON h.county = $1 AND h.case_code = u.case_code
+                 WHERE h.seq IS DISTINCT FROM u.expected LIMIT 1",
+                &[&county, &old_c, &old_e],
+            )?;
+            let case: Option<String> = stale.map(|r| r.get(0));
+            return Err(StoreError::Conflict {
+                county: county.into(),
+                stored: 0,
+                engine: 0,
+                message: format!(
+                    "case {}'s head moved (another engine appended to it)",
+                    case.as_deref().unwrap_or("?")
+                ),
+                case,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A unique violation (another writer's rows at the same keys) is a conflict.
+fn unique(e: impl Into<StoreError>, conflict: &dyn Fn(String) -> StoreError) -> StoreError {
+    let e = e.into();
+    match &e {
+        StoreError::Database(db) if db.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+            conflict(format!(
+                "another engine stored the same entries: {}",
+                db.as_db_error().map(|d| d.message()).unwrap_or("")
+            ))
+        }
+        _ => e,
+    }
+}
+
+impl From<JournalError> for StoreError {
+    fn from(e: JournalError) -> StoreError {
+        StoreError::Engine(EngineError::Journal(e))
+    }
+}

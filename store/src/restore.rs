@@ -1,0 +1,282 @@
+//! Restoring an engine from a county's journal (snapshot and tail), and taking snapshots.
+
+use std::io::{self, Read, Write};
+
+use fengqiao::engine::{Engine, WorldData};
+use fengqiao::journal::Snapshot;
+use postgres::fallible_iterator::FallibleIterator;
+
+use crate::{hash, Store, StoreError};
+
+/// A snapshot is stored in parts of this many bytes (one row each).
+const PART: usize = 4 << 20;
+
+impl Store {
+    /// Rebuilds a county's engine: its latest snapshot (if any) and the entries after it,
+    /// streamed, every entry verified as [`Engine::restore`] verifies it. Then checked
+    /// against what the store keeps apart: the journal's head (a journal cut short is
+    /// refused) and every case's head row.
+    pub fn restore(&mut self, county: &str) -> Result<Engine, StoreError> {
+        self.check_schema()?;
+        let row = self
+            .client
+            .query_opt(
+                "SELECT origin, world, seq, digest FROM fengqiao.journals WHERE county = $1",
+                &[&county],
+            )?
+            .ok_or_else(|| StoreError::NoJournal {
+                county: county.to_string(),
+            })?;
+        let tampered = |message: String| StoreError::Tampered {
+            county: county.to_string(),
+            message,
+        };
+        let origin = hash(row.get(0));
+        let (head_seq, head) = (row.get::<_, i64>(2) as u64, hash(row.get(3)));
+        let snapshot_at: Option<i64> = self
+            .client
+            .query_one(
+                "SELECT max(seq) FROM fengqiao.snapshots WHERE county = $1 AND part = 0 AND seq <= $2",
+                &[&county, &(head_seq as i64)],
+            )?
+            .get(0);
+        let mut engine = match snapshot_at {
+            Some(at) => {
+                let snapshot = self.read_snapshot(county, at)?;
+                if snapshot.origin != origin || snapshot.seq != at as u64 {
+                    return Err(tampered(format!(
+                        "the snapshot at entry {at} is not this journal's"
+                    )));
+                }
+                if self.digest_at(county, at as u64)? != snapshot.digest {
+                    return Err(tampered(format!(
+                        "the snapshot at entry {at} does not match the journal's digest there"
+                    )));
+                }
+                Engine::restore_snapshot(snapshot, std::iter::empty())?
+            }
+            None => {
+                let world: WorldData = serde_json::from_str(row.get(1))
+                    .map_err(|e| tampered(format!("its world document cannot be read: {e}")))?;
+                if fengqiao::journal::origin(&world) != origin {
+                    return Err(tampered(
+                        "its world document is not the one the journal started from".into(),
+                    ));
+                }
+                Engine::from_world(world)?
+            }
+        };
+        let from = engine.journal_seq();
+        self.replay_tail(county, &mut engine, from)?;
+        if engine.journal_seq() != head_seq || engine.journal_digest() != head {
+            return Err(tampered(format!(
+                "the journal holds entries up to {} but its head says {head_seq} (digest {}…)",
+                engine.journal_seq(),
+                &head.to_string()[..16]
+            )));
+        }
+        self.check_heads(county, &engine)?;
+        self.counties.insert(origin, county.to_string());
+        Ok(engine)
+    }
+
+    /// Every case head row against the restored traces.
+    fn check_heads(&mut self, county: &str, engine: &Engine) -> Result<(), StoreError> {
+        let mut rows = self.client.query_raw(
+            "SELECT case_code, seq, head FROM fengqiao.heads WHERE county = $1",
+            [&county],
+        )?;
+        let mut n = 0usize;
+        while let Some(row) = rows.next()? {
+            n += 1;
+            let code: &str = row.get(0);
+            let (seq, head) = (row.get::<_, i64>(1) as u64, hash(row.get(2)));
+            let found = code
+                .parse()
+                .ok()
+                .and_then(|c| engine.case(&c).ok())
+                .map(|c| (c.events.len() as u64, c.head()));
+            if found != Some((seq, head)) {
+                return Err(StoreError::Tampered {
+                    county: county.to_string(),
+                    message: format!(
+                        "case {code}'s head row (seq {seq}, {}…) differs from its trace",
+                        &head.to_string()[..16]
+                    ),
+                });
+            }
+        }
+        if n != engine.case_count() {
+            return Err(StoreError::Tampered {
+                county: county.to_string(),
+                message: format!("{n} case head rows for {} cases", engine.case_count()),
+            });
+        }
+        Ok(())
+    }
+
+    /// Stores a snapshot of `engine` (all of it stored: append first), in parts; restores
+    /// start from the latest. Returns the entry it was taken at.
+    pub fn snapshot(&mut self, engine: &Engine) -> Result<u64, StoreError> {
+        let county = self.county(engine)?;
+        let (stored, _) = self.position(&county)?;
+        let mine = engine.journal_seq();
+        if mine > stored {
+            return Err(StoreError::Unstored {
+                county,
+                stored,
+                engine: mine,
+                action: "a snapshot",
+            });
+        }
+        if self.digest_at(&county, mine)? != engine.journal_digest() {
+            return Err(StoreError::Conflict {
+                county,
+                stored,
+                engine: mine,
+                case: None,
+                message: "the engine's last entry differs from the store's at the same position"
+                    .into(),
+            });
+        }
+        let snapshot = engine.snapshot();
+        let digest = snapshot.digest;
+        let mut tx = self.client.transaction()?;
+        let exists = tx
+            .query_opt(
+                "SELECT 1 FROM fengqiao.snapshots WHERE county = $1 AND seq = $2 AND part = 0",
+                &[&county, &(mine as i64)],
+            )?
+            .is_some();
+        if exists {
+            return Ok(mine);
+        }
+        let mut parts = Parts {
+            tx: &mut tx,
+            county: &county,
+            seq: mine as i64,
+            digest: digest.0,
+            part: 0,
+            buf: Vec::with_capacity(PART),
+            failed: None,
+        };
+        let written = serde_json::to_writer(&mut parts, &snapshot)
+            .map_err(io::Error::from)
+            .and_then(|()| parts.flush());
+        if let Some(e) = parts.failed.take() {
+            return Err(e.into());
+        }
+        written.map_err(|e| StoreError::Tampered {
+            county: county.clone(),
+            message: format!("the snapshot could not be written: {e}"),
+        })?;
+        tx.commit()?;
+        Ok(mine)
+    }
+
+    /// Reads a snapshot's parts as one stream and parses it (never the whole text at once).
+    fn read_snapshot(&mut self, county: &str, seq: i64) -> Result<Snapshot, StoreError> {
+        let rows = self.client.query_raw(
+            "SELECT part, bytes FROM fengqiao.snapshots WHERE county = $1 AND seq = $2 ORDER BY part",
+            [&county as &dyn postgres::types::ToSql, &seq],
+        )?;
+        let mut reader = PartReader {
+            rows,
+            buf: Vec::new(),
+            pos: 0,
+            next_part: 0,
+            failed: None,
+        };
+        let parsed: Result<Snapshot, _> =
+            serde_json::from_reader(io::BufReader::with_capacity(1 << 16, &mut reader));
+        if let Some(e) = reader.failed.take() {
+            return Err(e.into());
+        }
+        parsed.map_err(|e| StoreError::Tampered {
+            county: county.to_string(),
+            message: format!("the snapshot at entry {seq} cannot be read: {e}"),
+        })
+    }
+}
+
+/// Writes a snapshot's JSON as rows of [`PART`] bytes.
+struct Parts<'a, 't> {
+    tx: &'a mut postgres::Transaction<'t>,
+    county: &'a str,
+    seq: i64,
+    digest: [u8; 32],
+    part: i32,
+    buf: Vec<u8>,
+    failed: Option<postgres::Error>,
+}
+
+impl Parts<'_, '_> {
+    fn store(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() && self.part > 0 {
+            return Ok(());
+        }
+        self.tx
+            .execute(
+                "INSERT INTO fengqiao.snapshots (county, seq, part, digest, bytes) VALUES ($1, $2, $3, $4, $5)",
+                &[&self.county, &self.seq, &self.part, &self.digest.as_slice(), &self.buf],
+            )
+            .map_err(|e| {
+                let message = e.to_string();
+                self.failed = Some(e);
+                io::Error::other(message)
+            })?;
+        self.part += 1;
+        self.buf.clear();
+        Ok(())
+    }
+}
+
+impl Write for Parts<'_, '_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= PART {
+            self.store()?;
+        }
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.store()
+    }
+}
+
+/// Reads a snapshot's rows back as one byte stream, checking the parts are consecutive.
+struct PartReader<'a> {
+    rows: postgres::RowIter<'a>,
+    buf: Vec<u8>,
+    pos: usize,
+    next_part: i32,
+    failed: Option<postgres::Error>,
+}
+
+impl Read for PartReader<'_> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.pos == self.buf.len() {
+            match self.rows.next() {
+                Ok(Some(row)) => {
+                    let part: i32 = row.get(0);
+                    if part != self.next_part {
+                        return Err(io::Error::other(format!("part {} missing", self.next_part)));
+                    }
+                    self.next_part += 1;
+                    self.buf = row.get(1);
+                    self.pos = 0;
+                }
+                Ok(None) => return Ok(0),
+                Err(e) => {
+                    let message = e.to_string();
+                    self.failed = Some(e);
+                    return Err(io::Error::other(message));
+                }
+            }
+        }
+        let n = out.len().min(self.buf.len() - self.pos);
+        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
