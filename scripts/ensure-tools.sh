@@ -10,6 +10,8 @@ command -v g++ >/dev/null || apt_missing+=(g++)
 command -v valgrind >/dev/null || apt_missing+=(valgrind)
 command -v python3 >/dev/null || apt_missing+=(python3)
 command -v chromium >/dev/null || apt_missing+=(chromium)
+# PostgreSQL's server binaries: the store's tests start a throw-away server with initdb.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || apt_missing+=(postgresql)
 fc-list 2>/dev/null | grep -qi 'wqy\|noto sans cjk' || apt_missing+=(fonts-wqy-microhei)
 if [ ${#apt_missing[@]} -gt 0 ]; then
   echo "installing (Debian): ${apt_missing[*]}"

@@ -6,8 +6,10 @@ use std::collections::BTreeMap;
 use fengqiao::engine::{Engine, EngineError};
 use fengqiao::journal::{Change, JournalEntry, JournalError, JournalProblem};
 use fengqiao::trace::Hash;
+use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::Type;
 use postgres::Transaction;
 
 use crate::{hash, Store, StoreError};
@@ -26,6 +28,16 @@ impl Appended {
     pub fn count(&self) -> u64 {
         self.to - self.from
     }
+}
+
+/// What the serialising thread hands the writer.
+enum Batch {
+    /// Entries and their JSON.
+    Entries(Vec<JournalEntry>, Vec<String>),
+    /// The first entry does not follow the store's last.
+    Diverged,
+    /// The engine refused to give its entries (released before they were stored).
+    Failed(EngineError),
 }
 
 /// A case's first and last event in one append.
@@ -90,21 +102,56 @@ impl Store {
         if moved != 1 {
             return Err(conflict("another engine appended meanwhile".into()));
         }
+        // The entries are read from the engine and serialised on a second thread while
+        // this one writes the previous batch: the database and the serialiser overlap.
         let mut heads: BTreeMap<String, HeadMove> = BTreeMap::new();
-        let mut at = stored;
-        let mut prev = stored_digest;
-        while at < mine {
-            let entries = engine.journal(at, batch)?;
-            let Some(first) = entries.first() else { break };
-            if at == stored && fengqiao::journal::chain(&prev, &first.change) != first.digest {
-                return Err(conflict(
-                    "the engine's entries do not follow the store's last entry (it holds changes made beside another engine's)".into(),
-                ));
+        let written = std::thread::scope(|scope| -> Result<(), StoreError> {
+            let (send, batches) = std::sync::mpsc::sync_channel::<Batch>(2);
+            scope.spawn(move || {
+                let mut at = stored;
+                while at < mine {
+                    let batch = match engine.journal(at, batch) {
+                        Ok(entries) if entries.is_empty() => break,
+                        Ok(entries) => {
+                            let follows = at != stored
+                                || fengqiao::journal::chain(&stored_digest, &entries[0].change)
+                                    == entries[0].digest;
+                            at = entries.last().map_or(mine, |e| e.seq);
+                            if follows {
+                                let bodies = entries
+                                    .iter()
+                                    .map(|e| {
+                                        serde_json::to_string(&e.change).expect("changes serialise")
+                                    })
+                                    .collect();
+                                Batch::Entries(entries, bodies)
+                            } else {
+                                Batch::Diverged
+                            }
+                        }
+                        Err(e) => Batch::Failed(e),
+                    };
+                    let last = !matches!(batch, Batch::Entries(..));
+                    if send.send(batch).is_err() || last {
+                        break;
+                    }
+                }
+            });
+            for batch in batches {
+                match batch {
+                    Batch::Entries(entries, bodies) => {
+                        insert(&mut tx, &county, &entries, &bodies, &mut heads)
+                            .map_err(|e| unique(e, &conflict))?
+                    }
+                    Batch::Diverged => return Err(conflict(
+                        "the engine's entries do not follow the store's last entry (it holds changes made beside another engine's)".into(),
+                    )),
+                    Batch::Failed(e) => return Err(e.into()),
+                }
             }
-            insert(&mut tx, &county, &entries, &mut heads).map_err(|e| unique(e, &conflict))?;
-            at = entries.last().map(|e| e.seq).unwrap_or(mine);
-            prev = entries.last().map(|e| e.digest).unwrap_or(prev);
-        }
+            Ok(())
+        });
+        written?;
         move_heads(&mut tx, &county, &heads).map_err(|e| match e {
             StoreError::Conflict { case, message, .. } => StoreError::Conflict {
                 county: county.clone(),
@@ -127,6 +174,22 @@ impl Store {
     /// not is refused ([`StoreError::Unstored`]: append them) or, if another engine stored
     /// other entries at the same positions, gets a [`StoreError::Conflict`] (restore it).
     pub fn catch_up(&mut self, engine: &mut Engine) -> Result<u64, StoreError> {
+        let (county, stored) = self.stored_position_of(engine, "catching up")?;
+        let mine = engine.journal_seq();
+        if mine == stored {
+            return Ok(0);
+        }
+        self.replay_tail(&county, engine, mine)?;
+        Ok(engine.journal_seq() - mine)
+    }
+
+    /// The engine's county and the store's last entry, if the engine is at a position the
+    /// store holds (nothing unstored, nothing diverged); `action` names what needs it.
+    pub(crate) fn stored_position_of(
+        &mut self,
+        engine: &Engine,
+        action: &'static str,
+    ) -> Result<(String, u64), StoreError> {
         let county = self.county(engine)?;
         let (stored, _) = self.position(&county)?;
         let mine = engine.journal_seq();
@@ -135,7 +198,7 @@ impl Store {
                 county,
                 stored,
                 engine: mine,
-                action: "catching up",
+                action,
             });
         }
         if self.digest_at(&county, mine)? != engine.journal_digest() {
@@ -148,11 +211,7 @@ impl Store {
                     .into(),
             });
         }
-        if mine == stored {
-            return Ok(0);
-        }
-        self.replay_tail(&county, engine, mine)?;
-        Ok(engine.journal_seq() - mine)
+        Ok((county, stored))
     }
 
     /// The digest at entry `seq` of a county's journal (its origin at 0).
@@ -225,16 +284,17 @@ fn entry(row: &postgres::Row) -> Result<JournalEntry, JournalError> {
     })
 }
 
-/// Inserts a batch of entries and their projections; notes the case heads they move.
+/// Inserts a batch of entries and their projections (one statement per table and batch);
+/// notes the case heads they move.
 fn insert(
     tx: &mut Transaction<'_>,
     county: &str,
     entries: &[JournalEntry],
+    bodies: &[String],
     heads: &mut BTreeMap<String, HeadMove>,
 ) -> Result<(), StoreError> {
     let n = entries.len();
-    let (mut seq, mut v, mut kind, mut case, mut case_seq, mut digest, mut body) = (
-        Vec::with_capacity(n),
+    let (mut seq, mut v, mut kind, mut case, mut case_seq, mut digest) = (
         Vec::with_capacity(n),
         Vec::with_capacity(n),
         Vec::with_capacity(n),
@@ -242,12 +302,14 @@ fn insert(
         Vec::with_capacity(n),
         Vec::with_capacity(n),
     );
+    let mut reports = Projection::<3>::new();
+    let mut denials = Projection::<4>::new();
     for e in entries {
-        seq.push(e.seq as i64);
+        let s = e.seq as i64;
+        seq.push(s);
         v.push(e.v as i32);
         kind.push(e.change.kind());
         digest.push(e.digest.0.as_slice());
-        body.push(serde_json::to_string(&e.change).expect("changes serialise"));
         match &e.change {
             Change::Event(ev) => {
                 let code = ev.case.to_string();
@@ -264,76 +326,112 @@ fn insert(
                     });
                 case.push(Some(code));
                 case_seq.push(Some(ev.seq as i64));
+                continue;
             }
-            other => {
-                case.push(None);
-                case_seq.push(None);
-                project(tx, county, e.seq as i64, other)?;
+            Change::ReportFiled { staff, report } => reports.push(
+                s,
+                [
+                    staff.clone(),
+                    report.date.to_string(),
+                    report.disputes.len().to_string(),
+                ],
+            ),
+            Change::Denied(d) => denials.push(
+                s,
+                [
+                    d.at.to_rfc3339(),
+                    d.actor.to_string(),
+                    d.action.clone(),
+                    d.target.clone(),
+                ],
+            ),
+            Change::RulesLoaded(r) => {
+                tx.execute(
+                    "INSERT INTO fengqiao.rule_sets (county, seq, label, body, body_sm3, loaded_by, loaded_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7::text::timestamptz)",
+                    &[
+                        &county,
+                        &s,
+                        &r.rules.label(),
+                        &serde_json::to_string(&r.rules).expect("rule sets serialise"),
+                        &r.body_sm3.0.as_slice(),
+                        &r.by.to_string(),
+                        &r.at.map(|t| t.to_rfc3339()),
+                    ],
+                )?;
             }
+            _ => {}
         }
+        case.push(None);
+        case_seq.push(None);
     }
-    tx.execute(
-        "INSERT INTO fengqiao.journal (county, seq, v, kind, case_code, case_seq, digest, body)
-         SELECT $1, * FROM unnest($2::bigint[], $3::integer[], $4::text[], $5::text[],
-                                  $6::bigint[], $7::bytea[], $8::text[])",
-        &[&county, &seq, &v, &kind, &case, &case_seq, &digest, &body],
+    // Binary COPY: the journal's rows are most of the bytes, and COPY is PostgreSQL's
+    // fastest way in (a unique violation still aborts it: a conflict).
+    let sink = tx.copy_in(
+        "COPY fengqiao.journal (county, seq, v, kind, case_code, case_seq, digest, body) FROM STDIN BINARY",
     )?;
+    let types = [
+        Type::TEXT,
+        Type::INT8,
+        Type::INT4,
+        Type::TEXT,
+        Type::TEXT,
+        Type::INT8,
+        Type::BYTEA,
+        Type::TEXT,
+    ];
+    let mut rows = BinaryCopyInWriter::new(sink, &types);
+    for i in 0..n {
+        rows.write(&[
+            &county,
+            &seq[i],
+            &v[i],
+            &kind[i],
+            &case[i],
+            &case_seq[i],
+            &digest[i],
+            &bodies[i],
+        ])?;
+    }
+    rows.finish()?;
+    if !reports.seq.is_empty() {
+        tx.execute(
+            "INSERT INTO fengqiao.zero_reports (county, seq, staff, day, disputes)
+             SELECT $1, s, a, b::date, c::integer FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[]) AS u(s, a, b, c)",
+            &[&county, &reports.seq, &reports.cols[0], &reports.cols[1], &reports.cols[2]],
+        )?;
+    }
+    if !denials.seq.is_empty() {
+        tx.execute(
+            "INSERT INTO fengqiao.denials (county, seq, at, actor, action, target)
+             SELECT $1, s, a::timestamptz, b, c, d FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(s, a, b, c, d)",
+            &[&county, &denials.seq, &denials.cols[0], &denials.cols[1], &denials.cols[2], &denials.cols[3]],
+        )?;
+    }
     Ok(())
 }
 
-/// The projection row of a change the host may query in SQL.
-fn project(
-    tx: &mut Transaction<'_>,
-    county: &str,
-    seq: i64,
-    change: &Change,
-) -> Result<(), StoreError> {
-    match change {
-        Change::RulesLoaded(r) => {
-            tx.execute(
-                "INSERT INTO fengqiao.rule_sets (county, seq, label, body, body_sm3, loaded_by, loaded_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7::text::timestamptz)",
-                &[
-                    &county,
-                    &seq,
-                    &r.rules.label(),
-                    &serde_json::to_string(&r.rules).expect("rule sets serialise"),
-                    &r.body_sm3.0.as_slice(),
-                    &r.by.to_string(),
-                    &r.at.map(|t| t.to_rfc3339()),
-                ],
-            )?;
+/// The rows of one projection table in a batch, column by column (as text, cast by the
+/// statement).
+struct Projection<const N: usize> {
+    seq: Vec<i64>,
+    cols: [Vec<String>; N],
+}
+
+impl<const N: usize> Projection<N> {
+    fn new() -> Self {
+        Projection {
+            seq: Vec::new(),
+            cols: std::array::from_fn(|_| Vec::new()),
         }
-        Change::ReportFiled { staff, report } => {
-            tx.execute(
-                "INSERT INTO fengqiao.zero_reports (county, seq, staff, day, disputes)
-                 VALUES ($1, $2, $3, $4::text::date, $5)",
-                &[
-                    &county,
-                    &seq,
-                    staff,
-                    &report.date.to_string(),
-                    &(report.disputes.len() as i32),
-                ],
-            )?;
-        }
-        Change::Denied(d) => {
-            tx.execute(
-                "INSERT INTO fengqiao.denials (county, seq, at, actor, action, target)
-                 VALUES ($1, $2, $3::text::timestamptz, $4, $5, $6)",
-                &[
-                    &county,
-                    &seq,
-                    &d.at.to_rfc3339(),
-                    &d.actor.to_string(),
-                    &d.action,
-                    &d.target,
-                ],
-            )?;
-        }
-        _ => {}
     }
-    Ok(())
+
+    fn push(&mut self, seq: i64, values: [String; N]) {
+        self.seq.push(seq);
+        for (col, value) in self.cols.iter_mut().zip(values) {
+            col.push(value);
+        }
+    }
 }
 
 /// Moves the heads of the cases an append touched, each from the seq it was at.

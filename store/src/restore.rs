@@ -118,27 +118,8 @@ impl Store {
     /// Stores a snapshot of `engine` (all of it stored: append first), in parts; restores
     /// start from the latest. Returns the entry it was taken at.
     pub fn snapshot(&mut self, engine: &Engine) -> Result<u64, StoreError> {
-        let county = self.county(engine)?;
-        let (stored, _) = self.position(&county)?;
+        let (county, _) = self.stored_position_of(engine, "a snapshot")?;
         let mine = engine.journal_seq();
-        if mine > stored {
-            return Err(StoreError::Unstored {
-                county,
-                stored,
-                engine: mine,
-                action: "a snapshot",
-            });
-        }
-        if self.digest_at(&county, mine)? != engine.journal_digest() {
-            return Err(StoreError::Conflict {
-                county,
-                stored,
-                engine: mine,
-                case: None,
-                message: "the engine's last entry differs from the store's at the same position"
-                    .into(),
-            });
-        }
         let snapshot = engine.snapshot();
         let digest = snapshot.digest;
         let mut tx = self.client.transaction()?;

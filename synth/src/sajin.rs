@@ -260,27 +260,9 @@ impl Sim {
             .dispute
     }
 
-    /// Who handles a case now: the team's mediator (or the grid worker for on-the-spot
-    /// cases) in the community, the centre's staff above it.
+    /// Who handles a case now: see [`crate::county::handler`].
     fn handler(&self, i: usize) -> Actor {
-        let d = self.case(i);
-        let h = self.engine.hierarchy();
-        let level = h
-            .unit(d.handling_unit)
-            .map(|u| u.level())
-            .unwrap_or(Level::Community);
-        let team = d.routing.as_ref().map(|r| r.team.as_slice()).unwrap_or(&[]);
-        let member = |role| {
-            team.iter()
-                .find(|m| m.role == role)
-                .map(|m| Actor::Staff(m.staff.clone()))
-        };
-        match level {
-            Level::Grid => member(Role::GridWorker),
-            Level::Community | Level::HouseholdGroup | Level::Household => member(Role::Mediator),
-            _ => None,
-        }
-        .unwrap_or_else(|| Actor::Staff(crate::ids::centre_staff(d.handling_unit)))
+        crate::county::handler(&self.engine, &self.code(i))
     }
 
     /// Who closes a case (结案): the centre of its village/community, or of the unit above
