@@ -12,6 +12,11 @@ command -v python3 >/dev/null || apt_missing+=(python3)
 command -v chromium >/dev/null || apt_missing+=(chromium)
 # PostgreSQL's server binaries: the store's tests start a throw-away server with initdb.
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || apt_missing+=(postgresql)
+# Java: a JDK, and JNA, Jackson and JUnit 5 from Debian (the Java suite runs offline on them).
+command -v javac >/dev/null || apt_missing+=(default-jdk-headless)
+[ -f /usr/share/java/jna.jar ] || apt_missing+=(libjna-java)
+[ -f /usr/share/java/jackson-databind.jar ] || apt_missing+=(libjackson2-databind-java)
+[ -f /usr/share/java/junit-platform-console-standalone.jar ] || apt_missing+=(junit5)
 fc-list 2>/dev/null | grep -qi 'wqy\|noto sans cjk' || apt_missing+=(fonts-wqy-microhei)
 if [ ${#apt_missing[@]} -gt 0 ]; then
   echo "installing (Debian): ${apt_missing[*]}"

@@ -1,0 +1,615 @@
+package org.fengqiao;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+import java.lang.ref.PhantomReference;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.fengqiao.model.CaseView;
+import org.fengqiao.model.DeadlineStatus;
+import org.fengqiao.model.Decision;
+import org.fengqiao.model.Dispute;
+import org.fengqiao.model.DisputeInput;
+import org.fengqiao.model.JournalEntry;
+import org.fengqiao.model.Operation;
+import org.fengqiao.model.Person;
+import org.fengqiao.model.Staff;
+import org.fengqiao.model.StatsQuery;
+import org.fengqiao.model.StatsReport;
+import org.fengqiao.model.Sweep;
+import org.fengqiao.model.WorldData;
+
+/**
+ * An engine: a world (hierarchy, residents, staff, agencies, rules, calendar) and its cases,
+ * over the C ABI. Every C function is reachable: the {@code …Json} methods take and return
+ * the library's JSON as strings (for hosts with their own classes); the others take and
+ * return the classes of {@link org.fengqiao.model}.
+ *
+ * <p><b>Threads.</b> One engine may be shared by every thread of a host: reads run in
+ * parallel, changes one at a time (the C ABI's lock). {@link #close()} waits for calls in
+ * flight and is harmless twice; a call after it throws {@link IllegalStateException}, never
+ * touches freed memory.
+ *
+ * <p><b>Memory.</b> The native engine is freed by {@link #close()} (use try-with-resources).
+ * An engine dropped without it is freed when the garbage collector finds it unreachable (a
+ * phantom-reference reaper, Java 8's equivalent of {@code java.lang.ref.Cleaner}, not a
+ * finalizer) — a safety net, not a way of working.
+ *
+ * <p><b>Refusals</b> are {@link FengqiaoException}s naming the argument, the value and what
+ * is allowed; nothing changes in the engine when one is thrown.
+ *
+ * <pre>{@code
+ * try (Engine engine = Engine.create(worldJson)) {
+ *     String code = engine.register(Actor.staff("gw-522301001001001"), input, Instant.now());
+ *     Decision d = engine.route(Actor.system(), code, Instant.now());
+ * }
+ * }</pre>
+ */
+public final class Engine implements AutoCloseable {
+    private static final FqLibrary LIB = NativeLoader.library();
+
+    private final Handle handle;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+    private Engine(Pointer p) {
+        this.handle = new Handle(p);
+        Reaper.watch(this, handle);
+    }
+
+    // ----- the library ---------------------------------------------------------------------
+
+    /** The native library's version ({@code 0.1.0}). */
+    public static String version() {
+        return LIB.fq_version();
+    }
+
+    /** The native library's version as {@code major * 10000 + minor * 100 + patch}. */
+    public static int versionNumber() {
+        return LIB.fq_version_number();
+    }
+
+    /** The stable word of a C status ({@code lifecycle}, {@code not_found} …). */
+    public static String statusName(int status) {
+        return LIB.fq_status_name(status);
+    }
+
+    /** Where the native library was loaded from (a path and how it was found). */
+    public static String nativeSource() {
+        return NativeLoader.source;
+    }
+
+    /** The process-wide largest string argument, in bytes (0: the default, 512 MiB). */
+    public static void setProcessMaxInputBytes(long bytes) {
+        LIB.fq_set_max_input_bytes(new FqLibrary.SizeT(bytes));
+    }
+
+    /** The shipped default rule set ({@code RuleSet} JSON). */
+    public static String defaultRulesJson() {
+        return out(null, (h, o, e) -> LIB.fq_default_rules(o, e));
+    }
+
+    /** Verifies a trace ({@code Event[]} JSON) on its own; returns the verification JSON. */
+    public static String traceVerifyJson(String events) {
+        return out(null, (h, o, e) -> LIB.fq_trace_verify(events, o, e));
+    }
+
+    // ----- constructors --------------------------------------------------------------------
+
+    /** An engine from a world document ({@code WorldData} JSON). */
+    public static Engine create(String worldJson) {
+        return construct((o, e) -> LIB.fq_engine_new(worldJson, o, e));
+    }
+
+    /** An engine from a world. */
+    public static Engine create(WorldData world) {
+        return create(Json.write(world));
+    }
+
+    /** An engine from a world document as UTF-8 bytes (a file read whole; no copy into a String). */
+    public static Engine create(byte[] worldUtf8) {
+        return construct((o, e) -> LIB.fq_engine_new_n(worldUtf8, new FqLibrary.SizeT(worldUtf8.length), o, e));
+    }
+
+    /**
+     * Rebuilds an engine from the world document it was built from and its stored journal
+     * (JSON Lines): every chain verified; a changed, missing or foreign entry throws
+     * {@link FengqiaoException.JournalException} naming it.
+     */
+    public static Engine restore(String worldJson, String journalJsonl) {
+        return construct((o, e) -> LIB.fq_engine_restore(worldJson, journalJsonl, o, e));
+    }
+
+    /** {@link #restore(String, String)} from UTF-8 bytes (large journals). */
+    public static Engine restore(byte[] worldUtf8, byte[] journalUtf8) {
+        return construct((o, e) -> LIB.fq_engine_restore_n(worldUtf8, new FqLibrary.SizeT(worldUtf8.length),
+                journalUtf8, new FqLibrary.SizeT(journalUtf8.length), o, e));
+    }
+
+    /** Rebuilds an engine from a snapshot and the journal entries after it (JSON Lines). */
+    public static Engine restoreSnapshot(String snapshotJson, String tailJsonl) {
+        return construct((o, e) -> LIB.fq_engine_restore_snapshot(snapshotJson, tailJsonl, o, e));
+    }
+
+    /** {@link #restoreSnapshot(String, String)} from UTF-8 bytes. */
+    public static Engine restoreSnapshot(byte[] snapshotUtf8, byte[] tailUtf8) {
+        return construct((o, e) -> LIB.fq_engine_restore_snapshot_n(snapshotUtf8, new FqLibrary.SizeT(snapshotUtf8.length),
+                tailUtf8, new FqLibrary.SizeT(tailUtf8.length), o, e));
+    }
+
+    // ----- the world -----------------------------------------------------------------------
+
+    /** This engine's own input limit in bytes, over the process-wide one (0: back to it). */
+    public void setMaxInputBytes(long bytes) {
+        run((h, e) -> LIB.fq_engine_set_max_input_bytes(h, new FqLibrary.SizeT(bytes), e));
+    }
+
+    /** The world as {@code actor} may see it at {@code now} ({@code WorldData} JSON). */
+    public String worldJson(Actor actor, Instant now) {
+        return call((h, o, e) -> LIB.fq_engine_world(h, actor.toJson(), ms(now), o, e));
+    }
+
+    /** The whole world, trusted (a document to build another engine from). */
+    public WorldData worldExport() {
+        return Json.read(worldExportJson(), WorldData.class);
+    }
+
+    /** {@link #worldExport()} as JSON. */
+    public String worldExportJson() {
+        return call((h, o, e) -> LIB.fq_engine_world_export(h, o, e));
+    }
+
+    /** A unit ({@code Unit} JSON). */
+    public String unitJson(String unitCode) {
+        return call((h, o, e) -> LIB.fq_engine_unit(h, unitCode, o, e));
+    }
+
+    /** The hierarchy's roots ({@code Unit[]} JSON). */
+    public String rootsJson() {
+        return call((h, o, e) -> LIB.fq_engine_roots(h, o, e));
+    }
+
+    /** A unit's children ({@code Unit[]} JSON). */
+    public String childrenJson(String unitCode) {
+        return call((h, o, e) -> LIB.fq_engine_children(h, unitCode, o, e));
+    }
+
+    /** Staff of a unit ({@code Staff[]} JSON). */
+    public String staffAtJson(String unitCode) {
+        return call((h, o, e) -> LIB.fq_engine_staff_at(h, unitCode, o, e));
+    }
+
+    /** A household's residents as {@code actor} may see them ({@code PersonView[]} JSON). */
+    public String residentsJson(Actor actor, String household, Instant now) {
+        return call((h, o, e) -> LIB.fq_engine_residents(h, actor.toJson(), household, ms(now), o, e));
+    }
+
+    /** Adds a unit ({@code Unit} JSON). */
+    public void addUnitJson(String unit) {
+        run((h, e) -> LIB.fq_engine_add_unit(h, unit, e));
+    }
+
+    /** Moves a unit and its subtree under a new parent, with its new code (区划调整). */
+    public void moveUnit(String unitCode, String newParent, String newCode) {
+        run((h, e) -> LIB.fq_engine_move_unit(h, unitCode, newParent, newCode, e));
+    }
+
+    /** Retires a unit. */
+    public void retireUnit(String unitCode) {
+        run((h, e) -> LIB.fq_engine_retire_unit(h, unitCode, e));
+    }
+
+    /** Adds a resident. */
+    public void addPerson(Person person) {
+        addPersonJson(Json.write(person));
+    }
+
+    /** Adds a resident ({@code Person} JSON). */
+    public void addPersonJson(String person) {
+        run((h, e) -> LIB.fq_engine_add_person(h, person, e));
+    }
+
+    /** Replaces a resident's record ({@code Person} JSON). */
+    public void updatePersonJson(String person) {
+        run((h, e) -> LIB.fq_engine_update_person(h, person, e));
+    }
+
+    /** Adds a staff member. */
+    public void addStaff(Staff staff) {
+        addStaffJson(Json.write(staff));
+    }
+
+    /** Adds a staff member ({@code Staff} JSON). */
+    public void addStaffJson(String staff) {
+        run((h, e) -> LIB.fq_engine_add_staff(h, staff, e));
+    }
+
+    /** Replaces a staff member's record ({@code Staff} JSON). */
+    public void updateStaffJson(String staff) {
+        run((h, e) -> LIB.fq_engine_update_staff(h, staff, e));
+    }
+
+    /** Adds an agency ({@code Agency} JSON). */
+    public void addAgencyJson(String agency) {
+        run((h, e) -> LIB.fq_engine_add_agency(h, agency, e));
+    }
+
+    /** Marks a staff member available or not (leave, illness). */
+    public void setAvailable(String staffId, boolean available) {
+        run((h, e) -> LIB.fq_engine_set_available(h, staffId, (byte) (available ? 1 : 0), e));
+    }
+
+    /** Replaces the privacy settings ({@code Privacy} JSON). */
+    public void setPrivacyJson(String privacy) {
+        run((h, e) -> LIB.fq_engine_set_privacy(h, privacy, e));
+    }
+
+    /** Refused requests, oldest first ({@code Denial[]} JSON). */
+    public String denialsJson() {
+        return call((h, o, e) -> LIB.fq_engine_denials(h, o, e));
+    }
+
+    // ----- rules ---------------------------------------------------------------------------
+
+    /** The rule set in force ({@code RuleSet} JSON). */
+    public String rulesJson() {
+        return call((h, o, e) -> LIB.fq_engine_rules(h, o, e));
+    }
+
+    /** Validates a rule set against this world ({@code Diagnostic[]} JSON; empty when clean). */
+    public String validateRulesJson(String rules) {
+        return call((h, o, e) -> LIB.fq_engine_validate_rules(h, rules, o, e));
+    }
+
+    /** Loads a rule set as {@code actor}; returns its warnings ({@code Diagnostic[]} JSON). */
+    public String loadRulesJson(Actor actor, String rules, Instant now) {
+        return call((h, o, e) -> LIB.fq_engine_load_rules(h, actor.toJson(), rules, ms(now), o, e));
+    }
+
+    /** Compares two rule sets over a history ({@code Comparison} JSON). */
+    public String whatIfJson(String history, String rulesA, String rulesB) {
+        return call((h, o, e) -> LIB.fq_engine_what_if(h, history, rulesA, rulesB, o, e));
+    }
+
+    // ----- cases ---------------------------------------------------------------------------
+
+    /** Registers a dispute; returns its case code. */
+    public String register(Actor actor, DisputeInput input, Instant now) {
+        return registerJson(actor, Json.write(input), now);
+    }
+
+    /** Registers a dispute ({@code DisputeInput} JSON); returns its case code. */
+    public String registerJson(Actor actor, String input, Instant now) {
+        return call((h, o, e) -> LIB.fq_engine_register(h, actor.toJson(), input, ms(now), o, e));
+    }
+
+    /** What routing would decide for a case, without applying it. */
+    public Decision decide(Actor actor, String caseCode, Instant now) {
+        return Json.read(decideJson(actor, caseCode, now), Decision.class);
+    }
+
+    /** {@link #decide} as JSON. */
+    public String decideJson(Actor actor, String caseCode, Instant now) {
+        return call((h, o, e) -> LIB.fq_engine_decide(h, actor.toJson(), caseCode, ms(now), o, e));
+    }
+
+    /** What routing would decide for a dispute not registered ({@code Decision} JSON). */
+    public String decideInputJson(String input) {
+        return call((h, o, e) -> LIB.fq_engine_decide_input(h, input, o, e));
+    }
+
+    /** Routes a case by the rules in force (traced); returns the decision with its explanation. */
+    public Decision route(Actor actor, String caseCode, Instant now) {
+        return Json.read(routeJson(actor, caseCode, now), Decision.class);
+    }
+
+    /** {@link #route} as JSON. */
+    public String routeJson(Actor actor, String caseCode, Instant now) {
+        return call((h, o, e) -> LIB.fq_engine_route(h, actor.toJson(), caseCode, ms(now), o, e));
+    }
+
+    /** Applies a lifecycle operation; returns the case's new state. */
+    public Dispute apply(Actor actor, String caseCode, Operation op, Instant now) {
+        return Json.read(applyJson(actor, caseCode, Json.write(op), now), Dispute.class);
+    }
+
+    /** Applies an operation ({@code Operation} JSON); returns the {@code Dispute} JSON. */
+    public String applyJson(Actor actor, String caseCode, String operation, Instant now) {
+        return call((h, o, e) -> LIB.fq_engine_apply(h, actor.toJson(), caseCode, operation, ms(now), o, e));
+    }
+
+    /**
+     * {@link #apply}, only if the case's last event still has sequence number {@code
+     * expectedSeq}; otherwise a {@link FengqiaoException.ConflictException} and nothing
+     * changes.
+     */
+    public Dispute applyExpecting(Actor actor, String caseCode, Operation op, long expectedSeq, Instant now) {
+        return Json.read(applyExpectingJson(actor, caseCode, Json.write(op), expectedSeq, now), Dispute.class);
+    }
+
+    /** {@link #applyExpecting} with JSON. */
+    public String applyExpectingJson(Actor actor, String caseCode, String operation, long expectedSeq, Instant now) {
+        return call((h, o, e) -> LIB.fq_engine_apply_expecting(h, actor.toJson(), caseCode, operation, expectedSeq, ms(now), o, e));
+    }
+
+    /** A case as {@code actor} may see it (identifiers masked as configured). */
+    public CaseView viewCase(Actor actor, String caseCode, Instant now) {
+        return Json.read(viewCaseJson(actor, caseCode, now), CaseView.class);
+    }
+
+    /** {@link #viewCase} as JSON. */
+    public String viewCaseJson(Actor actor, String caseCode, Instant now) {
+        return call((h, o, e) -> LIB.fq_engine_view_case(h, actor.toJson(), caseCode, ms(now), o, e));
+    }
+
+    /** Codes of the cases {@code actor} may see, in code order. */
+    public List<String> caseCodes(Actor actor, Instant now) {
+        return Json.read(call((h, o, e) -> LIB.fq_engine_case_codes(h, actor.toJson(), ms(now), o, e)),
+                new TypeReference<List<String>>() {});
+    }
+
+    /** A case's trace as {@code actor} may read it ({@code TraceEvent[]} JSON). */
+    public String traceJson(Actor actor, String caseCode, Instant now) {
+        return call((h, o, e) -> LIB.fq_engine_trace(h, actor.toJson(), caseCode, ms(now), o, e));
+    }
+
+    /** A case's trace as JSON Lines (one event a line, the form a host stores). */
+    public String traceJsonl(Actor actor, String caseCode, Instant now) {
+        return call((h, o, e) -> LIB.fq_engine_trace_jsonl(h, actor.toJson(), caseCode, ms(now), o, e));
+    }
+
+    /** Verifies a case's trace (SM3 chain and replay); throws if it does not verify. */
+    public void verify(String caseCode) {
+        run((h, e) -> LIB.fq_engine_verify(h, caseCode, e));
+    }
+
+    /** Every case's standing against its limits and legal windows, most urgent first. */
+    public List<DeadlineStatus> deadlines(Instant now) {
+        return Json.read(call((h, o, e) -> LIB.fq_engine_deadlines(h, ms(now), o, e)),
+                new TypeReference<List<DeadlineStatus>>() {});
+    }
+
+    /** The deadline sweep: standings, and overdue cases reported up as their rules say (traced). */
+    public Sweep sweep(Instant now) {
+        return Json.read(call((h, o, e) -> LIB.fq_engine_sweep(h, ms(now), o, e)), Sweep.class);
+    }
+
+    /** Statistics over the cases {@code actor} may see. */
+    public StatsReport statistics(Actor actor, StatsQuery query, Instant now) {
+        return Json.read(statisticsJson(actor, Json.write(query), now), StatsReport.class);
+    }
+
+    /** {@link #statistics} with JSON ({@code Query} in, {@code Report} out). */
+    public String statisticsJson(Actor actor, String query, Instant now) {
+        return call((h, o, e) -> LIB.fq_engine_statistics(h, actor.toJson(), query, ms(now), o, e));
+    }
+
+    /** Files a zero report (无事报平安; {@code ZeroReport} JSON). */
+    public void fileReportJson(Actor actor, String report) {
+        run((h, e) -> LIB.fq_engine_file_report(h, actor.toJson(), report, e));
+    }
+
+    /** Reporters who did not report on {@code date} ({@code MissingReport[]} JSON). */
+    public String missingReportsJson(Actor actor, String unitCode, String date, Instant now) {
+        return call((h, o, e) -> LIB.fq_engine_missing_reports(h, actor.toJson(), unitCode, date, ms(now), o, e));
+    }
+
+    /** The day's analysis for a unit (每日研判 JSON). */
+    public String dailyAnalysisJson(Actor actor, String unitCode, Instant now) {
+        return call((h, o, e) -> LIB.fq_engine_daily_analysis(h, actor.toJson(), unitCode, ms(now), o, e));
+    }
+
+    /** The weekly dispatch table (每周调度 JSON). */
+    public String weeklyDispatchJson(Actor actor, String unitCode, String level, String date, Instant now) {
+        return call((h, o, e) -> LIB.fq_engine_weekly_dispatch(h, actor.toJson(), unitCode, level, date, ms(now), o, e));
+    }
+
+    // ----- the journal ---------------------------------------------------------------------
+
+    /** The journal entries after {@code afterSeq}, at most {@code max}, parsed. */
+    public List<JournalEntry> journal(long afterSeq, long max) {
+        String lines = journalJsonl(afterSeq, max);
+        List<JournalEntry> out = new ArrayList<>();
+        for (String line : lines.split("\n")) {
+            if (!line.isEmpty()) {
+                out.add(Json.read(line, JournalEntry.class));
+            }
+        }
+        return out;
+    }
+
+    /** The journal entries after {@code afterSeq}, at most {@code max}, as JSON Lines (store them). */
+    public String journalJsonl(long afterSeq, long max) {
+        return call((h, o, e) -> LIB.fq_engine_journal(h, afterSeq, max, o, e));
+    }
+
+    /** The journal's position: {@code {"seq", "digest", "origin"}}. */
+    public JsonNode journalHead() {
+        return Json.tree(call((h, o, e) -> LIB.fq_engine_journal_head(h, o, e)));
+    }
+
+    /** A case's head: the hash of its last event (64 hex digits). */
+    public String caseHead(String caseCode) {
+        return call((h, o, e) -> LIB.fq_engine_case_head(h, caseCode, o, e));
+    }
+
+    /** The whole engine at its journal position ({@code Snapshot} JSON). */
+    public String snapshotJson() {
+        return call((h, o, e) -> LIB.fq_engine_snapshot(h, o, e));
+    }
+
+    /** Lets the engine forget the entries up to {@code seq}, once the host stored them. */
+    public void releaseJournal(long seq) {
+        run((h, e) -> LIB.fq_engine_release_journal(h, seq, e));
+    }
+
+    // ----- life ----------------------------------------------------------------------------
+
+    /** Frees the native engine; waits for calls in flight. Harmless twice. */
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            handle.run();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return handle.pointer == null;
+    }
+
+    // ----- plumbing ------------------------------------------------------------------------
+
+    private interface WithOut {
+        int call(Pointer engine, PointerByReference out, PointerByReference err);
+    }
+
+    private interface NoOut {
+        int call(Pointer engine, PointerByReference err);
+    }
+
+    private interface Make {
+        int call(PointerByReference out, PointerByReference err);
+    }
+
+    private static long ms(Instant now) {
+        if (now == null) {
+            throw new IllegalArgumentException("argument `now`: null; an instant is required");
+        }
+        return now.toEpochMilli();
+    }
+
+    private String call(WithOut f) {
+        lock.readLock().lock();
+        try {
+            return out(live(), f);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private void run(NoOut f) {
+        lock.readLock().lock();
+        try {
+            PointerByReference err = new PointerByReference();
+            check(f.call(live(), err), err);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private Pointer live() {
+        Pointer p = handle.pointer;
+        if (p == null) {
+            throw new IllegalStateException("fengqiao: the engine is closed");
+        }
+        return p;
+    }
+
+    private static String out(Pointer engine, WithOut f) {
+        PointerByReference out = new PointerByReference();
+        PointerByReference err = new PointerByReference();
+        check(f.call(engine, out, err), err);
+        Pointer s = out.getValue();
+        if (s == null) {
+            return "";
+        }
+        try {
+            return s.getString(0, StandardCharsets.UTF_8.name());
+        } finally {
+            LIB.fq_string_free(s);
+        }
+    }
+
+    private static Engine construct(Make f) {
+        PointerByReference out = new PointerByReference();
+        PointerByReference err = new PointerByReference();
+        check(f.call(out, err), err);
+        return new Engine(out.getValue());
+    }
+
+    private static void check(int status, PointerByReference err) {
+        if (status == 0) {
+            return;
+        }
+        Pointer e = err.getValue();
+        if (e == null) {
+            throw FengqiaoException.of(ErrorCode.of(status), statusName(status), Json.tree("{}"));
+        }
+        try {
+            ErrorCode code = ErrorCode.of(LIB.fq_error_code(e));
+            throw FengqiaoException.of(code, LIB.fq_error_message(e), Json.tree(LIB.fq_error_details(e)));
+        } finally {
+            LIB.fq_error_free(e);
+        }
+    }
+
+    /** The native pointer, freed once by whoever comes first: close, or the reaper. */
+    private static final class Handle implements Runnable {
+        volatile Pointer pointer;
+
+        Handle(Pointer pointer) {
+            this.pointer = pointer;
+        }
+
+        @Override
+        public synchronized void run() {
+            Pointer p = pointer;
+            pointer = null;
+            if (p != null) {
+                LIB.fq_engine_free(p);
+            }
+        }
+    }
+
+    /** Frees the handles of engines that became unreachable without {@link #close()}. */
+    private static final class Reaper extends PhantomReference<Engine> {
+        private static final ReferenceQueue<Engine> QUEUE = new ReferenceQueue<>();
+        private static final Set<Reaper> LIVE = Collections.newSetFromMap(new ConcurrentHashMap<>());
+
+        static {
+            Thread t = new Thread(Reaper::drain, "fengqiao-reaper");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        private final Handle handle;
+
+        private Reaper(Engine engine, Handle handle) {
+            super(engine, QUEUE);
+            this.handle = handle;
+        }
+
+        static void watch(Engine engine, Handle handle) {
+            LIVE.add(new Reaper(engine, handle));
+        }
+
+        private static void drain() {
+            while (true) {
+                try {
+                    Reference<? extends Engine> r = QUEUE.remove();
+                    if (r instanceof Reaper) {
+                        LIVE.remove(r);
+                        ((Reaper) r).handle.run();
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    // A failed free must not end the reaper; nothing can be reported here.
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package org.fengqiao;
+
+import static org.fengqiao.Fixtures.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.fengqiao.model.Operation;
+import org.junit.jupiter.api.Test;
+
+/** Threads, closing, the native library. */
+class LifeTest {
+    @Test
+    void eightThreadsShareOneEngine() throws Exception {
+        try (Engine engine = Engine.create(world())) {
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            CountDownLatch start = new CountDownLatch(1);
+            Set<String> codes = ConcurrentHashMap.newKeySet();
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < 10; i++) {
+                        String code = engine.register(GW, labour(), T0);
+                        codes.add(code);
+                        org.fengqiao.model.Decision d = engine.route(Actor.system(), code, T0);
+                        // Routing spreads cases over the mediators by load: the team's acts.
+                        Actor mediator = d.team.stream().filter(m -> m.role.equals("mediator"))
+                                .map(m -> Actor.staff(m.staff)).findFirst().orElseThrow(AssertionError::new);
+                        engine.apply(mediator, code, Operation.accept(""), T0);
+                        assertEquals("accepted", engine.viewCase(mediator, code, T0).dispute.state);
+                        engine.statistics(Actor.system(), new org.fengqiao.model.StatsQuery(), T0);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get();
+            }
+            pool.shutdown();
+            assertEquals(80, codes.size(), "every registration got its own code");
+            assertEquals(80, engine.caseCodes(Actor.system(), T0).size());
+            assertEquals(80L * 3, engine.journalHead().path("seq").asLong());
+        }
+    }
+
+    @Test
+    void closingTwiceIsHarmlessAndUseAfterCloseThrows() {
+        Engine engine = Engine.create(world());
+        engine.close();
+        engine.close();
+        assertTrue(engine.isClosed());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> engine.register(GW, labour(), T0));
+        assertTrue(e.getMessage().contains("closed"));
+        assertThrows(IllegalStateException.class, engine::snapshotJson);
+    }
+
+    @Test
+    void constructorsFromBytesAndSnapshots() {
+        byte[] world = world().getBytes(StandardCharsets.UTF_8);
+        try (Engine engine = Engine.create(world)) {
+            String code = engine.register(GW, labour(), T0);
+            String snapshot = engine.snapshotJson();
+            engine.route(Actor.system(), code, T0);
+            String tail = engine.journalJsonl(1, 100);
+            try (Engine again = Engine.restoreSnapshot(snapshot.getBytes(StandardCharsets.UTF_8), tail.getBytes(StandardCharsets.UTF_8))) {
+                assertEquals(engine.caseHead(code), again.caseHead(code));
+            }
+        }
+    }
+
+    @Test
+    void theLibraryNamesItselfAndItsSource() {
+        assertEquals("0.1.0", Engine.version());
+        assertEquals(100, Engine.versionNumber());
+        assertEquals("lifecycle", Engine.statusName(8));
+        assertTrue(Engine.nativeSource().contains("fengqiao_ffi"), Engine.nativeSource());
+        assertTrue(Engine.defaultRulesJson().contains("fengqiao-default"));
+        assertEquals("linux-x86_64", NativeLoader.platform());
+    }
+}
