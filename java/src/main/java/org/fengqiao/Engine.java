@@ -56,8 +56,6 @@ import org.fengqiao.model.WorldData;
  * }</pre>
  */
 public final class Engine implements AutoCloseable {
-    private static final FqLibrary LIB = NativeLoader.library();
-
     private final Handle handle;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
@@ -70,17 +68,17 @@ public final class Engine implements AutoCloseable {
 
     /** The native library's version ({@code 0.1.0}). */
     public static String version() {
-        return LIB.fq_version();
+        return FqLibrary.fq_version();
     }
 
     /** The native library's version as {@code major * 10000 + minor * 100 + patch}. */
     public static int versionNumber() {
-        return LIB.fq_version_number();
+        return FqLibrary.fq_version_number();
     }
 
     /** The stable word of a C status ({@code lifecycle}, {@code not_found} …). */
     public static String statusName(int status) {
-        return LIB.fq_status_name(status);
+        return FqLibrary.fq_status_name(status);
     }
 
     /** Where the native library was loaded from (a path and how it was found). */
@@ -90,24 +88,24 @@ public final class Engine implements AutoCloseable {
 
     /** The process-wide largest string argument, in bytes (0: the default, 512 MiB). */
     public static void setProcessMaxInputBytes(long bytes) {
-        LIB.fq_set_max_input_bytes(new FqLibrary.SizeT(bytes));
+        FqLibrary.fq_set_max_input_bytes(bytes);
     }
 
     /** The shipped default rule set ({@code RuleSet} JSON). */
     public static String defaultRulesJson() {
-        return out(null, (h, o, e) -> LIB.fq_default_rules(o, e));
+        return out(null, (h, o, e) -> FqLibrary.fq_default_rules(o, e));
     }
 
     /** Verifies a trace ({@code Event[]} JSON) on its own; returns the verification JSON. */
     public static String traceVerifyJson(String events) {
-        return out(null, (h, o, e) -> LIB.fq_trace_verify(events, o, e));
+        return out(null, (h, o, e) -> FqLibrary.fq_trace_verify(c(events), o, e));
     }
 
     // ----- constructors --------------------------------------------------------------------
 
     /** An engine from a world document ({@code WorldData} JSON). */
     public static Engine create(String worldJson) {
-        return construct((o, e) -> LIB.fq_engine_new(worldJson, o, e));
+        return construct((o, e) -> FqLibrary.fq_engine_new(c(worldJson), o, e));
     }
 
     /** An engine from a world. */
@@ -117,7 +115,7 @@ public final class Engine implements AutoCloseable {
 
     /** An engine from a world document as UTF-8 bytes (a file read whole; no copy into a String). */
     public static Engine create(byte[] worldUtf8) {
-        return construct((o, e) -> LIB.fq_engine_new_n(worldUtf8, new FqLibrary.SizeT(worldUtf8.length), o, e));
+        return construct((o, e) -> FqLibrary.fq_engine_new_n(worldUtf8, worldUtf8.length, o, e));
     }
 
     /**
@@ -126,36 +124,34 @@ public final class Engine implements AutoCloseable {
      * {@link FengqiaoException.JournalException} naming it.
      */
     public static Engine restore(String worldJson, String journalJsonl) {
-        return construct((o, e) -> LIB.fq_engine_restore(worldJson, journalJsonl, o, e));
+        return construct((o, e) -> FqLibrary.fq_engine_restore(c(worldJson), c(journalJsonl), o, e));
     }
 
     /** {@link #restore(String, String)} from UTF-8 bytes (large journals). */
     public static Engine restore(byte[] worldUtf8, byte[] journalUtf8) {
-        return construct((o, e) -> LIB.fq_engine_restore_n(worldUtf8, new FqLibrary.SizeT(worldUtf8.length),
-                journalUtf8, new FqLibrary.SizeT(journalUtf8.length), o, e));
+        return construct((o, e) -> FqLibrary.fq_engine_restore_n(worldUtf8, worldUtf8.length, journalUtf8, journalUtf8.length, o, e));
     }
 
     /** Rebuilds an engine from a snapshot and the journal entries after it (JSON Lines). */
     public static Engine restoreSnapshot(String snapshotJson, String tailJsonl) {
-        return construct((o, e) -> LIB.fq_engine_restore_snapshot(snapshotJson, tailJsonl, o, e));
+        return construct((o, e) -> FqLibrary.fq_engine_restore_snapshot(c(snapshotJson), c(tailJsonl), o, e));
     }
 
     /** {@link #restoreSnapshot(String, String)} from UTF-8 bytes. */
     public static Engine restoreSnapshot(byte[] snapshotUtf8, byte[] tailUtf8) {
-        return construct((o, e) -> LIB.fq_engine_restore_snapshot_n(snapshotUtf8, new FqLibrary.SizeT(snapshotUtf8.length),
-                tailUtf8, new FqLibrary.SizeT(tailUtf8.length), o, e));
+        return construct((o, e) -> FqLibrary.fq_engine_restore_snapshot_n(snapshotUtf8, snapshotUtf8.length, tailUtf8, tailUtf8.length, o, e));
     }
 
     // ----- the world -----------------------------------------------------------------------
 
     /** This engine's own input limit in bytes, over the process-wide one (0: back to it). */
     public void setMaxInputBytes(long bytes) {
-        run((h, e) -> LIB.fq_engine_set_max_input_bytes(h, new FqLibrary.SizeT(bytes), e));
+        run((h, e) -> FqLibrary.fq_engine_set_max_input_bytes(h, bytes, e));
     }
 
     /** The world as {@code actor} may see it at {@code now} ({@code WorldData} JSON). */
     public String worldJson(Actor actor, Instant now) {
-        return call((h, o, e) -> LIB.fq_engine_world(h, actor.toJson(), ms(now), o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_world(h, c(actor.toJson()), ms(now), o, e));
     }
 
     /** The whole world, trusted (a document to build another engine from). */
@@ -165,47 +161,47 @@ public final class Engine implements AutoCloseable {
 
     /** {@link #worldExport()} as JSON. */
     public String worldExportJson() {
-        return call((h, o, e) -> LIB.fq_engine_world_export(h, o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_world_export(h, o, e));
     }
 
     /** A unit ({@code Unit} JSON). */
     public String unitJson(String unitCode) {
-        return call((h, o, e) -> LIB.fq_engine_unit(h, unitCode, o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_unit(h, c(unitCode), o, e));
     }
 
     /** The hierarchy's roots ({@code Unit[]} JSON). */
     public String rootsJson() {
-        return call((h, o, e) -> LIB.fq_engine_roots(h, o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_roots(h, o, e));
     }
 
     /** A unit's children ({@code Unit[]} JSON). */
     public String childrenJson(String unitCode) {
-        return call((h, o, e) -> LIB.fq_engine_children(h, unitCode, o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_children(h, c(unitCode), o, e));
     }
 
     /** Staff of a unit ({@code Staff[]} JSON). */
     public String staffAtJson(String unitCode) {
-        return call((h, o, e) -> LIB.fq_engine_staff_at(h, unitCode, o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_staff_at(h, c(unitCode), o, e));
     }
 
     /** A household's residents as {@code actor} may see them ({@code PersonView[]} JSON). */
     public String residentsJson(Actor actor, String household, Instant now) {
-        return call((h, o, e) -> LIB.fq_engine_residents(h, actor.toJson(), household, ms(now), o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_residents(h, c(actor.toJson()), c(household), ms(now), o, e));
     }
 
     /** Adds a unit ({@code Unit} JSON). */
     public void addUnitJson(String unit) {
-        run((h, e) -> LIB.fq_engine_add_unit(h, unit, e));
+        run((h, e) -> FqLibrary.fq_engine_add_unit(h, c(unit), e));
     }
 
     /** Moves a unit and its subtree under a new parent, with its new code (区划调整). */
     public void moveUnit(String unitCode, String newParent, String newCode) {
-        run((h, e) -> LIB.fq_engine_move_unit(h, unitCode, newParent, newCode, e));
+        run((h, e) -> FqLibrary.fq_engine_move_unit(h, c(unitCode), c(newParent), c(newCode), e));
     }
 
     /** Retires a unit. */
     public void retireUnit(String unitCode) {
-        run((h, e) -> LIB.fq_engine_retire_unit(h, unitCode, e));
+        run((h, e) -> FqLibrary.fq_engine_retire_unit(h, c(unitCode), e));
     }
 
     /** Adds a resident. */
@@ -215,12 +211,12 @@ public final class Engine implements AutoCloseable {
 
     /** Adds a resident ({@code Person} JSON). */
     public void addPersonJson(String person) {
-        run((h, e) -> LIB.fq_engine_add_person(h, person, e));
+        run((h, e) -> FqLibrary.fq_engine_add_person(h, c(person), e));
     }
 
     /** Replaces a resident's record ({@code Person} JSON). */
     public void updatePersonJson(String person) {
-        run((h, e) -> LIB.fq_engine_update_person(h, person, e));
+        run((h, e) -> FqLibrary.fq_engine_update_person(h, c(person), e));
     }
 
     /** Adds a staff member. */
@@ -230,54 +226,54 @@ public final class Engine implements AutoCloseable {
 
     /** Adds a staff member ({@code Staff} JSON). */
     public void addStaffJson(String staff) {
-        run((h, e) -> LIB.fq_engine_add_staff(h, staff, e));
+        run((h, e) -> FqLibrary.fq_engine_add_staff(h, c(staff), e));
     }
 
     /** Replaces a staff member's record ({@code Staff} JSON). */
     public void updateStaffJson(String staff) {
-        run((h, e) -> LIB.fq_engine_update_staff(h, staff, e));
+        run((h, e) -> FqLibrary.fq_engine_update_staff(h, c(staff), e));
     }
 
     /** Adds an agency ({@code Agency} JSON). */
     public void addAgencyJson(String agency) {
-        run((h, e) -> LIB.fq_engine_add_agency(h, agency, e));
+        run((h, e) -> FqLibrary.fq_engine_add_agency(h, c(agency), e));
     }
 
     /** Marks a staff member available or not (leave, illness). */
     public void setAvailable(String staffId, boolean available) {
-        run((h, e) -> LIB.fq_engine_set_available(h, staffId, (byte) (available ? 1 : 0), e));
+        run((h, e) -> FqLibrary.fq_engine_set_available(h, c(staffId), (byte) (available ? 1 : 0), e));
     }
 
     /** Replaces the privacy settings ({@code Privacy} JSON). */
     public void setPrivacyJson(String privacy) {
-        run((h, e) -> LIB.fq_engine_set_privacy(h, privacy, e));
+        run((h, e) -> FqLibrary.fq_engine_set_privacy(h, c(privacy), e));
     }
 
     /** Refused requests, oldest first ({@code Denial[]} JSON). */
     public String denialsJson() {
-        return call((h, o, e) -> LIB.fq_engine_denials(h, o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_denials(h, o, e));
     }
 
     // ----- rules ---------------------------------------------------------------------------
 
     /** The rule set in force ({@code RuleSet} JSON). */
     public String rulesJson() {
-        return call((h, o, e) -> LIB.fq_engine_rules(h, o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_rules(h, o, e));
     }
 
     /** Validates a rule set against this world ({@code Diagnostic[]} JSON; empty when clean). */
     public String validateRulesJson(String rules) {
-        return call((h, o, e) -> LIB.fq_engine_validate_rules(h, rules, o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_validate_rules(h, c(rules), o, e));
     }
 
     /** Loads a rule set as {@code actor}; returns its warnings ({@code Diagnostic[]} JSON). */
     public String loadRulesJson(Actor actor, String rules, Instant now) {
-        return call((h, o, e) -> LIB.fq_engine_load_rules(h, actor.toJson(), rules, ms(now), o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_load_rules(h, c(actor.toJson()), c(rules), ms(now), o, e));
     }
 
     /** Compares two rule sets over a history ({@code Comparison} JSON). */
     public String whatIfJson(String history, String rulesA, String rulesB) {
-        return call((h, o, e) -> LIB.fq_engine_what_if(h, history, rulesA, rulesB, o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_what_if(h, c(history), c(rulesA), c(rulesB), o, e));
     }
 
     // ----- cases ---------------------------------------------------------------------------
@@ -289,7 +285,7 @@ public final class Engine implements AutoCloseable {
 
     /** Registers a dispute ({@code DisputeInput} JSON); returns its case code. */
     public String registerJson(Actor actor, String input, Instant now) {
-        return call((h, o, e) -> LIB.fq_engine_register(h, actor.toJson(), input, ms(now), o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_register(h, c(actor.toJson()), c(input), ms(now), o, e));
     }
 
     /** What routing would decide for a case, without applying it. */
@@ -299,12 +295,17 @@ public final class Engine implements AutoCloseable {
 
     /** {@link #decide} as JSON. */
     public String decideJson(Actor actor, String caseCode, Instant now) {
-        return call((h, o, e) -> LIB.fq_engine_decide(h, actor.toJson(), caseCode, ms(now), o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_decide(h, c(actor.toJson()), c(caseCode), ms(now), o, e));
+    }
+
+    /** What routing would decide for a dispute not registered: no case, no trace, no change. */
+    public Decision decideInput(DisputeInput input) {
+        return Json.read(decideInputJson(Json.write(input)), Decision.class);
     }
 
     /** What routing would decide for a dispute not registered ({@code Decision} JSON). */
     public String decideInputJson(String input) {
-        return call((h, o, e) -> LIB.fq_engine_decide_input(h, input, o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_decide_input(h, c(input), o, e));
     }
 
     /** Routes a case by the rules in force (traced); returns the decision with its explanation. */
@@ -314,7 +315,7 @@ public final class Engine implements AutoCloseable {
 
     /** {@link #route} as JSON. */
     public String routeJson(Actor actor, String caseCode, Instant now) {
-        return call((h, o, e) -> LIB.fq_engine_route(h, actor.toJson(), caseCode, ms(now), o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_route(h, c(actor.toJson()), c(caseCode), ms(now), o, e));
     }
 
     /** Applies a lifecycle operation; returns the case's new state. */
@@ -324,7 +325,7 @@ public final class Engine implements AutoCloseable {
 
     /** Applies an operation ({@code Operation} JSON); returns the {@code Dispute} JSON. */
     public String applyJson(Actor actor, String caseCode, String operation, Instant now) {
-        return call((h, o, e) -> LIB.fq_engine_apply(h, actor.toJson(), caseCode, operation, ms(now), o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_apply(h, c(actor.toJson()), c(caseCode), c(operation), ms(now), o, e));
     }
 
     /**
@@ -338,7 +339,7 @@ public final class Engine implements AutoCloseable {
 
     /** {@link #applyExpecting} with JSON. */
     public String applyExpectingJson(Actor actor, String caseCode, String operation, long expectedSeq, Instant now) {
-        return call((h, o, e) -> LIB.fq_engine_apply_expecting(h, actor.toJson(), caseCode, operation, expectedSeq, ms(now), o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_apply_expecting(h, c(actor.toJson()), c(caseCode), c(operation), expectedSeq, ms(now), o, e));
     }
 
     /** A case as {@code actor} may see it (identifiers masked as configured). */
@@ -348,39 +349,39 @@ public final class Engine implements AutoCloseable {
 
     /** {@link #viewCase} as JSON. */
     public String viewCaseJson(Actor actor, String caseCode, Instant now) {
-        return call((h, o, e) -> LIB.fq_engine_view_case(h, actor.toJson(), caseCode, ms(now), o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_view_case(h, c(actor.toJson()), c(caseCode), ms(now), o, e));
     }
 
     /** Codes of the cases {@code actor} may see, in code order. */
     public List<String> caseCodes(Actor actor, Instant now) {
-        return Json.read(call((h, o, e) -> LIB.fq_engine_case_codes(h, actor.toJson(), ms(now), o, e)),
+        return Json.read(call((h, o, e) -> FqLibrary.fq_engine_case_codes(h, c(actor.toJson()), ms(now), o, e)),
                 new TypeReference<List<String>>() {});
     }
 
     /** A case's trace as {@code actor} may read it ({@code TraceEvent[]} JSON). */
     public String traceJson(Actor actor, String caseCode, Instant now) {
-        return call((h, o, e) -> LIB.fq_engine_trace(h, actor.toJson(), caseCode, ms(now), o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_trace(h, c(actor.toJson()), c(caseCode), ms(now), o, e));
     }
 
     /** A case's trace as JSON Lines (one event a line, the form a host stores). */
     public String traceJsonl(Actor actor, String caseCode, Instant now) {
-        return call((h, o, e) -> LIB.fq_engine_trace_jsonl(h, actor.toJson(), caseCode, ms(now), o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_trace_jsonl(h, c(actor.toJson()), c(caseCode), ms(now), o, e));
     }
 
     /** Verifies a case's trace (SM3 chain and replay); throws if it does not verify. */
     public void verify(String caseCode) {
-        run((h, e) -> LIB.fq_engine_verify(h, caseCode, e));
+        run((h, e) -> FqLibrary.fq_engine_verify(h, c(caseCode), e));
     }
 
     /** Every case's standing against its limits and legal windows, most urgent first. */
     public List<DeadlineStatus> deadlines(Instant now) {
-        return Json.read(call((h, o, e) -> LIB.fq_engine_deadlines(h, ms(now), o, e)),
+        return Json.read(call((h, o, e) -> FqLibrary.fq_engine_deadlines(h, ms(now), o, e)),
                 new TypeReference<List<DeadlineStatus>>() {});
     }
 
     /** The deadline sweep: standings, and overdue cases reported up as their rules say (traced). */
     public Sweep sweep(Instant now) {
-        return Json.read(call((h, o, e) -> LIB.fq_engine_sweep(h, ms(now), o, e)), Sweep.class);
+        return Json.read(call((h, o, e) -> FqLibrary.fq_engine_sweep(h, ms(now), o, e)), Sweep.class);
     }
 
     /** Statistics over the cases {@code actor} may see. */
@@ -390,27 +391,27 @@ public final class Engine implements AutoCloseable {
 
     /** {@link #statistics} with JSON ({@code Query} in, {@code Report} out). */
     public String statisticsJson(Actor actor, String query, Instant now) {
-        return call((h, o, e) -> LIB.fq_engine_statistics(h, actor.toJson(), query, ms(now), o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_statistics(h, c(actor.toJson()), c(query), ms(now), o, e));
     }
 
     /** Files a zero report (无事报平安; {@code ZeroReport} JSON). */
     public void fileReportJson(Actor actor, String report) {
-        run((h, e) -> LIB.fq_engine_file_report(h, actor.toJson(), report, e));
+        run((h, e) -> FqLibrary.fq_engine_file_report(h, c(actor.toJson()), c(report), e));
     }
 
     /** Reporters who did not report on {@code date} ({@code MissingReport[]} JSON). */
     public String missingReportsJson(Actor actor, String unitCode, String date, Instant now) {
-        return call((h, o, e) -> LIB.fq_engine_missing_reports(h, actor.toJson(), unitCode, date, ms(now), o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_missing_reports(h, c(actor.toJson()), c(unitCode), c(date), ms(now), o, e));
     }
 
     /** The day's analysis for a unit (每日研判 JSON). */
     public String dailyAnalysisJson(Actor actor, String unitCode, Instant now) {
-        return call((h, o, e) -> LIB.fq_engine_daily_analysis(h, actor.toJson(), unitCode, ms(now), o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_daily_analysis(h, c(actor.toJson()), c(unitCode), ms(now), o, e));
     }
 
     /** The weekly dispatch table (每周调度 JSON). */
     public String weeklyDispatchJson(Actor actor, String unitCode, String level, String date, Instant now) {
-        return call((h, o, e) -> LIB.fq_engine_weekly_dispatch(h, actor.toJson(), unitCode, level, date, ms(now), o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_weekly_dispatch(h, c(actor.toJson()), c(unitCode), c(level), c(date), ms(now), o, e));
     }
 
     // ----- the journal ---------------------------------------------------------------------
@@ -429,27 +430,27 @@ public final class Engine implements AutoCloseable {
 
     /** The journal entries after {@code afterSeq}, at most {@code max}, as JSON Lines (store them). */
     public String journalJsonl(long afterSeq, long max) {
-        return call((h, o, e) -> LIB.fq_engine_journal(h, afterSeq, max, o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_journal(h, afterSeq, max, o, e));
     }
 
     /** The journal's position: {@code {"seq", "digest", "origin"}}. */
     public JsonNode journalHead() {
-        return Json.tree(call((h, o, e) -> LIB.fq_engine_journal_head(h, o, e)));
+        return Json.tree(call((h, o, e) -> FqLibrary.fq_engine_journal_head(h, o, e)));
     }
 
     /** A case's head: the hash of its last event (64 hex digits). */
     public String caseHead(String caseCode) {
-        return call((h, o, e) -> LIB.fq_engine_case_head(h, caseCode, o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_case_head(h, c(caseCode), o, e));
     }
 
     /** The whole engine at its journal position ({@code Snapshot} JSON). */
     public String snapshotJson() {
-        return call((h, o, e) -> LIB.fq_engine_snapshot(h, o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_snapshot(h, o, e));
     }
 
     /** Lets the engine forget the entries up to {@code seq}, once the host stored them. */
     public void releaseJournal(long seq) {
-        run((h, e) -> LIB.fq_engine_release_journal(h, seq, e));
+        run((h, e) -> FqLibrary.fq_engine_release_journal(h, seq, e));
     }
 
     // ----- life ----------------------------------------------------------------------------
@@ -484,6 +485,21 @@ public final class Engine implements AutoCloseable {
         int call(PointerByReference out, PointerByReference err);
     }
 
+    /** A string as the C ABI reads it: UTF-8, NUL-terminated; a NUL inside is refused. */
+    private static byte[] c(String s) {
+        if (s == null) {
+            throw new IllegalArgumentException("fengqiao: a string argument is null");
+        }
+        if (s.indexOf('\0') >= 0) {
+            throw new FengqiaoException(ErrorCode.INVALID_INPUT, "a string argument contains NUL (U+0000) at "
+                    + s.indexOf('\0') + ": C would read it short; remove it", Json.tree("{}"));
+        }
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[utf8.length + 1];
+        System.arraycopy(utf8, 0, out, 0, utf8.length);
+        return out;
+    }
+
     private static long ms(Instant now) {
         if (now == null) {
             throw new IllegalArgumentException("argument `now`: null; an instant is required");
@@ -503,7 +519,8 @@ public final class Engine implements AutoCloseable {
     private void run(NoOut f) {
         lock.readLock().lock();
         try {
-            PointerByReference err = new PointerByReference();
+            PointerByReference err = SLOTS.get()[1];
+            err.setValue(null);
             check(f.call(live(), err), err);
         } finally {
             lock.readLock().unlock();
@@ -518,9 +535,20 @@ public final class Engine implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Each thread's two result slots, reused: a {@link PointerByReference} is native memory
+     * with a cleaner, and allocating two per call cost more than the call itself. The C ABI
+     * sets both to NULL before anything else, so a reused slot never shows a stale value.
+     */
+    private static final ThreadLocal<PointerByReference[]> SLOTS =
+            ThreadLocal.withInitial(() -> new PointerByReference[] {new PointerByReference(), new PointerByReference()});
+
     private static String out(Pointer engine, WithOut f) {
-        PointerByReference out = new PointerByReference();
-        PointerByReference err = new PointerByReference();
+        PointerByReference[] slots = SLOTS.get();
+        PointerByReference out = slots[0];
+        PointerByReference err = slots[1];
+        out.setValue(null);
+        err.setValue(null);
         check(f.call(engine, out, err), err);
         Pointer s = out.getValue();
         if (s == null) {
@@ -529,7 +557,7 @@ public final class Engine implements AutoCloseable {
         try {
             return s.getString(0, StandardCharsets.UTF_8.name());
         } finally {
-            LIB.fq_string_free(s);
+            FqLibrary.fq_string_free(s);
         }
     }
 
@@ -549,10 +577,10 @@ public final class Engine implements AutoCloseable {
             throw FengqiaoException.of(ErrorCode.of(status), statusName(status), Json.tree("{}"));
         }
         try {
-            ErrorCode code = ErrorCode.of(LIB.fq_error_code(e));
-            throw FengqiaoException.of(code, LIB.fq_error_message(e), Json.tree(LIB.fq_error_details(e)));
+            ErrorCode code = ErrorCode.of(FqLibrary.fq_error_code(e));
+            throw FengqiaoException.of(code, FqLibrary.fq_error_message(e), Json.tree(FqLibrary.fq_error_details(e)));
         } finally {
-            LIB.fq_error_free(e);
+            FqLibrary.fq_error_free(e);
         }
     }
 
@@ -569,7 +597,7 @@ public final class Engine implements AutoCloseable {
             Pointer p = pointer;
             pointer = null;
             if (p != null) {
-                LIB.fq_engine_free(p);
+                FqLibrary.fq_engine_free(p);
             }
         }
     }

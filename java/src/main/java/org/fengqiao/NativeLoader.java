@@ -1,7 +1,7 @@
 package org.fengqiao;
 
 import com.sun.jna.Library;
-import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,10 +39,10 @@ final class NativeLoader {
     /** The library's file name on this platform ({@code libfengqiao_ffi.so} on Linux). */
     static final String FILE = System.mapLibraryName("fengqiao_ffi");
 
-    private static volatile FqLibrary loaded;
+    private static volatile NativeLibrary loaded;
 
-    static FqLibrary library() {
-        FqLibrary lib = loaded;
+    static NativeLibrary library() {
+        NativeLibrary lib = loaded;
         if (lib == null) {
             synchronized (NativeLoader.class) {
                 lib = loaded;
@@ -58,7 +58,7 @@ final class NativeLoader {
     /** Where the library was found, for messages. */
     static volatile String source = "";
 
-    private static FqLibrary load() {
+    private static NativeLibrary load() {
         List<String> tried = new ArrayList<>();
         String named = System.getProperty("fengqiao.library.path");
         if (named == null || named.isEmpty()) {
@@ -91,10 +91,10 @@ final class NativeLoader {
                 + "; looked in " + tried + ". Set -Dfengqiao.library.path=/path/to/" + FILE);
     }
 
-    private static FqLibrary open(String file, String how) {
+    private static NativeLibrary open(String file, String how) {
         Map<String, Object> options = new HashMap<>();
         options.put(Library.OPTION_STRING_ENCODING, "UTF-8");
-        FqLibrary lib = Native.load(file, FqLibrary.class, options);
+        NativeLibrary lib = NativeLibrary.getInstance(file, options);
         source = file + " (from " + how + ")";
         return lib;
     }

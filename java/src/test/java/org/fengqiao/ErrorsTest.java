@@ -82,6 +82,11 @@ class ErrorsTest {
             // not found, from a read: a unit that does not exist.
             refused(NotFoundException.class, ErrorCode.NOT_FOUND, () -> engine.childrenJson("522301009"));
 
+            // A NUL inside a string would end it early in C: refused before the call.
+            FengqiaoException nul = refused(FengqiaoException.class, ErrorCode.INVALID_INPUT,
+                    () -> engine.caseHead(code + "\u0000-0002"));
+            assertTrue(nul.getMessage().contains("NUL"), nul.getMessage());
+
             // times outside 2000–2099 are refused before anything runs.
             refused(FengqiaoException.class, ErrorCode.INVALID_INPUT,
                     () -> engine.register(GW, labour(), java.time.Instant.ofEpochMilli(0)));

@@ -20,10 +20,12 @@ class HeaderTest {
         }
         c.remove("fq_debug_panic");
         assertTrue(c.size() > 60, c.toString());
-        TreeSet<String> java = new TreeSet<>();
+        TreeSet<String> declared = new TreeSet<>();
         for (Method method : FqLibrary.class.getDeclaredMethods()) {
-            java.add(method.getName());
+            if (java.lang.reflect.Modifier.isNative(method.getModifiers())) {
+                declared.add(method.getName());
+            }
         }
-        assertEquals(c, java);
+        assertEquals(c, declared);
     }
 }
