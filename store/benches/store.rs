@@ -21,7 +21,15 @@ use fengqiao_store::Store;
 use fengqiao_synth::{county, world_data, Rng, Spec};
 
 /// A journal row as the plain insert writes it: seq, v, kind, case, case seq, digest, body.
-type Row = (i64, i32, &'static str, Option<String>, Option<i64>, Vec<u8>, String);
+type Row = (
+    i64,
+    i32,
+    &'static str,
+    Option<String>,
+    Option<i64>,
+    Vec<u8>,
+    String,
+);
 
 fn cases() -> usize {
     std::env::var("FQ_STORE_CASES")
