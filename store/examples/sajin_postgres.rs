@@ -2,9 +2,9 @@
 //! which prints the very same figures: what a host does across a restart.
 //!
 //! ```sh
-//! cargo run --release -p fengqiao-store --example sajin            # a throw-away server
+//! cargo run --release -p fengqiao-store --example sajin_postgres            # a throw-away server
 //! FENGQIAO_STORE_PARAMS="host=… user=… dbname=…" \
-//!   cargo run --release -p fengqiao-store --example sajin          # your server
+//!   cargo run --release -p fengqiao-store --example sajin_postgres          # your server
 //! ```
 //!
 //! The first restore reads the whole journal; then a snapshot is stored and the second
