@@ -3,9 +3,11 @@
 //!
 //! - `append`: a county's journal stored by `Store::append` (entries serialised, partitions,
 //!   projections, case heads, the expected-version check) against `plain_insert`, the same
-//!   rows, already serialised, inserted into a plain table with the same primary key through
-//!   the same client, in the same batches and one transaction: the ratio is what the
-//!   store's guarantees cost;
+//!   rows, already serialised, inserted into a plain table with the same keys (the entry's
+//!   `(county, seq)` and a case event's `(county, case_code, case_seq)`) through the same
+//!   client, in the same batches and one transaction: the ratio is what the store's protocol
+//!   costs; `plain_insert_pk_only` is the same into a table without the case key, to show
+//!   what that key itself costs;
 //! - `restore`: the county restored from the journal alone, and from a snapshot.
 //!
 //! `cargo bench -p fengqiao-store --bench store`; `FQ_STORE_CASES=100000` for a county of
@@ -44,10 +46,12 @@ fn fresh(store: &mut Store, world: &fengqiao::engine::WorldData) {
         .client()
         .batch_execute(
             "DROP SCHEMA IF EXISTS fengqiao CASCADE;
-             DROP TABLE IF EXISTS plain_journal;
+             DROP TABLE IF EXISTS plain_journal, plain_journal_pk;
              CREATE TABLE plain_journal (county text, seq bigint, v integer, kind text,
                  case_code text, case_seq bigint, digest bytea, body text,
-                 stored_at timestamptz DEFAULT now(), PRIMARY KEY (county, seq));",
+                 stored_at timestamptz DEFAULT now(), PRIMARY KEY (county, seq),
+                 UNIQUE (county, case_code, case_seq));
+             CREATE TABLE plain_journal_pk (LIKE plain_journal INCLUDING DEFAULTS, PRIMARY KEY (county, seq));",
         )
         .unwrap();
     store.migrate().unwrap();
@@ -97,7 +101,11 @@ fn bench(c: &mut Criterion) {
             BatchSize::PerIteration,
         )
     });
-    g.bench_function(format!("plain_insert/{n}_cases"), |b| {
+    for (label, table) in [
+        ("plain_insert", "plain_journal"),
+        ("plain_insert_pk_only", "plain_journal_pk"),
+    ] {
+        g.bench_function(format!("{label}/{n}_cases"), |b| {
         b.iter_batched(
             || fresh(&mut store.borrow_mut(), &world),
             |()| {
@@ -112,9 +120,9 @@ fn bench(c: &mut Criterion) {
                     let digest: Vec<&[u8]> = chunk.iter().map(|r| r.5.as_slice()).collect();
                     let body: Vec<&str> = chunk.iter().map(|r| r.6.as_str()).collect();
                     tx.execute(
-                        "INSERT INTO plain_journal (county, seq, v, kind, case_code, case_seq, digest, body)
+                        &format!("INSERT INTO {table} (county, seq, v, kind, case_code, case_seq, digest, body)
                          SELECT '522301', * FROM unnest($1::bigint[], $2::integer[], $3::text[],
-                                $4::text[], $5::bigint[], $6::bytea[], $7::text[])",
+                                $4::text[], $5::bigint[], $6::bytea[], $7::text[])"),
                         &[&seq, &v, &kind, &case, &case_seq, &digest, &body],
                     )
                     .unwrap();
@@ -124,6 +132,7 @@ fn bench(c: &mut Criterion) {
             BatchSize::PerIteration,
         )
     });
+    }
     let mut store = store.into_inner();
     fresh(&mut store, &world);
     store.append(&engine).unwrap();
