@@ -602,9 +602,15 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /** How many engines the reaper freed (for the test that it does). */
+    static int reaped() {
+        return Reaper.REAPED.get();
+    }
+
     /** Frees the handles of engines that became unreachable without {@link #close()}. */
     private static final class Reaper extends PhantomReference<Engine> {
         private static final ReferenceQueue<Engine> QUEUE = new ReferenceQueue<>();
+        private static final java.util.concurrent.atomic.AtomicInteger REAPED = new java.util.concurrent.atomic.AtomicInteger();
         private static final Set<Reaper> LIVE = Collections.newSetFromMap(new ConcurrentHashMap<>());
 
         static {
@@ -630,7 +636,11 @@ public final class Engine implements AutoCloseable {
                     Reference<? extends Engine> r = QUEUE.remove();
                     if (r instanceof Reaper) {
                         LIVE.remove(r);
-                        ((Reaper) r).handle.run();
+                        Handle h = ((Reaper) r).handle;
+                        if (h.pointer != null) {
+                            h.run();
+                            REAPED.incrementAndGet();
+                        }
                     }
                 } catch (InterruptedException e) {
                     return;

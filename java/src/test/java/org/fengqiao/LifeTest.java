@@ -64,6 +64,27 @@ class LifeTest {
     }
 
     @Test
+    void anEngineNeverClosedIsFreedByTheReaper() throws InterruptedException {
+        int before = Engine.reaped();
+        for (int i = 0; i < 3; i++) {
+            Engine.create(world()).caseCodes(Actor.system(), T0); // dropped without close()
+        }
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (Engine.reaped() < before + 3 && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        assertEquals(before + 3, Engine.reaped(), "the reaper freed the three engines");
+        // A closed engine is not freed twice.
+        Engine closed = Engine.create(world());
+        closed.close();
+        closed = null;
+        System.gc();
+        Thread.sleep(200);
+        assertEquals(before + 3, Engine.reaped());
+    }
+
+    @Test
     void constructorsFromBytesAndSnapshots() {
         byte[] world = world().getBytes(StandardCharsets.UTF_8);
         try (Engine engine = Engine.create(world)) {
