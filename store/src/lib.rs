@@ -73,6 +73,9 @@ pub struct Store {
     counties: HashMap<Hash, String>,
     /// Entries per INSERT statement.
     batch: usize,
+    /// The schema was found at this library's version (checked once per connection, not
+    /// on every append).
+    schema_ok: bool,
 }
 
 impl std::fmt::Debug for Store {
@@ -97,6 +100,7 @@ impl Store {
             client,
             counties: HashMap::new(),
             batch: 2_000,
+            schema_ok: false,
         }
     }
 
@@ -108,7 +112,9 @@ impl Store {
     /// Applies the schema migrations the database lacks (as a role that may create
     /// tables); returns the schema version. Safe to call at every start.
     pub fn migrate(&mut self) -> Result<i32, StoreError> {
-        migrations::migrate(&mut self.client)
+        let version = migrations::migrate(&mut self.client)?;
+        self.schema_ok = true;
+        Ok(version)
     }
 
     /// Grants `role` what an application needs and no more: SELECT and INSERT on the
@@ -195,6 +201,9 @@ impl Store {
     }
 
     fn check_schema(&mut self) -> Result<(), StoreError> {
+        if self.schema_ok {
+            return Ok(());
+        }
         let found = migrations::version(&mut self.client)?;
         if found != migrations::VERSION {
             return Err(StoreError::Schema {
@@ -202,6 +211,7 @@ impl Store {
                 needed: migrations::VERSION,
             });
         }
+        self.schema_ok = true;
         Ok(())
     }
 }

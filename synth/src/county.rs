@@ -84,7 +84,7 @@ pub fn caseload(
 
 /// Who registers a dispute: its street's centre for one assigned from above, the
 /// community's centre for a walk-in, the grid worker otherwise.
-fn registrar(engine: &Engine, places: &Places, input: &DisputeInput) -> Actor {
+pub fn registrar(engine: &Engine, places: &Places, input: &DisputeInput) -> Actor {
     match input.channel {
         Channel::AssignedFromAbove => {
             let street = input

@@ -29,7 +29,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use super::{CommunitySpec, Places, Rng, Spec, StreetSpec};
 use fengqiao::cadence::ZeroReport;
 use fengqiao::calendar::china_date;
-use fengqiao::dispute::{CaseCode, Category, Channel, DisputeInput};
+use fengqiao::dispute::{CaseCode, Category, DisputeInput};
 use fengqiao::engine::{Engine, EngineError};
 use fengqiao::hierarchy::{DivisionCode, Level};
 use fengqiao::lifecycle::{Agreement, AgreementForm, Method, Operation, OtherRoute, State};
@@ -293,17 +293,9 @@ impl Sim {
         )
     }
 
+    /// Who registers a dispute: see [`crate::county::registrar`].
     fn registrar(&self, input: &DisputeInput) -> Actor {
-        match input.channel {
-            Channel::AssignedFromAbove => {
-                Actor::Staff(crate::ids::centre_staff(self.places.streets[0]))
-            }
-            Channel::WalkIn => {
-                let community = input.location.prefix(12).expect("long code");
-                Actor::Staff(crate::ids::centre_staff(community))
-            }
-            _ => self.grid_worker(input.location),
-        }
+        crate::county::registrar(&self.engine, &self.places, input)
     }
 
     fn step(&mut self, t: DateTime<Utc>, s: Step) -> Result<(), EngineError> {
