@@ -5,10 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PROFILE_DIR=target/debug
-# The suite calls fq_debug_panic: build the library with it (hosts never get it).
-cargo build -p fengqiao-ffi --locked --quiet --features debug-panic
+# The suite calls fq_debug_panic: build the library with it (hosts never get it). The core
+# has the schema feature as the Rust tests build it (scripts/test.sh), so it compiles once.
+cargo build -p fengqiao-ffi --locked --quiet --features debug-panic,fengqiao/schema
 mkdir -p target/c
-LIBS=$(cargo rustc -p fengqiao-ffi --locked --quiet --features debug-panic --crate-type staticlib -- --print native-static-libs 2>&1 \
+LIBS=$(cargo rustc -p fengqiao-ffi --locked --quiet --features debug-panic,fengqiao/schema --crate-type staticlib -- --print native-static-libs 2>&1 \
   | sed -n 's/.*native-static-libs: //p' | tail -n 1)
 : "${LIBS:=-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc}"
 CFLAGS="-std=c11 -Wall -Wextra -Werror -O1 -g -Iffi/include"

@@ -10,8 +10,8 @@ J=/usr/share/java
 CP="$J/jna.jar:$J/jackson-databind.jar:$J/jackson-core.jar:$J/jackson-annotations.jar"
 OUT=target/java
 rm -rf "$OUT" && mkdir -p "$OUT/classes" "$OUT/test-classes"
-# The same library the C suite uses (built once for both).
-cargo build -p fengqiao-ffi --locked --quiet --features debug-panic
+# The same library the C suite uses (built once for both, on the Rust tests' core build).
+cargo build -p fengqiao-ffi --locked --quiet --features debug-panic,fengqiao/schema
 VERSION=$(sed -n 's/^#define FQ_VERSION_STRING "\(.*\)"/\1/p' ffi/include/fengqiao.h)
 echo "--- javac --release 8 (binding)"
 javac --release 8 -encoding UTF-8 -Xlint:all -Werror -cp "$CP" -d "$OUT/classes" $(find java/src/main/java -name '*.java')

@@ -4,13 +4,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export RUST_BACKTRACE=0
 bash scripts/ensure-tools.sh
-echo "==> Rust tests (core, binding layer, synthetic worlds, C ABI crate, PostgreSQL store, doctests)"
-cargo test --workspace --locked
-echo "==> JSON Schemas match the types, and the TypeScript declarations match the schemas"
-cargo test --locked --features schema --test schema
-echo "==> C ABI: C suite and examples (valgrind), Python ctypes example"
+echo "==> [$(date -u +%T)] Rust tests (core, binding layer, synthetic worlds, C ABI crate, PostgreSQL store, doctests;"
+echo "    with the schema feature: tests/schema.rs checks the JSON Schemas and TypeScript declarations)"
+cargo test --workspace --locked --features fengqiao/schema
+echo "==> [$(date -u +%T)] C ABI: C suite and examples (valgrind), Python ctypes example"
 bash scripts/c-tests.sh
-echo "==> Java: the binding's jar, its JUnit 5 suite and the example"
+echo "==> [$(date -u +%T)] Java: the binding's jar, its JUnit 5 suite and the example"
 bash scripts/java-tests.sh
-echo "==> WebAssembly: build, TypeScript check, Node tests, browser test"
+echo "==> [$(date -u +%T)] WebAssembly: build, TypeScript check, Node tests, browser test"
 bash scripts/wasm-tests.sh
