@@ -21,6 +21,7 @@ mod cases;
 mod error;
 mod journal;
 mod reader;
+mod restore;
 mod stats;
 mod whatif;
 

@@ -1,0 +1,363 @@
+//! Restoring an engine from a world document and its stored journal, or from a snapshot
+//! and the entries after it, and catching up with entries other engines stored: every
+//! entry verified (its place in the journal's chain; a case event's content hash, its link
+//! to the case's previous event and its place in the lifecycle) before it is applied as the
+//! engine first applied it.
+
+use std::sync::Arc;
+
+use super::journal::{chain_event, refused, rules_for, Journal};
+use super::{Case, Engine, EngineError, WorldData};
+use crate::calendar::china_date;
+use crate::journal::{self, Change, JournalEntry, JournalError, JournalProblem, Snapshot, FORMAT};
+use crate::lifecycle::{self, Operation};
+use crate::trace::{self, Actor, Event, Hash};
+
+impl Engine {
+    /// Rebuilds an engine from the world document it was built from and its stored journal
+    /// entries: the same cases, states, traces and heads, staff loads, statistics, zero
+    /// reports, denials, rule-set versions and next case codes. Every case chain and the
+    /// journal's own chain are verified; the first entry that is changed, missing,
+    /// duplicated, reordered or from another world refuses the whole restore with an error
+    /// naming it.
+    pub fn restore(
+        world: WorldData,
+        entries: impl IntoIterator<Item = JournalEntry>,
+    ) -> Result<Engine, EngineError> {
+        Engine::restore_results(world, entries.into_iter().map(Ok))
+    }
+
+    /// [`Engine::restore`] over entries that may have failed to be read (JSON Lines from a
+    /// store): the first failure refuses the restore.
+    pub fn restore_results(
+        world: WorldData,
+        entries: impl IntoIterator<Item = Result<JournalEntry, JournalError>>,
+    ) -> Result<Engine, EngineError> {
+        let mut e = Engine::from_world(world)?;
+        e.replay_entries(entries)?;
+        Ok(e)
+    }
+
+    /// Rebuilds an engine from a snapshot and the entries after it (see [`Snapshot`]).
+    pub fn restore_snapshot(
+        snapshot: Snapshot,
+        tail: impl IntoIterator<Item = Result<JournalEntry, JournalError>>,
+    ) -> Result<Engine, EngineError> {
+        let bad = |problem, message: String| EngineError::Journal(refused(0, problem, message));
+        if snapshot.v != FORMAT {
+            return Err(bad(
+                JournalProblem::Format,
+                format!(
+                    "snapshot format {} (this library reads {FORMAT})",
+                    snapshot.v
+                ),
+            ));
+        }
+        let mut e = Engine::from_world(snapshot.world)?;
+        for set in snapshot.rule_sets {
+            e.rule_sets.insert(set.label(), Arc::new(set));
+        }
+        for events in snapshot.cases {
+            let Some(first) = events.first() else {
+                return Err(bad(JournalProblem::Event, "a case without events".into()));
+            };
+            let code = first.case.clone();
+            let located = |t: trace::TraceError| {
+                EngineError::Journal(JournalError {
+                    seq: 0,
+                    case: Some(code.clone()),
+                    case_seq: None,
+                    problem: JournalProblem::Event,
+                    message: format!("snapshot: {t}"),
+                })
+            };
+            trace::verify(&events).map_err(located)?;
+            let dispute = trace::replay(&events).map_err(located)?;
+            if let Some(r) = &dispute.routing {
+                if !e.rule_sets.contains_key(&r.rule_set) {
+                    return Err(bad(
+                        JournalProblem::Event,
+                        format!(
+                            "snapshot: case {code} was decided under rule set {}, which the snapshot does not hold",
+                            r.rule_set
+                        ),
+                    ));
+                }
+            }
+            if e.cases.contains_key(&code) {
+                return Err(bad(
+                    JournalProblem::Event,
+                    format!("snapshot: case {code} appears twice"),
+                ));
+            }
+            let Operation::Register { input, .. } = &first.op else {
+                unreachable!("replay checked the first event is a registration")
+            };
+            *e.day_seq
+                .entry((input.location, china_date(first.at)))
+                .or_insert(0) += 1;
+            e.insert_case(Case {
+                dispute,
+                events,
+                slot: 0,
+            });
+        }
+        for (staff, report) in snapshot.reports {
+            e.reports.insert(&staff, report);
+        }
+        for d in snapshot.denials {
+            e.access_log.push(d);
+        }
+        e.recount();
+        *e.journal.get_mut() = Journal::at(snapshot.origin, snapshot.seq, snapshot.digest);
+        e.replay_entries(tail)?;
+        Ok(e)
+    }
+
+    /// Inserts a case (restore), giving it a ledger slot.
+    fn insert_case(&mut self, mut case: Case) {
+        let rules = rules_for(&self.rule_sets, self.router.rule_set(), &case.dispute);
+        case.slot = self.ledger.push(crate::stats::Entry::of(
+            &case.dispute,
+            &self.calendar,
+            rules,
+        ));
+        self.codes.push(case.dispute.code.clone());
+        self.cases.insert(case.dispute.code.clone(), case);
+    }
+
+    /// Staff loads and statistics entries from the cases (after a restore).
+    fn recount(&mut self) {
+        for s in &mut self.staff {
+            s.active_cases = 0;
+        }
+        let loads: Vec<String> = self
+            .cases
+            .values()
+            .flat_map(|c| super::cases::team_load(&c.dispute))
+            .collect();
+        self.adjust_load(&loads, 1);
+        self.refresh_ledger();
+    }
+
+    /// Brings a running engine up to date with entries another engine over the same
+    /// journal stored after this one's last entry (several engines, one store): each entry
+    /// is verified as [`Engine::restore`] verifies it and applied as it was accepted.
+    ///
+    /// The engine must hold nothing the store does not: catch up before applying, never
+    /// after (an engine with changes of its own has left the store's chain, and the first
+    /// stored entry is refused with [`JournalProblem::Digest`]; restore it instead). On a
+    /// refused entry the engine stays at the entry before it, a position the store holds.
+    ///
+    /// ```
+    /// use fengqiao::engine::{Engine, WorldData};
+    /// let world: WorldData = serde_json::from_str(include_str!("../../../examples/data/world-small.json"))?;
+    /// let mut writer = Engine::from_world(world.clone())?;
+    /// let mut reader = Engine::from_world(world)?;
+    /// writer.set_available("gw-522301001001001", false)?;
+    /// reader.catch_up(writer.journal(reader.journal_seq(), usize::MAX)?.into_iter().map(Ok))?;
+    /// assert_eq!(reader.journal_digest(), writer.journal_digest());
+    /// assert!(!reader.staff("gw-522301001001001").unwrap().available);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn catch_up(
+        &mut self,
+        entries: impl IntoIterator<Item = Result<JournalEntry, JournalError>>,
+    ) -> Result<(), EngineError> {
+        self.replay_entries(entries)
+    }
+
+    fn replay_entries(
+        &mut self,
+        entries: impl IntoIterator<Item = Result<JournalEntry, JournalError>>,
+    ) -> Result<(), EngineError> {
+        let mut result = Ok(());
+        for entry in entries {
+            let replayed = match entry {
+                Ok(entry) => self.replay_entry(entry),
+                Err(mut e) => {
+                    e.seq = self.journal_seq() + 1;
+                    Err(e)
+                }
+            };
+            if let Err(e) = replayed {
+                result = Err(EngineError::Journal(e));
+                break;
+            }
+        }
+        // Also after a refusal: the entries before it were applied (catch_up keeps them).
+        self.refresh_ledger();
+        result
+    }
+
+    fn replay_entry(&mut self, entry: JournalEntry) -> Result<(), JournalError> {
+        let expected = self.journal_seq() + 1;
+        let (case, case_seq) = match &entry.change {
+            Change::Event(ev) => (Some(ev.case.clone()), Some(ev.seq)),
+            _ => (None, None),
+        };
+        let fail = |problem, message: String| JournalError {
+            seq: entry.seq,
+            case: case.clone(),
+            case_seq,
+            problem,
+            message,
+        };
+        if entry.v != FORMAT {
+            return Err(fail(
+                JournalProblem::Format,
+                format!("format {} (this library reads {FORMAT})", entry.v),
+            ));
+        }
+        if entry.seq != expected {
+            return Err(fail(
+                JournalProblem::Sequence,
+                format!(
+                    "expected entry {expected} next: entries are missing, duplicated or reordered"
+                ),
+            ));
+        }
+        let next = match &entry.change {
+            Change::Event(ev) => chain_event(&self.journal.get_mut().digest(), &ev.hash),
+            other => journal::chain(&self.journal.get_mut().digest(), other),
+        };
+        if next != entry.digest {
+            return Err(fail(
+                JournalProblem::Digest,
+                "its digest does not follow the entries before it: it was changed, or it belongs to another engine's journal (restore from the world document this journal started from)".into(),
+            ));
+        }
+        let kept = match &entry.change {
+            Change::Event(_) => None,
+            other => Some(other.clone()),
+        };
+        self.journal.get_mut().replaying = kept.is_some();
+        let result = match entry.change {
+            Change::Event(ev) => self
+                .replay_event(ev)
+                .map_err(|m| fail(JournalProblem::Event, m)),
+            Change::RulesLoaded(r) => self
+                .load_rules_as(&r.by, r.rules, r.at)
+                .map(|_| ())
+                .map_err(|e| fail(JournalProblem::Refused, e.to_string())),
+            Change::Denied(d) => {
+                self.access_log.push(d);
+                Ok(())
+            }
+            other => self
+                .apply_change(other)
+                .map_err(|e| fail(JournalProblem::Refused, e.to_string())),
+        };
+        let journal = self.journal.get_mut();
+        journal.replaying = false;
+        result?;
+        if let Some(change) = kept {
+            journal.push_verified(change, entry.digest);
+        }
+        debug_assert_eq!(self.journal_digest(), entry.digest);
+        Ok(())
+    }
+
+    /// A world change from the journal, through the same method that accepted it.
+    fn apply_change(&mut self, change: Change) -> Result<(), EngineError> {
+        match change {
+            Change::UnitAdded(u) => self.add_unit(u),
+            Change::UnitMoved {
+                code,
+                new_parent,
+                new_code,
+            } => self.move_unit(code, new_parent, new_code),
+            Change::UnitRetired { code } => self.retire_unit(code),
+            Change::PersonAdded(p) => self.add_person(p),
+            Change::PersonUpdated(p) => self.update_person(p),
+            Change::StaffAdded(s) => self.add_staff(s),
+            Change::StaffUpdated(s) => self.update_staff(s),
+            Change::AgencyAdded(a) => self.add_agency(a),
+            Change::Availability { staff, available } => self.set_available(&staff, available),
+            Change::CalendarSet { years } => {
+                // The entry holds every notice of the calendar it set: start from none.
+                let mut cal = crate::calendar::Calendar::empty();
+                for y in years {
+                    cal.load_year(y)?;
+                }
+                self.set_calendar(cal);
+                Ok(())
+            }
+            Change::PrivacySet(p) => {
+                self.set_privacy(p);
+                Ok(())
+            }
+            Change::ReportFiled { staff, report } => self.file_report(&Actor::Staff(staff), report),
+            Change::Event(_) | Change::RulesLoaded(_) | Change::Denied(_) => {
+                unreachable!("handled by replay_entry")
+            }
+        }
+    }
+
+    /// A case event from the journal: verified (its hash, its link, its place in the
+    /// lifecycle) and applied as the engine applied it.
+    fn replay_event(&mut self, ev: Event) -> Result<(), String> {
+        if ev.compute_hash() != ev.hash {
+            return Err("the event was changed: its content does not match its hash".into());
+        }
+        if ev.seq == 1 {
+            let Operation::Register { code, input } = &ev.op else {
+                return Err("a case's first event must be its registration".into());
+            };
+            if *code != ev.case || ev.prev != Hash::GENESIS {
+                return Err("the registration does not start the case's chain".into());
+            }
+            if self.cases.contains_key(code) {
+                return Err("the case is registered twice".into());
+            }
+            *self
+                .day_seq
+                .entry((input.location, china_date(ev.at)))
+                .or_insert(0) += 1;
+            let dispute = lifecycle::register(code.clone(), input.clone(), ev.at);
+            let hash = ev.hash;
+            self.insert_case(Case {
+                dispute,
+                events: vec![ev],
+                slot: 0,
+            });
+            let slot = (self.codes.len() - 1) as u32;
+            self.journal.get_mut().push_event(slot, 0, hash);
+            return Ok(());
+        }
+        let Some(case) = self.cases.get_mut(&ev.case) else {
+            return Err("the case has no registration before this event".into());
+        };
+        let last = case.events.last().expect("a case has its registration");
+        if ev.seq != last.seq + 1 {
+            return Err(format!(
+                "expected the case's event {} next: its events are missing, duplicated or reordered",
+                last.seq + 1
+            ));
+        }
+        if ev.prev != last.hash {
+            return Err("the event does not follow the case's previous event".into());
+        }
+        if ev.at < last.at {
+            return Err("the event goes back in time".into());
+        }
+        let kind = ev.op.kind();
+        if kind == lifecycle::OperationKind::Register
+            || !lifecycle::allowed_from(kind).contains(&case.dispute.state)
+        {
+            return Err(format!(
+                "{kind} is not allowed in state {}",
+                case.dispute.state
+            ));
+        }
+        let mark = super::cases::LoadMark::before(&case.dispute, &ev.op);
+        lifecycle::apply(&mut case.dispute, &ev.op, ev.at);
+        let (off, on) = mark.after(&case.dispute);
+        let (slot, index, hash) = (case.slot, case.events.len(), ev.hash);
+        case.events.push(ev);
+        self.adjust_load(&off, -1);
+        self.adjust_load(&on, 1);
+        self.journal.get_mut().push_event(slot, index as u32, hash);
+        Ok(())
+    }
+}
