@@ -62,28 +62,41 @@ impl Cluster {
                 "--no-sync".as_ref(),
             ],
         )?;
-        let mut options = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=40",
-            cluster.port,
-            cluster.dir.display()
-        );
-        for (k, v) in settings {
-            options.push_str(&format!(" -c {k}={v}"));
-        }
+        // A port found free may be taken before the server binds it (another test's server,
+        // or a client connection's ephemeral port): try again on another, a few times.
         let log = cluster.dir.join("server.log");
-        cluster.run(
-            "pg_ctl",
-            &[
-                "-D".as_ref(),
-                data.as_os_str(),
-                "-l".as_ref(),
-                log.as_os_str(),
-                "-w".as_ref(),
-                "-o".as_ref(),
-                options.as_ref(),
-                "start".as_ref(),
-            ],
-        )?;
+        let mut attempt = 0;
+        loop {
+            let mut options = format!(
+                "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=40",
+                cluster.port,
+                cluster.dir.display()
+            );
+            for (k, v) in settings {
+                options.push_str(&format!(" -c {k}={v}"));
+            }
+            let started = cluster.run(
+                "pg_ctl",
+                &[
+                    "-D".as_ref(),
+                    data.as_os_str(),
+                    "-l".as_ref(),
+                    log.as_os_str(),
+                    "-w".as_ref(),
+                    "-o".as_ref(),
+                    options.as_ref(),
+                    "start".as_ref(),
+                ],
+            );
+            match started {
+                Ok(()) => break,
+                Err(_) if attempt < 4 => {
+                    attempt += 1;
+                    cluster.port = free_port()?;
+                }
+                Err(e) => return Err(e),
+            }
+        }
         cluster.running = true;
         Ok(cluster)
     }
