@@ -2,7 +2,8 @@
 //! engine is restored from its journal with every SM3 chain verified, and snapshots.
 //!
 //! `cargo bench --bench journal`; `FQ_BENCH_QUICK=1` for a short run (10,000 cases instead
-//! of 200,000). Sizes are printed as `size:` lines.
+//! of 200,000); `FQ_BENCH_PREFECTURE=1000000` adds the prefecture (see `prefecture`).
+//! Sizes are printed as `size:` lines.
 
 mod common;
 
@@ -133,6 +134,16 @@ fn overhead(c: &mut Criterion) {
         })
     });
     g.finish();
+
+    // SM3 itself over a kilobyte, about a case event's canonical JSON: what bounds
+    // verification (every event's content is hashed once on restore).
+    let mut g = c.benchmark_group("sm3");
+    let kib = vec![0x5au8; 1024];
+    g.throughput(Throughput::Bytes(kib.len() as u64));
+    g.bench_function("one_kib", |b| {
+        b.iter(|| black_box(Hash::sm3(black_box(&kib))))
+    });
+    g.finish();
 }
 
 /// Restoring a county's cases from the journal (JSON Lines, as a store holds them, and
@@ -166,12 +177,11 @@ fn restore(c: &mut Criterion) {
         b.iter(|| black_box(Engine::from_world(data.clone()).unwrap()))
     });
     g.throughput(Throughput::Elements(events as u64));
+    // As the bindings restore: lines parsed and events checked on a second thread.
     g.bench_function(BenchmarkId::new("from_jsonl_events", events), |b| {
         b.iter(|| {
-            black_box(
-                Engine::restore_results(data.clone(), journal::from_jsonl(black_box(&text)))
-                    .unwrap(),
-            )
+            let lines = journal::jsonl_lines(black_box(&text));
+            black_box(Engine::restore_read(data.clone(), lines, journal::read_line).unwrap())
         })
     });
     g.bench_function(
@@ -194,9 +204,81 @@ fn restore(c: &mut Criterion) {
     g.finish();
 }
 
+/// A prefecture: `FQ_BENCH_PREFECTURE=1000000` cases over 1.07 million households (ten
+/// counties' worth in one engine); skipped unless set (about a quarter of an hour and
+/// 12 GB). The journal goes to a file as JSON Lines and the snapshot to another, and the
+/// engine that wrote them is dropped, so a restore holds only the engine it builds and
+/// streams its input as a store streams rows.
+fn prefecture(c: &mut Criterion) {
+    let Some(n) = std::env::var("FQ_BENCH_PREFECTURE")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+    else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("fengqiao-prefecture-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (journal_file, snapshot_file) = (dir.join("journal.jsonl"), dir.join("snapshot.json"));
+    let (data, places) = world_data(&Spec::scaled(1_070_000, 3)).unwrap();
+    let (events, cases) = {
+        let mut engine = Engine::from_world(data.clone()).unwrap();
+        caseload(&mut engine, &places, n);
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&journal_file).unwrap());
+        let (mut after, mut events) = (0, 0);
+        loop {
+            let page = engine.journal(after, 100_000).unwrap();
+            let Some(last) = page.last() else { break };
+            after = last.seq;
+            events += page
+                .iter()
+                .filter(|e| matches!(e.change, Change::Event(_)))
+                .count();
+            std::io::Write::write_all(&mut out, journal::to_jsonl(&page).as_bytes()).unwrap();
+        }
+        std::io::Write::flush(&mut out).unwrap();
+        let out = std::io::BufWriter::new(std::fs::File::create(&snapshot_file).unwrap());
+        serde_json::to_writer(out, &engine.snapshot()).unwrap();
+        (events, engine.case_count())
+    };
+    let size = |f: &std::path::Path| std::fs::metadata(f).unwrap().len();
+    println!(
+        "size: prefecture: {cases} cases, {events} events; journal {} bytes ({} per event); snapshot {} bytes ({} per case)",
+        size(&journal_file),
+        size(&journal_file) / events.max(1) as u64,
+        size(&snapshot_file),
+        size(&snapshot_file) / cases.max(1) as u64
+    );
+    let open = |f: &std::path::Path| {
+        std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(f).unwrap())
+    };
+    let mut g = c.benchmark_group("prefecture");
+    g.sample_size(10);
+    g.measurement_time(std::time::Duration::from_secs(1));
+    g.warm_up_time(std::time::Duration::from_millis(1));
+    g.throughput(Throughput::Elements(events as u64));
+    g.bench_function(BenchmarkId::new("from_jsonl_file_events", events), |b| {
+        b.iter_with_large_drop(|| {
+            let lines = std::io::BufRead::lines(open(&journal_file))
+                .enumerate()
+                .map(|(i, line)| (i + 1, line.expect("the journal file reads")));
+            let read = |(n, line): (usize, String)| journal::read_line((n, &line));
+            Engine::restore_read(data.clone(), lines, read).unwrap()
+        })
+    });
+    g.throughput(Throughput::Elements(cases as u64));
+    g.bench_function(BenchmarkId::new("from_snapshot_file_cases", cases), |b| {
+        b.iter_with_large_drop(|| {
+            let s: journal::Snapshot = serde_json::from_reader(open(&snapshot_file)).unwrap();
+            Engine::restore_snapshot(s, std::iter::empty()).unwrap()
+        })
+    });
+    g.finish();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 criterion_group! {
     name = benches;
     config = common::tune(10);
-    targets = overhead, restore
+    targets = overhead, restore, prefecture
 }
 criterion_main!(benches);

@@ -485,3 +485,99 @@ fn a_replaced_calendar_restores_as_it_was_set() {
     assert_eq!(restored.calendar().years().count(), 0);
     assert_eq!(restored.journal_digest(), w.engine.journal_digest());
 }
+
+/// A county journal of several thousand entries: long enough that a restore reads and
+/// checks it on a second thread, batch by batch, while applying the batches before.
+fn long_journal() -> (WorldData, Engine, Vec<JournalEntry>) {
+    let (data, places) = world_data(&Spec::small()).unwrap();
+    let mut engine = Engine::from_world(data.clone()).unwrap();
+    let t0 = at(2024, 3, 4);
+    let mut rng = fengqiao_synth::Rng::new(5);
+    fengqiao_synth::county::caseload(&mut engine, &places, &mut rng, t0, 600).unwrap();
+    let entries = engine.journal(0, usize::MAX).unwrap();
+    assert!(entries.len() > 2_000, "{} entries", entries.len());
+    (data, engine, entries)
+}
+
+/// Restored on two threads, a long journal gives the engine that wrote it; a change, an
+/// unreadable line or a gap deep inside it is refused at its own entry, never later, and
+/// catching up keeps exactly the entries before the refused one.
+#[test]
+fn a_long_journal_restores_on_two_threads_and_is_refused_at_the_right_entry() {
+    let (data, engine, entries) = long_journal();
+    let text = journal::to_jsonl(&entries);
+    let again = Engine::restore_read(
+        data.clone(),
+        journal::jsonl_lines(&text),
+        journal::read_line,
+    )
+    .unwrap();
+    assert_eq!(again.journal_digest(), engine.journal_digest());
+    assert_eq!(
+        serde_json::to_value(again.snapshot()).unwrap(),
+        serde_json::to_value(engine.snapshot()).unwrap()
+    );
+
+    // A changed event in a late batch: named by its entry, case and seq.
+    let late = (entries.len() * 3 / 4..entries.len())
+        .find(|&i| matches!(&entries[i].change, Change::Event(ev) if ev.seq > 1))
+        .unwrap();
+    let mut changed = entries.clone();
+    let Change::Event(ev) = &mut changed[late].change else {
+        unreachable!()
+    };
+    ev.at += chrono::Duration::seconds(1);
+    let (case, case_seq) = (ev.case.clone(), ev.seq);
+    let err = refused_at(Engine::restore(data.clone(), changed.clone()));
+    assert_eq!(err.seq, late as u64 + 1);
+    assert_eq!((err.case, err.case_seq), (Some(case), Some(case_seq)));
+    assert_eq!(err.problem, JournalProblem::Event);
+    // Catching up stops at the entry before it, with everything before it applied.
+    let mut behind = Engine::from_world(data.clone()).unwrap();
+    assert!(behind.catch_up(changed.into_iter().map(Ok)).is_err());
+    assert_eq!(behind.journal_seq(), late as u64);
+    assert_eq!(
+        behind.journal_digest(),
+        entries[late - 1].digest,
+        "every entry before the refused one is applied"
+    );
+
+    // An unreadable line in the middle: the entry at that position is named.
+    let middle = entries.len() / 2;
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[middle] = "{not json";
+    let broken = lines.join("\n");
+    let err = refused_at(Engine::restore_read(
+        data.clone(),
+        journal::jsonl_lines(&broken),
+        journal::read_line,
+    ));
+    assert_eq!(
+        (err.seq, err.problem),
+        (middle as u64 + 1, JournalProblem::Unreadable)
+    );
+    assert!(
+        err.message.contains(&format!("line {}", middle + 1)),
+        "{}",
+        err.message
+    );
+
+    // A gap in the second batch.
+    let mut gap = entries.clone();
+    gap.remove(700);
+    let err = refused_at(Engine::restore(data.clone(), gap));
+    assert_eq!((err.seq, err.problem), (702, JournalProblem::Sequence));
+
+    // From a snapshot, whose traces are verified on every core, and the tail.
+    let cut = entries.len() / 3;
+    let early = Engine::restore(data.clone(), entries[..cut].to_vec()).unwrap();
+    let tail = entries[cut..].iter().cloned().map(Ok);
+    let resumed = Engine::restore_snapshot(early.snapshot(), tail).unwrap();
+    assert_eq!(resumed.journal_digest(), engine.journal_digest());
+    let mut snapshot = engine.snapshot();
+    let victim = snapshot.cases.len() - 3;
+    snapshot.cases[victim][0].at += chrono::Duration::seconds(1);
+    let case = snapshot.cases[victim][0].case.clone();
+    let err = refused_at(Engine::restore_snapshot(snapshot, std::iter::empty()));
+    assert_eq!((err.case, err.problem), (Some(case), JournalProblem::Event));
+}

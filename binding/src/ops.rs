@@ -467,9 +467,12 @@ pub fn what_if(e: &Engine, history: &[u8], rules_a: &[u8], rules_b: &[u8]) -> Re
 pub fn restore(world: &[u8], journal: &[u8]) -> Res<Engine> {
     let data: WorldData = args::object("world", world)?;
     let text = args::utf8("journal", journal)?;
-    Ok(Engine::restore_results(
+    // Parsed and checked on a second thread where there is one (see Engine::restore_read).
+    let lines = fengqiao::journal::jsonl_lines(text);
+    Ok(Engine::restore_read(
         data,
-        fengqiao::journal::from_jsonl(text),
+        lines,
+        fengqiao::journal::read_line,
     )?)
 }
 
@@ -478,9 +481,11 @@ pub fn restore(world: &[u8], journal: &[u8]) -> Res<Engine> {
 pub fn restore_snapshot(snapshot: &[u8], tail: &[u8]) -> Res<Engine> {
     let snap: fengqiao::journal::Snapshot = args::object("snapshot", snapshot)?;
     let text = args::utf8("tail", tail)?;
-    Ok(Engine::restore_snapshot(
+    let lines = fengqiao::journal::jsonl_lines(text);
+    Ok(Engine::restore_snapshot_read(
         snap,
-        fengqiao::journal::from_jsonl(text),
+        lines,
+        fengqiao::journal::read_line,
     )?)
 }
 

@@ -277,11 +277,19 @@ pub enum Party {
 /// assert!("522301010001-2023015-0003".parse::<CaseCode>().is_err());
 /// # Ok::<(), fengqiao::dispute::CaseCodeError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(try_from = "String", into = "String")]
+#[serde(try_from = "String")]
 #[cfg_attr(feature = "schema", schemars(with = "String"))]
 pub struct CaseCode(String);
+
+/// Written as its text without a copy: every event carries its case's code, so every hash
+/// computed and every journal entry written serialises one.
+impl Serialize for CaseCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
 
 impl CaseCode {
     /// Forms the code from its parts.

@@ -301,18 +301,29 @@ pub struct Snapshot {
 /// Parses JSON Lines of journal entries (blank lines skipped); a line that cannot be read
 /// is an [`JournalProblem::Unreadable`] error naming the line.
 pub fn from_jsonl(text: &str) -> impl Iterator<Item = Result<JournalEntry, JournalError>> + '_ {
+    jsonl_lines(text).map(read_line)
+}
+
+/// The lines of JSON Lines that hold an entry (blank lines skipped), each with its line
+/// number (from 1), not yet parsed: for [`crate::engine::Engine::restore_read`], which
+/// parses them with [`read_line`] on a second thread.
+pub fn jsonl_lines(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            serde_json::from_str(l).map_err(|e| JournalError {
-                seq: 0,
-                case: None,
-                case_seq: None,
-                problem: JournalProblem::Unreadable,
-                message: format!("line {} cannot be read: {e}", i + 1),
-            })
-        })
+        .map(|(i, l)| (i + 1, l))
+}
+
+/// Parses one line of [`jsonl_lines`]; a line that cannot be read is an
+/// [`JournalProblem::Unreadable`] error naming it.
+pub fn read_line((number, line): (usize, &str)) -> Result<JournalEntry, JournalError> {
+    serde_json::from_str(line).map_err(|e| JournalError {
+        seq: 0,
+        case: None,
+        case_seq: None,
+        problem: JournalProblem::Unreadable,
+        message: format!("line {number} cannot be read: {e}"),
+    })
 }
 
 /// Writes entries as JSON Lines.

@@ -246,14 +246,15 @@ impl Store {
             TAIL,
             [&county as &dyn postgres::types::ToSql, &(after as i64)],
         )?;
-        let entries = rows.iterator().map_while(|row| match row {
-            Ok(row) => Some(entry(&row)),
+        let rows = rows.iterator().map_while(|row| match row {
+            Ok(row) => Some(row),
             Err(e) => {
                 failure = Some(e);
                 None
             }
         });
-        let result = engine.catch_up(entries);
+        // The rows' bodies are parsed, and their events checked, on a second thread.
+        let result = engine.catch_up_read(rows, |row| entry(&row));
         if let Some(e) = failure {
             return Err(e.into());
         }

@@ -192,6 +192,25 @@ test('privacy lives in the world: residents and the world export are masked per 
   e.free();
 });
 
+test('a journal longer than one batch restores without threads, refused at the changed entry', () => {
+  // Native restores read and check batches of 512 entries on a second thread; WebAssembly
+  // has none, and the same batches run on the calling thread with the same result.
+  const e = new fq.Engine(world);
+  const code = e.register(GW, dispute, T0);
+  e.route('system', code, T0);
+  for (let i = 0; i < 1200; i++) e.setAvailable('gw-522301001001001', i % 2 === 1);
+  e.apply(MD, code, { op: 'accept', note: 'late' }, T0);
+  const stored = e.journal(0, 5000);
+  const lines = stored.trim().split('\n');
+  assert.equal(lines.length, 1203);
+  const again = fq.Engine.restore(world, stored);
+  assert.deepEqual(again.journalHead(), e.journalHead());
+  assert.equal(again.caseHead(code), e.caseHead(code));
+  throwsCode(() => fq.Engine.restore(world, stored.replace('"note":"late"', '"note":"later"')), 'journal',
+    (err) => { assert.equal(err.details.seq, 1203); assert.equal(err.details.case, code); assert.equal(err.details.case_seq, 3); });
+  e.free(); again.free();
+});
+
 test('units move and retire through the binding', () => {
   const e = new fq.Engine(world);
   e.addUnit({ code: '522301001001003', kind: 'grid', name: '第3网格' });

@@ -33,8 +33,39 @@ impl Engine {
         world: WorldData,
         entries: impl IntoIterator<Item = Result<JournalEntry, JournalError>>,
     ) -> Result<Engine, EngineError> {
+        Engine::restore_read(world, entries, |entry| entry)
+    }
+
+    /// [`Engine::restore`] over entries as a store keeps them (a JSON line, a database
+    /// row), which `read` turns into [`JournalEntry`]s: reading them and checking each case
+    /// event's content against its hash (its canonical JSON through SM3, most of a
+    /// restore's work) run on reader threads, one per core, while this one applies the
+    /// entries before in order, so a long journal restores on every core. Where no thread
+    /// can be started (WebAssembly), or the journal is short, everything runs on the
+    /// calling thread; the result and every refusal are the same either way.
+    ///
+    /// ```
+    /// use fengqiao::engine::{Engine, WorldData};
+    /// use fengqiao::journal;
+    /// let world: WorldData = serde_json::from_str(include_str!("../../../examples/data/world-small.json"))?;
+    /// let mut engine = Engine::from_world(world.clone())?;
+    /// engine.set_available("gw-522301001001001", false)?;
+    /// let stored = journal::to_jsonl(&engine.journal(0, usize::MAX)?);
+    /// let again = Engine::restore_read(world, journal::jsonl_lines(&stored), journal::read_line)?;
+    /// assert_eq!(again.journal_digest(), engine.journal_digest());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn restore_read<T, R>(
+        world: WorldData,
+        stored: impl IntoIterator<Item = T>,
+        read: R,
+    ) -> Result<Engine, EngineError>
+    where
+        T: Send,
+        R: Fn(T) -> Result<JournalEntry, JournalError> + Sync,
+    {
         let mut e = Engine::from_world(world)?;
-        e.replay_entries(entries)?;
+        e.replay_read(stored, read)?;
         Ok(e)
     }
 
@@ -43,6 +74,21 @@ impl Engine {
         snapshot: Snapshot,
         tail: impl IntoIterator<Item = Result<JournalEntry, JournalError>>,
     ) -> Result<Engine, EngineError> {
+        Engine::restore_snapshot_read(snapshot, tail, |entry| entry)
+    }
+
+    /// [`Engine::restore_snapshot`] with the entries after the snapshot as a store keeps
+    /// them (see [`Engine::restore_read`]). The snapshot's traces are verified on every
+    /// core available before any is applied.
+    pub fn restore_snapshot_read<T, R>(
+        snapshot: Snapshot,
+        tail: impl IntoIterator<Item = T>,
+        read: R,
+    ) -> Result<Engine, EngineError>
+    where
+        T: Send,
+        R: Fn(T) -> Result<JournalEntry, JournalError> + Sync,
+    {
         let bad = |problem, message: String| EngineError::Journal(refused(0, problem, message));
         if snapshot.v != FORMAT {
             return Err(bad(
@@ -57,7 +103,8 @@ impl Engine {
         for set in snapshot.rule_sets {
             e.rule_sets.insert(set.label(), Arc::new(set));
         }
-        for events in snapshot.cases {
+        let verified = verify_traces(&snapshot.cases);
+        for (events, verified) in snapshot.cases.into_iter().zip(verified) {
             let Some(first) = events.first() else {
                 return Err(bad(JournalProblem::Event, "a case without events".into()));
             };
@@ -71,7 +118,7 @@ impl Engine {
                     message: format!("snapshot: {t}"),
                 })
             };
-            trace::verify(&events).map_err(located)?;
+            verified.map_err(located)?;
             let dispute = trace::replay(&events).map_err(located)?;
             if let Some(r) = &dispute.routing {
                 if !e.rule_sets.contains_key(&r.rule_set) {
@@ -110,7 +157,7 @@ impl Engine {
         }
         e.recount();
         *e.journal.get_mut() = Journal::at(snapshot.origin, snapshot.seq, snapshot.digest);
-        e.replay_entries(tail)?;
+        e.replay_read(tail, read)?;
         Ok(e)
     }
 
@@ -164,33 +211,131 @@ impl Engine {
         &mut self,
         entries: impl IntoIterator<Item = Result<JournalEntry, JournalError>>,
     ) -> Result<(), EngineError> {
-        self.replay_entries(entries)
+        self.replay_read(entries, |entry| entry)
     }
 
-    fn replay_entries(
+    /// [`Engine::catch_up`] with entries as a store keeps them (see
+    /// [`Engine::restore_read`]).
+    pub fn catch_up_read<T, R>(
         &mut self,
-        entries: impl IntoIterator<Item = Result<JournalEntry, JournalError>>,
-    ) -> Result<(), EngineError> {
-        let mut result = Ok(());
-        for entry in entries {
-            let replayed = match entry {
-                Ok(entry) => self.replay_entry(entry),
-                Err(mut e) => {
-                    e.seq = self.journal_seq() + 1;
-                    Err(e)
-                }
-            };
-            if let Err(e) = replayed {
-                result = Err(EngineError::Journal(e));
-                break;
-            }
-        }
+        stored: impl IntoIterator<Item = T>,
+        read: R,
+    ) -> Result<(), EngineError>
+    where
+        T: Send,
+        R: Fn(T) -> Result<JournalEntry, JournalError> + Sync,
+    {
+        self.replay_read(stored, read)
+    }
+
+    /// Reads, verifies and applies stored entries, in batches: a journal of one batch or
+    /// less on this thread, a longer one with the reading and content checks on others.
+    fn replay_read<T, R>(
+        &mut self,
+        stored: impl IntoIterator<Item = T>,
+        read: R,
+    ) -> Result<(), EngineError>
+    where
+        T: Send,
+        R: Fn(T) -> Result<JournalEntry, JournalError> + Sync,
+    {
+        let mut stored = stored.into_iter();
+        let first: Vec<T> = stored.by_ref().take(BATCH).collect();
+        let result = if first.len() < BATCH {
+            self.replay_checked(first.into_iter().map(|t| Checked::read(&read, t)))
+        } else {
+            self.replay_beside_reader(first, stored, &read)
+        };
         // Also after a refusal: the entries before it were applied (catch_up keeps them).
         self.refresh_ledger();
         result
     }
 
-    fn replay_entry(&mut self, entry: JournalEntry) -> Result<(), JournalError> {
+    /// The restore beside readers: scoped reader threads, one per core, read and check the
+    /// batches ahead (batch j on reader j mod k) while this thread applies them in order.
+    /// Each reader has at most two batches outstanding, so memory stays flat however long
+    /// the journal; a refusal stops every thread (their channels close).
+    fn replay_beside_reader<T, R>(
+        &mut self,
+        first: Vec<T>,
+        mut rest: impl Iterator<Item = T>,
+        read: &R,
+    ) -> Result<(), EngineError>
+    where
+        T: Send,
+        R: Fn(T) -> Result<JournalEntry, JournalError> + Sync,
+    {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        std::thread::scope(|scope| {
+            let mut readers = Vec::new();
+            for _ in 0..cores.clamp(1, 8) {
+                let (to_reader, batches) = std::sync::mpsc::sync_channel::<Vec<T>>(2);
+                let (to_applier, checked) = std::sync::mpsc::sync_channel::<Vec<Checked>>(2);
+                let spawned = std::thread::Builder::new()
+                    .name("fengqiao-restore".into())
+                    .spawn_scoped(scope, move || {
+                        for batch in batches {
+                            let checked = batch.into_iter().map(|t| Checked::read(read, t));
+                            if to_applier.send(checked.collect()).is_err() {
+                                break;
+                            }
+                        }
+                    });
+                if spawned.is_err() {
+                    break; // the system gives no more threads: use those it gave
+                }
+                readers.push((to_reader, checked));
+            }
+            if readers.is_empty() {
+                // No second thread here (WebAssembly, or the system refused one).
+                let all = first.into_iter().chain(rest);
+                return self.replay_checked(all.map(|t| Checked::read(read, t)));
+            }
+            let k = readers.len();
+            let (mut next, mut sent, mut applied) = (Some(first), 0usize, 0usize);
+            loop {
+                if let Some(batch) = next.take() {
+                    if readers[sent % k].0.send(batch).is_err() {
+                        break; // a reader stopped: its panic is re-raised by the scope
+                    }
+                    sent += 1;
+                    let more: Vec<T> = rest.by_ref().take(BATCH).collect();
+                    next = (!more.is_empty()).then_some(more);
+                }
+                if applied == sent {
+                    return Ok(());
+                }
+                if sent - applied >= 2 * k || next.is_none() {
+                    let Ok(batch) = readers[applied % k].1.recv() else {
+                        break;
+                    };
+                    applied += 1;
+                    self.replay_checked(batch.into_iter())?;
+                }
+            }
+            unreachable!("a restore's reader thread stopped without a panic")
+        })
+    }
+
+    /// Applies entries read and checked, up to the first refusal.
+    fn replay_checked(
+        &mut self,
+        entries: impl Iterator<Item = Checked>,
+    ) -> Result<(), EngineError> {
+        for Checked { entry, content } in entries {
+            let replayed = match entry {
+                Ok(entry) => self.replay_entry(entry, content),
+                Err(mut e) => {
+                    e.seq = self.journal_seq() + 1;
+                    Err(e)
+                }
+            };
+            replayed.map_err(EngineError::Journal)?;
+        }
+        Ok(())
+    }
+
+    fn replay_entry(&mut self, entry: JournalEntry, content: Content) -> Result<(), JournalError> {
         let expected = self.journal_seq() + 1;
         let (case, case_seq) = match &entry.change {
             Change::Event(ev) => (Some(ev.case.clone()), Some(ev.seq)),
@@ -234,7 +379,7 @@ impl Engine {
         self.journal.get_mut().replaying = kept.is_some();
         let result = match entry.change {
             Change::Event(ev) => self
-                .replay_event(ev)
+                .replay_event(ev, content)
                 .map_err(|m| fail(JournalProblem::Event, m)),
             Change::RulesLoaded(r) => self
                 .load_rules_as(&r.by, r.rules, r.at)
@@ -296,8 +441,8 @@ impl Engine {
 
     /// A case event from the journal: verified (its hash, its link, its place in the
     /// lifecycle) and applied as the engine applied it.
-    fn replay_event(&mut self, ev: Event) -> Result<(), String> {
-        if ev.compute_hash() != ev.hash {
+    fn replay_event(&mut self, ev: Event, content: Content) -> Result<(), String> {
+        if content != Content::Matches {
             return Err("the event was changed: its content does not match its hash".into());
         }
         if ev.seq == 1 {
@@ -360,4 +505,68 @@ impl Engine {
         self.journal.get_mut().push_event(slot, index as u32, hash);
         Ok(())
     }
+}
+
+/// Stored entries handed from the reading thread to the applying one at a time.
+const BATCH: usize = 512;
+
+/// Whether a case event's content matches its hash (checked where the entry was read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Content {
+    /// It does (or the entry is not a case event).
+    Matches,
+    /// It does not: the event was changed.
+    Changed,
+}
+
+/// A stored entry read, with its content check.
+struct Checked {
+    entry: Result<JournalEntry, JournalError>,
+    content: Content,
+}
+
+impl Checked {
+    fn read<T>(read: &impl Fn(T) -> Result<JournalEntry, JournalError>, stored: T) -> Checked {
+        let entry = read(stored);
+        let content = match &entry {
+            Ok(JournalEntry {
+                change: Change::Event(ev),
+                ..
+            }) if ev.compute_hash() != ev.hash => Content::Changed,
+            _ => Content::Matches,
+        };
+        Checked { entry, content }
+    }
+}
+
+/// Verifies each case's trace (see [`trace::verify`]), the cases split over the cores
+/// available; the results in the cases' order.
+fn verify_traces(cases: &[Vec<Event>]) -> Vec<Result<(), trace::TraceError>> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores < 2 || cases.len() < BATCH {
+        return cases.iter().map(|events| trace::verify(events)).collect();
+    }
+    let share = cases.len().div_ceil(cores);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = cases
+            .chunks(share)
+            .map(|part| {
+                let check = move || part.iter().map(|events| trace::verify(events)).collect();
+                (part, std::thread::Builder::new().spawn_scoped(scope, check))
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|(part, thread)| match thread {
+                Ok(thread) => thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                // No thread to be had: verify this part here.
+                Err(_) => part
+                    .iter()
+                    .map(|events| trace::verify(events))
+                    .collect::<Vec<_>>(),
+            })
+            .collect()
+    })
 }
