@@ -8,7 +8,6 @@ use fengqiao::journal::{Change, JournalEntry, JournalError, JournalProblem};
 use fengqiao::trace::Hash;
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::error::SqlState;
-use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::Type;
 use postgres::Transaction;
 
@@ -104,7 +103,7 @@ impl Store {
         }
         // The entries are read from the engine and serialised on a second thread while
         // this one writes the previous batch: the database and the serialiser overlap.
-        let mut heads: BTreeMap<String, HeadMove> = BTreeMap::new();
+        let mut gathered = Gathered::default();
         let written = std::thread::scope(|scope| -> Result<(), StoreError> {
             let (send, batches) = std::sync::mpsc::sync_channel::<Batch>(2);
             scope.spawn(move || {
@@ -137,10 +136,14 @@ impl Store {
                     }
                 }
             });
+            // One binary COPY for the whole append: the server inserts without a pause
+            // between batches, and the projections are written after it.
+            let sink = tx.copy_in(COPY_JOURNAL)?;
+            let mut rows = BinaryCopyInWriter::new(sink, &COLUMNS);
             for batch in batches {
                 match batch {
                     Batch::Entries(entries, bodies) => {
-                        insert(&mut tx, &county, &entries, &bodies, &mut heads)
+                        write_rows(&mut rows, &county, &entries, &bodies, &mut gathered)
                             .map_err(|e| unique(e, &conflict))?
                     }
                     Batch::Diverged => return Err(conflict(
@@ -149,9 +152,12 @@ impl Store {
                     Batch::Failed(e) => return Err(e.into()),
                 }
             }
+            rows.finish().map_err(|e| unique(e, &conflict))?;
             Ok(())
         });
         written?;
+        gathered.store(&mut tx, &county)?;
+        let heads = gathered.heads;
         move_heads(&mut tx, &county, &heads).map_err(|e| match e {
             StoreError::Conflict { case, message, .. } => StoreError::Conflict {
                 county: county.clone(),
@@ -174,13 +180,33 @@ impl Store {
     /// not is refused ([`StoreError::Unstored`]: append them) or, if another engine stored
     /// other entries at the same positions, gets a [`StoreError::Conflict`] (restore it).
     pub fn catch_up(&mut self, engine: &mut Engine) -> Result<u64, StoreError> {
-        let (county, stored) = self.stored_position_of(engine, "catching up")?;
-        let mine = engine.journal_seq();
-        if mine == stored {
-            return Ok(0);
-        }
-        self.replay_tail(&county, engine, mine)?;
-        Ok(engine.journal_seq() - mine)
+        self.in_one_snapshot(|store| {
+            let (county, stored) = store.stored_position_of(engine, "catching up")?;
+            let mine = engine.journal_seq();
+            if mine == stored {
+                return Ok(0);
+            }
+            store.replay_tail(&county, engine, mine)?;
+            Ok(engine.journal_seq() - mine)
+        })
+    }
+
+    /// Runs `read` in one read-only `REPEATABLE READ` transaction, so that all it reads is
+    /// one moment of the store (an append committed meanwhile is not half seen), and the
+    /// tail can be read through a cursor.
+    pub(crate) fn in_one_snapshot<R>(
+        &mut self,
+        read: impl FnOnce(&mut Store) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        self.client
+            .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
+        let result = read(self);
+        let end = self
+            .client
+            .batch_execute(if result.is_ok() { "COMMIT" } else { "ROLLBACK" });
+        let value = result?;
+        end?;
+        Ok(value)
     }
 
     /// The engine's county and the store's last entry, if the engine is at a position the
@@ -234,7 +260,9 @@ impl Store {
             })
     }
 
-    /// Feeds the county's entries after `after` to the engine, streamed.
+    /// Feeds the county's entries after `after` to the engine, page by page through a
+    /// cursor (in the caller's transaction, see [`Store::in_one_snapshot`]): this thread
+    /// fetches the rows, the engine's reader threads parse and check them.
     pub(crate) fn replay_tail(
         &mut self,
         county: &str,
@@ -242,19 +270,31 @@ impl Store {
         after: u64,
     ) -> Result<(), StoreError> {
         let mut failure: Option<postgres::Error> = None;
-        let rows = self.client.query_raw(
-            TAIL,
-            [&county as &dyn postgres::types::ToSql, &(after as i64)],
+        self.client.execute(
+            &format!("DECLARE fengqiao_tail NO SCROLL CURSOR FOR {TAIL}"),
+            &[&county, &(after as i64)],
         )?;
-        let rows = rows.iterator().map_while(|row| match row {
-            Ok(row) => Some(row),
-            Err(e) => {
-                failure = Some(e);
-                None
+        let client = &mut self.client;
+        let (mut page, mut done) = (Vec::new().into_iter(), false);
+        let rows = std::iter::from_fn(|| loop {
+            if let Some(row) = page.next() {
+                return Some(row);
+            }
+            if done {
+                return None;
+            }
+            match client.query(FETCH_TAIL, &[]) {
+                Ok(rows) => {
+                    done = rows.len() < TAIL_PAGE;
+                    page = rows.iter().map(Stored::of).collect::<Vec<_>>().into_iter();
+                }
+                Err(e) => {
+                    failure = Some(e);
+                    done = true;
+                }
             }
         });
-        // The rows' bodies are parsed, and their events checked, on a second thread.
-        let result = engine.catch_up_read(rows, |row| entry(&row));
+        let result = engine.catch_up_read(rows, Stored::read);
         if let Some(e) = failure {
             return Err(e.into());
         }
@@ -262,74 +302,126 @@ impl Store {
     }
 }
 
+/// Rows fetched from the tail's cursor at a time.
+const TAIL_PAGE: usize = 4_096;
+
+/// Fetches a page of the tail ([`TAIL_PAGE`] rows).
+const FETCH_TAIL: &str = "FETCH 4096 FROM fengqiao_tail";
+
 /// The tail of a county's journal, oldest first: the restore query (one partition).
 pub const TAIL: &str = "SELECT seq, v, digest, body FROM fengqiao.journal
      WHERE county = $1 AND seq > $2 ORDER BY seq";
 
-/// A stored row as a journal entry; a body that does not parse is an unreadable entry.
-fn entry(row: &postgres::Row) -> Result<JournalEntry, JournalError> {
-    let seq = row.get::<_, i64>(0) as u64;
-    let body: &str = row.get(3);
-    let change: Change = serde_json::from_str(body).map_err(|e| JournalError {
-        seq,
-        case: None,
-        case_seq: None,
-        problem: JournalProblem::Unreadable,
-        message: format!("stored entry {seq} cannot be read: {e}"),
-    })?;
-    Ok(JournalEntry {
-        v: row.get::<_, i32>(1) as u32,
-        seq,
-        digest: hash(row.get(2)),
-        change,
-    })
+/// A stored row, taken off the connection's buffers on the thread that fetched it (the
+/// engine's reader threads parse it).
+struct Stored {
+    seq: u64,
+    v: u32,
+    digest: Hash,
+    body: String,
 }
 
-/// Inserts a batch of entries and their projections (one statement per table and batch);
-/// notes the case heads they move.
-fn insert(
-    tx: &mut Transaction<'_>,
+impl Stored {
+    fn of(row: &postgres::Row) -> Stored {
+        Stored {
+            seq: row.get::<_, i64>(0) as u64,
+            v: row.get::<_, i32>(1) as u32,
+            digest: hash(row.get(2)),
+            body: row.get(3),
+        }
+    }
+
+    /// The row as a journal entry; a body that does not parse is an unreadable entry.
+    fn read(self) -> Result<JournalEntry, JournalError> {
+        let change: Change = serde_json::from_str(&self.body).map_err(|e| JournalError {
+            seq: self.seq,
+            case: None,
+            case_seq: None,
+            problem: JournalProblem::Unreadable,
+            message: format!("stored entry {} cannot be read: {e}", self.seq),
+        })?;
+        Ok(JournalEntry {
+            v: self.v,
+            seq: self.seq,
+            digest: self.digest,
+            change,
+        })
+    }
+}
+
+/// The journal's rows, streamed by one binary COPY per append: the journal's rows are most
+/// of the bytes, and COPY is PostgreSQL's fastest way in (a unique violation still aborts
+/// it: a conflict).
+const COPY_JOURNAL: &str =
+    "COPY fengqiao.journal (county, seq, v, kind, case_code, case_seq, digest, body) FROM STDIN BINARY";
+
+/// The types of [`COPY_JOURNAL`]'s columns.
+const COLUMNS: [Type; 8] = [
+    Type::TEXT,
+    Type::INT8,
+    Type::INT4,
+    Type::TEXT,
+    Type::TEXT,
+    Type::INT8,
+    Type::BYTEA,
+    Type::TEXT,
+];
+
+/// What an append writes besides the journal's rows, gathered while they stream.
+#[derive(Default)]
+struct Gathered {
+    reports: Projection<3>,
+    denials: Projection<4>,
+    rule_sets: Vec<RuleSetRow>,
+    heads: BTreeMap<String, HeadMove>,
+}
+
+/// A loaded rule set's row.
+struct RuleSetRow {
+    seq: i64,
+    label: String,
+    body: String,
+    body_sm3: [u8; 32],
+    by: String,
+    at: Option<String>,
+}
+
+/// Rows of a projection written per statement (bounded parameter arrays).
+const PROJECTION_ROWS: usize = 20_000;
+
+/// Writes a batch of entries' rows into the append's COPY; gathers their projections and
+/// the case heads they move.
+fn write_rows(
+    rows: &mut BinaryCopyInWriter<'_>,
     county: &str,
     entries: &[JournalEntry],
     bodies: &[String],
-    heads: &mut BTreeMap<String, HeadMove>,
+    gathered: &mut Gathered,
 ) -> Result<(), StoreError> {
-    let n = entries.len();
-    let (mut seq, mut v, mut kind, mut case, mut case_seq, mut digest) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    let mut reports = Projection::<3>::new();
-    let mut denials = Projection::<4>::new();
-    for e in entries {
+    for (e, body) in entries.iter().zip(bodies) {
         let s = e.seq as i64;
-        seq.push(s);
-        v.push(e.v as i32);
-        kind.push(e.change.kind());
-        digest.push(e.digest.0.as_slice());
+        let (mut case, mut case_seq) = (None, None);
         match &e.change {
             Change::Event(ev) => {
-                let code = ev.case.to_string();
-                heads
-                    .entry(code.clone())
-                    .and_modify(|h| {
-                        h.seq = ev.seq as i64;
+                let code = ev.case.as_str();
+                let seq = ev.seq as i64;
+                match gathered.heads.get_mut(code) {
+                    Some(h) => {
+                        h.seq = seq;
                         h.head = ev.hash;
-                    })
-                    .or_insert(HeadMove {
-                        expected: ev.seq as i64 - 1,
-                        seq: ev.seq as i64,
-                        head: ev.hash,
-                    });
-                case.push(Some(code));
-                case_seq.push(Some(ev.seq as i64));
-                continue;
+                    }
+                    None => {
+                        let head = HeadMove {
+                            expected: seq - 1,
+                            seq,
+                            head: ev.hash,
+                        };
+                        gathered.heads.insert(code.to_string(), head);
+                    }
+                }
+                (case, case_seq) = (Some(code), Some(seq));
             }
-            Change::ReportFiled { staff, report } => reports.push(
+            Change::ReportFiled { staff, report } => gathered.reports.push(
                 s,
                 [
                     staff.clone(),
@@ -337,7 +429,7 @@ fn insert(
                     report.disputes.len().to_string(),
                 ],
             ),
-            Change::Denied(d) => denials.push(
+            Change::Denied(d) => gathered.denials.push(
                 s,
                 [
                     d.at.to_rfc3339(),
@@ -346,87 +438,79 @@ fn insert(
                     d.target.clone(),
                 ],
             ),
-            Change::RulesLoaded(r) => {
-                tx.execute(
-                    "INSERT INTO fengqiao.rule_sets (county, seq, label, body, body_sm3, loaded_by, loaded_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7::text::timestamptz)",
-                    &[
-                        &county,
-                        &s,
-                        &r.rules.label(),
-                        &serde_json::to_string(&r.rules).expect("rule sets serialise"),
-                        &r.body_sm3.0.as_slice(),
-                        &r.by.to_string(),
-                        &r.at.map(|t| t.to_rfc3339()),
-                    ],
-                )?;
-            }
+            Change::RulesLoaded(r) => gathered.rule_sets.push(RuleSetRow {
+                seq: s,
+                label: r.rules.label(),
+                body: serde_json::to_string(&r.rules).expect("rule sets serialise"),
+                body_sm3: r.body_sm3.0,
+                by: r.by.to_string(),
+                at: r.at.map(|t| t.to_rfc3339()),
+            }),
             _ => {}
         }
-        case.push(None);
-        case_seq.push(None);
-    }
-    // Binary COPY: the journal's rows are most of the bytes, and COPY is PostgreSQL's
-    // fastest way in (a unique violation still aborts it: a conflict).
-    let sink = tx.copy_in(
-        "COPY fengqiao.journal (county, seq, v, kind, case_code, case_seq, digest, body) FROM STDIN BINARY",
-    )?;
-    let types = [
-        Type::TEXT,
-        Type::INT8,
-        Type::INT4,
-        Type::TEXT,
-        Type::TEXT,
-        Type::INT8,
-        Type::BYTEA,
-        Type::TEXT,
-    ];
-    let mut rows = BinaryCopyInWriter::new(sink, &types);
-    for i in 0..n {
         rows.write(&[
             &county,
-            &seq[i],
-            &v[i],
-            &kind[i],
-            &case[i],
-            &case_seq[i],
-            &digest[i],
-            &bodies[i],
+            &s,
+            &(e.v as i32),
+            &e.change.kind(),
+            &case,
+            &case_seq,
+            &e.digest.0.as_slice(),
+            body,
         ])?;
-    }
-    rows.finish()?;
-    if !reports.seq.is_empty() {
-        tx.execute(
-            "INSERT INTO fengqiao.zero_reports (county, seq, staff, day, disputes)
-             SELECT $1, s, a, b::date, c::integer FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[]) AS u(s, a, b, c)",
-            &[&county, &reports.seq, &reports.cols[0], &reports.cols[1], &reports.cols[2]],
-        )?;
-    }
-    if !denials.seq.is_empty() {
-        tx.execute(
-            "INSERT INTO fengqiao.denials (county, seq, at, actor, action, target)
-             SELECT $1, s, a::timestamptz, b, c, d FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(s, a, b, c, d)",
-            &[&county, &denials.seq, &denials.cols[0], &denials.cols[1], &denials.cols[2], &denials.cols[3]],
-        )?;
     }
     Ok(())
 }
 
-/// The rows of one projection table in a batch, column by column (as text, cast by the
-/// statement).
+impl Gathered {
+    /// Writes the projections (after the journal's COPY: one connection, one statement at
+    /// a time).
+    fn store(&self, tx: &mut Transaction<'_>, county: &str) -> Result<(), StoreError> {
+        for r in &self.rule_sets {
+            tx.execute(
+                "INSERT INTO fengqiao.rule_sets (county, seq, label, body, body_sm3, loaded_by, loaded_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7::text::timestamptz)",
+                &[&county, &r.seq, &r.label, &r.body, &r.body_sm3.as_slice(), &r.by, &r.at],
+            )?;
+        }
+        let reports = &self.reports;
+        for start in (0..reports.seq.len()).step_by(PROJECTION_ROWS) {
+            let part = start..(start + PROJECTION_ROWS).min(reports.seq.len());
+            tx.execute(
+                "INSERT INTO fengqiao.zero_reports (county, seq, staff, day, disputes)
+                 SELECT $1, s, a, b::date, c::integer FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[]) AS u(s, a, b, c)",
+                &[&county, &&reports.seq[part.clone()], &&reports.cols[0][part.clone()], &&reports.cols[1][part.clone()], &&reports.cols[2][part]],
+            )?;
+        }
+        let denials = &self.denials;
+        for start in (0..denials.seq.len()).step_by(PROJECTION_ROWS) {
+            let part = start..(start + PROJECTION_ROWS).min(denials.seq.len());
+            tx.execute(
+                "INSERT INTO fengqiao.denials (county, seq, at, actor, action, target)
+                 SELECT $1, s, a::timestamptz, b, c, d FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(s, a, b, c, d)",
+                &[&county, &&denials.seq[part.clone()], &&denials.cols[0][part.clone()], &&denials.cols[1][part.clone()], &&denials.cols[2][part.clone()], &&denials.cols[3][part]],
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// The rows of one projection table, column by column (as text, cast by the statement).
 struct Projection<const N: usize> {
     seq: Vec<i64>,
     cols: [Vec<String>; N],
 }
 
-impl<const N: usize> Projection<N> {
-    fn new() -> Self {
+impl<const N: usize> Default for Projection<N> {
+    fn default() -> Self {
         Projection {
             seq: Vec::new(),
             cols: std::array::from_fn(|_| Vec::new()),
         }
     }
+}
 
+impl<const N: usize> Projection<N> {
     fn push(&mut self, seq: i64, values: [String; N]) {
         self.seq.push(seq);
         for (col, value) in self.cols.iter_mut().zip(values) {

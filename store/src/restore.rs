@@ -16,8 +16,15 @@ impl Store {
     /// streamed, every entry verified as [`Engine::restore`] verifies it. Then checked
     /// against what the store keeps apart: the journal's head (a journal cut short is
     /// refused) and every case's head row.
+    ///
+    /// Everything is read in one read-only `REPEATABLE READ` transaction: an append that
+    /// commits meanwhile is either wholly seen or not at all.
     pub fn restore(&mut self, county: &str) -> Result<Engine, StoreError> {
         self.check_schema()?;
+        self.in_one_snapshot(|store| store.restore_now(county))
+    }
+
+    fn restore_now(&mut self, county: &str) -> Result<Engine, StoreError> {
         let row = self
             .client
             .query_opt(

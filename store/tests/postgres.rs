@@ -513,3 +513,53 @@ fn an_unmigrated_database_says_so() {
     assert_eq!(store.migrate().unwrap(), 1);
     assert_eq!(store.migrate().unwrap(), 1, "migrating twice is harmless");
 }
+
+/// A county whose journal is many batches long: its rows are parsed and checked on reader
+/// threads while the restoring thread applies them, and a row changed deep inside is still
+/// named by its case and seq.
+#[test]
+fn a_long_journal_restores_on_reader_threads_and_names_a_changed_row() {
+    let (_cluster, mut store) = server();
+    let (world, places, mut engine) = small("522301");
+    store.create(&world).unwrap();
+    county::caseload(&mut engine, &places, &mut Rng::new(4), at(2025, 3, 3), 400).unwrap();
+    store.append(&engine).unwrap();
+    assert!(
+        engine.journal_seq() > 1_500,
+        "{} entries",
+        engine.journal_seq()
+    );
+    let restored = store.restore("522301").unwrap();
+    assert_eq!(summary(&restored), summary(&engine));
+    assert_eq!(restored.journal_digest(), engine.journal_digest());
+    // A superuser rewrites a session summary three quarters of the way in.
+    let row = store
+        .client()
+        .query_one(
+            "SELECT seq, case_code, case_seq FROM fengqiao.journal
+             WHERE county = '522301' AND kind = 'event' AND body LIKE '%record_session%'
+             AND seq > $1 ORDER BY seq LIMIT 1",
+            &[&((engine.journal_seq() * 3 / 4) as i64)],
+        )
+        .unwrap();
+    let (seq, case, case_seq): (i64, String, i64) = (row.get(0), row.get(1), row.get(2));
+    store
+        .client()
+        .batch_execute(&format!(
+            "ALTER TABLE fengqiao.journal_522301 DISABLE TRIGGER USER;
+             UPDATE fengqiao.journal_522301 SET body = replace(body, '\"summary\":\"', '\"summary\":\"x')
+             WHERE seq = {seq}"
+        ))
+        .unwrap();
+    match store.restore("522301") {
+        Err(StoreError::Engine(EngineError::Journal(e))) => {
+            assert_eq!(e.seq, seq as u64);
+            assert_eq!(e.case.map(|c| c.to_string()), Some(case));
+            assert_eq!(e.case_seq, Some(case_seq as u64));
+        }
+        other => panic!(
+            "a changed row was restored: {:?}",
+            other.map(|e| e.journal_seq())
+        ),
+    }
+}
