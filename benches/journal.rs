@@ -204,7 +204,7 @@ fn restore(c: &mut Criterion) {
     g.finish();
 }
 
-/// A prefecture: `FQ_BENCH_PREFECTURE=1000000` cases over 1.07 million households (ten
+/// A prefecture: about `FQ_BENCH_PREFECTURE=1000000` cases over 1.07 million households (ten
 /// counties' worth in one engine); skipped unless set (about a quarter of an hour and
 /// 12 GB). The journal goes to a file as JSON Lines and the snapshot to another, and the
 /// engine that wrote them is dropped, so a restore holds only the engine it builds and
@@ -222,7 +222,8 @@ fn prefecture(c: &mut Criterion) {
     let (data, places) = world_data(&Spec::scaled(1_070_000, 3)).unwrap();
     let (events, cases) = {
         let mut engine = Engine::from_world(data.clone()).unwrap();
-        caseload(&mut engine, &places, n);
+        // About four in seven attempts become cases (the rest find no grid or no mediator).
+        caseload(&mut engine, &places, n * 7 / 4);
         let mut out = std::io::BufWriter::new(std::fs::File::create(&journal_file).unwrap());
         let (mut after, mut events) = (0, 0);
         loop {

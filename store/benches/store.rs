@@ -7,11 +7,14 @@
 //!   `(county, seq)` and a case event's `(county, case_code, case_seq)`) through the same
 //!   client, in the same batches and one transaction: the ratio is what the store's protocol
 //!   costs; `plain_insert_pk_only` is the same into a table without the case key, to show
-//!   what that key itself costs;
+//!   what that key itself costs; `plain_insert_from_engine` is `plain_insert` with the rows
+//!   read from the engine and serialised in the timed part, as a host's own outbox insert
+//!   must (the store does this on a second thread);
 //! - `restore`: the county restored from the journal alone, and from a snapshot.
 //!
 //! `cargo bench -p fengqiao-store --bench store`; `FQ_STORE_CASES=100000` for a county of
-//! that many cases (default 2,000). Sizes are printed as `size:` lines.
+//! that many cases (default 2,000); `FQ_STORE_PREFECTURE=1000000` adds a prefecture's
+//! database (see `prefecture`). Sizes are printed as `size:` lines.
 
 use std::hint::black_box;
 
@@ -38,6 +41,40 @@ fn cases() -> usize {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(2_000)
+}
+
+/// A journal entry as a plain row (its JSON serialised).
+fn row(e: &fengqiao::journal::JournalEntry) -> Row {
+    let ev = e.change.event();
+    (
+        e.seq as i64,
+        e.v as i32,
+        e.change.kind(),
+        ev.map(|ev| ev.case.to_string()),
+        ev.map(|ev| ev.seq as i64),
+        e.digest.0.to_vec(),
+        serde_json::to_string(&e.change).unwrap(),
+    )
+}
+
+/// The plain INSERT of a batch of rows into `table` (one statement).
+fn insert(tx: &mut postgres::Transaction<'_>, table: &str, chunk: &[Row]) {
+    let seq: Vec<i64> = chunk.iter().map(|r| r.0).collect();
+    let v: Vec<i32> = chunk.iter().map(|r| r.1).collect();
+    let kind: Vec<&str> = chunk.iter().map(|r| r.2).collect();
+    let case: Vec<Option<&str>> = chunk.iter().map(|r| r.3.as_deref()).collect();
+    let case_seq: Vec<Option<i64>> = chunk.iter().map(|r| r.4).collect();
+    let digest: Vec<&[u8]> = chunk.iter().map(|r| r.5.as_slice()).collect();
+    let body: Vec<&str> = chunk.iter().map(|r| r.6.as_str()).collect();
+    tx.execute(
+        &format!(
+            "INSERT INTO {table} (county, seq, v, kind, case_code, case_seq, digest, body)
+             SELECT '522301', * FROM unnest($1::bigint[], $2::integer[], $3::text[],
+                    $4::text[], $5::bigint[], $6::bytea[], $7::text[])"
+        ),
+        &[&seq, &v, &kind, &case, &case_seq, &digest, &body],
+    )
+    .unwrap();
 }
 
 /// An empty schema with the county's journal created.
@@ -70,21 +107,7 @@ fn bench(c: &mut Criterion) {
     county::caseload(&mut engine, &places, &mut Rng::new(3), t0, n).unwrap();
     let entries = engine.journal(0, usize::MAX).unwrap();
     let total = entries.len() as u64;
-    let rows: Vec<Row> = entries
-        .iter()
-        .map(|e| {
-            let ev = e.change.event();
-            (
-                e.seq as i64,
-                e.v as i32,
-                e.change.kind(),
-                ev.map(|ev| ev.case.to_string()),
-                ev.map(|ev| ev.seq as i64),
-                e.digest.0.to_vec(),
-                serde_json::to_string(&e.change).unwrap(),
-            )
-        })
-        .collect();
+    let rows: Vec<Row> = entries.iter().map(row).collect();
     let bytes: usize = rows.iter().map(|r| r.6.len()).sum();
     println!(
         "size: county of {n} cases: {total} entries, {:.0} bytes of JSON per entry",
@@ -106,33 +129,41 @@ fn bench(c: &mut Criterion) {
         ("plain_insert_pk_only", "plain_journal_pk"),
     ] {
         g.bench_function(format!("{label}/{n}_cases"), |b| {
+            b.iter_batched(
+                || fresh(&mut store.borrow_mut(), &world),
+                |()| {
+                    let mut store = store.borrow_mut();
+                    let mut tx = store.client().transaction().unwrap();
+                    for chunk in rows.chunks(2_000) {
+                        insert(&mut tx, table, chunk);
+                    }
+                    tx.commit().unwrap();
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    // What a host's own outbox insert does without the store: read the entries from the
+    // engine and serialise them (on the one thread), then insert them, batch by batch.
+    g.bench_function(format!("plain_insert_from_engine/{n}_cases"), |b| {
         b.iter_batched(
             || fresh(&mut store.borrow_mut(), &world),
             |()| {
                 let mut store = store.borrow_mut();
                 let mut tx = store.client().transaction().unwrap();
-                for chunk in rows.chunks(2_000) {
-                    let seq: Vec<i64> = chunk.iter().map(|r| r.0).collect();
-                    let v: Vec<i32> = chunk.iter().map(|r| r.1).collect();
-                    let kind: Vec<&str> = chunk.iter().map(|r| r.2).collect();
-                    let case: Vec<Option<&str>> = chunk.iter().map(|r| r.3.as_deref()).collect();
-                    let case_seq: Vec<Option<i64>> = chunk.iter().map(|r| r.4).collect();
-                    let digest: Vec<&[u8]> = chunk.iter().map(|r| r.5.as_slice()).collect();
-                    let body: Vec<&str> = chunk.iter().map(|r| r.6.as_str()).collect();
-                    tx.execute(
-                        &format!("INSERT INTO {table} (county, seq, v, kind, case_code, case_seq, digest, body)
-                         SELECT '522301', * FROM unnest($1::bigint[], $2::integer[], $3::text[],
-                                $4::text[], $5::bigint[], $6::bytea[], $7::text[])"),
-                        &[&seq, &v, &kind, &case, &case_seq, &digest, &body],
-                    )
-                    .unwrap();
+                let mut after = 0;
+                loop {
+                    let page = engine.journal(after, 2_000).unwrap();
+                    let Some(last) = page.last() else { break };
+                    after = last.seq;
+                    let chunk: Vec<Row> = page.iter().map(row).collect();
+                    insert(&mut tx, "plain_journal", &chunk);
                 }
                 tx.commit().unwrap();
             },
             BatchSize::PerIteration,
         )
     });
-    }
     let mut store = store.into_inner();
     fresh(&mut store, &world);
     store.append(&engine).unwrap();
@@ -146,5 +177,64 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// 黔西南州's eight county-level divisions: a prefecture's database.
+const PREFECTURE: [(&str, &str); 8] = [
+    ("522301", "兴义市"),
+    ("522302", "兴仁市"),
+    ("522323", "普安县"),
+    ("522324", "晴隆县"),
+    ("522325", "贞丰县"),
+    ("522326", "望谟县"),
+    ("522327", "册亨县"),
+    ("522328", "安龙县"),
+];
+
+/// `FQ_STORE_PREFECTURE=1000000`: a prefecture's database — eight county journals (one
+/// partition each), the cases split evenly — and one county restored from it. A county is
+/// restored on its own (a case lives in its county; one engine per county), so the
+/// prefecture restores in eight such restores. Skipped unless set (about ten minutes).
+fn prefecture(c: &mut Criterion) {
+    let Some(total) = std::env::var("FQ_STORE_PREFECTURE")
+        .ok()
+        .and_then(|s| s.parse::<usize>().ok())
+    else {
+        return;
+    };
+    let per = total / PREFECTURE.len();
+    let cluster = Cluster::start(&[]).expect("a throw-away PostgreSQL server");
+    let mut store = Store::connect(&cluster.params()).unwrap();
+    store.migrate().unwrap();
+    let t0 = Utc.with_ymd_and_hms(2023, 1, 3, 1, 0, 0).unwrap();
+    let (mut cases, mut entries) = (0, 0);
+    let mut last = 0;
+    for (i, (code, name)) in PREFECTURE.iter().enumerate() {
+        let mut spec = Spec::scaled((per as u64 * 8).max(2_000), 7 + i as u64);
+        spec.county = format!("{code}000000");
+        spec.county_name = name.to_string();
+        let (world, places) = world_data(&spec).unwrap();
+        let mut engine = Engine::from_world(world.clone()).unwrap();
+        county::caseload(&mut engine, &places, &mut Rng::new(3 + i as u64), t0, per).unwrap();
+        store.create(&world).unwrap();
+        store.append(&engine).unwrap();
+        cases += engine.case_count();
+        last = engine.journal_seq();
+        entries += last;
+    }
+    let (code, _) = PREFECTURE[PREFECTURE.len() - 1];
+    println!(
+        "size: prefecture of {} counties: {cases} cases, {entries} entries; county {code} holds {last}",
+        PREFECTURE.len()
+    );
+    let mut g = c.benchmark_group("store_prefecture");
+    g.sample_size(10);
+    g.measurement_time(std::time::Duration::from_secs(1));
+    g.warm_up_time(std::time::Duration::from_millis(1));
+    g.throughput(Throughput::Elements(last));
+    g.bench_function(format!("restore_one_county/{per}_cases"), |b| {
+        b.iter_with_large_drop(|| store.restore(code).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, prefecture);
 criterion_main!(benches);
