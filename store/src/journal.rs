@@ -103,7 +103,7 @@ impl Store {
         }
         // The entries are read from the engine and serialised on a second thread while
         // this one writes the previous batch: the database and the serialiser overlap.
-        let mut gathered = Gathered::default();
+        let mut heads: BTreeMap<String, HeadMove> = BTreeMap::new();
         let written = std::thread::scope(|scope| -> Result<(), StoreError> {
             let (send, batches) = std::sync::mpsc::sync_channel::<Batch>(2);
             scope.spawn(move || {
@@ -136,14 +136,10 @@ impl Store {
                     }
                 }
             });
-            // One binary COPY for the whole append: the server inserts without a pause
-            // between batches, and the projections are written after it.
-            let sink = tx.copy_in(COPY_JOURNAL)?;
-            let mut rows = BinaryCopyInWriter::new(sink, &COLUMNS);
             for batch in batches {
                 match batch {
                     Batch::Entries(entries, bodies) => {
-                        write_rows(&mut rows, &county, &entries, &bodies, &mut gathered)
+                        insert(&mut tx, &county, &entries, &bodies, &mut heads)
                             .map_err(|e| unique(e, &conflict))?
                     }
                     Batch::Diverged => return Err(conflict(
@@ -152,12 +148,9 @@ impl Store {
                     Batch::Failed(e) => return Err(e.into()),
                 }
             }
-            rows.finish().map_err(|e| unique(e, &conflict))?;
             Ok(())
         });
         written?;
-        gathered.store(&mut tx, &county)?;
-        let heads = gathered.heads;
         move_heads(&mut tx, &county, &heads).map_err(|e| match e {
             StoreError::Conflict { case, message, .. } => StoreError::Conflict {
                 county: county.clone(),
@@ -349,79 +342,51 @@ impl Stored {
     }
 }
 
-/// The journal's rows, streamed by one binary COPY per append: the journal's rows are most
-/// of the bytes, and COPY is PostgreSQL's fastest way in (a unique violation still aborts
-/// it: a conflict).
-const COPY_JOURNAL: &str =
-    "COPY fengqiao.journal (county, seq, v, kind, case_code, case_seq, digest, body) FROM STDIN BINARY";
-
-/// The types of [`COPY_JOURNAL`]'s columns.
-const COLUMNS: [Type; 8] = [
-    Type::TEXT,
-    Type::INT8,
-    Type::INT4,
-    Type::TEXT,
-    Type::TEXT,
-    Type::INT8,
-    Type::BYTEA,
-    Type::TEXT,
-];
-
-/// What an append writes besides the journal's rows, gathered while they stream.
-#[derive(Default)]
-struct Gathered {
-    reports: Projection<3>,
-    denials: Projection<4>,
-    rule_sets: Vec<RuleSetRow>,
-    heads: BTreeMap<String, HeadMove>,
-}
-
-/// A loaded rule set's row.
-struct RuleSetRow {
-    seq: i64,
-    label: String,
-    body: String,
-    body_sm3: [u8; 32],
-    by: String,
-    at: Option<String>,
-}
-
-/// Rows of a projection written per statement (bounded parameter arrays).
-const PROJECTION_ROWS: usize = 20_000;
-
-/// Writes a batch of entries' rows into the append's COPY; gathers their projections and
-/// the case heads they move.
-fn write_rows(
-    rows: &mut BinaryCopyInWriter<'_>,
+/// Inserts a batch of entries and their projections (one statement per table and batch);
+/// notes the case heads they move.
+fn insert(
+    tx: &mut Transaction<'_>,
     county: &str,
     entries: &[JournalEntry],
     bodies: &[String],
-    gathered: &mut Gathered,
+    heads: &mut BTreeMap<String, HeadMove>,
 ) -> Result<(), StoreError> {
-    for (e, body) in entries.iter().zip(bodies) {
+    let n = entries.len();
+    let (mut seq, mut v, mut kind, mut case, mut case_seq, mut digest) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let mut reports = Projection::<3>::new();
+    let mut denials = Projection::<4>::new();
+    for e in entries {
         let s = e.seq as i64;
-        let (mut case, mut case_seq) = (None, None);
+        seq.push(s);
+        v.push(e.v as i32);
+        kind.push(e.change.kind());
+        digest.push(e.digest.0.as_slice());
         match &e.change {
             Change::Event(ev) => {
-                let code = ev.case.as_str();
-                let seq = ev.seq as i64;
-                match gathered.heads.get_mut(code) {
-                    Some(h) => {
-                        h.seq = seq;
+                let code = ev.case.to_string();
+                heads
+                    .entry(code.clone())
+                    .and_modify(|h| {
+                        h.seq = ev.seq as i64;
                         h.head = ev.hash;
-                    }
-                    None => {
-                        let head = HeadMove {
-                            expected: seq - 1,
-                            seq,
-                            head: ev.hash,
-                        };
-                        gathered.heads.insert(code.to_string(), head);
-                    }
-                }
-                (case, case_seq) = (Some(code), Some(seq));
+                    })
+                    .or_insert(HeadMove {
+                        expected: ev.seq as i64 - 1,
+                        seq: ev.seq as i64,
+                        head: ev.hash,
+                    });
+                case.push(Some(code));
+                case_seq.push(Some(ev.seq as i64));
+                continue;
             }
-            Change::ReportFiled { staff, report } => gathered.reports.push(
+            Change::ReportFiled { staff, report } => reports.push(
                 s,
                 [
                     staff.clone(),
@@ -429,7 +394,7 @@ fn write_rows(
                     report.disputes.len().to_string(),
                 ],
             ),
-            Change::Denied(d) => gathered.denials.push(
+            Change::Denied(d) => denials.push(
                 s,
                 [
                     d.at.to_rfc3339(),
@@ -438,79 +403,87 @@ fn write_rows(
                     d.target.clone(),
                 ],
             ),
-            Change::RulesLoaded(r) => gathered.rule_sets.push(RuleSetRow {
-                seq: s,
-                label: r.rules.label(),
-                body: serde_json::to_string(&r.rules).expect("rule sets serialise"),
-                body_sm3: r.body_sm3.0,
-                by: r.by.to_string(),
-                at: r.at.map(|t| t.to_rfc3339()),
-            }),
+            Change::RulesLoaded(r) => {
+                tx.execute(
+                    "INSERT INTO fengqiao.rule_sets (county, seq, label, body, body_sm3, loaded_by, loaded_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7::text::timestamptz)",
+                    &[
+                        &county,
+                        &s,
+                        &r.rules.label(),
+                        &serde_json::to_string(&r.rules).expect("rule sets serialise"),
+                        &r.body_sm3.0.as_slice(),
+                        &r.by.to_string(),
+                        &r.at.map(|t| t.to_rfc3339()),
+                    ],
+                )?;
+            }
             _ => {}
         }
+        case.push(None);
+        case_seq.push(None);
+    }
+    // Binary COPY: the journal's rows are most of the bytes, and COPY is PostgreSQL's
+    // fastest way in (a unique violation still aborts it: a conflict).
+    let sink = tx.copy_in(
+        "COPY fengqiao.journal (county, seq, v, kind, case_code, case_seq, digest, body) FROM STDIN BINARY",
+    )?;
+    let types = [
+        Type::TEXT,
+        Type::INT8,
+        Type::INT4,
+        Type::TEXT,
+        Type::TEXT,
+        Type::INT8,
+        Type::BYTEA,
+        Type::TEXT,
+    ];
+    let mut rows = BinaryCopyInWriter::new(sink, &types);
+    for i in 0..n {
         rows.write(&[
             &county,
-            &s,
-            &(e.v as i32),
-            &e.change.kind(),
-            &case,
-            &case_seq,
-            &e.digest.0.as_slice(),
-            body,
+            &seq[i],
+            &v[i],
+            &kind[i],
+            &case[i],
+            &case_seq[i],
+            &digest[i],
+            &bodies[i],
         ])?;
+    }
+    rows.finish()?;
+    if !reports.seq.is_empty() {
+        tx.execute(
+            "INSERT INTO fengqiao.zero_reports (county, seq, staff, day, disputes)
+             SELECT $1, s, a, b::date, c::integer FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[]) AS u(s, a, b, c)",
+            &[&county, &reports.seq, &reports.cols[0], &reports.cols[1], &reports.cols[2]],
+        )?;
+    }
+    if !denials.seq.is_empty() {
+        tx.execute(
+            "INSERT INTO fengqiao.denials (county, seq, at, actor, action, target)
+             SELECT $1, s, a::timestamptz, b, c, d FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(s, a, b, c, d)",
+            &[&county, &denials.seq, &denials.cols[0], &denials.cols[1], &denials.cols[2], &denials.cols[3]],
+        )?;
     }
     Ok(())
 }
 
-impl Gathered {
-    /// Writes the projections (after the journal's COPY: one connection, one statement at
-    /// a time).
-    fn store(&self, tx: &mut Transaction<'_>, county: &str) -> Result<(), StoreError> {
-        for r in &self.rule_sets {
-            tx.execute(
-                "INSERT INTO fengqiao.rule_sets (county, seq, label, body, body_sm3, loaded_by, loaded_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7::text::timestamptz)",
-                &[&county, &r.seq, &r.label, &r.body, &r.body_sm3.as_slice(), &r.by, &r.at],
-            )?;
-        }
-        let reports = &self.reports;
-        for start in (0..reports.seq.len()).step_by(PROJECTION_ROWS) {
-            let part = start..(start + PROJECTION_ROWS).min(reports.seq.len());
-            tx.execute(
-                "INSERT INTO fengqiao.zero_reports (county, seq, staff, day, disputes)
-                 SELECT $1, s, a, b::date, c::integer FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[]) AS u(s, a, b, c)",
-                &[&county, &&reports.seq[part.clone()], &&reports.cols[0][part.clone()], &&reports.cols[1][part.clone()], &&reports.cols[2][part]],
-            )?;
-        }
-        let denials = &self.denials;
-        for start in (0..denials.seq.len()).step_by(PROJECTION_ROWS) {
-            let part = start..(start + PROJECTION_ROWS).min(denials.seq.len());
-            tx.execute(
-                "INSERT INTO fengqiao.denials (county, seq, at, actor, action, target)
-                 SELECT $1, s, a::timestamptz, b, c, d FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(s, a, b, c, d)",
-                &[&county, &&denials.seq[part.clone()], &&denials.cols[0][part.clone()], &&denials.cols[1][part.clone()], &&denials.cols[2][part.clone()], &&denials.cols[3][part]],
-            )?;
-        }
-        Ok(())
-    }
-}
-
-/// The rows of one projection table, column by column (as text, cast by the statement).
+/// The rows of one projection table in a batch, column by column (as text, cast by the
+/// statement).
 struct Projection<const N: usize> {
     seq: Vec<i64>,
     cols: [Vec<String>; N],
 }
 
-impl<const N: usize> Default for Projection<N> {
-    fn default() -> Self {
+impl<const N: usize> Projection<N> {
+    fn new() -> Self {
         Projection {
             seq: Vec::new(),
             cols: std::array::from_fn(|_| Vec::new()),
         }
     }
-}
 
-impl<const N: usize> Projection<N> {
     fn push(&mut self, seq: i64, values: [String; N]) {
         self.seq.push(seq);
         for (col, value) in self.cols.iter_mut().zip(values) {
