@@ -64,20 +64,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         let text = String::from_utf8(out.stdout)?;
         let (restored, timing) = text.rsplit_once("\nRESTORED ").ok_or("no figures")?;
-        let same = restored == figures.trim_end_matches('\n');
+        let (timing, digest) = timing.split_once(" DIGEST ").ok_or("no digest")?;
+        // The journal's digest chains every event's hash: equal digests, equal traces and
+        // heads (and every chain was verified while restoring).
+        let same = restored == figures.trim_end_matches('\n')
+            && digest.trim() == scenario.engine.journal_digest().to_string();
         println!(
             "restored in a second process {label}: {}: {}",
             timing.trim(),
             if same {
-                "the same figures"
+                "the same figures, traces and heads (journal digest)"
             } else {
-                "DIFFERENT FIGURES"
+                "DIFFERENT FIGURES OR TRACES"
             }
         );
         if same {
             Ok(())
         } else {
-            Err(format!("the restored figures differ:\n{restored}").into())
+            Err(format!("the restored figures or digest differ ({digest}):\n{restored}").into())
         }
     };
     check("from the journal")?;
@@ -108,8 +112,9 @@ fn restore(params: &str, seed: u64, sweeps: u32) -> Result<(), Box<dyn std::erro
     let figures = sajin::figures(&scenario)?.to_text(&scenario);
     print!("{}", figures.trim_end_matches('\n'));
     println!(
-        "\nRESTORED {} entries in {secs:.1} s",
-        scenario.engine.journal_seq()
+        "\nRESTORED {} entries in {secs:.1} s DIGEST {}",
+        scenario.engine.journal_seq(),
+        scenario.engine.journal_digest()
     );
     Ok(())
 }
