@@ -267,6 +267,7 @@ impl Store {
             &format!("DECLARE fengqiao_tail NO SCROLL CURSOR FOR {TAIL}"),
             &[&county, &(after as i64)],
         )?;
+        let fetch = format!("FETCH {TAIL_PAGE} FROM fengqiao_tail");
         let client = &mut self.client;
         let (mut page, mut done) = (Vec::new().into_iter(), false);
         let rows = std::iter::from_fn(|| loop {
@@ -276,7 +277,7 @@ impl Store {
             if done {
                 return None;
             }
-            match client.query(FETCH_TAIL, &[]) {
+            match client.query(&fetch, &[]) {
                 Ok(rows) => {
                     done = rows.len() < TAIL_PAGE;
                     page = rows.iter().map(Stored::of).collect::<Vec<_>>().into_iter();
@@ -297,9 +298,6 @@ impl Store {
 
 /// Rows fetched from the tail's cursor at a time.
 const TAIL_PAGE: usize = 4_096;
-
-/// Fetches a page of the tail ([`TAIL_PAGE`] rows).
-const FETCH_TAIL: &str = "FETCH 4096 FROM fengqiao_tail";
 
 /// The tail of a county's journal, oldest first: the restore query (one partition).
 pub const TAIL: &str = "SELECT seq, v, digest, body FROM fengqiao.journal

@@ -242,7 +242,7 @@ impl Engine {
         let mut stored = stored.into_iter();
         let first: Vec<T> = stored.by_ref().take(BATCH).collect();
         let result = if first.len() < BATCH {
-            self.replay_checked(first.into_iter().map(|t| Checked::read(&read, t)))
+            self.replay_here(first.into_iter(), &read)
         } else {
             self.replay_beside_reader(first, stored, &read)
         };
@@ -288,8 +288,7 @@ impl Engine {
             }
             if readers.is_empty() {
                 // No second thread here (WebAssembly, or the system refused one).
-                let all = first.into_iter().chain(rest);
-                return self.replay_checked(all.map(|t| Checked::read(read, t)));
+                return self.replay_here(first.into_iter().chain(rest), read);
             }
             let k = readers.len();
             let (mut next, mut sent, mut applied) = (Some(first), 0usize, 0usize);
@@ -315,6 +314,15 @@ impl Engine {
             }
             unreachable!("a restore's reader thread stopped without a panic")
         })
+    }
+
+    /// Reads, checks and applies stored entries on this thread alone.
+    fn replay_here<T>(
+        &mut self,
+        stored: impl Iterator<Item = T>,
+        read: &impl Fn(T) -> Result<JournalEntry, JournalError>,
+    ) -> Result<(), EngineError> {
+        self.replay_checked(stored.map(|t| Checked::read(read, t)))
     }
 
     /// Applies entries read and checked, up to the first refusal.
@@ -542,17 +550,20 @@ impl Checked {
 /// Verifies each case's trace (see [`trace::verify`]), the cases split over the cores
 /// available; the results in the cases' order.
 fn verify_traces(cases: &[Vec<Event>]) -> Vec<Result<(), trace::TraceError>> {
+    fn verify_part(part: &[Vec<Event>]) -> Vec<Result<(), trace::TraceError>> {
+        part.iter().map(|events| trace::verify(events)).collect()
+    }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     if cores < 2 || cases.len() < BATCH {
-        return cases.iter().map(|events| trace::verify(events)).collect();
+        return verify_part(cases);
     }
     let share = cases.len().div_ceil(cores);
     std::thread::scope(|scope| {
         let parts: Vec<_> = cases
             .chunks(share)
             .map(|part| {
-                let check = move || part.iter().map(|events| trace::verify(events)).collect();
-                (part, std::thread::Builder::new().spawn_scoped(scope, check))
+                let thread = std::thread::Builder::new().spawn_scoped(scope, || verify_part(part));
+                (part, thread)
             })
             .collect();
         parts
@@ -562,10 +573,7 @@ fn verify_traces(cases: &[Vec<Event>]) -> Vec<Result<(), trace::TraceError>> {
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
                 // No thread to be had: verify this part here.
-                Err(_) => part
-                    .iter()
-                    .map(|events| trace::verify(events))
-                    .collect::<Vec<_>>(),
+                Err(_) => verify_part(part),
             })
             .collect()
     })
