@@ -18,7 +18,8 @@ TOP = {
     "sweep": "Sweep", "person": "Person", "staff": "Staff", "agency": "Agency",
     "zero-report": "ZeroReport", "missing-report": "MissingReport", "diagnostic": "Diagnostic",
     "hierarchy": "HierarchyData", "unit": "Unit", "deadline-status": "DeadlineStatus",
-    "denial": "Denial", "snapshot": "Snapshot",
+    "denial": "Denial", "snapshot": "Snapshot", "assessment-query": "AssessmentQuery",
+    "assessment": "Assessment", "local-calendar": "LocalCalendar",
 }
 RENAME = {"Query": "StatsQuery", "Report": "StatsReport"}
 HAND = {"Operation": "Operation"}  # written by hand

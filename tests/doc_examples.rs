@@ -126,6 +126,72 @@ fn every_shape_has_a_live_example() {
             escalated: Vec::new(),
         },
     );
+    // Time limits: a local calendar, a suspension and an extension, the assessment.
+    let local = fengqiao::calendar::LocalCalendar {
+        unit: w.places.county.unwrap(),
+        source: "兴义市人民政府办公室关于布依族“三月三”放假的通知（示例）".into(),
+        days_off: vec![fengqiao::calendar::LocalDay {
+            date: date("2026-04-20"),
+            name: "三月三".into(),
+        }],
+        working_days: vec![fengqiao::calendar::LocalDay {
+            date: date("2026-04-25"),
+            name: "三月三调休".into(),
+        }],
+    };
+    check("local-calendar", &local);
+    w.engine.set_local_calendar(local).unwrap();
+    let input = w.dispute(Category::Neighbour, &["p0-0", "p1-0"], at(2026, 4, 13));
+    let code = w.engine.register(&gw, input, at(2026, 4, 13)).unwrap();
+    w.engine
+        .route(&Actor::System, &code, at(2026, 4, 13))
+        .unwrap();
+    let handler = w.handler(&code);
+    let clock = [
+        Operation::Accept {
+            note: String::new(),
+        },
+        Operation::Suspend {
+            reason: fengqiao::lifecycle::PauseReason::Appraisal,
+            note: "等待房屋安全鉴定".into(),
+        },
+        Operation::Resume {
+            note: "鉴定报告已出".into(),
+        },
+        Operation::RequestExtension {
+            days: 5,
+            reason: "鉴定后需再次组织调解".into(),
+        },
+    ];
+    for (i, op) in clock.into_iter().enumerate() {
+        w.engine
+            .apply(&handler, &code, op, at(2026, 4, 14 + i as u32))
+            .unwrap();
+    }
+    w.engine
+        .apply(
+            &centre,
+            &code,
+            Operation::DecideExtension {
+                approved: true,
+                days: Some(3),
+                note: "同意延期3个工作日".into(),
+            },
+            at(2026, 4, 20),
+        )
+        .unwrap();
+    let aq = fengqiao::assessment::AssessmentQuery {
+        within: None,
+        level: Level::Community,
+        from: date("2026-04-01"),
+        to: date("2026-04-30"),
+        weights: None,
+    };
+    check("assessment-query", &aq);
+    check(
+        "assessment",
+        &w.engine.assessment(&centre, &aq, at(2026, 4, 30)).unwrap(),
+    );
     let mut bad = w.engine.router().rule_set().clone();
     bad.rules[1].when = fengqiao::routing::Condition::CategoryIn(vec![]);
     check("diagnostics", &w.engine.validate_rules(&bad).items);

@@ -24,7 +24,10 @@ export interface Holiday { name: string; off: [DateString, DateString]; work?: D
 export interface YearNotice { year: number; source?: string; holidays: Holiday[] }
 /** Who sees identity numbers and phones whole (part of the world). */
 export interface Privacy { roles: Role[]; agencies: AgencyKind[] }
-export interface WorldData { hierarchy: HierarchyData; people?: Person[]; staff?: Staff[]; agencies?: Agency[]; rules?: RuleSet; calendar_years?: YearNotice[]; privacy?: Privacy }
+export interface WorldData { hierarchy: HierarchyData; people?: Person[]; staff?: Staff[]; agencies?: Agency[]; rules?: RuleSet; calendar_years?: YearNotice[]; local_calendars?: LocalCalendar[]; privacy?: Privacy }
+/** A unit's own days off and working days over the national calendar (特色日历). */
+export interface LocalDay { date: DateString; name?: string }
+export interface LocalCalendar { unit: DivisionCode; source?: string; days_off?: LocalDay[]; working_days?: LocalDay[] }
 /** A resident as an actor may see them: identifiers masked unless privacy allows. */
 export interface PersonView { id: string; name: string; id_number?: string; phone?: string; household: DivisionCode; key_person?: string }
 /** A refused request, as the access log keeps it. */
@@ -75,9 +78,13 @@ export interface LegalWindows { mediation: LegalPeriod; labour_mediation: LegalP
 export interface RuleSet {
   id: string; version: string; description?: string; hit_policy: HitPolicy;
   vocabulary?: { subtypes?: Partial<Record<Category, string[]>>; sectors?: Partial<Record<Category, AgencyKind>> };
-  defaults?: Outcome; windows?: LegalWindows; rules: Rule[];
+  defaults?: Outcome; windows?: LegalWindows; time_limits?: TimeLimits; rules: Rule[];
 }
-export type DiagnosticCode = "parse" | "duplicate_rule_id" | "empty_rule_id" | "empty_set" | "empty_range" | "unsatisfiable" | "unknown_subtype" | "unknown_unit" | "bad_level" | "no_level" | "limit_order" | "escalation_down" | "role_missing" | "uncovered" | "shadowed" | "agency_missing" | "sector_unmapped" | "undocumented";
+/** One row of the limit standards (时限标准); every key omitted: the default row. */
+export interface LimitStandard { department?: AgencyKind; category?: Category; subtype?: string; deadlines: Deadlines; source?: string }
+export interface AssessmentWeights { base?: number; yellow_card?: number; red_card?: number; overdue?: number; extension?: number }
+export interface TimeLimits { warning_percent?: number; max_extension_days?: number; standards?: LimitStandard[]; assessment?: AssessmentWeights }
+export type DiagnosticCode = "parse" | "duplicate_rule_id" | "empty_rule_id" | "empty_set" | "empty_range" | "unsatisfiable" | "unknown_subtype" | "unknown_unit" | "bad_level" | "no_level" | "limit_order" | "escalation_down" | "role_missing" | "uncovered" | "shadowed" | "agency_missing" | "sector_unmapped" | "undocumented" | "limit_overlap" | "limit_gap" | "bad_time_limits";
 export interface Diagnostic { severity: "error" | "warning"; code: DiagnosticCode; rule?: string; path: string; message: string }
 
 // ---- decisions
@@ -136,34 +143,56 @@ export type Operation =
   | { op: "supervise"; grade: Grade; note?: string }
   | { op: "expedite"; note?: string }
   | { op: "mark_historic"; note?: string }
-  | { op: "reassess"; urgency?: Urgency; risk?: RiskColour; add_flags?: Flag[]; remove_flags?: Flag[]; reason: string };
+  | { op: "reassess"; urgency?: Urgency; risk?: RiskColour; add_flags?: Flag[]; remove_flags?: Flag[]; reason: string }
+  | { op: "suspend"; reason: PauseReason; note?: string }
+  | { op: "resume"; note?: string }
+  | { op: "request_extension"; days: number; reason: string }
+  | { op: "decide_extension"; approved: boolean; days?: number; note?: string };
+export type PauseReason = "waiting_for_party" | "appraisal" | "other_body" | "other";
+export interface Pause { phase: Phase; reason: PauseReason; since: Instant; until?: Instant }
+export interface Extension {
+  phase: Phase; requested_at: Instant; days: number; reason: string;
+  status: "pending" | "approved" | "refused" | "lapsed"; granted: number; decided_at?: Instant;
+}
 export interface Dispute {
   code: string; input: DisputeInput; registered_at: Instant; state: State; handling_unit: DivisionCode;
   routing?: Decision; assigned_by?: DivisionCode; feedback_given: boolean; accepted_at?: Instant; sessions: number;
   agreement?: Agreement; confirmation?: Confirmation; watch?: [string, DateString]; routes_given?: OtherRoute[];
   referred_to?: ReferralTarget; result_at?: Instant; verified?: boolean; closed_at?: Instant; supervision?: Grade;
   expedited: boolean; escalations: number; reopened: number; phase_since?: Instant; previous?: PreviousResult[];
+  pauses?: Pause[]; extensions?: Extension[];
 }
 export interface PartyView { party: Party; name?: string; id_number?: string; phone?: string; key_person?: string }
 export interface CaseView { dispute: Dispute; parties: PartyView[]; events: number }
 export interface TraceEvent { case: string; seq: number; at: Instant; actor: Actor; op: Operation; prev: string; hash: string }
 
 // ---- deadlines, statistics, cadence, what-if
-export type Standing = "on_time" | "yellow" | "red";
+export type Standing = "on_time" | "warning" | "yellow" | "red";
 export type Phase = "accept" | "handle" | "verify";
 export type LegalNotice = "mediation_month_passed" | "labour_arbitration_open" | "confirmation_window_closed" | "court_acceptance_overdue" | "court_decision_overdue" | "court_referral_period_passed" | "review_overdue";
-export interface DeadlineStatus { case: string; phase?: Phase; yellow_on?: DateString; red_on?: DateString; standing: Standing; legal?: LegalNotice[]; warning?: string }
+export interface DeadlineStatus {
+  case: string; phase?: Phase; warning_on?: DateString; yellow_on?: DateString; red_on?: DateString; standing: Standing;
+  suspended_since?: DateString; extended_days?: number; legal?: LegalNotice[]; warning?: string;
+}
 export interface Sweep { statuses: DeadlineStatus[]; escalated: [string, DivisionCode][] }
 export type Period = "week" | "month" | "quarter" | "year";
 export interface StatsQuery { within?: DivisionCode; from?: DateString; to?: DateString; by_level?: Level; by_category?: boolean; by_period?: Period }
 export interface Counts {
   screened: number; accepted: number; mediated: number; succeeded: number; stabilised: number; escalated: number;
-  referred: number; confirmed: number; overdue_yellow: number; overdue_red: number; closed: number; joint: number;
+  referred: number; confirmed: number; early_warning: number; overdue_yellow: number; overdue_red: number; closed: number; joint: number;
   agreement_yuan: number; kept_in_community: number; kept_in_street: number; results: number; results_on_time: number;
 }
 export interface Rates { success: number; on_time: number; coverage: number; in_community: number; in_street: number }
 export interface StatsRow { unit?: DivisionCode; unit_name?: string; category?: Category; period?: string; counts: Counts; rates: Rates }
 export interface StatsReport { query: StatsQuery; as_of: Instant; rows: StatsRow[]; total: StatsRow; warnings?: string[] }
+/** What to assess (考核): rows per unit at `level`, over `from..=to`. */
+export interface AssessmentQuery { within?: DivisionCode; level?: Level; from: DateString; to: DateString; weights?: AssessmentWeights }
+export interface AssessmentCounts {
+  cases: number; yellow_cards: number; red_cards: number; overdue: number; extensions_requested: number;
+  extensions_granted: number; extension_days: number; suspensions: number;
+}
+export interface AssessmentRow { unit: DivisionCode; unit_name: string; counts: AssessmentCounts; score: number }
+export interface Assessment { query: AssessmentQuery; as_of: Instant; weights: AssessmentWeights; rows: AssessmentRow[]; total: AssessmentCounts }
 export interface ZeroReport { date: DateString; disputes?: string[]; note?: string }
 export interface MissingReport { unit: DivisionCode; staff: string; role: Role; streak: number }
 export interface Ranked { case: string; score: number; reasons: string[] }

@@ -91,6 +91,7 @@ pub const OPERATIONS: &[Op] = &[
     op("add_agency", Access::Write),
     op("set_available", Access::Write),
     op("set_privacy", Access::Write),
+    op("set_local_calendar", Access::Write),
     op("denials", Access::Read),
     op("rules", Access::Read),
     op("validate_rules", Access::Read),
@@ -108,6 +109,7 @@ pub const OPERATIONS: &[Op] = &[
     op("deadlines", Access::Read),
     op("sweep", Access::Write),
     op("statistics", Access::Read),
+    op("assessment", Access::Read),
     op("file_report", Access::Write),
     op("missing_reports", Access::Read),
     op("daily_analysis", Access::Read),
@@ -271,6 +273,11 @@ pub fn set_privacy(e: &mut Engine, privacy: &[u8]) -> Res<()> {
     Ok(())
 }
 
+/// Sets (or, with no days, removes) a unit's local calendar (`LocalCalendar` JSON).
+pub fn set_local_calendar(e: &mut Engine, calendar: &[u8]) -> Res<()> {
+    Ok(e.set_local_calendar(args::object("calendar", calendar)?)?)
+}
+
 /// Trusted: every refused request (`Denial[]` JSON), for the host's audit.
 pub fn denials(e: &Engine) -> Res<String> {
     to_json(&e.denials())
@@ -388,6 +395,14 @@ pub fn sweep(e: &mut Engine, now_ms: i64) -> Res<String> {
 pub fn statistics(e: &Engine, actor: &[u8], query: &[u8], now_ms: i64) -> Res<String> {
     let q: Query = args::object("query", query)?;
     to_json(&reader(e, actor, now_ms)?.statistics(&q)?)
+}
+
+/// The assessment (考核) over the cases `actor` may see (`AssessmentQuery` JSON in,
+/// `Assessment` JSON out).
+pub fn assessment(e: &Engine, actor: &[u8], query: &[u8], now_ms: i64) -> Res<String> {
+    let actor = args::actor("actor", actor)?;
+    let q: fengqiao::assessment::AssessmentQuery = args::object("query", query)?;
+    to_json(&e.assessment(&actor, &q, args::time("now_ms", now_ms)?)?)
 }
 
 /// Files a daily zero report (`ZeroReport` JSON) by a household head or grid worker.

@@ -184,10 +184,15 @@ pub(crate) fn score(
         urgency.index() as u32 * 8,
         format!("{} urgency", urgency.label_en()),
     );
-    add(
-        standing.index() as u32 * 10,
-        standing.label_en().to_string(),
-    );
+    // Red weighs 20, yellow 10, the early warning (临期) 5: a case about to go yellow
+    // comes before one that is merely on time.
+    let late = match standing {
+        Standing::OnTime => 0,
+        Standing::Warning => 5,
+        Standing::Yellow => 10,
+        Standing::Red => 20,
+    };
+    add(late, standing.label_en().to_string());
     add(
         group.index() as u32 * 5,
         format!("group {}", group.label_en()),

@@ -5,7 +5,15 @@
 //! registration; accepted and mediating cases against the *handle* limit from acceptance;
 //! results not yet verified by a revisit against the *verify* limit from the result. A limit
 //! of N working days falls due at the end of the N-th working day after the start day
-//! (China time); past that day the case is in that colour.
+//! (China time); past that day the case is in that colour. Before yellow, a share of the
+//! yellow limit (the rule set's `time_limits.warning_percent`, 70 % by default) raises an
+//! early warning (临期预警).
+//!
+//! The working days are those of the handling unit's calendar ([`Calendar::at`]: a local
+//! calendar over the national one). A suspension (中止计时) stops the count: the working
+//! days after the day it began up to and including the day it ended are not counted, and
+//! while it lasts no threshold not yet passed can be reached. Extensions granted (延期) add
+//! their working days to every threshold of their phase. Neither moves a legal window.
 //!
 //! Working days and natural days are never confused. The working-day limits are the
 //! practice's; the law's windows are natural-day periods ([`crate::period`]). A working-day
@@ -19,7 +27,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::china_date;
-use crate::calendar::{Calendar, CalendarError};
+use crate::calendar::{Calendar, CalendarError, WorkingDays};
 use crate::dispute::{CaseCode, Category, Channel};
 use crate::lifecycle::{ConfirmationStatus, Dispute, State};
 use crate::period::Period;
@@ -29,8 +37,10 @@ use crate::vocab::domain_enum;
 domain_enum! {
     /// Where a case stands against a limit.
     pub enum Standing {
-        /// Within the yellow limit.
+        /// Within the early-warning share of the limit.
         OnTime = ("on_time", "正常", "on time"),
+        /// Past the early-warning share of the yellow limit (临期预警, 70 % by default).
+        Warning = ("warning", "临期预警", "early warning"),
         /// Past the yellow limit (预警).
         Yellow = ("yellow", "黄色预警", "yellow warning"),
         /// Past the red limit (超期).
@@ -84,6 +94,9 @@ pub struct DeadlineStatus {
     /// The phase timed, if a limit applies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<Phase>,
+    /// The last day before the early warning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning_on: Option<NaiveDate>,
     /// The last day before yellow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yellow_on: Option<NaiveDate>,
@@ -92,6 +105,13 @@ pub struct DeadlineStatus {
     pub red_on: Option<NaiveDate>,
     /// Where it stands.
     pub standing: Standing,
+    /// The day the clock was suspended, while it is (中止计时): thresholds not yet passed
+    /// are not reached until it runs again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspended_since: Option<NaiveDate>,
+    /// Working days extensions granted to the phase (延期).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub extended_days: u32,
     /// Legal windows passed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub legal: Vec<LegalNotice>,
@@ -100,10 +120,42 @@ pub struct DeadlineStatus {
     pub warning: Option<String>,
 }
 
-/// The timed phase of a case on `today`: which limit runs, its two due days, the standing.
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// The last days before each threshold of a running limit: early warning, yellow, red.
+/// A threshold the clock cannot reach while it is suspended is [`NaiveDate::MAX`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Due {
+    /// The last day before the early warning.
+    pub warning: NaiveDate,
+    /// The last day before yellow.
+    pub yellow: NaiveDate,
+    /// The last day before red.
+    pub red: NaiveDate,
+}
+
+impl Due {
+    /// Each threshold brought forward to `cap` where it is later.
+    fn capped(self, cap: NaiveDate) -> Due {
+        Due {
+            warning: self.warning.min(cap),
+            yellow: self.yellow.min(cap),
+            red: self.red.min(cap),
+        }
+    }
+
+    fn known(d: NaiveDate) -> Option<NaiveDate> {
+        (d != NaiveDate::MAX).then_some(d)
+    }
+}
+
+/// The timed phase of a case on `today`: which limit runs, its due days, the standing.
 struct Timed {
     phase: Option<Phase>,
-    due: Option<(NaiveDate, NaiveDate)>,
+    due: Option<Due>,
     standing: Standing,
     error: Option<CalendarError>,
 }
@@ -116,42 +168,92 @@ fn limits_of(d: &Dispute, rules: &RuleSet) -> crate::routing::Deadlines {
     }
 }
 
-/// The yellow and red due days of `limit` counted from `start`, and where `day` stands
-/// against them. The one place a limit is turned into a standing (sweeps, statistics and
-/// what-if all call it).
+/// The due days of `limit` counted from `start` on `days` with no suspension or extension
+/// and the early warning at `warning_percent` of the yellow limit, and where `day` stands
+/// against them. What-if predicts with it.
 pub fn stand(
-    calendar: &Calendar,
+    days: WorkingDays<'_>,
     start: NaiveDate,
     limit: Limit,
+    warning_percent: u8,
     day: NaiveDate,
-) -> Result<((NaiveDate, NaiveDate), Standing), CalendarError> {
-    let y = calendar.add_working_days(start, limit.yellow)?;
-    let r = calendar.add_working_days(start, limit.red)?;
-    Ok(((y, r), Standing::on((y, r), day)))
+) -> Result<(Due, Standing), CalendarError> {
+    let due = clock_due(days, start, limit, warning_percent, 0, &[])?;
+    Ok((due, Standing::on(due, day)))
+}
+
+/// The working days of the thresholds of `limit` plus `extra`, the warning at
+/// `warning_percent` of the yellow one (rounded down).
+fn thresholds(limit: Limit, warning_percent: u8, extra: u32) -> [u32; 3] {
+    let yellow = limit.yellow.saturating_add(extra);
+    let warning = (u64::from(yellow) * u64::from(warning_percent.min(100)) / 100) as u32;
+    [warning, yellow, limit.red.saturating_add(extra)]
+}
+
+/// The day the `n`-th counted working day after `start` ends, when the working days after
+/// each suspension's first day up to and including its last are not counted. `pauses` are
+/// in order, as (first day, last day or `None` while it lasts); a suspension that begins
+/// after the day is reached does not move it, and one still lasting that begins before
+/// gives [`NaiveDate::MAX`] (not reached while suspended).
+fn counted_day(
+    days: WorkingDays<'_>,
+    start: NaiveDate,
+    n: u32,
+    pauses: &[(NaiveDate, Option<NaiveDate>)],
+) -> Result<NaiveDate, CalendarError> {
+    let mut due = days.add_working_days(start, n)?;
+    for &(from, until) in pauses {
+        if from > due {
+            break;
+        }
+        match until {
+            None => return Ok(NaiveDate::MAX),
+            Some(until) => {
+                let lost = days.working_days_between(from.max(start), until)?;
+                due = days.add_working_days(due, lost)?;
+            }
+        }
+    }
+    Ok(due)
+}
+
+/// The three due days of a phase's clock.
+fn clock_due(
+    days: WorkingDays<'_>,
+    start: NaiveDate,
+    limit: Limit,
+    warning_percent: u8,
+    extra: u32,
+    pauses: &[(NaiveDate, Option<NaiveDate>)],
+) -> Result<Due, CalendarError> {
+    let [w, y, r] = thresholds(limit, warning_percent, extra);
+    Ok(Due {
+        warning: counted_day(days, start, w, pauses)?,
+        yellow: counted_day(days, start, y, pauses)?,
+        red: counted_day(days, start, r, pauses)?,
+    })
 }
 
 impl Standing {
-    /// Where `day` stands against the yellow and red due days `(yellow, red)`: past the red
-    /// day is red, past the yellow day yellow.
-    pub fn on((yellow, red): (NaiveDate, NaiveDate), day: NaiveDate) -> Standing {
-        if day > red {
+    /// Where `day` stands against the due days: past the red day is red, past the yellow
+    /// day yellow, past the warning day in early warning.
+    pub fn on(due: Due, day: NaiveDate) -> Standing {
+        if day > due.red {
             Standing::Red
-        } else if day > yellow {
+        } else if day > due.yellow {
             Standing::Yellow
+        } else if day > due.warning {
+            Standing::Warning
         } else {
             Standing::OnTime
         }
     }
 }
 
-/// The yellow and red due days of the limit running for `d` now, if one runs and the
-/// calendar knows the days it reaches. Fixed once the phase starts, so statistics compute
-/// it when a case changes and compare days at query time ([`Standing::on`]).
-pub fn running_due(
-    d: &Dispute,
-    calendar: &Calendar,
-    rules: &RuleSet,
-) -> Option<(NaiveDate, NaiveDate)> {
+/// The due days of the limit running for `d` now, if one runs and the calendar knows the
+/// days it reaches. Fixed until the case changes, so statistics compute it when a case
+/// changes and compare days at query time ([`Standing::on`]).
+pub fn running_due(d: &Dispute, calendar: &Calendar, rules: &RuleSet) -> Option<Due> {
     timed(d, calendar, rules, NaiveDate::MIN).due
 }
 
@@ -213,20 +315,38 @@ fn legal_cap(
     Ok(cap)
 }
 
-/// The working-day due days of `limit` from `start`, brought forward so that neither ends
-/// after the legal window the limit implements: when both apply, the earlier governs
-/// (a red day on 10-16 for a labour case whose 15 days end on 10-11 becomes 10-11).
-fn capped_due(
+/// The due days of `phase`'s `limit` for `d`: on the handling unit's working days, with
+/// the phase's suspensions and extensions, the acceptance and handling limits brought
+/// forward so that none ends after the legal window it implements: when both apply, the
+/// earlier governs (a red day on 10-16 for a labour case whose 15 days end on 10-11 becomes
+/// 10-11), suspended or extended or not.
+fn phase_due(
     d: &Dispute,
     calendar: &Calendar,
     rules: &RuleSet,
-    start: NaiveDate,
+    phase: Phase,
     limit: Limit,
-) -> Result<(NaiveDate, NaiveDate), CalendarError> {
-    let ((y, r), _) = stand(calendar, start, limit, start)?;
+) -> Result<Due, CalendarError> {
+    let since = d.phase_start(phase);
+    let start = china_date(since);
+    let days = calendar.at(d.handling_unit);
+    let mut pauses: Vec<(NaiveDate, Option<NaiveDate>)> = Vec::new();
+    for p in d
+        .pauses
+        .iter()
+        .filter(|p| p.phase == phase && p.since >= since)
+    {
+        pauses.push((china_date(p.since), p.until.map(china_date)));
+    }
+    let extra = d.granted_days(phase, since);
+    let percent = rules.time_limits.warning_percent;
+    let due = clock_due(days, start, limit, percent, extra, &pauses)?;
+    if phase == Phase::Verify {
+        return Ok(due);
+    }
     Ok(match legal_cap(d, calendar, rules)? {
-        Some(cap) => (y.min(cap), r.min(cap)),
-        None => (y, r),
+        Some(cap) => due.capped(cap),
+        None => due,
     })
 }
 
@@ -242,7 +362,7 @@ pub fn undetermined(d: &Dispute, calendar: &Calendar, rules: &RuleSet) -> bool {
 /// could not be computed.
 pub(crate) struct LedgerFacts {
     /// [`running_due`].
-    pub due: Option<(NaiveDate, NaiveDate)>,
+    pub due: Option<Due>,
     /// [`result_on_time`].
     pub on_time: Option<bool>,
     /// [`undetermined`].
@@ -254,8 +374,7 @@ pub(crate) fn ledger_facts(d: &Dispute, calendar: &Calendar, rules: &RuleSet) ->
     let t = timed(d, calendar, rules, NaiveDate::MIN);
     let (on_time, unjudged) = match (d.result_at, limits_of(d, rules).handle) {
         (Some(done), Some(limit)) if d.state != State::Stabilised => {
-            let start = china_date(d.accepted_at.unwrap_or(d.registered_at));
-            match capped_due(d, calendar, rules, start, limit) {
+            match phase_due(d, calendar, rules, Phase::Handle, limit) {
                 Ok(due) => (
                     Some(Standing::on(due, china_date(done)) != Standing::Red),
                     false,
@@ -274,19 +393,15 @@ pub(crate) fn ledger_facts(d: &Dispute, calendar: &Calendar, rules: &RuleSet) ->
 
 fn timed(d: &Dispute, calendar: &Calendar, rules: &RuleSet, today: NaiveDate) -> Timed {
     let limits = limits_of(d, rules);
-    let (phase, start, limit): (Phase, Option<DateTime<Utc>>, Option<Limit>) = match d.state {
-        State::Registered => (Phase::Accept, Some(d.registered_at), limits.accept),
-        State::Accepted | State::Mediating => (
-            Phase::Handle,
-            Some(d.accepted_at.unwrap_or(d.registered_at)),
-            limits.handle,
-        ),
+    let (phase, limit): (Phase, Option<Limit>) = match d.state {
+        State::Registered => (Phase::Accept, limits.accept),
+        State::Accepted | State::Mediating => (Phase::Handle, limits.handle),
         State::Resolved | State::Stabilised | State::Terminated | State::Referred
-            if d.verified.is_none() =>
+            if d.verified.is_none() && d.result_at.is_some() =>
         {
-            (Phase::Verify, d.result_at, limits.verify)
+            (Phase::Verify, limits.verify)
         }
-        _ => (Phase::Accept, None, None),
+        _ => (Phase::Accept, None),
     };
     let none = Timed {
         phase: None,
@@ -294,15 +409,10 @@ fn timed(d: &Dispute, calendar: &Calendar, rules: &RuleSet, today: NaiveDate) ->
         standing: Standing::OnTime,
         error: None,
     };
-    let (Some(start), Some(limit)) = (start, limit) else {
+    let Some(limit) = limit else {
         return none;
     };
-    let due = if phase == Phase::Verify {
-        stand(calendar, china_date(start), limit, today).map(|(due, _)| due)
-    } else {
-        capped_due(d, calendar, rules, china_date(start), limit)
-    };
-    match due {
+    match phase_due(d, calendar, rules, phase, limit) {
         Ok(due) => Timed {
             phase: Some(phase),
             due: Some(due),
@@ -404,9 +514,15 @@ pub fn status(
     DeadlineStatus {
         case: d.code.clone(),
         phase: t.phase,
-        yellow_on: t.due.map(|x| x.0),
-        red_on: t.due.map(|x| x.1),
+        warning_on: t.due.and_then(|x| Due::known(x.warning)),
+        yellow_on: t.due.and_then(|x| Due::known(x.yellow)),
+        red_on: t.due.and_then(|x| Due::known(x.red)),
         standing: t.standing,
+        suspended_since: d
+            .open_pause()
+            .filter(|p| t.phase == Some(p.phase))
+            .map(|p| china_date(p.since)),
+        extended_days: t.phase.map_or(0, |p| d.granted_days(p, d.phase_start(p))),
         legal,
         warning: (!warnings.is_empty()).then(|| warnings.join("; ")),
     }
@@ -418,4 +534,25 @@ pub fn status(
 /// limit, or the limit cannot be computed.
 pub fn result_on_time(d: &Dispute, calendar: &Calendar, rules: &RuleSet) -> Option<bool> {
     ledger_facts(d, calendar, rules).on_time
+}
+
+/// The days a case went red, or goes red unless something changes: the day after its
+/// running limit's red day, and, for a concluded case that concluded after its handling
+/// limit's red day, the day after that. What the assessment counts as overdue
+/// ([`crate::assessment`]).
+pub fn red_days(d: &Dispute, calendar: &Calendar, rules: &RuleSet) -> [Option<NaiveDate>; 2] {
+    let next = |day: NaiveDate| (day != NaiveDate::MAX).then(|| day.succ_opt()).flatten();
+    let running = timed(d, calendar, rules, NaiveDate::MIN)
+        .due
+        .and_then(|due| next(due.red));
+    let late = match (d.result_at, limits_of(d, rules).handle) {
+        (Some(done), Some(limit)) if d.state != State::Stabilised => {
+            phase_due(d, calendar, rules, Phase::Handle, limit)
+                .ok()
+                .filter(|due| china_date(done) > due.red)
+                .and_then(|due| next(due.red))
+        }
+        _ => None,
+    };
+    [running, late]
 }

@@ -119,6 +119,8 @@ pub enum Change {
         /// The notices, by year.
         years: Vec<YearNotice>,
     },
+    /// A unit's local calendar was set (or removed: no days).
+    LocalCalendarSet(crate::calendar::LocalCalendar),
     /// The privacy settings were replaced.
     PrivacySet(Privacy),
     /// A zero report was filed.
@@ -156,6 +158,7 @@ impl Change {
             Change::Availability { .. } => "availability",
             Change::RulesLoaded(_) => "rules_loaded",
             Change::CalendarSet { .. } => "calendar_set",
+            Change::LocalCalendarSet(_) => "local_calendar_set",
             Change::PrivacySet(_) => "privacy_set",
             Change::ReportFiled { .. } => "report_filed",
             Change::Denied(_) => "denied",

@@ -40,6 +40,7 @@ mod vocab;
 
 pub mod access;
 pub mod agency;
+pub mod assessment;
 pub mod cadence;
 pub mod calendar;
 pub mod deadline;

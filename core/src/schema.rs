@@ -76,6 +76,15 @@ pub fn all() -> Vec<(&'static str, Schema)> {
         ("sweep", schema_for!(crate::engine::Sweep)),
         ("stats-query", schema_for!(crate::stats::Query)),
         ("stats-report", schema_for!(crate::stats::Report)),
+        (
+            "assessment-query",
+            schema_for!(crate::assessment::AssessmentQuery),
+        ),
+        ("assessment", schema_for!(crate::assessment::Assessment)),
+        (
+            "local-calendar",
+            schema_for!(crate::calendar::LocalCalendar),
+        ),
         ("zero-report", schema_for!(crate::cadence::ZeroReport)),
         ("missing-report", schema_for!(crate::cadence::MissingReport)),
         (

@@ -103,7 +103,8 @@ pub(crate) fn same_routing(x: &Decision, y: &Decision) -> bool {
 }
 
 /// Where a dispute's actual result time stands against the handling limit of `d`
-/// (registration to result; no result counts as red).
+/// (registration to result, on the working days of the decision's handling unit; no result
+/// counts as red).
 pub fn predicted(calendar: &Calendar, d: &Decision, h: &HistoricalDispute) -> Standing {
     let Some(limit) = d.deadlines.handle else {
         return Standing::OnTime;
@@ -112,9 +113,10 @@ pub fn predicted(calendar: &Calendar, d: &Decision, h: &HistoricalDispute) -> St
         return Standing::Red;
     };
     crate::deadline::stand(
-        calendar,
+        calendar.at(d.unit),
         china_date(h.registered_at),
         limit,
+        crate::routing::TimeLimits::default().warning_percent,
         china_date(done),
     )
     .map_or(Standing::OnTime, |(_, standing)| standing)

@@ -360,6 +360,16 @@ enum FqStatus fq_engine_set_privacy(const struct FqEngine *engine,
                                     const char *privacy,
                                     struct FqError **err);
 
+// Sets a unit's local calendar (`LocalCalendar` JSON: its own days off and working days
+// over the national calendar, 特色日历), or removes it (no days). Refused (`FQ_CALENDAR`,
+// nothing changed) when it contradicts itself or the national calendar.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_set_local_calendar(const struct FqEngine *engine,
+                                           const char *calendar,
+                                           struct FqError **err);
+
 // TRUSTED: every refused request, oldest first (`Denial[]` JSON), for the host's audit.
 //
 // # Safety
@@ -535,6 +545,19 @@ enum FqStatus fq_engine_sweep(const struct FqEngine *engine,
 // # Safety
 // See the pointer rules at the top of this header.
 enum FqStatus fq_engine_statistics(const struct FqEngine *engine,
+                                   const char *actor,
+                                   const char *query,
+                                   int64_t now_ms,
+                                   char **out,
+                                   struct FqError **err);
+
+// The assessment (考核: supervision cards, cases gone red, extensions, suspensions and a
+// score per unit; `AssessmentQuery` JSON in, `Assessment` JSON out) over the cases
+// `actor` may see, judged at `now_ms`.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_assessment(const struct FqEngine *engine,
                                    const char *actor,
                                    const char *query,
                                    int64_t now_ms,

@@ -550,6 +550,25 @@ pub unsafe extern "C" fn fq_engine_set_privacy(
     })
 }
 
+/// Sets a unit's local calendar (`LocalCalendar` JSON: its own days off and working days
+/// over the national calendar, 特色日历), or removes it (no days). Refused (`FQ_CALENDAR`,
+/// nothing changed) when it contradicts itself or the national calendar.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_set_local_calendar(
+    engine: *const FqEngine,
+    calendar: *const c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        write(engine, |e| {
+            ops::set_local_calendar(e, bytes(calendar, "calendar")?)
+        })
+    })
+}
+
 /// TRUSTED: every refused request, oldest first (`Denial[]` JSON), for the host's audit.
 ///
 /// # Safety
@@ -934,6 +953,30 @@ pub unsafe extern "C" fn fq_engine_statistics(
         clear(out);
         let r = read(engine, |e| {
             ops::statistics(e, bytes(actor, "actor")?, bytes(query, "query")?, now_ms)
+        })?;
+        put(out, r)
+    })
+}
+
+/// The assessment (考核: supervision cards, cases gone red, extensions, suspensions and a
+/// score per unit; `AssessmentQuery` JSON in, `Assessment` JSON out) over the cases
+/// `actor` may see, judged at `now_ms`.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_assessment(
+    engine: *const FqEngine,
+    actor: *const c_char,
+    query: *const c_char,
+    now_ms: i64,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        let r = read(engine, |e| {
+            ops::assessment(e, bytes(actor, "actor")?, bytes(query, "query")?, now_ms)
         })?;
         put(out, r)
     })

@@ -255,6 +255,56 @@ static void test_operations(FqEngine *e, const char *history, const char *rules_
     fq_error_free(err);
 }
 
+/* Time limits (issue 20): a local calendar, a suspension and an extension decided by the
+ * street, then the assessment. wasm/tests/engine.test.mjs runs the same steps and expects
+ * the same numbers. */
+static void test_time_limits(const char *world) {
+    FqEngine *e = NULL;
+    FqError *err = NULL;
+    char *code = NULL, *out = NULL;
+    const char *street = "{\"staff\":\"cs-522301001000\"}";
+    CHECK(fq_engine_new(world, &e, &err) == FQ_STATUS_OK);
+    const char *local = "{\"unit\":\"522301000000\",\"source\":\"test\","
+                        "\"days_off\":[{\"date\":\"2025-06-11\",\"name\":\"三月三\"}]}";
+    CHECK(fq_engine_set_local_calendar(e, local, &err) == FQ_STATUS_OK);
+    const char *twice = "{\"unit\":\"522301000000\",\"days_off\":[{\"date\":\"2025-06-11\"},{\"date\":\"2025-06-11\"}]}";
+    CHECK(fq_engine_set_local_calendar(e, twice, &err) == FQ_STATUS_CALENDAR);
+    CHECK(CONTAINS(fq_error_message(err), "2025-06-11"));
+    CHECK(CONTAINS(fq_error_message(err), "listed twice"));
+    fq_error_free(err);
+    CHECK(fq_engine_register(e, GW, DISPUTE, T0, &code, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_route(e, "\"system\"", code, T0, &out, &err) == FQ_STATUS_OK);
+    fq_string_free(out);
+    CHECK(fq_engine_apply(e, MD, code, "{\"op\":\"accept\"}", T0, &out, &err) == FQ_STATUS_OK);
+    fq_string_free(out);
+    CHECK(fq_engine_apply(e, MD, code, "{\"op\":\"suspend\",\"reason\":\"appraisal\"}", T0 + DAY, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "\"pauses\""));
+    fq_string_free(out);
+    CHECK(fq_engine_apply(e, MD, code, "{\"op\":\"resume\"}", T0 + 3 * DAY, &out, &err) == FQ_STATUS_OK);
+    fq_string_free(out);
+    CHECK(fq_engine_apply(e, MD, code, "{\"op\":\"request_extension\",\"days\":5,\"reason\":\"等待鉴定\"}", T0 + 3 * DAY, &out, &err) == FQ_STATUS_OK);
+    fq_string_free(out);
+    /* The community's own centre is not above the community: refused, nothing changes. */
+    CHECK(fq_engine_apply(e, CC, code, "{\"op\":\"decide_extension\",\"approved\":true}", T0 + 3 * DAY, &out, &err) == FQ_STATUS_LIFECYCLE);
+    CHECK(CONTAINS(fq_error_details(err), "\"refusal\":\"not_permitted\""));
+    fq_error_free(err);
+    CHECK(fq_engine_apply(e, street, code, "{\"op\":\"decide_extension\",\"approved\":true,\"days\":3}", T0 + 3 * DAY, &out, &err) == FQ_STATUS_OK);
+    fq_string_free(out);
+    const char *q = "{\"from\":\"2025-06-01\",\"to\":\"2025-06-30\"}";
+    CHECK(fq_engine_assessment(e, street, q, T0 + 4 * DAY, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "\"unit\":\"522301001001\""));
+    CHECK(CONTAINS(out, "\"suspensions\":1"));
+    CHECK(CONTAINS(out, "\"extensions_granted\":1,\"extension_days\":3"));
+    CHECK(CONTAINS(out, "\"score\":99"));
+    fq_string_free(out);
+    CHECK(fq_engine_assessment(e, street, "{\"from\":\"2025-07-01\",\"to\":\"2025-06-30\"}", T0, &out, &err) == FQ_STATUS_INVALID_INPUT);
+    CHECK(CONTAINS(fq_error_message(err), "query.from 2025-07-01"));
+    CHECK(out == NULL);
+    fq_error_free(err);
+    fq_string_free(code);
+    fq_engine_free(e);
+}
+
 static void test_handles(const char *world) {
     FqError *err = NULL;
     char *out = NULL;
@@ -652,6 +702,7 @@ int main(int argc, char **argv) {
     test_rules(e);
     test_operations(e, history, rules_b);
     fq_engine_free(e);
+    test_time_limits(world);
     test_handles(world);
     test_persistence(world);
     test_hostile(world);

@@ -65,6 +65,7 @@ pub fn table(n: usize, rng: &mut Rng) -> RuleSet {
             ..Outcome::default()
         },
         windows: Default::default(),
+        time_limits: Default::default(),
         rules,
     }
 }

@@ -32,7 +32,9 @@ use fengqiao::calendar::china_date;
 use fengqiao::dispute::{CaseCode, Category, DisputeInput};
 use fengqiao::engine::{Engine, EngineError};
 use fengqiao::hierarchy::{DivisionCode, Level};
-use fengqiao::lifecycle::{Agreement, AgreementForm, Method, Operation, OtherRoute, State};
+use fengqiao::lifecycle::{
+    Agreement, AgreementForm, Method, Operation, OtherRoute, PauseReason, State,
+};
 use fengqiao::staff::Role;
 use fengqiao::trace::Actor;
 
@@ -203,6 +205,14 @@ enum Step {
     Flare(usize),
     /// The weekly deadline sweep, with escalation.
     Sweep,
+    /// The handler stops the clock while an appraisal or an absent party is awaited.
+    Suspend(usize),
+    /// … and starts it again.
+    Resume(usize),
+    /// The handler asks for more working days.
+    AskExtension(usize),
+    /// The street's centre decides the request.
+    DecideExtension(usize),
 }
 
 struct Sim {
@@ -223,6 +233,9 @@ struct Sim {
     found: std::collections::HashMap<(NaiveDate, DivisionCode), Vec<CaseCode>>,
     queue: BinaryHeap<Reverse<(DateTime<Utc>, Step)>>,
     sweeps: u32,
+    /// Draws for suspensions and extensions, apart from `rng` so the rest of the scenario
+    /// (and the article's figures) does not move with them.
+    clock_rng: Rng,
 }
 
 fn cst(day: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
@@ -365,6 +378,23 @@ impl Sim {
                     },
                     t,
                 )?;
+                // A few cases wait on an appraisal or an absent party (中止计时), a few
+                // ask the street for more time (延期): only those a village/community
+                // handles, whose street is the unit above.
+                let local = self
+                    .case(i)
+                    .routing
+                    .as_ref()
+                    .is_some_and(|r| r.level >= Level::Community);
+                if local && china_date(t) < self.cutoff {
+                    if self.clock_rng.chance(0.03) {
+                        let next = t + Duration::hours(20);
+                        self.at(next, Step::Suspend(i));
+                    } else if self.clock_rng.chance(0.03) {
+                        let next = t + Duration::hours(2);
+                        self.at(next, Step::AskExtension(i));
+                    }
+                }
                 match self.plans[i].ending {
                     Ending::Resolve => {
                         let sessions =
@@ -606,6 +636,67 @@ impl Sim {
                 self.engine.sweep(t)?;
                 self.sweeps += 1;
             }
+            Step::Suspend(i) => {
+                if !self.case(i).state.is_open() || self.case(i).open_pause().is_some() {
+                    return Ok(());
+                }
+                let code = self.code(i);
+                let who = self.handler(i);
+                let (reason, note) = if self.clock_rng.chance(0.5) {
+                    (PauseReason::Appraisal, "等待房屋安全鉴定结论")
+                } else {
+                    (PauseReason::WaitingForParty, "一方当事人外出务工，待其返乡")
+                };
+                let op = Operation::Suspend {
+                    reason,
+                    note: note.into(),
+                };
+                self.engine.apply(&who, &code, op, t)?;
+                let back = t + Duration::days(3 + self.clock_rng.below(8) as i64);
+                self.at(back, Step::Resume(i));
+            }
+            Step::Resume(i) => {
+                // The case may have reached its result meanwhile: that ended the suspension.
+                if self.case(i).open_pause().is_none() {
+                    return Ok(());
+                }
+                let code = self.code(i);
+                let who = self.handler(i);
+                let op = Operation::Resume {
+                    note: "恢复计时".into(),
+                };
+                self.engine.apply(&who, &code, op, t)?;
+            }
+            Step::AskExtension(i) => {
+                let d = self.case(i);
+                if !d.state.is_open() || d.pending_extension().is_some() {
+                    return Ok(());
+                }
+                let code = self.code(i);
+                let who = self.handler(i);
+                let op = Operation::RequestExtension {
+                    days: 5,
+                    reason: "需组织多方联合调解".into(),
+                };
+                self.engine.apply(&who, &code, op, t)?;
+                let next = t + Duration::hours(3);
+                self.at(next, Step::DecideExtension(i));
+            }
+            Step::DecideExtension(i) => {
+                if self.case(i).pending_extension().is_none() {
+                    return Ok(());
+                }
+                let code = self.code(i);
+                let street = Actor::Staff(crate::ids::centre_staff(self.places.streets[0]));
+                let approved = !self.clock_rng.chance(0.2);
+                let days = approved.then(|| 3 + self.clock_rng.below(3) as u32);
+                let op = Operation::DecideExtension {
+                    approved,
+                    days,
+                    note: String::new(),
+                };
+                self.engine.apply(&street, &code, op, t)?;
+            }
         }
         Ok(())
     }
@@ -621,10 +712,32 @@ impl Sim {
     }
 }
 
+/// Xingyi City's own days off over the national calendar: the Buyei and Miao festivals the
+/// autonomous prefecture keeps (布依族“三月三”, “六月六”) where they fall on a working day.
+/// The days are illustrative (the lunar dates of those years), not a copy of a notice.
+pub fn local_calendar() -> fengqiao::calendar::LocalCalendar {
+    use fengqiao::calendar::{LocalCalendar, LocalDay};
+    let day = |d: &str, name: &str| LocalDay {
+        date: d.parse().expect("valid"),
+        name: name.into(),
+    };
+    LocalCalendar {
+        unit: "522301000000".parse().expect("valid"),
+        source: "示例：黔西南州民族节日放假（“三月三”“六月六”），日期按农历推算".into(),
+        days_off: vec![
+            day("2021-04-14", "三月三"),
+            day("2021-07-15", "六月六"),
+            day("2022-07-04", "六月六"),
+        ],
+        working_days: vec![],
+    }
+}
+
 /// Runs the scenario from a seed. Deterministic: the same seed gives the same cases,
 /// traces and figures.
 pub fn run(seed: u64) -> Result<Scenario, EngineError> {
-    let (data, places) = crate::world_data(&spec(seed))?;
+    let (mut data, places) = crate::world_data(&spec(seed))?;
+    data.local_calendars.push(local_calendar());
     let engine = Engine::from_world(data.clone())?;
     let mut rng = Rng::new(seed ^ 0x5A11);
     let plans = plans(&mut rng);
@@ -642,6 +755,7 @@ pub fn run(seed: u64) -> Result<Scenario, EngineError> {
         found: Default::default(),
         queue: BinaryHeap::new(),
         sweeps: 0,
+        clock_rng: Rng::new(seed ^ 0xC10C),
     };
     let first: NaiveDate = FIRST_DAY.parse().expect("valid");
     let last: NaiveDate = LAST_DAY.parse().expect("valid");
@@ -729,6 +843,10 @@ pub struct Figures {
     pub terminations: usize,
     /// Reopenings (after a failed mediation, or a dispute that flared again).
     pub reopened: u64,
+    /// 2023's assessment (考核) of the villages/communities and the street.
+    pub assessment_2023: fengqiao::assessment::Assessment,
+    /// The local calendar the cases were timed on.
+    pub local_days_off: usize,
     /// The moment the figures were taken.
     pub as_of: DateTime<Utc>,
 }
@@ -799,6 +917,18 @@ pub fn figures(s: &Scenario) -> Result<Figures, EngineError> {
         })
         .count();
     let missing_last_day = e.missing_reports(street, last)?.len();
+    let assessment_2023 = e.assessment(
+        &centre,
+        &fengqiao::assessment::AssessmentQuery {
+            within: Some(street),
+            level: Level::Community,
+            from: NaiveDate::from_ymd_opt(2023, 1, 1).expect("valid"),
+            to: last,
+            weights: None,
+        },
+        as_of,
+    )?;
+    let local_days_off = e.local_calendars().map(|c| c.days_off.len()).sum();
     Ok(Figures {
         totals,
         by_category_2023,
@@ -813,6 +943,8 @@ pub fn figures(s: &Scenario) -> Result<Figures, EngineError> {
         reviews_overdue,
         terminations,
         reopened,
+        assessment_2023,
+        local_days_off,
         as_of,
     })
 }
@@ -908,6 +1040,14 @@ impl Figures {
         let _ = writeln!(o);
         let _ = writeln!(o, "各村（社区） / per village and community");
         o.push_str(&self.by_community.to_table(fengqiao::stats::Lang::Both));
+        let _ = writeln!(o);
+        let a = &self.assessment_2023.total;
+        let _ = writeln!(
+            o,
+            "2023年时限考核 / 2023 time-limit assessment (working days on Xingyi's calendar: {} local days off; {} suspensions, {} extensions asked, {} granted for {} working days)",
+            self.local_days_off, a.suspensions, a.extensions_requested, a.extensions_granted, a.extension_days
+        );
+        o.push_str(&self.assessment_2023.to_table(fengqiao::stats::Lang::Both));
         let _ = writeln!(o);
         let _ = writeln!(
             o,

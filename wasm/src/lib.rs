@@ -80,6 +80,12 @@ extern "C" {
     pub type JsQuery;
     #[wasm_bindgen(typescript_type = "StatsReport")]
     pub type JsReport;
+    #[wasm_bindgen(typescript_type = "AssessmentQuery")]
+    pub type JsAssessmentQuery;
+    #[wasm_bindgen(typescript_type = "Assessment")]
+    pub type JsAssessment;
+    #[wasm_bindgen(typescript_type = "LocalCalendar")]
+    pub type JsLocalCalendar;
     #[wasm_bindgen(typescript_type = "ZeroReport")]
     pub type JsZeroReport;
     #[wasm_bindgen(typescript_type = "MissingReport[]")]
@@ -281,6 +287,29 @@ impl Engine {
             &self.inner,
             a.as_bytes(),
             household,
+            ms(now_ms)?,
+        ))
+    }
+
+    /// Sets (or, with no days, removes) a unit's local calendar (特色日历).
+    #[wasm_bindgen(js_name = setLocalCalendar)]
+    pub fn set_local_calendar(&mut self, calendar: JsLocalCalendar) -> Result<(), JsValue> {
+        ops::set_local_calendar(&mut self.inner, arg(&calendar, "calendar")?.as_bytes())
+            .map_err(throw)
+    }
+
+    /// The assessment (考核) over the cases `actor` may see, judged at `nowMs`.
+    pub fn assessment(
+        &self,
+        actor: JsActor,
+        query: JsAssessmentQuery,
+        now_ms: f64,
+    ) -> Result<JsAssessment, JsValue> {
+        let (a, q) = (arg(&actor, "actor")?, arg(&query, "query")?);
+        ret(ops::assessment(
+            &self.inner,
+            a.as_bytes(),
+            q.as_bytes(),
             ms(now_ms)?,
         ))
     }

@@ -211,6 +211,46 @@ test('a journal longer than one batch restores without threads, refused at the c
   e.free(); again.free();
 });
 
+test('time limits: a local calendar, a suspension, an extension and the assessment (the C suite expects the same numbers)', () => {
+  const e = new fq.Engine(world);
+  const T = Date.UTC(2025, 5, 9, 1, 0); // 2025-06-09 09:00 China time, as the C suite
+  const street = { staff: 'cs-522301001000' };
+  e.setLocalCalendar({ unit: '522301000000', source: 'test', days_off: [{ date: '2025-06-11', name: '三月三' }] });
+  throwsCode(
+    () => e.setLocalCalendar({ unit: '522301000000', days_off: [{ date: '2025-06-11' }, { date: '2025-06-11' }] }),
+    'calendar',
+    (err) => assert.match(err.message, /2025-06-11.*listed twice/),
+  );
+  const neighbour = {
+    category: 'neighbour', channel: 'household_visit', parties: [{ person: 'p0-0' }, { person: 'p1-0' }],
+    location: '5223010010010010101', urgency: 'medium', risk: 'yellow', description: '院墙排水',
+    discovered_at: '2025-06-08T02:00:00Z',
+  };
+  const code = e.register(GW, neighbour, T);
+  e.route('system', code, T);
+  e.apply(MD, code, { op: 'accept' }, T);
+  const paused = e.apply(MD, code, { op: 'suspend', reason: 'appraisal' }, T + DAY);
+  assert.equal(paused.pauses.length, 1);
+  e.apply(MD, code, { op: 'resume' }, T + 3 * DAY);
+  e.apply(MD, code, { op: 'request_extension', days: 5, reason: '等待鉴定' }, T + 3 * DAY);
+  throwsCode(
+    () => e.apply({ staff: 'cs-522301001001' }, code, { op: 'decide_extension', approved: true }, T + 3 * DAY),
+    'lifecycle',
+    (err) => assert.equal(err.details.refusal, 'not_permitted'),
+  );
+  e.apply(street, code, { op: 'decide_extension', approved: true, days: 3 }, T + 3 * DAY);
+  const status = e.deadlines(T + 3 * DAY).find((s) => s.case === code);
+  assert.equal(status.extended_days, 3);
+  const a = e.assessment(street, { from: '2025-06-01', to: '2025-06-30' }, T + 4 * DAY);
+  const row = a.rows.find((r) => r.unit === '522301001001');
+  assert.equal(row.counts.suspensions, 1);
+  assert.equal(row.counts.extensions_granted, 1);
+  assert.equal(row.counts.extension_days, 3);
+  assert.equal(row.score, 99);
+  throwsCode(() => e.assessment(street, { from: '2025-07-01', to: '2025-06-30' }, T), 'invalid_input',
+    (err) => assert.match(err.message, /query\.from 2025-07-01/));
+});
+
 test('units move and retire through the binding', () => {
   const e = new fq.Engine(world);
   e.addUnit({ code: '522301001001003', kind: 'grid', name: '第3网格' });

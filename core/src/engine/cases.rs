@@ -256,6 +256,8 @@ impl Engine {
             windows: rules.windows,
             calendar: &self.calendar,
             last_event: last.at,
+            actor_unit: self.actor_unit(actor),
+            max_extension_days: rules.time_limits.max_extension_days,
         };
         lifecycle::check(&case.dispute, &op, kind, now, &ctx)?;
         let mark = LoadMark::before(&case.dispute, &op);

@@ -155,6 +155,14 @@ pub enum EngineError {
         /// Where the role serves.
         allowed: &'static str,
     },
+    /// A period whose first day is after its last.
+    #[error("query.from {from} is after query.to {to}: give a period whose first day is on or before its last")]
+    BadPeriod {
+        /// The first day given.
+        from: chrono::NaiveDate,
+        /// The last day given.
+        to: chrono::NaiveDate,
+    },
     /// A journal or snapshot that does not restore.
     #[error(transparent)]
     Journal(#[from] crate::journal::JournalError),
@@ -235,7 +243,8 @@ impl EngineError {
             | EngineError::BornLater { .. }
             | EngineError::ImplausibleAmount { .. }
             | EngineError::NotSupplied { .. }
-            | EngineError::StaffPlacement { .. } => ErrorCode::InvalidInput,
+            | EngineError::StaffPlacement { .. }
+            | EngineError::BadPeriod { .. } => ErrorCode::InvalidInput,
             EngineError::Journal(_) => ErrorCode::Journal,
             EngineError::Conflict { .. } => ErrorCode::Conflict,
             EngineError::Hierarchy(HierarchyError::Duplicate(_)) => ErrorCode::Duplicate,

@@ -23,6 +23,7 @@ mod journal;
 mod reader;
 mod restore;
 mod stats;
+mod time_limits;
 mod whatif;
 
 use std::collections::{BTreeMap, HashMap};
@@ -68,6 +69,9 @@ pub struct WorldData {
     /// Holiday notices for years beyond the shipped 2021–2026.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub calendar_years: Vec<crate::calendar::YearNotice>,
+    /// Units' own days off and working days over the national calendar (特色日历).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub local_calendars: Vec<crate::calendar::LocalCalendar>,
     /// Who sees identity numbers and phones whole; the default if absent. Part of the
     /// world, not of a binding, so every front-end masks alike.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -112,6 +116,7 @@ impl Engine {
             agencies: Vec::new(),
             rules: None,
             calendar_years: Vec::new(),
+            local_calendars: Vec::new(),
             privacy: None,
         });
         let router = Router::default_rules();
@@ -149,6 +154,9 @@ impl Engine {
             let mut cal = e.calendar.clone();
             cal.load_year(y)?;
             e.calendar = cal;
+        }
+        for l in data.local_calendars {
+            e.set_local_calendar(l)?;
         }
         for p in data.people {
             e.add_person(p)?;
@@ -198,6 +206,7 @@ impl Engine {
                 .filter(|n| !shipped.contains(n))
                 .cloned()
                 .collect(),
+            local_calendars: self.calendar.locals().cloned().collect(),
             privacy: Some(self.privacy.clone()),
         }
     }
@@ -212,10 +221,11 @@ impl Engine {
         &self.calendar
     }
 
-    /// Replaces the calendar (e.g. with later years loaded).
+    /// Replaces the national calendar (e.g. with later years loaded); the units' local
+    /// calendars are kept ([`Engine::set_local_calendar`] changes those).
     pub fn set_calendar(&mut self, calendar: Calendar) {
         let years = calendar.notices().cloned().collect();
-        self.calendar = calendar;
+        self.calendar = calendar.with_locals_of(&self.calendar);
         self.refresh_ledger();
         self.journal_change(crate::journal::Change::CalendarSet { years });
     }

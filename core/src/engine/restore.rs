@@ -436,6 +436,7 @@ impl Engine {
                 self.set_calendar(cal);
                 Ok(())
             }
+            Change::LocalCalendarSet(l) => self.set_local_calendar(l),
             Change::PrivacySet(p) => {
                 self.set_privacy(p);
                 Ok(())

@@ -82,7 +82,7 @@ impl Engine {
             match predicted(self.calendar(), &d, h) {
                 Standing::Yellow => o.predicted_yellow += 1,
                 Standing::Red => o.predicted_red += 1,
-                Standing::OnTime => {}
+                Standing::OnTime | Standing::Warning => {}
             }
             decisions.push(Some(d));
         }

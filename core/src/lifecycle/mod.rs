@@ -13,7 +13,10 @@
 //! ```
 //! The complete table is [`TRANSITIONS`]; `docs/lifecycle.md` is tested against it.
 
+pub mod clock;
 mod operation;
+
+pub use clock::{Extension, ExtensionStatus, Pause, PauseReason};
 
 pub use operation::{
     Agreement, AgreementForm, Confirmation, ConfirmationStatus, ExcludedMatter, Method, Operation,
@@ -160,6 +163,12 @@ pub struct Dispute {
     /// case achieved stays counted in the period it was achieved in.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub previous: Vec<PreviousResult>,
+    /// Suspensions of the working-day clock (中止计时), oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pauses: Vec<Pause>,
+    /// Extension requests (延期申请) and their decisions, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<Extension>,
 }
 
 /// The result of an earlier handling phase of a reopened case.
@@ -308,6 +317,14 @@ pub const TRANSITIONS: &[(OperationKind, &[State], Option<State>)] = {
             &[Registered, Accepted, Mediating, Stabilised],
             None,
         ),
+        (O::Suspend, &[Registered, Accepted, Mediating], None),
+        (O::Resume, &[Registered, Accepted, Mediating], None),
+        (
+            O::RequestExtension,
+            &[Registered, Accepted, Mediating],
+            None,
+        ),
+        (O::DecideExtension, &[Registered, Accepted, Mediating], None),
     ]
 };
 
@@ -373,6 +390,10 @@ pub fn permitted(op: OperationKind, actor: ActorKind) -> bool {
                 || staff(&[R::GridWorker, R::Mediator, R::VillageCadre, R::LegalCounsel])
                 || agency(&[A::Police, A::Justice])
         }
+        // Those handling the case stop and start its clock and ask for time; a centre above
+        // decides (the unit is checked with the data: 上级审批).
+        O::Suspend | O::Resume | O::RequestExtension => mediators || staff(&[R::GridWorker]),
+        O::DecideExtension => centre,
     }
 }
 
@@ -389,6 +410,12 @@ pub struct Context<'a> {
     pub calendar: &'a Calendar,
     /// The time of the case's last event.
     pub last_event: DateTime<Utc>,
+    /// The unit the actor serves (`None` for the system): an extension is decided above
+    /// the handling unit.
+    pub actor_unit: Option<DivisionCode>,
+    /// The most working days extensions may add to a phase (the rule set's
+    /// `time_limits.max_extension_days`).
+    pub max_extension_days: u32,
 }
 
 /// Decides whether `op` may be applied to `d` by `actor` at `at`. Changes nothing.
@@ -459,11 +486,19 @@ pub fn register(code: CaseCode, input: DisputeInput, at: DateTime<Utc>) -> Dispu
         reopened: 0,
         phase_since: None,
         previous: Vec::new(),
+        pauses: Vec::new(),
+        extensions: Vec::new(),
     }
 }
 
 /// Applies an accepted operation. Infallible: everything that can fail was checked.
 pub fn apply(d: &mut Dispute, op: &Operation, at: DateTime<Utc>) {
+    let phase_before = clock::clock_phase(d.state);
+    apply_state(d, op, at);
+    clock::apply(d, op, at, phase_before);
+}
+
+fn apply_state(d: &mut Dispute, op: &Operation, at: DateTime<Utc>) {
     use Operation as O;
     if let Some(to) = TRANSITIONS
         .iter()
@@ -620,6 +655,10 @@ pub fn apply(d: &mut Dispute, op: &Operation, at: DateTime<Utc>) {
                 d.input.flags.remove(f);
             }
         }
+        O::Suspend { .. }
+        | O::Resume { .. }
+        | O::RequestExtension { .. }
+        | O::DecideExtension { .. } => {}
     }
 }
 

@@ -62,6 +62,14 @@ domain_enum! {
         MarkHistoric = ("mark_historic", "标记历史遗留", "mark historic"),
         /// 重新研判: urgency, risk or flags change (a violence risk found during mediation)
         Reassess = ("reassess", "重新研判", "reassess"),
+        /// 中止计时: the working-day clock stops while the case waits on others
+        Suspend = ("suspend", "中止计时", "suspend the clock"),
+        /// 恢复计时
+        Resume = ("resume", "恢复计时", "resume the clock"),
+        /// 延期申请
+        RequestExtension = ("request_extension", "延期申请", "request an extension"),
+        /// 延期审批 (by a unit above the handling unit)
+        DecideExtension = ("decide_extension", "延期审批", "decide an extension"),
     }
 }
 
@@ -385,6 +393,38 @@ pub enum Operation {
         /// What was found.
         reason: String,
     },
+    /// 中止计时: the working-day clock stops (see [`super::clock`]); the legal windows run on.
+    Suspend {
+        /// Why.
+        reason: super::PauseReason,
+        /// Remarks (required for `other`).
+        #[serde(default)]
+        note: String,
+    },
+    /// 恢复计时: the clock runs again.
+    Resume {
+        /// Remarks.
+        #[serde(default)]
+        note: String,
+    },
+    /// 延期申请: the handler asks for more working days in this phase.
+    RequestExtension {
+        /// Working days asked for.
+        days: u32,
+        /// Why.
+        reason: String,
+    },
+    /// 延期审批: a unit above the handling unit approves (possibly fewer days) or refuses.
+    DecideExtension {
+        /// Approved or refused.
+        approved: bool,
+        /// Working days granted when approved (at most those asked; omitted: all of them).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        days: Option<u32>,
+        /// Remarks.
+        #[serde(default)]
+        note: String,
+    },
 }
 
 impl Operation {
@@ -417,6 +457,10 @@ impl Operation {
             O::Expedite { .. } => K::Expedite,
             O::MarkHistoric { .. } => K::MarkHistoric,
             O::Reassess { .. } => K::Reassess,
+            O::Suspend { .. } => K::Suspend,
+            O::Resume { .. } => K::Resume,
+            O::RequestExtension { .. } => K::RequestExtension,
+            O::DecideExtension { .. } => K::DecideExtension,
         }
     }
 }
@@ -727,6 +771,10 @@ pub(super) fn check_data(
                 "a flag cannot be both added and removed".into()
             })
         }
+        O::Suspend { .. }
+        | O::Resume { .. }
+        | O::RequestExtension { .. }
+        | O::DecideExtension { .. } => super::clock::check(d, op, ctx),
         O::Accept { .. }
         | O::Refer { .. }
         | O::Verify { .. }

@@ -75,6 +75,9 @@ fn ctx(h: &Hierarchy) -> Context<'_> {
         windows: Default::default(),
         calendar: CAL.get_or_init(crate::calendar::Calendar::official),
         last_event: Utc.with_ymd_and_hms(2025, 5, 1, 0, 0, 0).unwrap(),
+        // The street above the community handling the sample case.
+        actor_unit: Some("522301001000".parse().unwrap()),
+        max_extension_days: 20,
     }
 }
 
@@ -185,6 +188,22 @@ fn sample(kind: OperationKind) -> Operation {
             remove_flags: Flags::EMPTY,
             reason: "threats".into(),
         },
+        K::Suspend => O::Suspend {
+            reason: PauseReason::Appraisal,
+            note: String::new(),
+        },
+        K::Resume => O::Resume {
+            note: String::new(),
+        },
+        K::RequestExtension => O::RequestExtension {
+            days: 5,
+            reason: "waiting for the survey report".into(),
+        },
+        K::DecideExtension => O::DecideExtension {
+            approved: true,
+            days: Some(3),
+            note: String::new(),
+        },
     }
 }
 
@@ -231,6 +250,26 @@ fn every_operation_in_every_state_follows_the_table() {
                     extended: false,
                     decided_on: None,
                     reason: None,
+                });
+            }
+            let phase = clock::clock_phase(state).unwrap_or(crate::deadline::Phase::Handle);
+            if kind == K::Resume {
+                d.pauses.push(Pause {
+                    phase,
+                    reason: PauseReason::WaitingForParty,
+                    since: d.registered_at,
+                    until: None,
+                });
+            }
+            if kind == K::DecideExtension {
+                d.extensions.push(Extension {
+                    phase,
+                    requested_at: d.registered_at,
+                    days: 5,
+                    reason: "r".into(),
+                    status: ExtensionStatus::Pending,
+                    granted: 0,
+                    decided_at: None,
                 });
             }
             let r = check(&d, &sample(kind), someone_permitted(kind), now, &ctx);

@@ -7,6 +7,7 @@
 //! plain one ([`Router::matching_reference`]) by differential tests.
 
 mod index;
+mod limits;
 mod model;
 mod team;
 mod validate;
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 pub(crate) use index::{eval, Index};
 pub use index::{Facts, NoUnits, UnitLookup};
+pub use limits::{AssessmentWeights, LimitStandard, TimeLimits};
 pub use model::{
     Condition, Deadlines, EscalateWhen, Escalation, Grade, HitPolicy, LegalWindows, Limit, Outcome,
     Range, Rule, RuleSet, Target, TeamSlot, Vocabulary,
@@ -26,6 +28,7 @@ pub use team::{Candidate, JoinedAgency, Unfilled, Verdict};
 pub(crate) use validate::Schema;
 pub use validate::{validate, Diagnostic, DiagnosticCode, Diagnostics, Severity};
 
+use crate::agency::AgencyKind;
 use crate::dispute::{DisputeInput, Party, TeamMember};
 use crate::hierarchy::{DivisionCode, Level};
 
@@ -224,6 +227,30 @@ impl Router {
         }
     }
 
+    /// The limits of a decision, phase by phase: the matched rules' own, else the most
+    /// specific limit standard's (by category, subtype and the departments joined), else
+    /// the defaults'. Without standards this is the outcome's deadlines.
+    fn deadlines(&self, matched: &[usize], d: &DisputeInput, kinds: &[AgencyKind]) -> Deadlines {
+        let t = &self.set.time_limits;
+        let defaults = self.set.defaults.deadlines.unwrap_or_default();
+        let rules = match self.set.hit_policy {
+            HitPolicy::First => matched
+                .first()
+                .and_then(|&i| self.set.rules[i].then.deadlines),
+            HitPolicy::Collect => matched
+                .iter()
+                .filter_map(|&i| self.set.rules[i].then.deadlines)
+                .reduce(Deadlines::merge),
+        }
+        .unwrap_or_default();
+        if t.standards.is_empty() {
+            return rules.or(defaults);
+        }
+        rules
+            .or(t.standard_for(d.category, d.subtype.as_deref(), kinds))
+            .or(defaults)
+    }
+
     /// Routes a dispute in a world: the decision with its explanation. Reads only.
     pub fn decide(&self, d: &DisputeInput, world: &World) -> Result<Decision, RoutingError> {
         let h = world.hierarchy;
@@ -343,7 +370,7 @@ impl Router {
             team,
             unfilled,
             agencies,
-            deadlines: outcome.deadlines.unwrap_or_default(),
+            deadlines: self.deadlines(&matched, d, &kinds),
             escalation: outcome.escalation.clone(),
             offer_confirmation: outcome.offer_confirmation.unwrap_or(false),
             supervision: outcome.supervision,

@@ -16,6 +16,8 @@ use crate::period::Period;
 use crate::staff::Role;
 use crate::vocab::domain_enum;
 
+use super::limits::TimeLimits;
+
 /// A rule set: versioned, validated before use, compiled once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -39,6 +41,10 @@ pub struct RuleSet {
     /// The legal windows (calendar days) the lifecycle and the deadline sweep enforce.
     #[serde(default)]
     pub windows: LegalWindows,
+    /// Time-limit standards, early warning, extensions and assessment weights (see
+    /// [`crate::routing::TimeLimits`]); omitted when all are the defaults.
+    #[serde(default, skip_serializing_if = "TimeLimits::is_default")]
+    pub time_limits: TimeLimits,
     /// The rules.
     pub rules: Vec<Rule>,
 }
@@ -272,7 +278,7 @@ pub struct Deadlines {
 }
 
 impl Deadlines {
-    fn merge(self, other: Deadlines) -> Deadlines {
+    pub(crate) fn merge(self, other: Deadlines) -> Deadlines {
         let m = |a: Option<Limit>, b: Option<Limit>| match (a, b) {
             (Some(x), Some(y)) => Some(x.strictest(y)),
             (x, y) => x.or(y),
@@ -284,7 +290,7 @@ impl Deadlines {
         }
     }
 
-    fn or(self, other: Deadlines) -> Deadlines {
+    pub(crate) fn or(self, other: Deadlines) -> Deadlines {
         Deadlines {
             accept: self.accept.or(other.accept),
             handle: self.handle.or(other.handle),

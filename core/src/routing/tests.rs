@@ -463,6 +463,7 @@ fn compiled_and_reference_evaluators_agree() {
             vocabulary: Vocabulary::default(),
             defaults: Outcome::default(),
             windows: LegalWindows::default(),
+            time_limits: Default::default(),
             rules,
         };
         let router = Router::compile_unchecked(set, Vec::new());

@@ -22,6 +22,9 @@
 //! | `agency_missing` | warning | an agency kind the world has no body of (with a schema) |
 //! | `sector_unmapped` | warning | "+N" asked for a category with no sector department |
 //! | `undocumented` | warning | a rule without a description |
+//! | `limit_overlap` | error | two limit standards for the same cases setting the same phase |
+//! | `limit_gap` | error | a category no limit standard gives a phase that other rows time, and no default row |
+//! | `bad_time_limits` | error | a warning share outside 1–99 %, a standard's subtype without its category, an empty standard |
 
 use std::collections::HashSet;
 
@@ -91,6 +94,12 @@ domain_enum! {
         SectorUnmapped = ("sector_unmapped", "未配置行业部门", "sector department unmapped"),
         /// A rule without a description.
         Undocumented = ("undocumented", "规则缺少说明", "undocumented rule"),
+        /// Two limit standards for the same cases set the same phase.
+        LimitOverlap = ("limit_overlap", "时限标准重叠", "overlapping limit standards"),
+        /// A category without a limit in a phase other categories are timed in.
+        LimitGap = ("limit_gap", "时限标准缺口", "gap in the limit standards"),
+        /// A time-limit setting outside what is allowed.
+        BadTimeLimits = ("bad_time_limits", "时限设置无效", "invalid time-limit setting"),
     }
 }
 
@@ -159,7 +168,7 @@ impl Diagnostics {
         s
     }
 
-    fn push(
+    pub(super) fn push(
         &mut self,
         severity: Severity,
         code: DiagnosticCode,
@@ -305,6 +314,7 @@ pub fn validate(set: &RuleSet, schema: Option<&Schema>) -> Diagnostics {
         }
     }
     check_outcome(&set.defaults, "defaults", None, set, schema, &mut d);
+    super::limits::check(set, &known_subtypes, &mut d);
     if set.hit_policy == HitPolicy::Collect
         && set.defaults.level.is_none()
         && set.rules.iter().any(|r| r.then.level.is_none())

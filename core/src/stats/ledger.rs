@@ -29,7 +29,8 @@ use crate::routing::RuleSet;
 /// The counters that depend on the moment of the query (where the case stands, the level
 /// of its handling unit now) or are not 0/1: everything else is fixed by the case alone
 /// and kept as one bit per counter, at the counter's position.
-const AT_QUERY: [Counter; 5] = [
+const AT_QUERY: [Counter; 6] = [
+    Counter::early_warning,
     Counter::overdue_yellow,
     Counter::overdue_red,
     Counter::kept_in_community,
@@ -37,13 +38,13 @@ const AT_QUERY: [Counter; 5] = [
     Counter::agreement_yuan,
 ];
 
-/// One case, as statistics read it (56 bytes).
+/// One case, as statistics read it (64 bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Entry {
     /// Registration day, China time.
     pub day: NaiveDate,
-    /// Yellow and red due days of the running limit.
-    pub due: Option<(NaiveDate, NaiveDate)>,
+    /// Due days of the running limit.
+    pub due: Option<deadline::Due>,
     /// Where the dispute is (its code at registration).
     pub location: DivisionCode,
     /// The unit handling it (its code when last changed).
@@ -89,6 +90,7 @@ impl Entry {
     pub fn add_to(&self, t: &mut Tally, standing: Standing, handled_at: Level) {
         let at = |c: Counter, on: bool| (on as u32) << c as u32;
         let bits = self.tally
+            | at(Counter::early_warning, standing == Standing::Warning)
             | at(Counter::overdue_yellow, standing == Standing::Yellow)
             | at(Counter::overdue_red, standing == Standing::Red)
             | at(Counter::kept_in_community, handled_at >= Level::Community)

@@ -131,6 +131,8 @@ counters! {
     referred,
     /// 司法确认数: confirmation granted.
     confirmed,
+    /// Early warning now (临期预警: past the warning share of the yellow limit).
+    early_warning,
     /// Yellow warning now.
     overdue_yellow,
     /// Red, overdue now.
@@ -184,6 +186,7 @@ impl Counts {
                 .iter()
                 .chain(d.previous.iter().filter_map(|p| p.confirmation.as_ref()))
                 .any(|c| c.status == ConfirmationStatus::Granted)),
+            early_warning: b(standing == Standing::Warning),
             overdue_yellow: b(standing == Standing::Yellow),
             overdue_red: b(standing == Standing::Red),
             closed: b(d.state == State::Closed),
@@ -310,10 +313,21 @@ pub enum Lang {
     Both,
 }
 
+impl Lang {
+    /// A label in this language: `zh`, `en`, or `zh/en` (the tables' column heads).
+    pub fn label(self, zh: &str, en: &str) -> String {
+        match self {
+            Lang::Zh => zh.to_string(),
+            Lang::En => en.to_string(),
+            Lang::Both => format!("{zh}/{en}"),
+        }
+    }
+}
+
 impl Report {
     /// A plain-text table for a dispatch meeting (周调度会): one line per row plus the total.
     pub fn to_table(&self, lang: Lang) -> String {
-        let head: [(&str, &str); 10] = [
+        let head: [(&str, &str); 12] = [
             ("排查", "screened"),
             ("受理", "accepted"),
             ("调处", "mediated"),
@@ -322,14 +336,12 @@ impl Report {
             ("上报", "escalated"),
             ("移送", "referred"),
             ("司法确认", "confirmed"),
+            ("临期", "warning"),
+            ("黄灯", "yellow"),
             ("超期", "red"),
             ("覆盖率", "coverage"),
         ];
-        let label = |zh: &str, en: &str| match lang {
-            Lang::Zh => zh.to_string(),
-            Lang::En => en.to_string(),
-            Lang::Both => format!("{zh}/{en}"),
-        };
+        let label = |zh: &str, en: &str| lang.label(zh, en);
         let mut out = String::new();
         let _ = write!(out, "{:<28}", label("分组", "group"));
         for (zh, en) in head {
@@ -347,6 +359,8 @@ impl Report {
                 c.escalated,
                 c.referred,
                 c.confirmed,
+                c.early_warning,
+                c.overdue_yellow,
                 c.overdue_red,
             ] {
                 let _ = write!(out, " {v:>12}");

@@ -15,12 +15,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.fengqiao.model.Assessment;
+import org.fengqiao.model.AssessmentQuery;
 import org.fengqiao.model.CaseView;
 import org.fengqiao.model.DeadlineStatus;
 import org.fengqiao.model.Decision;
 import org.fengqiao.model.Dispute;
 import org.fengqiao.model.DisputeInput;
 import org.fengqiao.model.JournalEntry;
+import org.fengqiao.model.LocalCalendar;
 import org.fengqiao.model.Operation;
 import org.fengqiao.model.Person;
 import org.fengqiao.model.Staff;
@@ -249,6 +252,20 @@ public final class Engine implements AutoCloseable {
         run((h, e) -> FqLibrary.fq_engine_set_privacy(h, c(privacy), e));
     }
 
+    /**
+     * Sets a unit's own days off and working days over the national calendar (特色日历), or
+     * removes them (no days). A calendar that contradicts itself or the national one is refused
+     * ({@link ErrorCode#CALENDAR}) and nothing changes.
+     */
+    public void setLocalCalendar(LocalCalendar calendar) {
+        setLocalCalendarJson(Json.write(calendar));
+    }
+
+    /** {@link #setLocalCalendar} with JSON ({@code LocalCalendar}). */
+    public void setLocalCalendarJson(String calendar) {
+        run((h, e) -> FqLibrary.fq_engine_set_local_calendar(h, c(calendar), e));
+    }
+
     /** Refused requests, oldest first ({@code Denial[]} JSON). */
     public String denialsJson() {
         return call((h, o, e) -> FqLibrary.fq_engine_denials(h, o, e));
@@ -392,6 +409,19 @@ public final class Engine implements AutoCloseable {
     /** {@link #statistics} with JSON ({@code Query} in, {@code Report} out). */
     public String statisticsJson(Actor actor, String query, Instant now) {
         return call((h, o, e) -> FqLibrary.fq_engine_statistics(h, c(actor.toJson()), c(query), ms(now), o, e));
+    }
+
+    /**
+     * The assessment (考核) over the cases {@code actor} may see: per unit, supervision cards,
+     * cases gone red, extensions and suspensions in the period, and a score.
+     */
+    public Assessment assessment(Actor actor, AssessmentQuery query, Instant now) {
+        return Json.read(assessmentJson(actor, Json.write(query), now), Assessment.class);
+    }
+
+    /** {@link #assessment} with JSON ({@code AssessmentQuery} in, {@code Assessment} out). */
+    public String assessmentJson(Actor actor, String query, Instant now) {
+        return call((h, o, e) -> FqLibrary.fq_engine_assessment(h, c(actor.toJson()), c(query), ms(now), o, e));
     }
 
     /** Files a zero report (无事报平安; {@code ZeroReport} JSON). */

@@ -56,6 +56,7 @@ final class FqLibrary {
     static native int fq_engine_add_agency(Pointer engine, byte[] agency, PointerByReference err);
     static native int fq_engine_set_available(Pointer engine, byte[] staffId, byte available, PointerByReference err);
     static native int fq_engine_set_privacy(Pointer engine, byte[] privacy, PointerByReference err);
+    static native int fq_engine_set_local_calendar(Pointer engine, byte[] calendar, PointerByReference err);
     static native int fq_engine_denials(Pointer engine, PointerByReference out, PointerByReference err);
     static native int fq_engine_rules(Pointer engine, PointerByReference out, PointerByReference err);
     static native int fq_engine_validate_rules(Pointer engine, byte[] rules, PointerByReference out, PointerByReference err);
@@ -73,6 +74,7 @@ final class FqLibrary {
     static native int fq_engine_deadlines(Pointer engine, long nowMs, PointerByReference out, PointerByReference err);
     static native int fq_engine_sweep(Pointer engine, long nowMs, PointerByReference out, PointerByReference err);
     static native int fq_engine_statistics(Pointer engine, byte[] actor, byte[] query, long nowMs, PointerByReference out, PointerByReference err);
+    static native int fq_engine_assessment(Pointer engine, byte[] actor, byte[] query, long nowMs, PointerByReference out, PointerByReference err);
     static native int fq_engine_file_report(Pointer engine, byte[] actor, byte[] report, PointerByReference err);
     static native int fq_engine_missing_reports(Pointer engine, byte[] actor, byte[] unitCode, byte[] date, long nowMs, PointerByReference out, PointerByReference err);
     static native int fq_engine_daily_analysis(Pointer engine, byte[] actor, byte[] unitCode, long nowMs, PointerByReference out, PointerByReference err);

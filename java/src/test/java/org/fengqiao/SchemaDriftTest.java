@@ -61,7 +61,8 @@ class SchemaDriftTest {
             {"journal-entry", "JournalEntry"}, {"journal-entry-world-change", "JournalEntry"},
             {"missing-reports", "[MissingReport]"}, {"operation", "Operation"}, {"person", "Person"},
             {"staff", "Staff"}, {"stats-query", "StatsQuery"}, {"stats-report", "StatsReport"},
-            {"sweep", "Sweep"}, {"zero-report", "ZeroReport"},
+            {"sweep", "Sweep"}, {"zero-report", "ZeroReport"}, {"assessment", "Assessment"},
+            {"assessment-query", "AssessmentQuery"}, {"local-calendar", "LocalCalendar"},
         };
         for (String[] p : pairs) {
             EXAMPLES.put(p[0], p[1]);

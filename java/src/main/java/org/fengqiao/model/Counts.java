@@ -23,6 +23,10 @@ public class Counts {
     @JsonProperty("confirmed")
     public Long confirmed;
 
+    /** Early warning now (临期预警: past the warning share of the yellow limit). */
+    @JsonProperty("early_warning")
+    public Long earlyWarning;
+
     /** 上报数: reported up at least once. */
     @JsonProperty("escalated")
     public Long escalated;

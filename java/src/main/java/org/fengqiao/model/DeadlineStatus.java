@@ -12,6 +12,10 @@ public class DeadlineStatus {
     @JsonProperty("case")
     public String case_;
 
+    /** Working days extensions granted to the phase (延期). */
+    @JsonProperty("extended_days")
+    public Long extendedDays;
+
     /** Legal windows passed. */
     @JsonProperty("legal")
     public List<String> legal;
@@ -28,9 +32,17 @@ public class DeadlineStatus {
     @JsonProperty("standing")
     public String standing;
 
+    /** The day the clock was suspended, while it is (中止计时): thresholds not yet passed are not reached until it runs again. */
+    @JsonProperty("suspended_since")
+    public String suspendedSince;
+
     /** Set when the limit could not be computed (a year the calendar does not know). */
     @JsonProperty("warning")
     public String warning;
+
+    /** The last day before the early warning. */
+    @JsonProperty("warning_on")
+    public String warningOn;
 
     /** The last day before yellow. */
     @JsonProperty("yellow_on")

@@ -41,6 +41,10 @@ public class Dispute {
     @JsonProperty("expedited")
     public Boolean expedited;
 
+    /** Extension requests (延期申请) and their decisions, oldest first. */
+    @JsonProperty("extensions")
+    public List<Extension> extensions;
+
     /** Whether feedback has been given to `assigned_by` since the last assignment. */
     @JsonProperty("feedback_given")
     public Boolean feedbackGiven;
@@ -52,6 +56,10 @@ public class Dispute {
     /** What was registered. */
     @JsonProperty("input")
     public DisputeInput input;
+
+    /** Suspensions of the working-day clock (中止计时), oldest first. */
+    @JsonProperty("pauses")
+    public List<Pause> pauses;
 
     /** When the present handling phase began, if not at registration: a reopening, or a stabilised case taken up again. The phase's clocks (the handling limit, the labour 15 days) run from here; each phase has its own. */
     @JsonProperty("phase_since")

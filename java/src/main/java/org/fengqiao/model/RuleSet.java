@@ -28,6 +28,10 @@ public class RuleSet {
     @JsonProperty("rules")
     public List<Rule> rules;
 
+    /** Time-limit standards, early warning, extensions and assessment weights (see [`crate::routing::TimeLimits`]); omitted when all are the defaults. */
+    @JsonProperty("time_limits")
+    public TimeLimits timeLimits;
+
     /** Version, recorded with every decision so a case record says which rules decided it. */
     @JsonProperty("version")
     public String version;

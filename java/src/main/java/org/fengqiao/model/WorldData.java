@@ -21,6 +21,10 @@ public class WorldData {
     @JsonProperty("hierarchy")
     public HierarchyData hierarchy;
 
+    /** Units' own days off and working days over the national calendar (特色日历). */
+    @JsonProperty("local_calendars")
+    public List<LocalCalendar> localCalendars;
+
     /** Residents. */
     @JsonProperty("people")
     public List<Person> people;

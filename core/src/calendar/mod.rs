@@ -6,14 +6,26 @@
 //! General Office's notices); a host loads later years as they are published. A question
 //! about a year the calendar does not know is an error ([`CalendarError::UnknownYear`]),
 //! never a silent guess that only weekends are off.
+//!
+//! Over the national calendar a unit (a county, a street) may keep its own days off and
+//! working days ([`LocalCalendar`], 特色日历): the practice's working-day limits of a case
+//! are counted on the calendar of the unit handling it ([`Calendar::at`]); the law's
+//! natural-day windows end on the national calendar ([`Calendar::is_working_day`]),
+//! because 民法典 art. 203 moves a period's last day past the *statutory* days off only.
+
+mod local;
+
+pub use local::{LocalCalendar, LocalDay};
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
+use crate::hierarchy::{CodeScheme, DivisionCode};
+
 /// The shipped official calendar, as JSON.
-pub const OFFICIAL_JSON: &str = include_str!("../data/holidays.json");
+pub const OFFICIAL_JSON: &str = include_str!("../../data/holidays.json");
 
 /// Why a calendar question could not be answered or a year could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -30,6 +42,16 @@ pub enum CalendarError {
         /// The holiday's name.
         name: String,
         /// What is wrong.
+        reason: &'static str,
+    },
+    /// A local calendar that contradicts itself or the national calendar; nothing changed.
+    #[error("local calendar of {unit}: {date}: {reason}")]
+    BadLocal {
+        /// The unit whose calendar it is.
+        unit: DivisionCode,
+        /// The day in question.
+        date: NaiveDate,
+        /// What is wrong, and what is allowed.
         reason: &'static str,
     },
     /// The JSON could not be read.
@@ -76,7 +98,8 @@ struct CalendarFile {
 
 /// A working-day calendar. Built once per engine; every question is answered in constant
 /// time from a day index (a working-day flag and a running count per day of the known
-/// range), so deadline sweeps and statistics over millions of cases stay cheap.
+/// range), so deadline sweeps and statistics over millions of cases stay cheap. Local
+/// calendars ([`Calendar::set_local`]) get an index of their own.
 ///
 /// ```
 /// use fengqiao::calendar::Calendar;
@@ -89,6 +112,25 @@ struct CalendarFile {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Calendar {
     notices: BTreeMap<i32, YearNotice>,
+    /// The national working days.
+    national: DayIndex,
+    /// Local calendars by unit, each with its own day index over the national one.
+    locals: BTreeMap<DivisionCode, Local>,
+}
+
+/// A local calendar as held: its data, the code prefix of the units it covers, its days.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Local {
+    data: LocalCalendar,
+    /// The unit's significant digits: a unit is covered when its code starts with them.
+    prefix: DivisionCode,
+    index: DayIndex,
+}
+
+/// Working days as a dense index: per day of the known years whether it is a working day
+/// and how many working days precede it, so every question is answered in constant time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct DayIndex {
     /// The first day of the indexed range (1 January of the first known year).
     start: Option<NaiveDate>,
     /// Per day from `start`: whether it is a working day.
@@ -97,6 +139,15 @@ pub struct Calendar {
     count: Vec<u32>,
     /// Index (from `start`) of the k-th working day, k from 0.
     nth: Vec<u32>,
+}
+
+/// The working days of one place: the national calendar, or a unit's local calendar over
+/// it. What the practice's limits are counted on ([`Calendar::at`]).
+#[derive(Debug, Clone, Copy)]
+pub struct WorkingDays<'a> {
+    notices: &'a BTreeMap<i32, YearNotice>,
+    index: &'a DayIndex,
+    unit: Option<DivisionCode>,
 }
 
 impl Calendar {
@@ -148,58 +199,98 @@ impl Calendar {
     }
 
     fn rebuild(&mut self) {
-        let mut off = BTreeSet::new();
-        let mut work = BTreeSet::new();
-        for n in self.notices.values() {
-            for h in &n.holidays {
-                let mut d = h.off.0;
-                while d <= h.off.1 {
-                    off.insert(d);
-                    d = d.succ_opt().expect("in range");
-                }
-                work.extend(h.work.iter().copied());
-            }
-        }
-        self.working.clear();
-        self.count.clear();
-        self.nth.clear();
-        let (Some(first), Some(last)) = (self.notices.keys().next(), self.notices.keys().last())
-        else {
-            self.start = None;
-            return;
-        };
-        let start = NaiveDate::from_ymd_opt(*first, 1, 1).expect("valid");
-        let end = NaiveDate::from_ymd_opt(*last, 12, 31).expect("valid");
-        self.start = Some(start);
-        let mut d = start;
-        let mut total = 0u32;
-        while d <= end {
-            let w = work.contains(&d) || (!is_weekend(d) && !off.contains(&d));
-            if w {
-                self.nth.push(self.working.len() as u32);
-                total += 1;
-            }
-            self.working.push(w);
-            self.count.push(total);
-            d = d.succ_opt().expect("in range");
+        self.national = DayIndex::build(&self.notices, &BTreeSet::new(), &BTreeSet::new());
+        let notices = &self.notices;
+        for l in self.locals.values_mut() {
+            l.index = DayIndex::build(notices, &l.data.off_set(), &l.data.work_set());
         }
     }
 
-    /// The index of `date` in the day tables, if the range covers it.
-    fn index(&self, date: NaiveDate) -> Option<usize> {
-        let i = (date - self.start?).num_days();
-        (0..self.working.len() as i64)
-            .contains(&i)
-            .then_some(i as usize)
+    /// The national working days: what the law's windows are counted on.
+    pub fn national(&self) -> WorkingDays<'_> {
+        WorkingDays {
+            notices: &self.notices,
+            index: &self.national,
+            unit: None,
+        }
     }
 
-    fn check_years(&self, from: NaiveDate, to: NaiveDate) -> Result<(), CalendarError> {
-        for y in from.year().min(to.year())..=from.year().max(to.year()) {
-            if !self.notices.contains_key(&y) {
-                return Err(CalendarError::UnknownYear(y));
-            }
+    /// The working days of `unit`: those of the nearest local calendar whose unit contains
+    /// it (a street's over its county's), or the national ones. A case's working-day limits
+    /// are counted on `calendar.at(handling unit)`.
+    ///
+    /// ```
+    /// use fengqiao::calendar::{Calendar, LocalCalendar, LocalDay};
+    /// use fengqiao::hierarchy::CodeScheme;
+    /// let mut cal = Calendar::official();
+    /// let county = "522301000000".parse()?;
+    /// cal.set_local(LocalCalendar {
+    ///     unit: county,
+    ///     source: "县政府通知".into(),
+    ///     days_off: vec![LocalDay { date: "2026-04-20".parse()?, name: "三月三".into() }],
+    ///     working_days: vec![],
+    /// }, &CodeScheme::default())?;
+    /// let village = "522301001001".parse()?;
+    /// assert!(!cal.at(village).is_working_day("2026-04-20".parse()?)?);
+    /// assert!(cal.is_working_day("2026-04-20".parse()?)?); // the national calendar
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn at(&self, unit: DivisionCode) -> WorkingDays<'_> {
+        let local = self
+            .locals
+            .values()
+            .filter(|l| unit.starts_with(l.prefix))
+            .max_by_key(|l| l.prefix.digits());
+        match local {
+            Some(l) => WorkingDays {
+                notices: &self.notices,
+                index: &l.index,
+                unit: Some(l.data.unit),
+            },
+            None => self.national(),
         }
+    }
+
+    /// Sets (or, with no days, removes) a unit's local calendar. Checked against itself and
+    /// the national calendar first ([`LocalCalendar::check`]); on error nothing changes.
+    pub fn set_local(
+        &mut self,
+        local: LocalCalendar,
+        scheme: &CodeScheme,
+    ) -> Result<(), CalendarError> {
+        local.check(self.national())?;
+        let unit = local.unit;
+        if local.days_off.is_empty() && local.working_days.is_empty() {
+            self.locals.remove(&unit);
+            return Ok(());
+        }
+        let level = scheme.level_of(unit);
+        let prefix = unit
+            .prefix(scheme.significant_digits(level).min(unit.digits()))
+            .unwrap_or(unit);
+        let index = DayIndex::build(&self.notices, &local.off_set(), &local.work_set());
+        self.locals.insert(
+            unit,
+            Local {
+                data: local,
+                prefix,
+                index,
+            },
+        );
         Ok(())
+    }
+
+    /// The local calendars, by unit.
+    pub fn locals(&self) -> impl Iterator<Item = &LocalCalendar> {
+        self.locals.values().map(|l| &l.data)
+    }
+
+    /// This calendar's national years with `other`'s local calendars (the engine keeps its
+    /// local calendars when the national notices are replaced).
+    pub(crate) fn with_locals_of(mut self, other: &Calendar) -> Calendar {
+        self.locals = other.locals.clone();
+        self.rebuild();
+        self
     }
 
     /// The years this calendar knows.
@@ -212,10 +303,99 @@ impl Calendar {
         self.notices.values()
     }
 
+    /// Whether `date` is a working day on the national calendar.
+    pub fn is_working_day(&self, date: NaiveDate) -> Result<bool, CalendarError> {
+        self.national().is_working_day(date)
+    }
+
+    /// [`WorkingDays::add_working_days`] on the national calendar.
+    pub fn add_working_days(&self, start: NaiveDate, n: u32) -> Result<NaiveDate, CalendarError> {
+        self.national().add_working_days(start, n)
+    }
+
+    /// [`WorkingDays::working_days_between`] on the national calendar.
+    pub fn working_days_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<u32, CalendarError> {
+        self.national().working_days_between(from, to)
+    }
+}
+
+impl DayIndex {
+    /// The index over the years of `notices`: weekends and holidays off, make-up days
+    /// working, then a local calendar's days off and working days over them.
+    fn build(
+        notices: &BTreeMap<i32, YearNotice>,
+        local_off: &BTreeSet<NaiveDate>,
+        local_work: &BTreeSet<NaiveDate>,
+    ) -> DayIndex {
+        let mut off = BTreeSet::new();
+        let mut work = BTreeSet::new();
+        for n in notices.values() {
+            for h in &n.holidays {
+                let mut d = h.off.0;
+                while d <= h.off.1 {
+                    off.insert(d);
+                    d = d.succ_opt().expect("in range");
+                }
+                work.extend(h.work.iter().copied());
+            }
+        }
+        let mut ix = DayIndex::default();
+        let (Some(first), Some(last)) = (notices.keys().next(), notices.keys().last()) else {
+            return ix;
+        };
+        let start = NaiveDate::from_ymd_opt(*first, 1, 1).expect("valid");
+        let end = NaiveDate::from_ymd_opt(*last, 12, 31).expect("valid");
+        ix.start = Some(start);
+        let mut d = start;
+        let mut total = 0u32;
+        while d <= end {
+            let national = work.contains(&d) || (!is_weekend(d) && !off.contains(&d));
+            // A later national notice wins over a local working day that falls in its holiday.
+            let w = (national || (local_work.contains(&d) && !off.contains(&d)))
+                && !local_off.contains(&d);
+            if w {
+                ix.nth.push(ix.working.len() as u32);
+                total += 1;
+            }
+            ix.working.push(w);
+            ix.count.push(total);
+            d = d.succ_opt().expect("in range");
+        }
+        ix
+    }
+
+    /// The index of `date` in the day tables, if the range covers it.
+    fn index(&self, date: NaiveDate) -> Option<usize> {
+        let i = (date - self.start?).num_days();
+        (0..self.working.len() as i64)
+            .contains(&i)
+            .then_some(i as usize)
+    }
+}
+
+impl WorkingDays<'_> {
+    /// The unit whose local calendar this is; `None` for the national calendar.
+    pub fn unit(&self) -> Option<DivisionCode> {
+        self.unit
+    }
+
+    fn check_years(&self, from: NaiveDate, to: NaiveDate) -> Result<(), CalendarError> {
+        for y in from.year().min(to.year())..=from.year().max(to.year()) {
+            if !self.notices.contains_key(&y) {
+                return Err(CalendarError::UnknownYear(y));
+            }
+        }
+        Ok(())
+    }
+
     /// Whether `date` is a working day.
     pub fn is_working_day(&self, date: NaiveDate) -> Result<bool, CalendarError> {
         self.check_years(date, date)?;
-        Ok(self.working[self.index(date).expect("known years are indexed")])
+        Ok(self.index.working[self.index.index(date).expect("known years are indexed")])
     }
 
     /// The date `n` working days after `start` (`start` itself not counted; `n = 0` gives
@@ -227,14 +407,15 @@ impl Calendar {
             return Ok(start);
         }
         let i = self
+            .index
             .index(start)
             .ok_or(CalendarError::UnknownYear(start.year()))?;
-        let k = self.count[i] as usize + n as usize - 1;
-        let Some(&j) = self.nth.get(k) else {
+        let k = self.index.count[i] as usize + n as usize - 1;
+        let Some(&j) = self.index.nth.get(k) else {
             let after = self.notices.keys().last().copied().unwrap_or(start.year()) + 1;
             return Err(CalendarError::UnknownYear(after));
         };
-        let date = self.start.expect("indexed") + Days::new(j as u64);
+        let date = self.index.start.expect("indexed") + Days::new(j as u64);
         self.check_years(start, date)?;
         Ok(date)
     }
@@ -250,10 +431,18 @@ impl Calendar {
         }
         self.check_years(from, to)?;
         let (i, j) = (
-            self.index(from).expect("indexed"),
-            self.index(to).expect("indexed"),
+            self.index.index(from).expect("indexed"),
+            self.index.index(to).expect("indexed"),
         );
-        Ok(self.count[j] - self.count[i])
+        Ok(self.index.count[j] - self.index.count[i])
+    }
+
+    /// Whether `date` lies in a national holiday's days off (not an ordinary weekend).
+    fn in_national_holiday(&self, date: NaiveDate) -> bool {
+        self.notices
+            .values()
+            .flat_map(|n| &n.holidays)
+            .any(|h| h.off.0 <= date && date <= h.off.1)
     }
 }
 
