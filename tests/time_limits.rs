@@ -466,6 +466,13 @@ fn limit_standards_decide_by_the_most_specific_row_and_the_validator_finds_overl
     let mut neighbour = w.dispute(Category::Neighbour, &["p0-0", "p1-0"], at(2026, 3, 2));
     let d = w.engine.decide_input(&neighbour).unwrap();
     assert_eq!(d.deadlines.handle.map(|l| (l.yellow, l.red)), Some((4, 6)));
+    // The explanation names the row that set the limit, and its source.
+    assert!(
+        d.explanation.notes.iter().any(|n| n
+            == "handle limit 4/6 working days from time_limits.standards[1] (县矛调中心时限标准（测试）)"),
+        "{:?}",
+        d.explanation.notes
+    );
     neighbour.category = Category::MarriageFamily;
     let d = w.engine.decide_input(&neighbour).unwrap();
     assert_eq!(

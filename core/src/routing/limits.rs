@@ -88,26 +88,41 @@ impl TimeLimits {
         subtype: Option<&str>,
         departments: &[AgencyKind],
     ) -> Deadlines {
+        self.standard_rows(category, subtype, departments).0
+    }
+
+    /// [`TimeLimits::standard_for`], with the rows that decided each phase (accept, handle,
+    /// verify), for the decision's explanation.
+    pub(crate) fn standard_rows(
+        &self,
+        category: Category,
+        subtype: Option<&str>,
+        departments: &[AgencyKind],
+    ) -> (Deadlines, [Vec<usize>; 3]) {
         let mut best: [(i32, Option<Limit>); 3] = [(-1, None); 3];
-        for s in &self.standards {
+        let mut rows: [Vec<usize>; 3] = Default::default();
+        for (i, s) in self.standards.iter().enumerate() {
             let Some(score) = s.specificity(category, subtype, departments) else {
                 continue;
             };
             let phases = [s.deadlines.accept, s.deadlines.handle, s.deadlines.verify];
-            for (b, l) in best.iter_mut().zip(phases) {
+            for ((b, r), l) in best.iter_mut().zip(rows.iter_mut()).zip(phases) {
                 let Some(l) = l else { continue };
                 if score > b.0 {
                     *b = (score, Some(l));
+                    *r = vec![i];
                 } else if score == b.0 {
                     b.1 = Some(b.1.map_or(l, |x| x.strictest(l)));
+                    r.push(i);
                 }
             }
         }
-        Deadlines {
+        let limits = Deadlines {
             accept: best[0].1,
             handle: best[1].1,
             verify: best[2].1,
-        }
+        };
+        (limits, rows)
     }
 }
 

@@ -229,8 +229,16 @@ impl Router {
 
     /// The limits of a decision, phase by phase: the matched rules' own, else the most
     /// specific limit standard's (by category, subtype and the departments joined), else
-    /// the defaults'. Without standards this is the outcome's deadlines.
-    fn deadlines(&self, matched: &[usize], d: &DisputeInput, kinds: &[AgencyKind]) -> Deadlines {
+    /// the defaults'. Without standards this is the outcome's deadlines. A phase a standard
+    /// decided is named in `notes` with its row and source, so the explanation says where
+    /// every limit came from.
+    fn deadlines(
+        &self,
+        matched: &[usize],
+        d: &DisputeInput,
+        kinds: &[AgencyKind],
+        notes: &mut Vec<String>,
+    ) -> Deadlines {
         let t = &self.set.time_limits;
         let defaults = self.set.defaults.deadlines.unwrap_or_default();
         let rules = match self.set.hit_policy {
@@ -246,9 +254,30 @@ impl Router {
         if t.standards.is_empty() {
             return rules.or(defaults);
         }
-        rules
-            .or(t.standard_for(d.category, d.subtype.as_deref(), kinds))
-            .or(defaults)
+        let (standard, rows) = t.standard_rows(d.category, d.subtype.as_deref(), kinds);
+        let phases = [
+            ("accept", rules.accept, standard.accept),
+            ("handle", rules.handle, standard.handle),
+            ("verify", rules.verify, standard.verify),
+        ];
+        for ((name, own, from_standard), rows) in phases.into_iter().zip(rows) {
+            if let (None, Some(l)) = (own, from_standard) {
+                let named: Vec<String> = rows
+                    .iter()
+                    .map(|&i| match t.standards[i].source.as_str() {
+                        "" => format!("time_limits.standards[{i}]"),
+                        src => format!("time_limits.standards[{i}] ({src})"),
+                    })
+                    .collect();
+                notes.push(format!(
+                    "{name} limit {}/{} working days from {}",
+                    l.yellow,
+                    l.red,
+                    named.join(" and ")
+                ));
+            }
+        }
+        rules.or(standard).or(defaults)
     }
 
     /// Routes a dispute in a world: the decision with its explanation. Reads only.
@@ -341,6 +370,7 @@ impl Router {
             }
         }
         let agencies = join_agencies(world, handling, &kinds);
+        let deadlines = self.deadlines(&matched, d, &kinds, &mut notes);
 
         let rules = matched
             .iter()
@@ -370,7 +400,7 @@ impl Router {
             team,
             unfilled,
             agencies,
-            deadlines: self.deadlines(&matched, d, &kinds),
+            deadlines,
             escalation: outcome.escalation.clone(),
             offer_confirmation: outcome.offer_confirmation.unwrap_or(false),
             supervision: outcome.supervision,

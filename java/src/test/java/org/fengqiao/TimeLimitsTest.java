@@ -38,13 +38,16 @@ class TimeLimitsTest {
             String code = engine.register(GW, labour(), T0);
             engine.route(Actor.system(), code, T0);
             engine.apply(MD, code, Operation.accept(""), T0);
-            engine.apply(MD, code, Operation.of("suspend").with("reason", "appraisal"), day(1));
-            engine.apply(MD, code, Operation.of("resume"), day(3));
-            engine.apply(MD, code, Operation.of("request_extension").with("days", 5).with("reason", "等待鉴定"), day(3));
-            FengqiaoException.LifecycleException below = assertThrows(FengqiaoException.LifecycleException.class, () -> engine.apply(
-                    Actor.staff("cs-522301001001"), code, Operation.of("decide_extension").with("approved", true), day(3)));
+            engine.apply(MD, code, Operation.suspend("appraisal", "等待房屋安全鉴定"), day(1));
+            engine.apply(MD, code, Operation.resume(""), day(3));
+            engine.apply(MD, code, Operation.requestExtension(5, "等待鉴定"), day(3));
+            FengqiaoException.LifecycleException below = assertThrows(FengqiaoException.LifecycleException.class,
+                    () -> engine.apply(Actor.staff("cs-522301001001"), code, Operation.decideExtension(true, null), day(3)));
             assertEquals("not_permitted", below.details().get("refusal").asText());
-            engine.apply(street, code, Operation.of("decide_extension").with("approved", true).with("days", 3), day(3));
+            engine.apply(street, code, Operation.decideExtension(true, 3), day(3));
+            // The deadline sweep shows the days granted.
+            assertEquals(Long.valueOf(3), engine.deadlines(day(3)).stream()
+                    .filter(s -> s.case_.equals(code)).findFirst().get().extendedDays);
 
             AssessmentQuery q = new AssessmentQuery();
             q.from = "2025-06-01";

@@ -76,6 +76,33 @@ public class Operation {
         return of("grant_confirmation").with("decided_on", decidedOn);
     }
 
+    /**
+     * 中止计时: the working-day clock stops ({@code reason}: waiting_for_party, appraisal,
+     * other_body, other — the last with a note). The legal windows keep running.
+     */
+    public static Operation suspend(String reason, String note) {
+        return of("suspend").with("reason", reason).with("note", note);
+    }
+
+    /** 恢复计时: the clock runs again. */
+    public static Operation resume(String note) {
+        return of("resume").with("note", note);
+    }
+
+    /** 延期申请: the handler asks for {@code days} more working days in this phase. */
+    public static Operation requestExtension(int days, String reason) {
+        return of("request_extension").with("days", days).with("reason", reason);
+    }
+
+    /**
+     * 延期审批 by a centre above the handling unit: approved with {@code days} (at most those
+     * asked; {@code null}: all of them), or refused ({@code approved} false, {@code days} null).
+     */
+    public static Operation decideExtension(boolean approved, Integer days) {
+        Operation o = of("decide_extension").with("approved", approved);
+        return days == null ? o : o.with("days", days);
+    }
+
     /** The arguments, as JSON trees, in the order they were given. */
     @JsonAnyGetter
     public Map<String, JsonNode> arguments() {

@@ -27,12 +27,17 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::china_date;
-use crate::calendar::{Calendar, CalendarError, WorkingDays};
+use crate::calendar::{Calendar, CalendarError};
 use crate::dispute::{CaseCode, Category, Channel};
 use crate::lifecycle::{ConfirmationStatus, Dispute, State};
 use crate::period::Period;
 use crate::routing::{Limit, RuleSet};
 use crate::vocab::domain_enum;
+
+mod due;
+
+use due::clock_due;
+pub use due::{stand, Due};
 
 domain_enum! {
     /// Where a case stands against a limit.
@@ -124,34 +129,6 @@ fn is_zero(n: &u32) -> bool {
     *n == 0
 }
 
-/// The last days before each threshold of a running limit: early warning, yellow, red.
-/// A threshold the clock cannot reach while it is suspended is [`NaiveDate::MAX`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct Due {
-    /// The last day before the early warning.
-    pub warning: NaiveDate,
-    /// The last day before yellow.
-    pub yellow: NaiveDate,
-    /// The last day before red.
-    pub red: NaiveDate,
-}
-
-impl Due {
-    /// Each threshold brought forward to `cap` where it is later.
-    fn capped(self, cap: NaiveDate) -> Due {
-        Due {
-            warning: self.warning.min(cap),
-            yellow: self.yellow.min(cap),
-            red: self.red.min(cap),
-        }
-    }
-
-    fn known(d: NaiveDate) -> Option<NaiveDate> {
-        (d != NaiveDate::MAX).then_some(d)
-    }
-}
-
 /// The timed phase of a case on `today`: which limit runs, its due days, the standing.
 struct Timed {
     phase: Option<Phase>,
@@ -165,88 +142,6 @@ fn limits_of(d: &Dispute, rules: &RuleSet) -> crate::routing::Deadlines {
     match &d.routing {
         Some(r) => r.deadlines,
         None => rules.defaults.deadlines.unwrap_or_default(),
-    }
-}
-
-/// The due days of `limit` counted from `start` on `days` with no suspension or extension
-/// and the early warning at `warning_percent` of the yellow limit, and where `day` stands
-/// against them. What-if predicts with it.
-pub fn stand(
-    days: WorkingDays<'_>,
-    start: NaiveDate,
-    limit: Limit,
-    warning_percent: u8,
-    day: NaiveDate,
-) -> Result<(Due, Standing), CalendarError> {
-    let due = clock_due(days, start, limit, warning_percent, 0, &[])?;
-    Ok((due, Standing::on(due, day)))
-}
-
-/// The working days of the thresholds of `limit` plus `extra`, the warning at
-/// `warning_percent` of the yellow one (rounded down).
-fn thresholds(limit: Limit, warning_percent: u8, extra: u32) -> [u32; 3] {
-    let yellow = limit.yellow.saturating_add(extra);
-    let warning = (u64::from(yellow) * u64::from(warning_percent.min(100)) / 100) as u32;
-    [warning, yellow, limit.red.saturating_add(extra)]
-}
-
-/// The day the `n`-th counted working day after `start` ends, when the working days after
-/// each suspension's first day up to and including its last are not counted. `pauses` are
-/// in order, as (first day, last day or `None` while it lasts); a suspension that begins
-/// after the day is reached does not move it, and one still lasting that begins before
-/// gives [`NaiveDate::MAX`] (not reached while suspended).
-fn counted_day(
-    days: WorkingDays<'_>,
-    start: NaiveDate,
-    n: u32,
-    pauses: &[(NaiveDate, Option<NaiveDate>)],
-) -> Result<NaiveDate, CalendarError> {
-    let mut due = days.add_working_days(start, n)?;
-    for &(from, until) in pauses {
-        if from > due {
-            break;
-        }
-        match until {
-            None => return Ok(NaiveDate::MAX),
-            Some(until) => {
-                let lost = days.working_days_between(from.max(start), until)?;
-                due = days.add_working_days(due, lost)?;
-            }
-        }
-    }
-    Ok(due)
-}
-
-/// The three due days of a phase's clock.
-fn clock_due(
-    days: WorkingDays<'_>,
-    start: NaiveDate,
-    limit: Limit,
-    warning_percent: u8,
-    extra: u32,
-    pauses: &[(NaiveDate, Option<NaiveDate>)],
-) -> Result<Due, CalendarError> {
-    let [w, y, r] = thresholds(limit, warning_percent, extra);
-    Ok(Due {
-        warning: counted_day(days, start, w, pauses)?,
-        yellow: counted_day(days, start, y, pauses)?,
-        red: counted_day(days, start, r, pauses)?,
-    })
-}
-
-impl Standing {
-    /// Where `day` stands against the due days: past the red day is red, past the yellow
-    /// day yellow, past the warning day in early warning.
-    pub fn on(due: Due, day: NaiveDate) -> Standing {
-        if day > due.red {
-            Standing::Red
-        } else if day > due.yellow {
-            Standing::Yellow
-        } else if day > due.warning {
-            Standing::Warning
-        } else {
-            Standing::OnTime
-        }
     }
 }
 
