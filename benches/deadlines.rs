@@ -30,7 +30,10 @@ fn county(n: usize) -> (Engine, synth::Places, chrono::DateTime<Utc>) {
         .take(n)
         .collect();
     for (at, d) in load {
-        let code = engine.register(&centre, d, at).unwrap();
+        // The generator draws a few disputes the engine refuses (a party named twice).
+        let Ok(code) = engine.register(&centre, d, at) else {
+            continue;
+        };
         engine.route(&Actor::System, &code, at).unwrap();
         let accept = Operation::Accept {
             note: String::new(),

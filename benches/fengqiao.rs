@@ -166,14 +166,16 @@ fn lifecycle(c: &mut Criterion) {
                     t(3),
                 )
                 .unwrap();
+                // Written and signed: the bench's dispute is a labour one, whose agreement
+                // must be a signed 调解协议书 (劳动争议调解仲裁法 art. 14).
                 let agreement = fengqiao::lifecycle::Agreement {
-                    form: fengqiao::lifecycle::AgreementForm::Oral,
+                    form: fengqiao::lifecycle::AgreementForm::Written,
                     effective_on: "2025-06-03".parse().unwrap(),
                     terms: "t".into(),
                     amount_yuan: 0,
-                    parties_signed: false,
-                    mediator_signed: false,
-                    committee_sealed: false,
+                    parties_signed: true,
+                    mediator_signed: true,
+                    committee_sealed: true,
                     excluded: None,
                 };
                 e.apply(&md, &code, Operation::Resolve { agreement }, t(3))
