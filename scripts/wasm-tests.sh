@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The WebAssembly module: build it (Node and web targets), type-check a TypeScript file that
-# uses the whole API with `tsc --noEmit --strict`, run the Node tests, and run the web page
-# in headless Chromium (installed by scripts/ensure-tools.sh).
+# The WebAssembly module: build it for Node, type-check a TypeScript file that uses the whole
+# API with `tsc --noEmit --strict`, run the Node tests; then build the npm package, install
+# the packed tarball into the demo page (a Vite project), type-check a file that uses the
+# package's entries, build the page with Vite, import the package from Node, and drive the
+# built page in headless Chromium (installed by scripts/ensure-tools.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/wasm-build.sh
@@ -10,5 +12,19 @@ echo "--- TypeScript: tsc --noEmit --strict"
 npx tsc -p ts/tsconfig.json && echo "typecheck: 1 passed, 0 failed"
 echo "--- Node tests"
 node --test tests/
-echo "--- Browser test (headless Chromium)"
+cd ..
+echo "--- npm package (npm pack)"
+bash scripts/npm-package.sh
+version=$(python3 -c 'import json; print(json.load(open("target/npm/fengqiao/package.json"))["version"])')
+cd examples/web
+[ -d node_modules/vite ] || npm ci --no-audit --no-fund --loglevel=error
+npm install --no-save "../../target/npm/fengqiao-$version.tgz" --no-audit --no-fund --loglevel=error
+echo "--- the package's types: tsc --noEmit --strict"
+../../wasm/node_modules/.bin/tsc -p tsconfig.json && echo "package typecheck: 1 passed, 0 failed"
+echo "--- Vite build of the demo page on the package"
+npx vite build --logLevel warn
+echo "--- the package from Node"
+node node-check.mjs
+cd ../../wasm
+echo "--- Browser test (headless Chromium, the built page)"
 node browser/run.mjs

@@ -39,7 +39,11 @@ pub fn json<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Res<T> {
                 .with_details(serde_json::json!({"argument": name, "problem": "empty"})),
         );
     }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    // Read as text, as the core reads journal lines: one monomorphised deserializer per
+    // type (a `from_slice` here beside the core's `from_str` doubled them in the .wasm).
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| BindingError::new(Code::InvalidUtf8, format!("argument `{name}`: {e}")))?;
+    let mut de = serde_json::Deserializer::from_str(text);
     let value = T::deserialize(&mut de).and_then(|v| de.end().map(|()| v));
     value.map_err(|e| {
         let mut err = BindingError::argument(name, &e);

@@ -241,24 +241,10 @@ pub fn chain(prev: &Hash, change: &Change) -> Hash {
         }
         other => {
             h.update(b"C");
-            // Streamed into the hasher: the canonical JSON is never materialised.
-            serde_json::to_writer(HashWriter(&mut h), other).expect("changes serialise");
+            crate::trace::hash_json(&mut h, other);
         }
     }
     Hash(h.finalize().into())
-}
-
-/// Feeds what `serde_json` writes straight into SM3.
-struct HashWriter<'a>(&'a mut Sm3);
-
-impl std::io::Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// SM3 of a rule set's canonical JSON.

@@ -157,23 +157,12 @@ impl Event {
         e
     }
 
-    /// The hash this event's content and `prev` give. The canonical JSON is streamed into
-    /// the hasher, never materialised.
+    /// The hash this event's content and `prev` give.
     pub fn compute_hash(&self) -> Hash {
-        struct Feed(Sm3);
-        impl std::io::Write for Feed {
-            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-                self.0.update(buf);
-                Ok(buf.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
-        let mut feed = Feed(Sm3::new());
-        feed.0.update(self.prev.0);
-        serde_json::to_writer(
-            &mut feed,
+        let mut h = Sm3::new();
+        h.update(self.prev.0);
+        hash_json(
+            &mut h,
             &Hashed {
                 case: &self.case,
                 seq: self.seq,
@@ -181,10 +170,31 @@ impl Event {
                 actor: &self.actor,
                 op: &self.op,
             },
-        )
-        .expect("events serialise");
-        Hash(feed.0.finalize().into())
+        );
+        Hash(h.finalize().into())
     }
+}
+
+thread_local! {
+    /// The canonical JSON of what is being hashed, reused call after call.
+    static CANONICAL: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Feeds `value`'s canonical JSON (serde_json's compact form) into `h`. Written into a
+/// reused buffer, not streamed through a writer of its own: serialising into a `Vec<u8>`
+/// is what every output of the library does too, so each type's serialiser is compiled
+/// once (a hashing writer beside it doubled them; the WebAssembly module is the smaller
+/// for it), at the cost of one copy of bytes SM3 reads anyway.
+pub(crate) fn hash_json<T: Serialize + ?Sized>(h: &mut Sm3, value: &T) {
+    CANONICAL.with(|buf| {
+        let mut buf = buf.borrow_mut();
+        buf.clear();
+        serde_json::to_writer(&mut *buf, value).expect("the library's types serialise");
+        h.update(&buf[..]);
+        if buf.capacity() > 1 << 20 {
+            *buf = Vec::new(); // a large world: do not keep its size for the small events
+        }
+    })
 }
 
 /// What verification found wrong, and where.

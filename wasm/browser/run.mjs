@@ -1,14 +1,16 @@
-// The browser test: serves examples/web on 127.0.0.1, drives Debian's headless Chromium
-// with playwright-core, registers a dispute through the form, checks the decision shown,
-// steps the case through its lifecycle, checks that the chart renders, and saves a
-// screenshot to target/web-screenshot.png.
+// The browser test: serves the demo page as Vite built it on the npm package
+// (examples/web/dist, see scripts/wasm-tests.sh) on 127.0.0.1, drives Debian's headless
+// Chromium with playwright-core, registers a dispute through the form, checks the decision
+// shown, steps the case through its lifecycle, checks that the chart renders, runs the same
+// decisions in a Web Worker and on the page, prints the first-load and per-decision times,
+// and saves a screenshot to target/web-screenshot.png.
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
-const root = fileURLToPath(new URL('../../examples/web/', import.meta.url));
+const root = fileURLToPath(new URL('../../examples/web/dist/', import.meta.url));
 const shot = fileURLToPath(new URL('../../target/web-screenshot.png', import.meta.url));
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json' };
 
@@ -70,6 +72,14 @@ try {
   const bars = await page.$$('#chart rect.bar');
   check(bars.length >= 5, `chart renders bars (got ${bars.length})`);
   check((await page.$$('#stats tbody tr')).length >= 5, 'statistics table rows');
+  // Off the main thread: the world goes to a worker as bytes, 200 decisions there and here.
+  await page.click('#worker-run');
+  await page.waitForSelector('#worker-result[data-same]', { timeout: 60000 });
+  const w = await page.$eval('#worker-result', (el) => ({ ...el.dataset }));
+  check(w.same === 'yes' && w.n === '200', `the worker decides as the page does (${JSON.stringify(w)})`);
+  const first = await page.$eval('#status', (el) => el.dataset.firstDecisionMs);
+  check(Number(first) > 0, 'first decision timed');
+  console.log(`first load to first decision: ${first} ms; a decision through the worker ${w.workerUs} µs, on the page ${w.directUs} µs`);
   check(errors.length === 0, `no page errors: ${errors.join('; ')}`);
   await page.screenshot({ path: shot, fullPage: true });
   console.log(`screenshot: ${shot}`);
