@@ -28,12 +28,16 @@ impl Cluster {
     pub fn start(settings: &[(&str, &str)]) -> io::Result<Cluster> {
         let bin = binaries()?;
         let as_postgres = std::fs::metadata("/proc/self")?.uid() == 0;
+        // Process, time and a counter: tests start servers on several threads at once, and two
+        // of them read the same nanosecond on a loaded machine (seen in CI: "File exists").
+        static STARTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let stamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())
             .unwrap_or(0);
         let dir =
-            std::env::temp_dir().join(format!("fengqiao-pg-{}-{stamp:x}", std::process::id()));
+            std::env::temp_dir().join(format!("fengqiao-pg-{}-{stamp:x}-{n}", std::process::id()));
         std::fs::create_dir(&dir)?;
         if as_postgres {
             let (uid, gid) = postgres_user()?;

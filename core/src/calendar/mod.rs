@@ -24,8 +24,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::hierarchy::{CodeScheme, DivisionCode};
 
-/// The shipped official calendar, as JSON.
-pub const OFFICIAL_JSON: &str = include_str!("../../data/holidays.json");
+/// The shipped official calendar, as JSON (a `static`: one copy in the binary).
+pub static OFFICIAL_JSON: &str = include_str!("../../data/holidays.json");
 
 /// Why a calendar question could not be answered or a year could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -241,8 +241,10 @@ impl Engine {
     {
         let mut stored = stored.into_iter();
         let first: Vec<T> = stored.by_ref().take(BATCH).collect();
-        let result = if first.len() < BATCH {
-            self.replay_here(first.into_iter(), &read)
+        // WebAssembly has no threads to spawn: there the whole journal is replayed here, and
+        // the reader path is not even compiled.
+        let result = if first.len() < BATCH || cfg!(target_arch = "wasm32") {
+            self.replay_here(first.into_iter().chain(stored), &read)
         } else {
             self.replay_beside_reader(first, stored, &read)
         };
@@ -555,7 +557,7 @@ fn verify_traces(cases: &[Vec<Event>]) -> Vec<Result<(), trace::TraceError>> {
         part.iter().map(|events| trace::verify(events)).collect()
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if cores < 2 || cases.len() < BATCH {
+    if cores < 2 || cases.len() < BATCH || cfg!(target_arch = "wasm32") {
         return verify_part(cases);
     }
     let share = cases.len().div_ceil(cores);

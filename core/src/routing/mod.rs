@@ -7,6 +7,7 @@
 //! plain one ([`Router::matching_reference`]) by differential tests.
 
 mod index;
+mod json_path;
 mod limits;
 mod model;
 mod team;
@@ -32,8 +33,9 @@ use crate::agency::AgencyKind;
 use crate::dispute::{DisputeInput, Party, TeamMember};
 use crate::hierarchy::{DivisionCode, Level};
 
-/// The shipped default rule set (see `docs/rules.md` for its rationale, rule by rule).
-pub const DEFAULT_RULES_JSON: &str = include_str!("../../data/default-rules.json");
+/// The shipped default rule set (see `docs/rules.md` for its rationale, rule by rule). A
+/// `static`, not a `const`: a const is copied into every place that uses it.
+pub static DEFAULT_RULES_JSON: &str = include_str!("../../data/default-rules.json");
 
 /// Why a dispute could not be routed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -219,25 +219,38 @@ impl RuleSet {
             );
             d
         };
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| fail(String::new(), None, format!("invalid JSON: {e}")))?;
-        serde_path_to_error::deserialize(&value).map_err(|e| {
-            let path = e.path().to_string();
-            // Name the rule the path is in, if it is in one.
-            let rule = path
-                .strip_prefix("rules[")
-                .and_then(|r| r.split(']').next())
-                .and_then(|i| i.parse::<usize>().ok())
-                .and_then(|i| {
-                    value
-                        .get("rules")?
-                        .get(i)?
-                        .get("id")?
-                        .as_str()
-                        .map(str::to_string)
-                });
-            fail(path, rule, e.into_inner().to_string())
-        })
+        let err = match serde_json::from_str::<RuleSet>(text) {
+            Ok(set) => return Ok(set),
+            Err(e) => e,
+        };
+        if err.classify() != serde_json::error::Category::Data {
+            return Err(fail(String::new(), None, format!("invalid JSON: {err}")));
+        }
+        let path = super::json_path::path_at(
+            text,
+            super::json_path::offset_of(text, err.line(), err.column()),
+        );
+        // Name the rule the path is in, if it is in one.
+        let rule = path
+            .strip_prefix("rules[")
+            .and_then(|r| r.split(']').next())
+            .and_then(|i| i.parse::<usize>().ok())
+            .and_then(|i| {
+                let value: serde_json::Value = serde_json::from_str(text).ok()?;
+                value
+                    .get("rules")?
+                    .get(i)?
+                    .get("id")?
+                    .as_str()
+                    .map(str::to_string)
+            });
+        let message = err.to_string();
+        let position = format!(" at line {} column {}", err.line(), err.column());
+        let message = message
+            .strip_suffix(&position)
+            .unwrap_or(&message)
+            .to_string();
+        Err(fail(path, rule, message))
     }
 }
 
