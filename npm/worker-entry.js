@@ -10,7 +10,6 @@ function open(kind, payload) {
   switch (kind) {
     case 'bytes': return Engine.fromJsonBytes(new Uint8Array(payload));
     case 'world': return new Engine(payload);
-    case 'sajin': return Engine.sajinWorld(payload);
     default: throw new Error(`unknown way to open an engine: ${kind}`);
   }
 }

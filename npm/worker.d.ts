@@ -20,6 +20,3 @@ export interface SpawnOptions { worker?: Worker }
  * its JSON as bytes (transferred: the caller's buffer is empty afterwards).
  */
 export function spawn(world: WorldData | Uint8Array | ArrayBuffer, options?: SpawnOptions): Promise<EngineWorker>;
-
-/** Starts a worker with the Sajin Street demo world (no cases) built inside it. */
-export function spawnSajin(seed: number, options?: SpawnOptions): Promise<EngineWorker>;

@@ -84,15 +84,3 @@ export async function spawn(world, options) {
   }
   return remote(link);
 }
-
-/** Starts a worker with the Sajin Street demo world (no cases) built inside it. */
-export async function spawnSajin(seed, options) {
-  const link = connect(start(options));
-  try {
-    await link.call('__open', ['sajin', seed]);
-  } catch (e) {
-    link.terminate();
-    throw e;
-  }
-  return remote(link);
-}

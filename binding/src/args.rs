@@ -3,6 +3,7 @@
 //! the argument, the value and what is allowed.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use fengqiao::engine::Details;
 use serde::de::DeserializeOwned;
 
 use crate::error::{BindingError, Code};
@@ -35,8 +36,12 @@ pub fn json<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Res<T> {
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(
-            BindingError::argument(name, "is empty: a JSON value is expected")
-                .with_details(serde_json::json!({"argument": name, "problem": "empty"})),
+            BindingError::argument(name, "is empty: a JSON value is expected").with_details(
+                Details::new()
+                    .text("argument", name)
+                    .text("problem", "empty")
+                    .build(),
+            ),
         );
     }
     // Read as text, as the core reads journal lines: one monomorphised deserializer per
@@ -50,9 +55,11 @@ pub fn json<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Res<T> {
         if e.line() > 0 {
             // serde counts columns from 0 at the start of a line (before any byte read):
             // report the first column as 1, as editors do.
-            err.details = serde_json::json!({
-                "argument": name, "line": e.line(), "column": e.column().max(1)
-            });
+            err.details = Details::new()
+                .text("argument", name)
+                .number("line", e.line() as u64)
+                .number("column", e.column().max(1) as u64)
+                .build();
         }
         err
     })
@@ -65,9 +72,14 @@ pub fn too_large(name: &str, bytes: usize, limit: usize, setting: &str) -> Bindi
         Code::InvalidInput,
         format!("argument `{name}` is {bytes} bytes, more than the limit of {limit} ({setting})"),
     )
-    .with_details(serde_json::json!({
-        "argument": name, "bytes": bytes, "limit": limit, "problem": "too_large"
-    }))
+    .with_details(
+        Details::new()
+            .text("argument", name)
+            .number("bytes", bytes as u64)
+            .number("limit", limit as u64)
+            .text("problem", "too_large")
+            .build(),
+    )
 }
 
 /// A JSON argument that must be an object (a world, a dispute, a person, an operation …):
@@ -103,7 +115,11 @@ pub fn list<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Res<Vec<T>> {
         }
         let v = serde_json::from_str(line).map_err(|e| {
             BindingError::argument(name, format!("line {}: {e}", i + 1)).with_details(
-                serde_json::json!({"argument": name, "line": i + 1, "column": e.column()}),
+                Details::new()
+                    .text("argument", name)
+                    .number("line", i as u64 + 1)
+                    .number("column", e.column() as u64)
+                    .build(),
             )
         })?;
         out.push(v);
@@ -171,7 +187,9 @@ pub fn date(name: &str, text: &str) -> Res<NaiveDate> {
         && text.as_bytes()[7] == b'-'
         && (text.starts_with("20"));
     let parsed = if ok {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+        let b = text.as_bytes();
+        let digits = [b[0], b[1], b[2], b[3], b[5], b[6], b[8], b[9]];
+        fengqiao::calendar::date_from_digits(&digits)
     } else {
         None
     };
@@ -193,7 +211,7 @@ pub fn unit(name: &str, text: &str) -> Res<DivisionCode> {
             Code::Hierarchy,
             format!("argument `{name}`: `{}`: {e}", shown(text)),
         )
-        .with_details(serde_json::json!({"argument": name}))
+        .with_details(Details::new().text("argument", name).build())
     })
 }
 

@@ -143,8 +143,11 @@ impl BindingError {
 
     /// A malformed argument: the message names it.
     pub fn argument(name: &str, what: impl std::fmt::Display) -> BindingError {
-        BindingError::new(Code::InvalidInput, format!("argument `{name}`: {what}"))
-            .with_details(serde_json::json!({ "argument": name }))
+        BindingError::new(Code::InvalidInput, format!("argument `{name}`: {what}")).with_details(
+            fengqiao::engine::Details::new()
+                .text("argument", name)
+                .build(),
+        )
     }
 
     /// A caught panic: a bug in fengqiao, reported as `internal` with its message.

@@ -468,7 +468,12 @@ pub fn what_if(e: &Engine, history: &[u8], rules_a: &[u8], rules_b: &[u8]) -> Re
                     errors[0]
                 ),
             )
-            .with_details(serde_json::json!({"argument": name, "diagnostics": errors})));
+            .with_details(
+                fengqiao::engine::Details::new()
+                    .text("argument", name)
+                    .value("diagnostics", fengqiao::engine::to_json_value(&errors))
+                    .build(),
+            ));
         }
     }
     to_json(&e.what_if(&history, a, b)?)
@@ -514,11 +519,13 @@ pub fn journal(e: &Engine, after_seq: u64, max_entries: u64) -> Res<String> {
 /// The journal's position: `{"seq": N, "digest": "…", "origin": "…"}` (JSON). Keep the
 /// digest apart from the entries, or sign it.
 pub fn journal_head(e: &Engine) -> Res<String> {
-    to_json(&serde_json::json!({
-        "seq": e.journal_seq(),
-        "digest": e.journal_digest(),
-        "origin": e.journal_origin(),
-    }))
+    to_json(
+        &fengqiao::engine::Details::new()
+            .number("seq", e.journal_seq())
+            .text("digest", e.journal_digest())
+            .text("origin", e.journal_origin())
+            .build(),
+    )
 }
 
 /// A case's head, the hash of its last event (64 hex digits, bare text).

@@ -13,6 +13,7 @@ const CATEGORY_ZH = {
 };
 const LEVEL_ZH = { county: '县（市）', street: '街道', community: '村（社区）', grid: '网格' };
 let engine;
+let worldBytes; // the world document as loaded, for the worker
 let current = null; // the case shown
 let clock = Date.UTC(2025, 8, 22, 1, 0); // simulated time, advanced by each step
 const tick = (hours = 2) => (clock += hours * 3600 * 1000);
@@ -137,7 +138,7 @@ async function compareWorker() {
   const panel = $('worker-result');
   panel.textContent = '…';
   const t0 = performance.now();
-  const bytes = new TextEncoder().encode(JSON.stringify(engine.worldExport()));
+  const bytes = worldBytes.slice(); // a copy: spawn transfers its buffer to the worker
   const size = bytes.byteLength;
   const remote = await spawn(bytes);
   const t1 = performance.now();
@@ -168,14 +169,20 @@ async function main() {
   $('version').textContent = version();
   for (const [k, zh] of Object.entries(CATEGORY_ZH)) $('category').add(new Option(`${zh} ${k}`, k));
   const t0 = performance.now();
-  engine = Engine.sajinWorld(2023);
+  // The world as a host serves it: a JSON document, read as bytes and handed to the engine
+  // without making a JS string of it (written by `cargo run -p fengqiao-synth --example
+  // sajin_world_json`).
+  const response = await fetch(new URL('world-sajin.json', document.baseURI));
+  if (!response.ok) throw new Error(`world-sajin.json: HTTP ${response.status}`);
+  worldBytes = new Uint8Array(await response.arrayBuffer());
+  engine = Engine.fromJsonBytes(worldBytes);
   for (const root of engine.roots()) $('tree').append(node(root));
   $('location').value = '5223010010010010101';
   // First load to first decision: from navigation start (performance.now() counts from it)
   // to a routing decision on the world just built.
   engine.decideInput(sample(0));
   const first = performance.now();
-  $('status').textContent = `就绪 ready · Sajin world built in ${Math.round(first - t0)} ms · first decision ${Math.round(first)} ms after navigation · rules ${defaultRules().id}`;
+  $('status').textContent = `就绪 ready · Sajin world (${(worldBytes.byteLength / 1e6).toFixed(1)} MB of JSON) loaded in ${Math.round(first - t0)} ms · first decision ${Math.round(first)} ms after navigation · rules ${defaultRules().id}`;
   $('status').dataset.firstDecisionMs = String(Math.round(first));
   $('status').dataset.ready = 'yes';
   $('worker-run').addEventListener('click', () => compareWorker().catch(fail));

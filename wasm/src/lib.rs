@@ -221,7 +221,9 @@ impl Engine {
             .map_err(throw)
     }
 
-    /// The small synthetic world of the examples: one street, two communities (demo).
+    /// The small synthetic world of the examples: one street, two communities (demo; not in
+    /// the npm package, built without the `demo-worlds` feature).
+    #[cfg(feature = "demo-worlds")]
     pub fn sample() -> Result<Engine, JsValue> {
         let (inner, _) =
             fengqiao_synth::world(&fengqiao_synth::Spec::small()).map_err(|e| throw(e.into()))?;
@@ -229,7 +231,8 @@ impl Engine {
     }
 
     /// The world of the Sajin Street scenario (no cases): 5 villages/communities, 65 grids,
-    /// 2,470 household groups, 24,700 households (demo).
+    /// 2,470 household groups, 24,700 households (demo; not in the npm package).
+    #[cfg(feature = "demo-worlds")]
     #[wasm_bindgen(js_name = sajinWorld)]
     pub fn sajin_world(seed: u32) -> Result<Engine, JsValue> {
         let (inner, _) = fengqiao_synth::world(&fengqiao_synth::sajin::spec(seed as u64))

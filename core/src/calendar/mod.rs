@@ -450,6 +450,21 @@ fn is_weekend(d: NaiveDate) -> bool {
     matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
 }
 
+/// The date written as the eight ASCII digits `yyyymmdd`, if they are that and name a real
+/// day (case codes carry their registration day so). Checked by hand: chrono's strftime
+/// parser is otherwise unused and weighs in the WebAssembly module.
+pub fn date_from_digits(digits: &[u8]) -> Option<NaiveDate> {
+    if digits.len() != 8 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| {
+        digits[r]
+            .iter()
+            .fold(0u32, |v, d| v * 10 + u32::from(d - b'0'))
+    };
+    NaiveDate::from_ymd_opt(n(0..4) as i32, n(4..6), n(6..8))
+}
+
 /// China Standard Time (UTC+8): every day boundary in the library is drawn here.
 pub fn china_time() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("valid offset")
@@ -528,6 +543,26 @@ mod tests {
         })
         .unwrap();
         assert!(c2.add_working_days(d("2026-12-28"), 10).is_ok());
+    }
+
+    #[test]
+    fn eight_digits_name_a_day_or_nothing() {
+        assert_eq!(date_from_digits(b"20250609"), Some(d("2025-06-09")));
+        assert_eq!(date_from_digits(b"20240229"), Some(d("2024-02-29")));
+        for bad in [
+            &b"20250229"[..],
+            b"20251301",
+            b"2025069",
+            b"2025-6-9",
+            b"+2025069",
+        ] {
+            assert_eq!(
+                date_from_digits(bad),
+                None,
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
     }
 
     #[test]

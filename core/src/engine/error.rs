@@ -1,7 +1,5 @@
 //! The engine's one error type, with a stable code per kind for the bindings.
 
-use serde::Serialize;
-
 use crate::calendar::CalendarError;
 use chrono::{DateTime, Utc};
 
@@ -268,9 +266,8 @@ impl EngineError {
     /// Machine-readable details: the diagnostics of a rule set, the state and operation of a
     /// refused operation, the position of a trace problem … (`null` when there are none).
     pub fn details(&self) -> serde_json::Value {
-        fn j<T: Serialize>(t: &T) -> serde_json::Value {
-            serde_json::to_value(t).unwrap_or(serde_json::Value::Null)
-        }
+        use super::details::{to_json_value as j, Details as D};
+        let problem = |p: &str| D::new().text("problem", p);
         match self {
             EngineError::Rules(d) => j(&d.items),
             EngineError::Lifecycle(e) => j(e),
@@ -280,41 +277,57 @@ impl EngineError {
                 action,
                 target,
                 reason,
-            } => {
-                serde_json::json!({"actor": actor, "action": action, "target": target, "reason": reason})
-            }
-            EngineError::UnknownCase(c) => serde_json::json!({"case": c}),
-            EngineError::RetiredUnit(u) => serde_json::json!({"unit": u, "problem": "retired"}),
-            EngineError::UndeclaredSubtype { category, subtype } => {
-                serde_json::json!({"category": category, "subtype": subtype, "problem": "undeclared_subtype"})
-            }
+            } => D::new()
+                .text("actor", actor)
+                .text("action", action)
+                .text("target", target)
+                .text("reason", reason)
+                .build(),
+            EngineError::UnknownCase(c) => D::new().text("case", c).build(),
+            EngineError::RetiredUnit(u) => problem("retired").text("unit", u).build(),
+            EngineError::UndeclaredSubtype { category, subtype } => problem("undeclared_subtype")
+                .text("category", category)
+                .text("subtype", subtype)
+                .build(),
             EngineError::DiscoveredInFuture { discovered_at, now } => {
-                serde_json::json!({"discovered_at": discovered_at, "now": now, "problem": "discovered_in_future"})
+                problem("discovered_in_future")
+                    .instant("discovered_at", *discovered_at)
+                    .instant("now", *now)
+                    .build()
             }
-            EngineError::DiscoveredTooEarly { discovered_at } => {
-                serde_json::json!({"argument": "discovered_at", "value": discovered_at, "allowed": "from 1900-01-01", "problem": "discovered_too_early"})
-            }
-            EngineError::TimeGoesBack { case, last, now } => {
-                serde_json::json!({"case": case, "last": last, "now": now, "problem": "time_goes_back"})
-            }
+            EngineError::DiscoveredTooEarly { discovered_at } => problem("discovered_too_early")
+                .text("argument", "discovered_at")
+                .instant("value", *discovered_at)
+                .text("allowed", "from 1900-01-01")
+                .build(),
+            EngineError::TimeGoesBack { case, last, now } => problem("time_goes_back")
+                .text("case", case)
+                .instant("last", *last)
+                .instant("now", *now)
+                .build(),
             EngineError::NotAReporter { actor } => {
-                serde_json::json!({"actor": actor, "problem": "not_a_reporter"})
+                problem("not_a_reporter").text("actor", actor).build()
             }
-            EngineError::NotAHousehold { person, unit, kind } => {
-                serde_json::json!({"person": person, "unit": unit, "kind": kind, "problem": "not_a_household"})
-            }
-            EngineError::NoParties => serde_json::json!({"problem": "no_parties"}),
+            EngineError::NotAHousehold { person, unit, kind } => problem("not_a_household")
+                .text("person", person)
+                .text("unit", unit)
+                .text("kind", kind)
+                .build(),
+            EngineError::NoParties => problem("no_parties").build(),
             EngineError::DuplicateParty { party } => {
-                serde_json::json!({"problem": "duplicate_party", "party": party})
+                problem("duplicate_party").text("party", party).build()
             }
-            EngineError::BornLater { person, registered } => {
-                serde_json::json!({"problem": "born_later", "person": person, "registered": registered})
-            }
-            EngineError::ImplausibleAmount { amount, max } => {
-                serde_json::json!({"problem": "implausible_amount", "argument": "amount_yuan", "value": amount, "max": max})
-            }
+            EngineError::BornLater { person, registered } => problem("born_later")
+                .text("person", person)
+                .text("registered", registered)
+                .build(),
+            EngineError::ImplausibleAmount { amount, max } => problem("implausible_amount")
+                .text("argument", "amount_yuan")
+                .number("value", *amount)
+                .number("max", *max)
+                .build(),
             EngineError::NotSupplied { operation } => {
-                serde_json::json!({"problem": "not_supplied", "operation": operation})
+                problem("not_supplied").text("operation", operation).build()
             }
             EngineError::StaffPlacement {
                 staff,
@@ -322,22 +335,33 @@ impl EngineError {
                 unit,
                 kind,
                 allowed,
-            } => {
-                serde_json::json!({"problem": "staff_placement", "staff": staff, "role": role, "unit": unit, "kind": kind, "allowed": allowed})
-            }
+            } => problem("staff_placement")
+                .text("staff", staff)
+                .text("role", role)
+                .text("unit", unit)
+                .text("kind", kind)
+                .text("allowed", allowed)
+                .build(),
+            EngineError::BadPeriod { from, to } => problem("bad_period")
+                .text("argument", "query.from")
+                .text("value", from)
+                .text("to", to)
+                .build(),
             EngineError::Journal(e) => j(e),
             EngineError::Conflict {
                 case,
                 expected,
                 actual,
-            } => serde_json::json!({"case": case, "expected": expected, "actual": actual}),
+            } => D::new()
+                .text("case", case)
+                .number("expected", *expected)
+                .number("actual", *actual)
+                .build(),
             EngineError::Hierarchy(e) => e.details(),
-            EngineError::Identity(e) => serde_json::json!({"problem": e.kind()}),
+            EngineError::Identity(e) => problem(e.kind()).build(),
             EngineError::UnknownPerson(id)
             | EngineError::UnknownStaff(id)
-            | EngineError::UnknownAgency(id) => {
-                serde_json::json!({"id": id})
-            }
+            | EngineError::UnknownAgency(id) => D::new().text("id", id).build(),
             _ => serde_json::Value::Null,
         }
     }

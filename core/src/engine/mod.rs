@@ -18,6 +18,7 @@
 mod access;
 mod cadence;
 mod cases;
+mod details;
 mod error;
 mod journal;
 mod reader;
@@ -32,6 +33,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 pub use cases::{Case, Sweep};
+pub use details::{to_json_value, Details};
 pub use error::{EngineError, ErrorCode};
 pub use reader::Reader;
 

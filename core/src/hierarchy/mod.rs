@@ -255,36 +255,42 @@ pub enum HierarchyError {
 impl HierarchyError {
     /// Machine-readable details: the problem as a word and the codes involved.
     pub fn details(&self) -> serde_json::Value {
-        use serde_json::json;
+        use crate::engine::Details as D;
+        let problem = |p: &str| D::new().text("problem", p);
         match self {
-            HierarchyError::Code(e) => {
-                json!({"problem": "malformed_code", "message": e.to_string()})
-            }
+            HierarchyError::Code(e) => problem("malformed_code").text("message", e).build(),
             HierarchyError::KindMismatch {
                 code,
                 declared,
                 derived,
-            } => {
-                json!({"problem": "kind_mismatch", "code": code, "declared": declared, "derived": derived})
-            }
-            HierarchyError::Duplicate(c) => json!({"problem": "duplicate", "code": c}),
-            HierarchyError::Unknown(c) => json!({"problem": "unknown", "code": c}),
-            HierarchyError::MissingParent { code, expected } => {
-                json!({"problem": "missing_parent", "code": code, "parent": expected})
-            }
-            HierarchyError::ParentRetired { code, parent } => {
-                json!({"problem": "parent_retired", "code": code, "parent": parent})
-            }
-            HierarchyError::StillInUse { code, reason } => {
-                json!({"problem": "still_in_use", "code": code, "reason": reason})
-            }
+            } => problem("kind_mismatch")
+                .text("code", code)
+                .text("declared", declared)
+                .text("derived", derived)
+                .build(),
+            HierarchyError::Duplicate(c) => problem("duplicate").text("code", c).build(),
+            HierarchyError::Unknown(c) => problem("unknown").text("code", c).build(),
+            HierarchyError::MissingParent { code, expected } => problem("missing_parent")
+                .text("code", code)
+                .text("parent", expected)
+                .build(),
+            HierarchyError::ParentRetired { code, parent } => problem("parent_retired")
+                .text("code", code)
+                .text("parent", parent)
+                .build(),
+            HierarchyError::StillInUse { code, reason } => problem("still_in_use")
+                .text("code", code)
+                .text("reason", reason)
+                .build(),
             HierarchyError::BadMove {
                 code,
                 parent,
                 reason,
-            } => {
-                json!({"problem": "bad_move", "code": code, "parent": parent, "reason": reason})
-            }
+            } => problem("bad_move")
+                .text("code", code)
+                .text("parent", parent)
+                .text("reason", reason)
+                .build(),
         }
     }
 }

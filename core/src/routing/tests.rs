@@ -497,3 +497,22 @@ fn validator_requires_a_handling_level() {
         "defaults.level".into()
     )));
 }
+
+/// A condition nested far past serde_json's recursion limit is a parse diagnostic, not a
+/// stack overflow, now that rule sets are read straight into their (recursive) types.
+#[test]
+fn a_condition_nested_too_deep_is_refused_not_overflowed() {
+    let depth = 50_000;
+    let text = format!(
+        r#"{{"id":"t","version":"1","hit_policy":"first","rules":[{{"id":"a","when":{}"always"{}}}]}}"#,
+        r#"{"not":"#.repeat(depth),
+        "}".repeat(depth)
+    );
+    let d = RuleSet::from_json(&text).unwrap_err();
+    assert_eq!(d.items[0].code, DiagnosticCode::Parse);
+    assert!(
+        d.items[0].message.contains("recursion limit"),
+        "{}",
+        d.items[0].message
+    );
+}
