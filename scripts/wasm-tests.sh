@@ -23,7 +23,8 @@ echo "--- the package's types: tsc --noEmit --strict"
 ../../wasm/node_modules/.bin/tsc -p tsconfig.json && echo "package typecheck: 1 passed, 0 failed"
 echo "--- the demo page's world: the Sajin world as a JSON document"
 mkdir -p public
-cargo run -p fengqiao-synth --example sajin_world_json --locked --quiet -- public/world-sajin.json
+# The test build's feature set, so the core it already compiled is reused.
+cargo run -p fengqiao-synth --example sajin_world_json --features fengqiao/schema --locked --quiet -- public/world-sajin.json
 echo "--- Vite build of the demo page on the package"
 npx vite build --logLevel warn
 echo "--- the package from Node"

@@ -24,27 +24,6 @@ fn accept(w: &mut World, code: &CaseCode, when: chrono::DateTime<chrono::Utc>) {
         .unwrap();
 }
 
-fn registered(w: &mut World, category: Category, when: chrono::DateTime<chrono::Utc>) -> CaseCode {
-    let gw = w.grid_worker(0);
-    let input = w.dispute(category, &["p0-0", "p1-0"], when);
-    let code = w.engine.register(&gw, input, when).unwrap();
-    w.engine.route(&Actor::System, &code, when).unwrap();
-    code
-}
-
-fn status(
-    w: &World,
-    code: &CaseCode,
-    now: chrono::DateTime<chrono::Utc>,
-) -> fengqiao::deadline::DeadlineStatus {
-    w.engine
-        .deadlines(now)
-        .unwrap()
-        .into_iter()
-        .find(|s| &s.case == code)
-        .unwrap()
-}
-
 /// Resolves with a written agreement effective on `day`, recorded at `when`.
 fn resolve(w: &mut World, code: &CaseCode, day: &str, when: chrono::DateTime<chrono::Utc>) {
     let md = w.handler(code);

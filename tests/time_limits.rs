@@ -7,28 +7,16 @@ mod common;
 use common::*;
 use fengqiao::assessment::AssessmentQuery;
 use fengqiao::calendar::{CalendarError, LocalCalendar, LocalDay};
-use fengqiao::deadline::{DeadlineStatus, Phase, Standing};
+use fengqiao::deadline::{Phase, Standing};
 use fengqiao::engine::EngineError;
 use fengqiao::hierarchy::Level;
 use fengqiao::lifecycle::{PauseReason, Refusal};
 use fengqiao::prelude::*;
 use fengqiao::routing::{Grade, LimitStandard};
 
-fn status(w: &World, code: &CaseCode, now: chrono::DateTime<chrono::Utc>) -> DeadlineStatus {
-    w.engine
-        .deadlines(now)
-        .unwrap()
-        .into_iter()
-        .find(|s| &s.case == code)
-        .unwrap()
-}
-
 /// A neighbour dispute registered, routed and accepted at `when`.
 fn accepted(w: &mut World, when: chrono::DateTime<chrono::Utc>) -> CaseCode {
-    let gw = w.grid_worker(0);
-    let input = w.dispute(Category::Neighbour, &["p0-0", "p1-0"], when);
-    let code = w.engine.register(&gw, input, when).unwrap();
-    w.engine.route(&Actor::System, &code, when).unwrap();
+    let code = registered(w, Category::Neighbour, when);
     let md = w.handler(&code);
     w.engine
         .apply(
@@ -65,12 +53,7 @@ fn refusal(r: Result<&fengqiao::lifecycle::Dispute, EngineError>) -> (Refusal, S
 fn a_local_day_off_moves_the_red_day_and_no_legal_window() {
     let mut w = World::small();
     // Registered on Friday 04-17 and not accepted: the acceptance limit runs.
-    let gw = w.grid_worker(0);
-    let input = w.dispute(Category::Neighbour, &["p0-0", "p1-0"], at(2026, 4, 17));
-    let code = w.engine.register(&gw, input, at(2026, 4, 17)).unwrap();
-    w.engine
-        .route(&Actor::System, &code, at(2026, 4, 17))
-        .unwrap();
+    let code = registered(&mut w, Category::Neighbour, at(2026, 4, 17));
     let before = status(&w, &code, at(2026, 4, 14));
     assert_eq!(before.phase, Some(Phase::Accept));
     let red = before.red_on.unwrap();
@@ -360,12 +343,7 @@ fn an_extension_never_moves_the_labour_fifteen_days() {
     // 劳动争议调解仲裁法 art. 14: accepted 2025-09-26, the 15 days end on 10-11 whatever
     // the working-day limit says, extended or not.
     let mut w = World::small();
-    let gw = w.grid_worker(0);
-    let input = w.dispute(Category::Labour, &["p0-0", "p1-0"], at(2025, 9, 26));
-    let code = w.engine.register(&gw, input, at(2025, 9, 26)).unwrap();
-    w.engine
-        .route(&Actor::System, &code, at(2025, 9, 26))
-        .unwrap();
+    let code = registered(&mut w, Category::Labour, at(2025, 9, 26));
     let md = w.handler(&code);
     w.engine
         .apply(

@@ -20,14 +20,12 @@
 //! The same numbers come from the engine ([`crate::engine::Engine::assessment`]) and from
 //! both bindings (`fq_assessment`, `assessment`).
 
-use std::fmt::Write as _;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::hierarchy::{DivisionCode, Level};
 use crate::routing::AssessmentWeights;
-use crate::stats::Lang;
+use crate::stats::{Lang, TextTable};
 
 /// What to assess.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -160,16 +158,9 @@ impl Assessment {
             ("中止计时", "suspended"),
             ("得分", "score"),
         ];
-        let label = |zh: &str, en: &str| lang.label(zh, en);
-        let mut out = String::new();
-        let _ = write!(out, "{:<28}", label("单位", "unit"));
-        for (zh, en) in head {
-            let _ = write!(out, " {:>14}", label(zh, en));
-        }
-        out.push('\n');
-        let line = |out: &mut String, name: &str, c: &AssessmentCounts, score: Option<u64>| {
-            let _ = write!(out, "{name:<28}");
-            for v in [
+        let mut table = TextTable::new(lang, ("单位", "unit"), &head, 14);
+        let cells = |c: &AssessmentCounts, score: Option<u64>| {
+            [
                 c.cases,
                 c.yellow_cards,
                 c.red_cards,
@@ -178,17 +169,10 @@ impl Assessment {
                 c.extensions_granted,
                 c.extension_days,
                 c.suspensions,
-            ] {
-                let _ = write!(out, " {v:>14}");
-            }
-            match score {
-                Some(s) => {
-                    let _ = writeln!(out, " {s:>14}");
-                }
-                None => {
-                    let _ = writeln!(out, " {:>14}", "-");
-                }
-            }
+            ]
+            .map(|v| v.to_string())
+            .into_iter()
+            .chain([score.map_or("-".to_string(), |s| s.to_string())])
         };
         for r in &self.rows {
             let name = if r.unit_name.is_empty() {
@@ -196,9 +180,9 @@ impl Assessment {
             } else {
                 r.unit_name.clone()
             };
-            line(&mut out, &name, &r.counts, Some(r.score));
+            table.row(&name, cells(&r.counts, Some(r.score)));
         }
-        line(&mut out, &label("合计", "total"), &self.total, None);
-        out
+        table.row(&lang.label("合计", "total"), cells(&self.total, None));
+        table.finish()
     }
 }

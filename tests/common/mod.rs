@@ -209,3 +209,27 @@ pub fn actors(w: &World) -> Vec<Actor> {
         Actor::System,
     ]
 }
+
+/// A dispute between `p0-0` and `p1-0` in `category`, registered by the first grid worker at
+/// `when` and routed by the system.
+pub fn registered(w: &mut World, category: Category, when: DateTime<Utc>) -> CaseCode {
+    let gw = w.grid_worker(0);
+    let input = w.dispute(category, &["p0-0", "p1-0"], when);
+    let code = w.engine.register(&gw, input, when).unwrap();
+    w.engine.route(&Actor::System, &code, when).unwrap();
+    code
+}
+
+/// Where `code` stands at `now`, as the deadline sweep reports it.
+pub fn status(
+    w: &World,
+    code: &CaseCode,
+    now: DateTime<Utc>,
+) -> fengqiao::deadline::DeadlineStatus {
+    w.engine
+        .deadlines(now)
+        .unwrap()
+        .into_iter()
+        .find(|s| &s.case == code)
+        .unwrap()
+}

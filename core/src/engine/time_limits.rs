@@ -44,9 +44,9 @@ impl Engine {
     /// ```
     pub fn set_local_calendar(&mut self, local: LocalCalendar) -> Result<(), EngineError> {
         self.hierarchy.unit(local.unit)?;
-        let mut calendar = self.calendar.clone();
-        calendar.set_local(local.clone(), &self.hierarchy.scheme())?;
-        self.calendar = calendar;
+        // `set_local` checks before it changes anything.
+        self.calendar
+            .set_local(local.clone(), &self.hierarchy.scheme())?;
         self.refresh_ledger();
         self.journal_change(crate::journal::Change::LocalCalendarSet(local));
         Ok(())

@@ -324,6 +324,46 @@ impl Lang {
     }
 }
 
+/// A plain-text table for people (a dispatch meeting, an assessment report): a name column
+/// 28 wide, then cells right-aligned in columns `width` wide, with bilingual heads. The one
+/// writer of the library's tables, so they all line up alike.
+pub(crate) struct TextTable {
+    out: String,
+    width: usize,
+}
+
+impl TextTable {
+    /// A table whose first head is `first` and the others `heads`, in `lang`.
+    pub(crate) fn new(
+        lang: Lang,
+        first: (&str, &str),
+        heads: &[(&str, &str)],
+        width: usize,
+    ) -> TextTable {
+        let mut out = String::new();
+        let _ = write!(out, "{:<28}", lang.label(first.0, first.1));
+        for (zh, en) in heads {
+            let _ = write!(out, " {:>width$}", lang.label(zh, en));
+        }
+        out.push('\n');
+        TextTable { out, width }
+    }
+
+    /// One row: its name and its cells.
+    pub(crate) fn row(&mut self, name: &str, cells: impl IntoIterator<Item = String>) {
+        let _ = write!(self.out, "{name:<28}");
+        for c in cells {
+            let _ = write!(self.out, " {c:>width$}", width = self.width);
+        }
+        self.out.push('\n');
+    }
+
+    /// The text.
+    pub(crate) fn finish(self) -> String {
+        self.out
+    }
+}
+
 impl Report {
     /// A plain-text table for a dispatch meeting (周调度会): one line per row plus the total.
     pub fn to_table(&self, lang: Lang) -> String {
@@ -342,15 +382,9 @@ impl Report {
             ("覆盖率", "coverage"),
         ];
         let label = |zh: &str, en: &str| lang.label(zh, en);
-        let mut out = String::new();
-        let _ = write!(out, "{:<28}", label("分组", "group"));
-        for (zh, en) in head {
-            let _ = write!(out, " {:>12}", label(zh, en));
-        }
-        out.push('\n');
-        let line = |out: &mut String, name: String, c: &Counts| {
-            let _ = write!(out, "{name:<28}");
-            for v in [
+        let mut table = TextTable::new(lang, ("分组", "group"), &head, 12);
+        let cells = |c: &Counts| {
+            [
                 c.screened,
                 c.accepted,
                 c.mediated,
@@ -362,10 +396,10 @@ impl Report {
                 c.early_warning,
                 c.overdue_yellow,
                 c.overdue_red,
-            ] {
-                let _ = write!(out, " {v:>12}");
-            }
-            let _ = writeln!(out, " {:>11.1}%", c.rates().coverage * 100.0);
+            ]
+            .map(|v| v.to_string())
+            .into_iter()
+            .chain([format!("{:.1}%", c.rates().coverage * 100.0)])
         };
         for r in &self.rows {
             let mut parts = Vec::new();
@@ -382,10 +416,10 @@ impl Report {
             if let Some(p) = &r.period {
                 parts.push(p.clone());
             }
-            line(&mut out, parts.join(" "), &r.counts);
+            table.row(&parts.join(" "), cells(&r.counts));
         }
-        line(&mut out, label("合计", "total"), &self.total.counts);
-        out
+        table.row(&label("合计", "total"), cells(&self.total.counts));
+        table.finish()
     }
 }
 
