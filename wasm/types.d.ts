@@ -24,7 +24,9 @@ export interface Holiday { name: string; off: [DateString, DateString]; work?: D
 export interface YearNotice { year: number; source?: string; holidays: Holiday[] }
 /** Who sees identity numbers and phones whole (part of the world). */
 export interface Privacy { roles: Role[]; agencies: AgencyKind[] }
-export interface WorldData { hierarchy: HierarchyData; people?: Person[]; staff?: Staff[]; agencies?: Agency[]; rules?: RuleSet; calendar_years?: YearNotice[]; local_calendars?: LocalCalendar[]; privacy?: Privacy }
+export interface WorldData { hierarchy: HierarchyData; people?: Person[]; staff?: Staff[]; agencies?: Agency[]; rules?: RuleSet; calendar_years?: YearNotice[]; local_calendars?: LocalCalendar[]; privacy?: Privacy; sealed_people?: SealedPerson[]; erased?: string[] }
+/** A resident whose name, identity number, phone and key-person note are sealed (`fq-sealed/1:…`). */
+export interface SealedPerson { id: string; household: DivisionCode; sealed: string }
 /** A unit's own days off and working days over the national calendar (特色日历). */
 export interface LocalDay { date: DateString; name?: string }
 export interface LocalCalendar { unit: DivisionCode; source?: string; days_off?: LocalDay[]; working_days?: LocalDay[] }
@@ -32,6 +34,8 @@ export interface LocalCalendar { unit: DivisionCode; source?: string; days_off?:
 export interface PersonView { id: string; name: string; id_number?: string; phone?: string; household: DivisionCode; key_person?: string }
 /** A refused request, as the access log keeps it. */
 export interface Denial { at: Instant; actor: Actor; action: string; target: string }
+/** One entry of the audit record (安全审计): refusals, failures, whole reads, erasures. */
+export interface AuditEntry { at: Instant; actor: Actor; action: string; outcome: "denied" | "refused" | "failed" | "read_whole" | "erased"; target: string; code?: string; detail?: string }
 
 export type Category = "marriage_family" | "neighbour" | "housing_homestead" | "contract" | "business" | "damages" | "forest_land" | "expropriation" | "environment" | "labour" | "consumer" | "medical" | "traffic" | "property_management" | "education" | "other";
 export type Channel = "household_visit" | "neighbour_talk" | "relatives_feedback" | "walk_in" | "hotline" | "app" | "assigned_from_above" | "referred_by_court" | "referred_by_police";
@@ -205,19 +209,39 @@ export interface Outcomes {
 }
 export interface Comparison { a: Outcomes; b: Outcomes; changed: { id: string; a: Decision; b: Decision }[] }
 
+// ---- 国密: signed heads, personal data (see docs/security.md)
+/** A signed head: a journal digest or a case's last hash, signed by the host's module. */
+export interface SignedHead {
+  subject: "journal" | { case: string }; seq: number; head: string; signed_at: Instant;
+  algorithm: string; key_id: string; signature: string;
+}
+/** What verifying against signed heads established. */
+export interface SealReport { end: number; heads: number; signed_to: number; unsigned: number }
+/** The host's signer (its certified module; `algorithm` "SM2" for GB/T 32918). */
+export interface HeadSigner { algorithm: string; keyId: string; sign(message: Uint8Array): Uint8Array }
+/** The host's verifier: true when `signature` is `keyId`'s signature of `message`. */
+export interface HeadVerifier { verify(algorithm: string, keyId: string, message: Uint8Array, signature: Uint8Array): boolean }
+/** The host's protector for personal data: one key per subject (a resident's id, a case code). */
+export interface Protector {
+  algorithm: string;
+  seal(subject: string, plain: Uint8Array): Uint8Array;
+  open(subject: string, sealed: Uint8Array): Uint8Array;
+  erase(subject: string): void;
+}
+
 // ---- durable state
 /** Where the journal stands: keep the digest apart from the entries, or sign it. */
 export interface JournalHead { seq: number; digest: string; origin: string }
 /** A whole engine at one journal sequence number (see docs/persistence.md). */
 export interface Snapshot {
   v: number; seq: number; digest: string; origin: string; world: WorldData; rule_sets?: RuleSet[];
-  cases: TraceEvent[][]; reports?: [string, ZeroReport][]; denials?: Denial[];
+  cases: TraceEvent[][]; reports?: [string, ZeroReport][]; denials?: Denial[]; audit?: AuditEntry[];
 }
 
 /** Every error thrown by the module. */
 export interface FengqiaoError extends Error {
   name: "FengqiaoError";
   message: string;
-  code: "invalid_input" | "hierarchy" | "identity" | "not_found" | "duplicate" | "rule_set" | "routing" | "lifecycle" | "trace" | "calendar" | "denied" | "internal" | "invalid_utf8" | "journal" | "conflict";
+  code: "invalid_input" | "hierarchy" | "identity" | "not_found" | "duplicate" | "rule_set" | "routing" | "lifecycle" | "trace" | "calendar" | "denied" | "internal" | "invalid_utf8" | "journal" | "conflict" | "seal" | "protection";
   details: unknown;
 }

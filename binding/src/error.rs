@@ -46,6 +46,10 @@ pub enum Code {
     Journal = 16,
     /// A stale expected version: another writer changed the case first.
     Conflict = 17,
+    /// A signed head that does not verify, or a signer that failed.
+    Seal = 18,
+    /// Personal data that could not be sealed or opened.
+    Protection = 19,
 }
 
 impl Code {
@@ -68,6 +72,8 @@ impl Code {
         Code::InvalidHandle,
         Code::Journal,
         Code::Conflict,
+        Code::Seal,
+        Code::Protection,
     ];
 
     /// The stable word for the code (`"lifecycle"`, `"not_found"` …): the JS error's
@@ -98,6 +104,8 @@ impl Code {
             Code::Internal => ErrorCode::Internal,
             Code::Journal => ErrorCode::Journal,
             Code::Conflict => ErrorCode::Conflict,
+            Code::Seal => ErrorCode::Seal,
+            Code::Protection => ErrorCode::Protection,
             Code::NullPointer | Code::InvalidUtf8 | Code::InvalidHandle => return None,
         })
     }

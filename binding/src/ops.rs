@@ -121,6 +121,9 @@ pub const OPERATIONS: &[Op] = &[
     op("case_head", Access::Read),
     op("snapshot", Access::Read),
     op("release_journal", Access::Write),
+    op("sign_head", Access::Read),
+    op("erase_personal", Access::Write),
+    op("audit_record", Access::Read),
 ];
 
 /// The calls that make an engine, by (C function, JS name): the C ABI hands out a handle,
@@ -559,4 +562,82 @@ pub fn apply_expecting(
 pub fn release_journal(e: &mut Engine, seq: u64) -> Res<()> {
     e.release_journal(seq);
     Ok(())
+}
+
+// ---- 国密: signed heads, personal data, the audit record ----
+
+/// Signs the head of `subject` — `"journal"` or a case code — with `signer` at `now_ms`
+/// (`SignedHead` JSON). Each front-end supplies its own signer (C callbacks, a JS
+/// function) over the host's module.
+pub fn sign_head(
+    e: &Engine,
+    signer: &dyn fengqiao::seal::Signer,
+    subject: &str,
+    now_ms: i64,
+) -> Res<String> {
+    let now = args::time("now_ms", now_ms)?;
+    let head = if subject == "journal" {
+        e.sign_journal_head(signer, now)?
+    } else {
+        e.sign_case_head(&args::case("subject", subject)?, signer, now)?
+    };
+    to_json(&head)
+}
+
+/// Verifies a journal (JSON Lines, from its first entry) from its world document against
+/// signed heads (`SignedHead[]` JSON): the journal's heads against the digests, each case's
+/// heads against that case's trace as the journal holds it (`SealReport` JSON for the
+/// journal). A rewritten, truncated or wrongly signed chain fails with `seal`, naming the
+/// subject and position.
+pub fn verify_heads(
+    world: &[u8],
+    journal: &[u8],
+    heads: &[u8],
+    verifier: &dyn fengqiao::seal::Verifier,
+) -> Res<String> {
+    use fengqiao::seal::{self, Subject};
+    let data: WorldData = args::object("world", world)?;
+    let text = args::utf8("journal", journal)?;
+    let heads: Vec<seal::SignedHead> = args::list("heads", heads)?;
+    let entries = fengqiao::journal::jsonl_lines(text)
+        .map(fengqiao::journal::read_line)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(EngineError::from)?;
+    let origin = fengqiao::journal::origin(&data);
+    let report =
+        seal::verify_journal(origin, &entries, &heads, verifier).map_err(EngineError::from)?;
+    let mut cases: Vec<&fengqiao::dispute::CaseCode> = heads
+        .iter()
+        .filter_map(|h| match &h.subject {
+            Subject::Case(c) => Some(c),
+            Subject::Journal => None,
+        })
+        .collect();
+    cases.dedup();
+    for code in cases {
+        let events: Vec<Event> = entries
+            .iter()
+            .filter_map(|e| e.change.event())
+            .filter(|ev| &ev.case == code)
+            .cloned()
+            .collect();
+        if events.is_empty() {
+            return Err(EngineError::UnknownCase(code.clone()).into());
+        }
+        seal::verify_trace(&events, &heads, verifier).map_err(EngineError::from)?;
+    }
+    to_json(&report)
+}
+
+/// Destroys the key of `subject` (a resident's id or a case code): see
+/// `Engine::erase_personal`.
+pub fn erase_personal(e: &mut Engine, actor: &[u8], subject: &str, now_ms: i64) -> Res<()> {
+    let actor = args::actor("actor", actor)?;
+    let now = args::time("now_ms", now_ms)?;
+    Ok(e.erase_personal(&actor, subject, now)?)
+}
+
+/// Trusted: the audit record, oldest first (`AuditEntry[]` JSON), for the host to keep.
+pub fn audit_record(e: &Engine) -> Res<String> {
+    to_json(&e.audit_record())
 }

@@ -31,7 +31,7 @@ fn c_functions() -> BTreeSet<String> {
 
 /// Methods and functions the WebAssembly module exports, by their JS names.
 fn js_names() -> BTreeSet<String> {
-    let src = read("wasm/src/lib.rs");
+    let src = read("wasm/src/lib.rs") + &read("wasm/src/security.rs");
     let mut names = BTreeSet::new();
     let mut pending_js_name: Option<String> = None;
     for line in src.lines().map(str::trim) {
@@ -49,6 +49,14 @@ fn js_names() -> BTreeSet<String> {
     }
     names
 }
+
+/// Calls both bindings have whose arguments are the host's own code (C callbacks, JS
+/// objects), so they are not in the shared operation list: (C function, JS name).
+const CALLBACKS: &[(&str, &str)] = &[
+    ("fq_engine_set_signer", "setSigner"),
+    ("fq_engine_set_protector", "setProtector"),
+    ("fq_verify_heads", "verifyHeads"),
+];
 
 #[test]
 fn every_operation_is_in_the_c_header() {
@@ -78,6 +86,10 @@ fn every_operation_is_in_the_c_header() {
         "fq_error_message",
         "fq_error_details",
         "fq_debug_panic",
+        // The built-in development signer and protector (JS hosts bring their own).
+        "fq_engine_set_sm2_signer",
+        "fq_engine_set_sm4_keyring",
+        "fq_verify_heads_sm2",
     ];
     for (c_name, _) in CONSTRUCTORS {
         assert!(c.contains(*c_name), "{c_name} is missing from fengqiao.h");
@@ -87,7 +99,11 @@ fn every_operation_is_in_the_c_header() {
         .map(|o| o.c_name())
         .chain(CONSTRUCTORS.iter().map(|(c, _)| c.to_string()))
         .chain(platform.iter().map(|s| s.to_string()))
+        .chain(CALLBACKS.iter().map(|(c, _)| c.to_string()))
         .collect();
+    for (c_name, _) in CALLBACKS {
+        assert!(c.contains(*c_name), "{c_name} is missing from fengqiao.h");
+    }
     let extra: Vec<_> = c.difference(&known).collect();
     assert!(
         extra.is_empty(),
@@ -128,7 +144,14 @@ fn every_operation_is_in_the_js_class() {
         .map(|o| o.js_name())
         .chain(CONSTRUCTORS.iter().map(|(_, j)| j.to_string()))
         .chain(platform.iter().map(|s| s.to_string()))
+        .chain(CALLBACKS.iter().map(|(_, j)| j.to_string()))
         .collect();
+    for (_, js_name) in CALLBACKS {
+        assert!(
+            js.contains(*js_name),
+            "{js_name} is missing from the wasm module"
+        );
+    }
     let extra: Vec<_> = js.difference(&known).collect();
     assert!(
         extra.is_empty(),

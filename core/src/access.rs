@@ -72,23 +72,42 @@ pub struct Denial {
     pub target: String,
 }
 
-/// The access log: refused requests. Behind a mutex so that reads (`&Engine`) can record.
+/// The access log: refused requests, and the rest of the audit record (see
+/// [`crate::audit`]). Behind a mutex so that reads (`&Engine`) can record.
 #[derive(Debug, Default)]
-pub(crate) struct AccessLog(Mutex<Vec<Denial>>);
+pub(crate) struct AccessLog(Mutex<Log>);
+
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Log {
+    denials: Vec<Denial>,
+    audit: Vec<crate::audit::AuditEntry>,
+}
 
 impl Clone for AccessLog {
     fn clone(&self) -> Self {
-        AccessLog(Mutex::new(self.snapshot()))
+        AccessLog(Mutex::new(self.lock().clone()))
     }
 }
 
 impl AccessLog {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Log> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     pub(crate) fn push(&self, d: Denial) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(d);
+        self.lock().denials.push(d);
+    }
+
+    pub(crate) fn push_audit(&self, a: crate::audit::AuditEntry) {
+        self.lock().audit.push(a);
     }
 
     pub(crate) fn snapshot(&self) -> Vec<Denial> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.lock().denials.clone()
+    }
+
+    pub(crate) fn audit(&self) -> Vec<crate::audit::AuditEntry> {
+        self.lock().audit.clone()
     }
 }
 

@@ -132,6 +132,18 @@ pub enum Change {
     },
     /// A request was refused (the access log).
     Denied(Denial),
+    /// A resident's record, added or replaced, with its personal data sealed (see
+    /// [`crate::personal`]).
+    PersonSealed(crate::personal::SealedPerson),
+    /// A subject's personal data was erased: its key destroyed.
+    PersonalErased {
+        /// A resident's id or a case code.
+        subject: String,
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// An audit entry (see [`crate::audit`]).
+    Audit(crate::audit::AuditEntry),
 }
 
 impl Change {
@@ -162,6 +174,9 @@ impl Change {
             Change::PrivacySet(_) => "privacy_set",
             Change::ReportFiled { .. } => "report_filed",
             Change::Denied(_) => "denied",
+            Change::PersonSealed(_) => "person_sealed",
+            Change::PersonalErased { .. } => "personal_erased",
+            Change::Audit(_) => "audit",
         }
     }
 }
@@ -285,6 +300,9 @@ pub struct Snapshot {
     /// Refused requests, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub denials: Vec<Denial>,
+    /// The audit record besides the denials, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audit: Vec<crate::audit::AuditEntry>,
 }
 
 /// Parses JSON Lines of journal entries (blank lines skipped); a line that cannot be read

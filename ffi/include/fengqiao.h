@@ -86,6 +86,10 @@ typedef enum FqStatus {
   FQ_STATUS_JOURNAL = 16,
   // The case is not at the expected sequence number: another writer changed it first.
   FQ_STATUS_CONFLICT = 17,
+  // A signed head that does not verify, or a signer that failed.
+  FQ_STATUS_SEAL = 18,
+  // Personal data that could not be sealed or opened.
+  FQ_STATUS_PROTECTION = 19,
 } FqStatus;
 
 // An engine: a world (hierarchy, people, staff, agencies, rules, calendar) and its cases.
@@ -94,6 +98,39 @@ typedef struct FqEngine FqEngine;
 // An error object: code, message and JSON details. Opaque; read it with
 // `fq_error_code`, `fq_error_message`, `fq_error_details`; release it with `fq_error_free`.
 typedef struct FqError FqError;
+
+// Signs `message` (`message_len` bytes): writes at most `signature_cap` bytes of the
+// signature to `signature` and their number to `*signature_len`; returns 0 on success.
+typedef int32_t (*FqSignFn)(void *ctx,
+                            const uint8_t *message,
+                            size_t message_len,
+                            uint8_t *signature,
+                            size_t signature_cap,
+                            size_t *signature_len);
+
+// Checks that `signature` is `key_id`'s signature of `message` under `algorithm` (both
+// NUL-terminated UTF-8): returns 0 when it is, anything else when it is not.
+typedef int32_t (*FqVerifyFn)(void *ctx,
+                              const char *algorithm,
+                              const char *key_id,
+                              const uint8_t *message,
+                              size_t message_len,
+                              const uint8_t *signature,
+                              size_t signature_len);
+
+// Seals or opens `input` for `subject` (NUL-terminated UTF-8): writes at most
+// `output_cap` bytes to `output` and their number to `*output_len`; returns 0 on
+// success. Sealing gets `output_cap = input_len + 256`; opening gets `input_len`.
+typedef int32_t (*FqSealFn)(void *ctx,
+                            const char *subject,
+                            const uint8_t *input,
+                            size_t input_len,
+                            uint8_t *output,
+                            size_t output_cap,
+                            size_t *output_len);
+
+// Destroys `subject`'s key; returns 0 on success.
+typedef int32_t (*FqEraseFn)(void *ctx, const char *subject);
 
 #ifdef __cplusplus
 extern "C" {
@@ -738,6 +775,111 @@ enum FqStatus fq_engine_apply_expecting(const struct FqEngine *engine,
 enum FqStatus fq_engine_release_journal(const struct FqEngine *engine,
                                         uint64_t seq,
                                         struct FqError **err);
+
+// Registers the host's signer (its certified module, GM/T 0018): `algorithm` (`"SM2"`)
+// and `key_id` are written into every head it signs. Replaces an earlier signer.
+//
+// # Safety
+// See the pointer rules at the top of this header and the callback rules above.
+enum FqStatus fq_engine_set_signer(const struct FqEngine *engine,
+                                   const char *algorithm,
+                                   const char *key_id,
+                                   FqSignFn sign,
+                                   void *ctx,
+                                   struct FqError **err);
+
+// DEVELOPMENT ONLY: registers the built-in SM2 signer with a secret key (64 hex digits)
+// held in process memory. Production signs in a certified module (`fq_engine_set_signer`).
+// `*public_key` (may be NULL) receives the public key, SEC1 hex, for verifiers.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_set_sm2_signer(const struct FqEngine *engine,
+                                       const char *key_id,
+                                       const char *secret_hex,
+                                       char **public_key,
+                                       struct FqError **err);
+
+// Signs the head of `subject` — `"journal"` (the journal's digest: seals every entry up
+// to now) or a case code — with the registered signer at `now_ms` (`SignedHead` JSON).
+// `FQ_STATUS_SEAL` without a signer or when it fails.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_sign_head(const struct FqEngine *engine,
+                                  const char *subject,
+                                  int64_t now_ms,
+                                  char **out,
+                                  struct FqError **err);
+
+// Verifies a journal (JSON Lines from its first entry) from its world document against
+// signed heads (`SignedHead[]` JSON) with the host's `verify` callback (`SealReport`
+// JSON). `FQ_STATUS_SEAL` names the subject and position of a rewritten, truncated or
+// wrongly signed chain.
+//
+// # Safety
+// See the pointer rules at the top of this header and the callback rules above.
+enum FqStatus fq_verify_heads(const char *world,
+                              const char *journal,
+                              const char *heads,
+                              FqVerifyFn verify,
+                              void *ctx,
+                              char **out,
+                              struct FqError **err);
+
+// `fq_verify_heads` with the built-in SM2 verifier: `keys` is a JSON object of public
+// keys by key id (`{"centre-2025": "04…"}`, SEC1 hex).
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_verify_heads_sm2(const char *world,
+                                  const char *journal,
+                                  const char *heads,
+                                  const char *keys,
+                                  char **out,
+                                  struct FqError **err);
+
+// Registers the host's protector for personal data (its certified module; see
+// `personal` in docs/security.md): from now on residents' records and cases' free text are
+// sealed before they are journaled. Residents restored from sealed records are opened
+// now; `FQ_STATUS_PROTECTION` (nothing changed) names one that does not open.
+//
+// # Safety
+// See the pointer rules at the top of this header and the callback rules above.
+enum FqStatus fq_engine_set_protector(const struct FqEngine *engine,
+                                      const char *algorithm,
+                                      FqSealFn seal,
+                                      FqSealFn open,
+                                      FqEraseFn erase,
+                                      void *ctx,
+                                      struct FqError **err);
+
+// DEVELOPMENT ONLY: the built-in SM4-GCM protector, its keys in process memory (lost
+// with the process: what it sealed cannot be opened after a restart).
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_set_sm4_keyring(const struct FqEngine *engine, struct FqError **err);
+
+// Erases a subject's personal data — a resident's id or a case code — by destroying its
+// key (个人信息保护法 art. 47); journaled and audited. Every chain still verifies.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_erase_personal(const struct FqEngine *engine,
+                                       const char *actor,
+                                       const char *subject,
+                                       int64_t now_ms,
+                                       struct FqError **err);
+
+// TRUSTED: the audit record, oldest first (`AuditEntry[]` JSON): denials, refused and
+// failed calls, whole reads of personal data, erasures. Keep it six months at least.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_audit_record(const struct FqEngine *engine,
+                                     char **out,
+                                     struct FqError **err);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -33,7 +33,7 @@ pub extern "C" fn fq_version_number() -> u32 {
 /// name it; `"unknown"` for a number that is no status. Static: do not free.
 #[no_mangle]
 pub extern "C" fn fq_status_name(status: i32) -> *const c_char {
-    const NAMES: [&std::ffi::CStr; 18] = [
+    const NAMES: [&std::ffi::CStr; 20] = [
         c"ok",
         c"invalid_input",
         c"hierarchy",
@@ -52,6 +52,8 @@ pub extern "C" fn fq_status_name(status: i32) -> *const c_char {
         c"invalid_handle",
         c"journal",
         c"conflict",
+        c"seal",
+        c"protection",
     ];
     usize::try_from(status)
         .ok()
@@ -1129,6 +1131,7 @@ fn new_handle(out: *mut *mut FqEngine, make: impl FnOnce() -> Res<Engine>) -> Re
     let p = Box::into_raw(Box::new(FqEngine {
         inner: RwLock::new(engine),
         max_input: std::sync::atomic::AtomicUsize::new(0),
+        signer: Mutex::new(None),
     }));
     lock_live().insert(p as usize);
     // SAFETY: checked non-null.

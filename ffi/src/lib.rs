@@ -84,6 +84,10 @@ pub enum FqStatus {
     Journal = 16,
     /// The case is not at the expected sequence number: another writer changed it first.
     Conflict = 17,
+    /// A signed head that does not verify, or a signer that failed.
+    Seal = 18,
+    /// Personal data that could not be sealed or opened.
+    Protection = 19,
 }
 
 impl FqStatus {
@@ -105,6 +109,8 @@ impl FqStatus {
             Code::InvalidHandle => FqStatus::InvalidHandle,
             Code::Journal => FqStatus::Journal,
             Code::Conflict => FqStatus::Conflict,
+            Code::Seal => FqStatus::Seal,
+            Code::Protection => FqStatus::Protection,
             _ => FqStatus::Internal,
         }
     }
@@ -123,6 +129,8 @@ pub struct FqEngine {
     inner: RwLock<Engine>,
     /// This engine's input limit in bytes; 0: the process-wide one.
     max_input: std::sync::atomic::AtomicUsize,
+    /// The signer registered with `fq_engine_set_signer` (or the built-in SM2 one).
+    signer: Mutex<Option<std::sync::Arc<dyn fengqiao::seal::Signer>>>,
 }
 
 thread_local! {
@@ -360,6 +368,8 @@ fn write<T>(p: *const FqEngine, f: impl FnOnce(&mut Engine) -> Res<T>) -> Res<T>
 
 mod api;
 pub use api::*;
+mod security;
+pub use security::*;
 
 #[cfg(test)]
 mod tests {

@@ -417,9 +417,11 @@ static void test_hostile(const char *world) {
     CHECK(CONTAINS(fq_error_message(err), "rules_b"));
     CHECK(CONTAINS(fq_error_details(err), "\"argument\":\"rules_b\""));
     fq_error_free(err);
-    /* Nothing of the above changed the case or the journal. */
-    CHECK(fq_engine_journal_head(e, &out, &err) == FQ_STATUS_OK);
-    CHECK(CONTAINS(out, "\"seq\":1}"));
+    /* Nothing of the above changed the case: after its registration the journal holds
+     * only the audit record of the refused calls. */
+    CHECK(fq_engine_journal(e, 1, 1000, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "\"change\":{\"audit\":"));
+    CHECK(!CONTAINS(out, "\"change\":{\"event\":"));
     fq_string_free(out);
     /* Once routed, a mediator off the case's team may read it but not handle it. */
     CHECK(fq_engine_route(e, "system", code, T0, NULL, &err) == FQ_STATUS_OK);
@@ -701,6 +703,173 @@ static void test_threads(const char *world) {
     fq_engine_free(shared);
 }
 
+/* ---- 国密: a host's module behind callbacks. A toy stands in for the module here (the
+ * wiring is what is tested; SM2 and SM4 themselves are tested against the standards'
+ * vectors in Rust, and the built-in SM2 below). */
+static unsigned toy_key(const char *subject) {
+    unsigned h = 2166136261u;
+    for (const char *c = subject; *c; c++) h = (h ^ (unsigned char)*c) * 16777619u;
+    return h;
+}
+static int toy_fail_signing = 0;
+static int toy_sign(void *ctx, const uint8_t *m, size_t n, uint8_t *sig, size_t cap, size_t *len) {
+    (void)ctx;
+    if (toy_fail_signing || cap < 8) return 7;
+    unsigned a = 1, b = 0;
+    for (size_t i = 0; i < n; i++) { a = (a + m[i]) % 65521u; b = (b + a) % 65521u; }
+    unsigned v = (b << 16) | a;
+    for (int i = 0; i < 8; i++) sig[i] = (uint8_t)((v >> ((i % 4) * 8)) ^ 0x5a);
+    *len = 8;
+    return 0;
+}
+static int toy_verify(void *ctx, const char *alg, const char *key_id, const uint8_t *m, size_t n,
+                      const uint8_t *sig, size_t sig_len) {
+    uint8_t want[8];
+    size_t len = 0;
+    if (strcmp(alg, "TOY") != 0 || strcmp(key_id, "toy-1") != 0) return 1;
+    toy_sign(ctx, m, n, want, sizeof want, &len);
+    return (sig_len == len && memcmp(want, sig, len) == 0) ? 0 : 1;
+}
+static char toy_erased[8][64];
+static int toy_erased_n = 0;
+static int toy_is_erased(const char *subject) {
+    for (int i = 0; i < toy_erased_n; i++) if (strcmp(toy_erased[i], subject) == 0) return 1;
+    return 0;
+}
+static int toy_xor(void *ctx, const char *subject, const uint8_t *in, size_t n, uint8_t *out, size_t cap, size_t *len) {
+    (void)ctx;
+    if (toy_is_erased(subject) || cap < n) return 3;
+    unsigned k = toy_key(subject);
+    for (size_t i = 0; i < n; i++) out[i] = in[i] ^ (uint8_t)(k >> ((i % 4) * 8));
+    *len = n;
+    return 0;
+}
+static int toy_erase(void *ctx, const char *subject) {
+    (void)ctx;
+    if (toy_erased_n < 8) { strncpy(toy_erased[toy_erased_n], subject, 63); toy_erased[toy_erased_n++][63] = 0; }
+    return 0;
+}
+
+static char *dup(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    memcpy(d, s, n);
+    return d;
+}
+
+static char *whole_journal(FqEngine *e) {
+    char *j = NULL;
+    FqError *err = NULL;
+    CHECK(fq_engine_journal(e, 0, 100000, &j, &err) == FQ_STATUS_OK);
+    return j;
+}
+
+static void test_security(const char *world) {
+    FqEngine *e = NULL;
+    FqError *err = NULL;
+    char *code = NULL, *out = NULL, *head = NULL, *pub = NULL, *journal = NULL;
+    CHECK(fq_engine_new(world, &e, &err) == FQ_STATUS_OK);
+    /* No signer yet: refused by name. */
+    CHECK(fq_engine_sign_head(e, "journal", T0, &out, &err) == FQ_STATUS_SEAL);
+    CHECK(CONTAINS(fq_error_message(err), "fq_engine_set_signer"));
+    fq_error_free(err);
+    /* The built-in SM2 signer with the key of GB/T 32918.5 Annex A derives its published key. */
+    CHECK(fq_engine_set_sm2_signer(e, "centre-2025",
+          "3945208f7b2144b13f36e38ac6d39f95889393692860b51a42fb81ef4df7c5b8", &pub, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(pub, "0409f9df311e5421a150dd7d161e4bc5c672179fad1833fc076bb08ff356f35020"));
+    CHECK(fq_engine_set_sm2_signer(e, "x", "zz", NULL, &err) == FQ_STATUS_SEAL);
+    CHECK(CONTAINS(fq_error_message(err), "secret"));
+    fq_error_free(err);
+    /* Protection through the host's callbacks, then a case whose description is sealed. */
+    CHECK(fq_engine_set_protector(e, "TOY-XOR", toy_xor, toy_xor, NULL, NULL, &err) == FQ_STATUS_NULL_POINTER);
+    CHECK(CONTAINS(fq_error_message(err), "erase"));
+    fq_error_free(err);
+    CHECK(fq_engine_set_protector(e, "TOY-XOR", toy_xor, toy_xor, toy_erase, NULL, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_register(e, GW, DISPUTE, T0, &code, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_route(e, "system", code, T0, NULL, &err) == FQ_STATUS_OK);
+    journal = whole_journal(e);
+    CHECK(!CONTAINS(journal, "院墙排水"));
+    CHECK(CONTAINS(journal, "fq-sealed/1:TOY-XOR:"));
+    /* The mediator reads it whole (audited); the grid worker sees a mask. */
+    CHECK(fq_engine_view_case(e, MD, code, T0, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "院墙排水"));
+    fq_string_free(out);
+    CHECK(fq_engine_view_case(e, GW, code, T0, &out, &err) == FQ_STATUS_OK);
+    CHECK(!CONTAINS(out, "院墙排水") && CONTAINS(out, "受保护"));
+    fq_string_free(out);
+    CHECK(fq_engine_sign_head(e, "journal", T0, &head, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(head, "\"subject\":\"journal\"") && CONTAINS(head, "\"algorithm\":\"SM2\""));
+    /* Verify the journal against the head with the SM2 public key. */
+    size_t hl = strlen(head) + 3;
+    char *heads = malloc(hl);
+    snprintf(heads, hl, "[%s]", head);
+    char keyjson[300];
+    snprintf(keyjson, sizeof keyjson, "{\"centre-2025\":\"%s\"}", pub);
+    fq_string_free(journal);
+    journal = whole_journal(e);
+    CHECK(fq_verify_heads_sm2(world, journal, heads, keyjson, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "\"unsigned\":0"));
+    fq_string_free(out);
+    /* Cut short (the last entry dropped): refused as truncated. */
+    char *cut = dup(journal);
+    size_t cl = strlen(cut);
+    cut[cl - 1] = 0;
+    *(strrchr(cut, '\n') + 1) = 0;
+    CHECK(fq_verify_heads_sm2(world, cut, heads, keyjson, &out, &err) == FQ_STATUS_SEAL);
+    CHECK(CONTAINS(fq_error_message(err), "truncated"));
+    CHECK(out == NULL);
+    fq_error_free(err);
+    free(cut);
+    /* A head whose position was changed no longer verifies. */
+    char *moved = dup(heads);
+    char *seq = strstr(moved, "\"seq\":");
+    seq[6] = seq[6] == '1' ? '2' : '1';
+    CHECK(fq_verify_heads_sm2(world, journal, moved, keyjson, &out, &err) == FQ_STATUS_SEAL);
+    fq_error_free(err);
+    free(moved);
+    CHECK(fq_verify_heads_sm2(world, journal, heads, "{\"centre-2025\":\"04ab\"}", &out, &err) == FQ_STATUS_SEAL);
+    CHECK(CONTAINS(fq_error_message(err), "public_key"));
+    fq_error_free(err);
+    free(heads);
+    /* A host signer and verifier by callback. */
+    CHECK(fq_engine_set_signer(e, "TOY", "toy-1", toy_sign, NULL, &err) == FQ_STATUS_OK);
+    fq_string_free(head);
+    CHECK(fq_engine_sign_head(e, code, T0, &head, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(head, "\"subject\":{\"case\":"));
+    hl = strlen(head) + 3;
+    heads = malloc(hl);
+    snprintf(heads, hl, "[%s]", head);
+    CHECK(fq_verify_heads(world, journal, heads, toy_verify, NULL, &out, &err) == FQ_STATUS_OK);
+    fq_string_free(out);
+    CHECK(fq_verify_heads(world, journal, heads, NULL, NULL, &out, &err) == FQ_STATUS_NULL_POINTER);
+    fq_error_free(err);
+    toy_fail_signing = 1;
+    CHECK(fq_engine_sign_head(e, "journal", T0, &out, &err) == FQ_STATUS_SEAL);
+    CHECK(CONTAINS(fq_error_message(err), "returned 7"));
+    fq_error_free(err);
+    toy_fail_signing = 0;
+    free(heads);
+    /* Erasure: the case's text is gone for everyone; the audit record has it all. */
+    CHECK(fq_engine_erase_personal(e, CC, code, T0 + DAY, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_view_case(e, MD, code, T0 + DAY, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "已删除") && !CONTAINS(out, "院墙排水"));
+    fq_string_free(out);
+    CHECK(fq_engine_erase_personal(e, CC, "nobody", T0 + DAY, &err) == FQ_STATUS_NOT_FOUND);
+    fq_error_free(err);
+    CHECK(fq_engine_apply(e, MD, code, "{\"op\":\"terminate\",\"reason\":\"x\",\"routes\":[]}", T0 + DAY, &out, &err) != FQ_STATUS_OK);
+    fq_error_free(err);
+    CHECK(fq_engine_audit_record(e, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "\"outcome\":\"read_whole\""));
+    CHECK(CONTAINS(out, "\"outcome\":\"erased\""));
+    CHECK(CONTAINS(out, "\"action\":\"terminate\",\"outcome\":\"refused\""));
+    fq_string_free(out);
+    fq_string_free(journal);
+    fq_string_free(head);
+    fq_string_free(pub);
+    fq_string_free(code);
+    fq_engine_free(e);
+}
+
 int main(int argc, char **argv) {
     if (argc < 4) {
         fprintf(stderr, "usage: %s world.json history.jsonl rules.json\n", argv[0]);
@@ -723,6 +892,7 @@ int main(int argc, char **argv) {
     test_persistence(world);
     test_hostile(world);
     test_law_rows(world);
+    test_security(world);
 #ifdef FQ_DEBUG_PANIC
     test_panic();
 #endif

@@ -114,6 +114,20 @@ extern "C" {
     pub type JsSnapshot;
     #[wasm_bindgen(typescript_type = "JournalHead")]
     pub type JsJournalHead;
+    #[wasm_bindgen(typescript_type = "HeadSigner")]
+    pub type JsHeadSigner;
+    #[wasm_bindgen(typescript_type = "HeadVerifier")]
+    pub type JsHeadVerifier;
+    #[wasm_bindgen(typescript_type = "Protector")]
+    pub type JsProtector;
+    #[wasm_bindgen(typescript_type = "SignedHead")]
+    pub type JsSignedHead;
+    #[wasm_bindgen(typescript_type = "SignedHead[]")]
+    pub type JsSignedHeads;
+    #[wasm_bindgen(typescript_type = "SealReport")]
+    pub type JsSealReport;
+    #[wasm_bindgen(typescript_type = "AuditEntry[]")]
+    pub type JsAuditRecord;
 }
 
 fn throw(e: BindingError) -> JsValue {
@@ -200,7 +214,20 @@ pub fn default_rules() -> Result<JsRuleSet, JsValue> {
 #[wasm_bindgen]
 pub struct Engine {
     inner: Core,
+    /// The host's signer (`setSigner`).
+    signer: Option<security::JsSigner>,
 }
+
+impl Engine {
+    fn of(inner: Core) -> Engine {
+        Engine {
+            inner,
+            signer: None,
+        }
+    }
+}
+
+mod security;
 
 #[wasm_bindgen]
 impl Engine {
@@ -208,17 +235,13 @@ impl Engine {
     #[wasm_bindgen(constructor)]
     pub fn new(world: JsWorld) -> Result<Engine, JsValue> {
         let w = arg(&world, "world")?;
-        ops::engine_new(w.as_bytes())
-            .map(|inner| Engine { inner })
-            .map_err(throw)
+        ops::engine_new(w.as_bytes()).map(Engine::of).map_err(throw)
     }
 
     /// Builds an engine from a world given as UTF-8 JSON bytes (a file or a response body).
     #[wasm_bindgen(js_name = fromJsonBytes)]
     pub fn from_json_bytes(world: &[u8]) -> Result<Engine, JsValue> {
-        ops::engine_new(world)
-            .map(|inner| Engine { inner })
-            .map_err(throw)
+        ops::engine_new(world).map(Engine::of).map_err(throw)
     }
 
     /// The small synthetic world of the examples: one street, two communities (demo; not in
@@ -227,7 +250,7 @@ impl Engine {
     pub fn sample() -> Result<Engine, JsValue> {
         let (inner, _) =
             fengqiao_synth::world(&fengqiao_synth::Spec::small()).map_err(|e| throw(e.into()))?;
-        Ok(Engine { inner })
+        Ok(Engine::of(inner))
     }
 
     /// The world of the Sajin Street scenario (no cases): 5 villages/communities, 65 grids,
@@ -237,7 +260,7 @@ impl Engine {
     pub fn sajin_world(seed: u32) -> Result<Engine, JsValue> {
         let (inner, _) = fengqiao_synth::world(&fengqiao_synth::sajin::spec(seed as u64))
             .map_err(|e| throw(e.into()))?;
-        Ok(Engine { inner })
+        Ok(Engine::of(inner))
     }
 
     /// The world as `actor` may export it: residents of its area, identifiers as the
@@ -680,7 +703,7 @@ impl Engine {
     pub fn restore(world: JsWorld, journal: &str) -> Result<Engine, JsValue> {
         let w = arg(&world, "world")?;
         ops::restore(w.as_bytes(), journal.as_bytes())
-            .map(|inner| Engine { inner })
+            .map(Engine::of)
             .map_err(throw)
     }
 
@@ -689,7 +712,7 @@ impl Engine {
     pub fn restore_snapshot(snapshot: JsSnapshot, tail: &str) -> Result<Engine, JsValue> {
         let s = arg(&snapshot, "snapshot")?;
         ops::restore_snapshot(s.as_bytes(), tail.as_bytes())
-            .map(|inner| Engine { inner })
+            .map(Engine::of)
             .map_err(throw)
     }
 

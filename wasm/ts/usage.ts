@@ -7,6 +7,7 @@ import {
   type RuleSet, type Diagnostic, type TraceEvent, type StatsReport, type Sweep, type CaseView,
   type MissingReport, type Ranked, type WeekRow, type Comparison, type HistoricalDispute, type FengqiaoError, type Unit, type Staff,
   type PersonView, type Privacy, type Denial, type DeadlineStatus, type Snapshot, type JournalHead,
+  type SignedHead, type SealReport, type HeadSigner, type HeadVerifier, type Protector, type AuditEntry,
 } from "../../target/wasm/node/fengqiao_wasm";
 
 declare const world: WorldData;
@@ -44,6 +45,21 @@ export function tour(): void {
   const privacy: Privacy = { roles: ["mediator"], agencies: ["court"] };
   engine.setPrivacy(privacy);
   const denied: Denial[] = engine.denials();
+  const signer: HeadSigner = { algorithm: "SM2", keyId: "k1", sign: (m: Uint8Array) => m.slice(0, 64) };
+  const verifier: HeadVerifier = { verify: (_a: string, _k: string, _m: Uint8Array, s: Uint8Array) => s.length === 64 };
+  const protector: Protector = {
+    algorithm: "SM4-GCM",
+    seal: (_s: string, b: Uint8Array) => b,
+    open: (_s: string, b: Uint8Array) => b,
+    erase: (_s: string) => undefined,
+  };
+  const opened: number = engine.setProtector(protector);
+  engine.setSigner(signer);
+  const signed: SignedHead = engine.signHead("journal", now);
+  const sealReport: SealReport = Engine.verifyHeads(world, engine.journal(0, 1000), [signed], verifier);
+  engine.erasePersonal(mediator, "p0-0", now);
+  const audit: AuditEntry[] = engine.auditRecord();
+  void opened; void sealReport; void audit;
   const rules: RuleSet = engine.rules();
   const diags: Diagnostic[] = engine.validateRules(defaultRules());
   const warnings: Diagnostic[] = engine.loadRules("system", rules, now);

@@ -192,6 +192,7 @@ impl Engine {
         let case = self.case(code)?;
         self.authorize_read(actor, &case.dispute, "view", now)?;
         let whole = self.privacy.sees_whole(kind);
+        self.audit_whole_reads(actor, &case.dispute.input.parties, whole, now);
         let parties = case
             .dispute
             .input
@@ -211,8 +212,21 @@ impl Engine {
                 }
             })
             .collect();
+        let mut dispute = case.dispute.clone();
+        let subject = code.as_str();
+        let mut texts: Vec<&mut String> = vec![&mut dispute.input.description];
+        if let Some(a) = &mut dispute.agreement {
+            texts.push(&mut a.terms);
+        }
+        if let Some((plan, _)) = &mut dispute.watch {
+            texts.push(plan);
+        }
+        texts.extend(dispute.extensions.iter_mut().map(|x| &mut x.reason));
+        for t in texts {
+            *t = self.read_text(subject, t, whole, actor, now);
+        }
         Ok(CaseView {
-            dispute: case.dispute.clone(),
+            dispute,
             parties,
             events: case.events.len(),
         })
@@ -225,6 +239,43 @@ impl Engine {
     ) -> impl Iterator<Item = &'a crate::engine::Case> + 'a {
         self.cases()
             .filter(move |c| self.may_access(actor, &c.dispute))
+    }
+
+    /// Audits each named resident whose identity number or phone a view shows whole.
+    pub(crate) fn audit_whole_reads(
+        &self,
+        actor: &Actor,
+        parties: &[Party],
+        whole: bool,
+        now: DateTime<Utc>,
+    ) {
+        if !whole || *actor == Actor::System {
+            return;
+        }
+        for p in parties {
+            if let Party::Person(id) = p {
+                self.audit_whole_person(actor, id, now);
+            }
+        }
+    }
+
+    /// Audits a whole read of one resident's identifiers, if the record has any.
+    pub(crate) fn audit_whole_person(&self, actor: &Actor, id: &str, now: DateTime<Utc>) {
+        let shown = self
+            .person(id)
+            .is_some_and(|p| p.id_number.is_some() || p.phone.is_some());
+        if shown {
+            let target = format!("person:{id}");
+            self.audit(
+                actor,
+                "read_whole",
+                crate::audit::Outcome::ReadWhole,
+                &target,
+                now,
+                None,
+                "",
+            );
+        }
     }
 
     /// Refused requests, oldest first.

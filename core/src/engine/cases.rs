@@ -44,7 +44,20 @@ pub struct Sweep {
 
 impl Engine {
     /// Registers a dispute (录入): checks it, assigns its case code, starts its trace.
+    /// With a protector set, its description is sealed under the new case's code before it
+    /// is hashed. A refusal is audited ([`crate::audit`]).
     pub fn register(
+        &mut self,
+        actor: &Actor,
+        input: DisputeInput,
+        now: DateTime<Utc>,
+    ) -> Result<CaseCode, EngineError> {
+        let target = input.location.to_string();
+        self.register_checked(actor, input, now)
+            .inspect_err(|e| self.audit_error(actor, "register", &target, now, e))
+    }
+
+    fn register_checked(
         &mut self,
         actor: &Actor,
         input: DisputeInput,
@@ -104,13 +117,23 @@ impl Engine {
             });
         }
         let date = china_date(now);
-        let seq = self.day_seq.entry((input.location, date)).or_insert(0);
-        *seq += 1;
-        let code = CaseCode::new(input.location, date, *seq);
-        let op = Operation::Register {
+        let seq = self
+            .day_seq
+            .get(&(input.location, date))
+            .copied()
+            .unwrap_or(0)
+            + 1;
+        let code = CaseCode::new(input.location, date, seq);
+        let mut op = Operation::Register {
             code: code.clone(),
-            input: input.clone(),
+            input,
         };
+        self.seal_texts(&code, &mut op)?;
+        self.day_seq.insert((input_location(&op), date), seq);
+        let Operation::Register { input, .. } = &op else {
+            unreachable!("built above")
+        };
+        let input = input.clone();
         let event = Event::new(code.clone(), None, now, actor.clone(), op);
         let dispute = lifecycle::register(code.clone(), input, now);
         let slot = self.ledger.push(crate::stats::Entry::of(
@@ -211,6 +234,21 @@ impl Engine {
         op: Operation,
         now: DateTime<Utc>,
     ) -> Result<&Dispute, EngineError> {
+        let action = op.kind();
+        if let Err(e) = self.apply_checked(actor, code, op, now) {
+            self.audit_error(actor, action.as_str(), code.as_str(), now, &e);
+            return Err(e);
+        }
+        Ok(&self.cases[code].dispute)
+    }
+
+    fn apply_checked(
+        &mut self,
+        actor: &Actor,
+        code: &CaseCode,
+        op: Operation,
+        now: DateTime<Utc>,
+    ) -> Result<&Dispute, EngineError> {
         if matches!(op, Operation::Route { .. } | Operation::Register { .. }) {
             return Err(EngineError::NotSupplied {
                 operation: op.kind(),
@@ -260,6 +298,10 @@ impl Engine {
             max_extension_days: rules.time_limits.max_extension_days,
         };
         lifecycle::check(&case.dispute, &op, kind, now, &ctx)?;
+        let mut op = op;
+        self.seal_texts(code, &mut op)?;
+        let case = &self.cases[code];
+        let last = case.events.last().expect("a case has its registration");
         let mark = LoadMark::before(&case.dispute, &op);
         let event = Event::new(code.clone(), Some(last), now, actor.clone(), op);
         let case = self.cases.get_mut(code).expect("looked up above");
@@ -472,5 +514,12 @@ pub(crate) fn team_load(d: &Dispute) -> Vec<String> {
     match (&d.routing, d.state.is_open()) {
         (Some(r), true) => r.team.iter().map(|m| m.staff.clone()).collect(),
         _ => Vec::new(),
+    }
+}
+
+fn input_location(op: &Operation) -> crate::hierarchy::DivisionCode {
+    match op {
+        Operation::Register { input, .. } => input.location,
+        _ => unreachable!("a registration"),
     }
 }

@@ -43,6 +43,10 @@ domain_enum! {
         Journal = ("journal", "变更日志校验失败", "journal does not restore"),
         /// A stale expected version: another writer changed the case first.
         Conflict = ("conflict", "版本冲突", "version conflict"),
+        /// A signature or signed head that does not verify, or a signer that failed.
+        Seal = ("seal", "签名校验失败", "signature check failed"),
+        /// Personal data that could not be sealed or opened (see `personal`).
+        Protection = ("protection", "个人信息保护失败", "personal-data protection failed"),
     }
 }
 
@@ -211,6 +215,12 @@ pub enum EngineError {
     /// A calendar problem.
     #[error(transparent)]
     Calendar(#[from] CalendarError),
+    /// Signing or checking a signed head failed.
+    #[error(transparent)]
+    Seal(#[from] crate::seal::SealError),
+    /// Sealing or opening personal data failed.
+    #[error(transparent)]
+    Protection(#[from] crate::personal::ProtectionError),
     /// The actor may not see or act on this.
     #[error("access denied: {actor} may not {action} {target}: {reason}")]
     Denied {
@@ -260,6 +270,8 @@ impl EngineError {
             EngineError::Trace(_) => ErrorCode::Trace,
             EngineError::Calendar(_) => ErrorCode::Calendar,
             EngineError::Denied { .. } => ErrorCode::Denied,
+            EngineError::Seal(_) => ErrorCode::Seal,
+            EngineError::Protection(_) => ErrorCode::Protection,
         }
     }
 
@@ -348,6 +360,8 @@ impl EngineError {
                 .text("to", to)
                 .build(),
             EngineError::Journal(e) => j(e),
+            EngineError::Seal(e) => j(e),
+            EngineError::Protection(e) => j(e),
             EngineError::Conflict {
                 case,
                 expected,

@@ -272,6 +272,7 @@ impl Engine {
             cases: self.cases.values().map(|c| c.events.clone()).collect(),
             reports: self.reports.all(),
             denials: self.denials(),
+            audit: self.access_log.audit(),
         }
     }
 

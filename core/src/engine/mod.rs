@@ -21,8 +21,10 @@ mod cases;
 mod details;
 mod error;
 mod journal;
+mod personal;
 mod reader;
 mod restore;
+mod sealing;
 mod stats;
 mod time_limits;
 mod whatif;
@@ -78,6 +80,13 @@ pub struct WorldData {
     /// world, not of a binding, so every front-end masks alike.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy: Option<Privacy>,
+    /// Residents whose personal data is sealed (see [`crate::personal`]): what a world
+    /// export carries for them once a protector is set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sealed_people: Vec<crate::personal::SealedPerson>,
+    /// Subjects (residents' ids, case codes) whose personal data was erased.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub erased: Vec<String>,
 }
 
 /// The world and its cases. See the module docs.
@@ -106,6 +115,8 @@ pub struct Engine {
     rule_sets: HashMap<String, Arc<RuleSet>>,
     /// Every accepted change, in order (see [`crate::journal`]).
     journal: journal::JournalCell,
+    /// Personal data: the protector, sealed records, erasures (see [`crate::personal`]).
+    protection: personal::Protection,
 }
 
 impl Engine {
@@ -120,6 +131,8 @@ impl Engine {
             calendar_years: Vec::new(),
             local_calendars: Vec::new(),
             privacy: None,
+            sealed_people: Vec::new(),
+            erased: Vec::new(),
         });
         let router = Router::default_rules();
         let default = Arc::new(router.rule_set().clone());
@@ -142,6 +155,7 @@ impl Engine {
             codes: Vec::new(),
             rule_sets: HashMap::from([(default.label(), default)]),
             journal: journal::JournalCell::new(origin),
+            protection: Default::default(),
         }
     }
 
@@ -160,8 +174,14 @@ impl Engine {
         for l in data.local_calendars {
             e.set_local_calendar(l)?;
         }
+        for subject in data.erased {
+            e.protection.erased.insert(subject);
+        }
         for p in data.people {
             e.add_person(p)?;
+        }
+        for p in data.sealed_people {
+            e.add_sealed_person(p)?;
         }
         for mut s in data.staff {
             s.active_cases = 0;
@@ -184,8 +204,7 @@ impl Engine {
     /// resident's identifiers whole. Trusted: no actor is checked; for the host's own
     /// persistence. A user's export goes through [`Engine::reader`] ([`Reader::world`]).
     pub fn to_world(&self) -> WorldData {
-        let mut people: Vec<Person> = self.people.values().cloned().collect();
-        people.sort_by(|a, b| a.id.cmp(&b.id));
+        let (people, sealed_people, erased) = self.stored_people();
         let official = Calendar::official();
         let shipped: Vec<&crate::calendar::YearNotice> = official.notices().collect();
         WorldData {
@@ -210,6 +229,8 @@ impl Engine {
                 .collect(),
             local_calendars: self.calendar.locals().cloned().collect(),
             privacy: Some(self.privacy.clone()),
+            sealed_people,
+            erased,
         }
     }
 
@@ -324,7 +345,11 @@ impl Engine {
         if self.people.contains_key(&person.id) {
             return Err(EngineError::Duplicate(format!("person {}", person.id)));
         }
-        self.journal_change(crate::journal::Change::PersonAdded(person.clone()));
+        let (change, sealed) = self.person_change(&person, false)?;
+        self.journal_change(change);
+        if let Some(s) = sealed {
+            self.protection.sealed.insert(s.id.clone(), s);
+        }
         self.people.insert(person.id.clone(), person);
         Ok(())
     }
@@ -337,7 +362,12 @@ impl Engine {
             return Err(EngineError::UnknownPerson(person.id.clone()));
         }
         self.check_person(&person)?;
-        self.journal_change(crate::journal::Change::PersonUpdated(person.clone()));
+        let (change, sealed) = self.person_change(&person, true)?;
+        self.journal_change(change);
+        if let Some(s) = sealed {
+            self.protection.sealed.insert(s.id.clone(), s);
+        }
+        self.protection.unopened.remove(&person.id);
         self.people.insert(person.id.clone(), person);
         Ok(())
     }

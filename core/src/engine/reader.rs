@@ -117,9 +117,13 @@ impl<'e> Reader<'e> {
         self.engine
             .authorize_unit(&self.actor, household, "residents", self.at)?;
         let whole = self.sees_identifiers();
-        Ok(self
-            .engine
-            .residents(household)
+        let people = self.engine.residents(household);
+        if whole && self.actor != Actor::System {
+            for p in &people {
+                self.engine.audit_whole_person(&self.actor, &p.id, self.at);
+            }
+        }
+        Ok(people
             .into_iter()
             .map(|p| PersonView::of(p, whole))
             .collect())

@@ -152,6 +152,9 @@ impl Engine {
         for (staff, report) in snapshot.reports {
             e.reports.insert(&staff, report);
         }
+        for a in snapshot.audit {
+            e.access_log.push_audit(a);
+        }
         for d in snapshot.denials {
             e.access_log.push(d);
         }
@@ -399,6 +402,10 @@ impl Engine {
                 self.access_log.push(d);
                 Ok(())
             }
+            Change::Audit(a) => {
+                self.access_log.push_audit(a);
+                Ok(())
+            }
             other => self
                 .apply_change(other)
                 .map_err(|e| fail(JournalProblem::Refused, e.to_string())),
@@ -444,7 +451,12 @@ impl Engine {
                 Ok(())
             }
             Change::ReportFiled { staff, report } => self.file_report(&Actor::Staff(staff), report),
-            Change::Event(_) | Change::RulesLoaded(_) | Change::Denied(_) => {
+            Change::PersonSealed(p) => self.add_sealed_person(p),
+            Change::PersonalErased { subject, .. } => {
+                self.mark_erased(&subject);
+                Ok(())
+            }
+            Change::Event(_) | Change::RulesLoaded(_) | Change::Denied(_) | Change::Audit(_) => {
                 unreachable!("handled by replay_entry")
             }
         }

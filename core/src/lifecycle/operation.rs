@@ -428,6 +428,47 @@ pub enum Operation {
 }
 
 impl Operation {
+    /// The free text an operation carries (descriptions, notes, summaries, reasons, an
+    /// agreement's terms): what may describe the people in a case, and what a
+    /// [`crate::personal::Protector`] seals before the event is hashed. Empty texts are
+    /// left out (nothing to protect, and an empty note stays visibly empty).
+    pub fn texts_mut(&mut self) -> Vec<&mut String> {
+        use Operation as O;
+        let texts: Vec<&mut String> = match self {
+            O::Register { input, .. } => vec![&mut input.description],
+            O::Route { .. }
+            | O::ApplyConfirmation { .. }
+            | O::AcceptConfirmation { .. }
+            | O::GrantConfirmation { .. } => vec![],
+            O::Accept { note }
+            | O::AssignDown { note, .. }
+            | O::Refer { note, .. }
+            | O::Verify { note, .. }
+            | O::Supervise { note, .. }
+            | O::Expedite { note }
+            | O::MarkHistoric { note }
+            | O::Suspend { note, .. }
+            | O::Resume { note }
+            | O::DecideExtension { note, .. } => vec![note],
+            O::ReportUp { reason, .. }
+            | O::Terminate { reason, .. }
+            | O::ExtendConfirmation { reason, .. }
+            | O::RefuseConfirmation { reason, .. }
+            | O::Return { reason }
+            | O::Reopen { reason }
+            | O::Reassess { reason, .. }
+            | O::RequestExtension { reason, .. } => vec![reason],
+            O::RecordSession { summary, .. } | O::Feedback { summary } | O::Close { summary } => {
+                vec![summary]
+            }
+            O::Resolve { agreement } => vec![&mut agreement.terms],
+            O::Stabilise { plan, .. } => vec![plan],
+        };
+        texts.into_iter().filter(|t| !t.is_empty()).collect()
+    }
+}
+
+impl Operation {
     /// The kind of this operation.
     pub fn kind(&self) -> OperationKind {
         use Operation as O;

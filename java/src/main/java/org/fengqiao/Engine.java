@@ -483,6 +483,73 @@ public final class Engine implements AutoCloseable {
         run((h, e) -> FqLibrary.fq_engine_release_journal(h, seq, e));
     }
 
+    // ----- 国密: signed heads, personal data, the audit record (see Guomi) -----------------
+
+    private static volatile Object keepAlive;
+
+    /** The registered callbacks, kept reachable while the native engine may call them. */
+    private volatile Object[] callbacks = new Object[2];
+
+    /** Registers the host's signer: {@code algorithm} ("SM2") and {@code keyId} go into each head. */
+    public void setSigner(String algorithm, String keyId, Guomi.HeadSigner signer) {
+        Guomi.SignFn fn = Guomi.signFn(signer);
+        run((h, e) -> FqLibrary.fq_engine_set_signer(h, c(algorithm), c(keyId), fn, null, e));
+        callbacks = new Object[] {fn, callbacks[1]};
+    }
+
+    /** DEVELOPMENT ONLY: the built-in SM2 signer with a secret key in process memory; returns its public key (SEC1 hex). */
+    public String setSm2Signer(String keyId, String secretHex) {
+        return call((h, o, e) -> FqLibrary.fq_engine_set_sm2_signer(h, c(keyId), c(secretHex), o, e));
+    }
+
+    /** Signs the head of {@code subject}, "journal" or a case code ({@code SignedHead} JSON). */
+    public String signHeadJson(String subject, Instant now) {
+        return call((h, o, e) -> FqLibrary.fq_engine_sign_head(h, c(subject), ms(now), o, e));
+    }
+
+    /** Verifies a journal (JSON Lines) from its world against signed heads ({@code SealReport} JSON). */
+    public static String verifyHeadsJson(String world, String journal, String heads, Guomi.HeadVerifier verifier) {
+        Guomi.VerifyFn fn = Guomi.verifyFn(verifier);
+        String report = out(null, (h, o, e) -> FqLibrary.fq_verify_heads(c(world), c(journal), c(heads), fn, null, o, e));
+        keepAlive = fn; // Java 8 has no reachabilityFence: a volatile write after the call keeps it reachable
+        return report;
+    }
+
+    /** {@link #verifyHeadsJson} with the built-in SM2 verifier: {@code keys} is {@code {"keyId": "04…"}}. */
+    public static String verifyHeadsSm2Json(String world, String journal, String heads, String keys) {
+        return out(null, (h, o, e) -> FqLibrary.fq_verify_heads_sm2(c(world), c(journal), c(heads), c(keys), o, e));
+    }
+
+    /** Registers the host's protector for personal data; residents restored sealed are opened now. */
+    public void setProtector(String algorithm, Guomi.Protector protector) {
+        Object[] fns = {Guomi.sealFn(protector, true), Guomi.sealFn(protector, false), Guomi.eraseFn(protector)};
+        lock.writeLock().lock();
+        try {
+            PointerByReference err = SLOTS.get()[1];
+            err.setValue(null);
+            check(FqLibrary.fq_engine_set_protector(live(), c(algorithm), (Guomi.SealFn) fns[0], (Guomi.SealFn) fns[1],
+                    (Guomi.EraseFn) fns[2], null, err), err);
+            callbacks = new Object[] {callbacks[0], fns};
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** DEVELOPMENT ONLY: the built-in SM4-GCM protector, keys in process memory. */
+    public void setSm4Keyring() {
+        run((h, e) -> FqLibrary.fq_engine_set_sm4_keyring(h, e));
+    }
+
+    /** Erases a subject's personal data (a resident's id or a case code) by destroying its key. */
+    public void erasePersonal(Actor actor, String subject, Instant now) {
+        run((h, e) -> FqLibrary.fq_engine_erase_personal(h, c(actor.toJson()), c(subject), ms(now), e));
+    }
+
+    /** The audit record, oldest first ({@code AuditEntry[]} JSON): keep it six months at least. */
+    public String auditRecordJson() {
+        return call((h, o, e) -> FqLibrary.fq_engine_audit_record(h, o, e));
+    }
+
     // ----- life ----------------------------------------------------------------------------
 
     /** Frees the native engine; waits for calls in flight. Harmless twice. */

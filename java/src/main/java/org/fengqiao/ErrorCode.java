@@ -41,6 +41,10 @@ public enum ErrorCode {
     JOURNAL(16, "journal"),
     /** Another writer changed the case first (optimistic concurrency). */
     CONFLICT(17, "conflict"),
+    /** A signed head that does not verify, or a signer that failed. */
+    SEAL(18, "seal"),
+    /** Personal data that could not be sealed or opened. */
+    PROTECTION(19, "protection"),
     /** A status this binding does not know (a newer native library). */
     UNKNOWN(-1, "unknown");
 

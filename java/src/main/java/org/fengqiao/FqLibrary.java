@@ -90,4 +90,15 @@ final class FqLibrary {
     static native int fq_engine_snapshot(Pointer engine, PointerByReference out, PointerByReference err);
     static native int fq_engine_apply_expecting(Pointer engine, byte[] actor, byte[] caseCode, byte[] operation, long expectedSeq, long nowMs, PointerByReference out, PointerByReference err);
     static native int fq_engine_release_journal(Pointer engine, long seq, PointerByReference err);
+
+    // 国密 (ffi/src/security.rs)
+    static native int fq_engine_set_signer(Pointer engine, byte[] algorithm, byte[] keyId, Guomi.SignFn sign, Pointer ctx, PointerByReference err);
+    static native int fq_engine_set_sm2_signer(Pointer engine, byte[] keyId, byte[] secretHex, PointerByReference publicKey, PointerByReference err);
+    static native int fq_engine_sign_head(Pointer engine, byte[] subject, long nowMs, PointerByReference out, PointerByReference err);
+    static native int fq_verify_heads(byte[] world, byte[] journal, byte[] heads, Guomi.VerifyFn verify, Pointer ctx, PointerByReference out, PointerByReference err);
+    static native int fq_verify_heads_sm2(byte[] world, byte[] journal, byte[] heads, byte[] keys, PointerByReference out, PointerByReference err);
+    static native int fq_engine_set_protector(Pointer engine, byte[] algorithm, Guomi.SealFn seal, Guomi.SealFn open, Guomi.EraseFn erase, Pointer ctx, PointerByReference err);
+    static native int fq_engine_set_sm4_keyring(Pointer engine, PointerByReference err);
+    static native int fq_engine_erase_personal(Pointer engine, byte[] actor, byte[] subject, long nowMs, PointerByReference err);
+    static native int fq_engine_audit_record(Pointer engine, PointerByReference out, PointerByReference err);
 }

@@ -16,6 +16,10 @@ import java.util.List;
  * `digest`. Compare `digest` with the one you keep apart to know it is the one you wrote.
  */
 public class Snapshot {
+    /** The audit record besides the denials, oldest first. */
+    @JsonProperty("audit")
+    public List<AuditEntry> audit;
+
     /** Every case's trace, in case-code order. */
     @JsonProperty("cases")
     public List<List<Event>> cases;

@@ -17,6 +17,10 @@ public class WorldData {
     @JsonProperty("calendar_years")
     public List<YearNotice> calendarYears;
 
+    /** Subjects (residents' ids, case codes) whose personal data was erased. */
+    @JsonProperty("erased")
+    public List<String> erased;
+
     /** The hierarchy. */
     @JsonProperty("hierarchy")
     public HierarchyData hierarchy;
@@ -36,6 +40,10 @@ public class WorldData {
     /** A rule set; the shipped default rules if absent. */
     @JsonProperty("rules")
     public RuleSet rules;
+
+    /** Residents whose personal data is sealed (see [`crate::personal`]): what a world export carries for them once a protector is set. */
+    @JsonProperty("sealed_people")
+    public List<SealedPerson> sealedPeople;
 
     /** Staff. */
     @JsonProperty("staff")
