@@ -133,6 +133,20 @@ fn a_rechained_forgery_verifies_as_a_chain_but_not_against_signed_heads() {
         Err(SealError::Rewritten { seq, .. }) if seq == case_head.seq
     ));
 
+    // The register of every case's head, signed once, refuses the forged trace too.
+    let (register, signed_register) = w.engine.sign_case_register(&signer, signed_at).unwrap();
+    assert_eq!(signed_register.seq, register.len() as u64);
+    seal::verify_register(&register, &signed_register, &verifier).unwrap();
+    let forged_register = restored.case_heads();
+    assert!(matches!(
+        seal::verify_register(&forged_register, &signed_register, &verifier),
+        Err(SealError::Rewritten { subject, .. }) if subject == "register"
+    ));
+    let mut fewer = register.clone();
+    fewer.pop();
+    assert!(seal::verify_register(&fewer, &signed_register, &verifier).is_err());
+    assert!(seal::verify_register(&register, &journal_head, &verifier).is_err());
+
     // Cut short: the signed head lies past the entries.
     let cut = &entries[..entries.len() - 1];
     assert!(matches!(

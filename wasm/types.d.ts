@@ -212,7 +212,7 @@ export interface Comparison { a: Outcomes; b: Outcomes; changed: { id: string; a
 // ---- 国密: signed heads, personal data (see docs/security.md)
 /** A signed head: a journal digest or a case's last hash, signed by the host's module. */
 export interface SignedHead {
-  subject: "journal" | { case: string }; seq: number; head: string; signed_at: Instant;
+  subject: "journal" | "register" | { case: string }; seq: number; head: string; signed_at: Instant;
   algorithm: string; key_id: string; signature: string;
 }
 /** What verifying against signed heads established. */

@@ -566,7 +566,8 @@ pub fn release_journal(e: &mut Engine, seq: u64) -> Res<()> {
 
 // ---- 国密: signed heads, personal data, the audit record ----
 
-/// Signs the head of `subject` — `"journal"` or a case code — with `signer` at `now_ms`
+/// Signs the head of `subject` — `"journal"`, `"register"` (every case's head at once) or
+/// a case code — with `signer` at `now_ms`
 /// (`SignedHead` JSON). Each front-end supplies its own signer (C callbacks, a JS
 /// function) over the host's module.
 pub fn sign_head(
@@ -578,6 +579,8 @@ pub fn sign_head(
     let now = args::time("now_ms", now_ms)?;
     let head = if subject == "journal" {
         e.sign_journal_head(signer, now)?
+    } else if subject == "register" {
+        e.sign_case_register(signer, now)?.1
     } else {
         e.sign_case_head(&args::case("subject", subject)?, signer, now)?
     };
@@ -586,8 +589,8 @@ pub fn sign_head(
 
 /// Verifies a journal (JSON Lines, from its first entry) from its world document against
 /// signed heads (`SignedHead[]` JSON): the journal's heads against the digests, each case's
-/// heads against that case's trace as the journal holds it (`SealReport` JSON for the
-/// journal). A rewritten, truncated or wrongly signed chain fails with `seal`, naming the
+/// heads against that case's trace as the journal holds it, a register's head against the
+/// register of the journal's last events (`SealReport` JSON for the journal). A rewritten, truncated or wrongly signed chain fails with `seal`, naming the
 /// subject and position.
 pub fn verify_heads(
     world: &[u8],
@@ -610,7 +613,7 @@ pub fn verify_heads(
         .iter()
         .filter_map(|h| match &h.subject {
             Subject::Case(c) => Some(c),
-            Subject::Journal => None,
+            Subject::Journal | Subject::Register => None,
         })
         .collect();
     cases.dedup();
@@ -625,6 +628,28 @@ pub fn verify_heads(
             return Err(EngineError::UnknownCase(code.clone()).into());
         }
         seal::verify_trace(&events, &heads, verifier).map_err(EngineError::from)?;
+    }
+    let registers: Vec<&seal::SignedHead> = heads
+        .iter()
+        .filter(|h| h.subject == Subject::Register)
+        .collect();
+    if !registers.is_empty() {
+        // The register as the journal gives it: each case's last event, in code order.
+        let mut last = std::collections::BTreeMap::new();
+        for ev in entries.iter().filter_map(|e| e.change.event()) {
+            last.insert(&ev.case, ev);
+        }
+        let register: Vec<seal::CaseHead> = last
+            .into_iter()
+            .map(|(c, ev)| seal::CaseHead {
+                case: c.clone(),
+                seq: ev.seq,
+                head: ev.hash,
+            })
+            .collect();
+        for h in registers {
+            seal::verify_register(&register, h, verifier).map_err(EngineError::from)?;
+        }
     }
     to_json(&report)
 }

@@ -1,4 +1,4 @@
-//! The audit record (安全审计, 等保 2.0 level 3: 8.1.4.3 security audit of the computing
+//! The audit record (安全审计, 等保 2.0 level 3: GB/T 22239-2019 8.1.4.3, security audit of the computing
 //! environment — date and time, user, event type, outcome and object of every audited
 //! event; records protected from deletion and change and kept for review).
 //!

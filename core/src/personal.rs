@@ -1,8 +1,8 @@
 //! Personal information (个人信息) at rest: residents' names, identity numbers, phones and
 //! key-person notes, and the free text that describes the people in a case, sealed by a
 //! [`Protector`] wherever the library writes them for storage — the journal, snapshots and
-//! world exports — so that what a host stores is ciphertext (GB/T 39786-2021 8.4 c:
-//! confidentiality of important data in storage; 个人信息保护法 art. 51).
+//! world exports — so that what a host stores is ciphertext (GB/T 39786-2021 8.4,
+//! 重要数据存储机密性: confidentiality of important data in storage; 个人信息保护法 art. 51).
 //!
 //! **Subjects and erasure.** Every sealed value belongs to a *subject*: a resident's id for
 //! their record, a case code for the free text of that case. A protector keeps one key per

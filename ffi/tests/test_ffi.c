@@ -810,6 +810,19 @@ static void test_security(const char *world) {
     CHECK(fq_verify_heads_sm2(world, journal, heads, keyjson, &out, &err) == FQ_STATUS_OK);
     CHECK(CONTAINS(out, "\"unsigned\":0"));
     fq_string_free(out);
+    /* The register of every case's head, signed once, verified against the journal. */
+    {
+        char *reg = NULL, *regs = NULL;
+        CHECK(fq_engine_sign_head(e, "register", T0, &reg, &err) == FQ_STATUS_OK);
+        CHECK(CONTAINS(reg, "\"subject\":\"register\"") && CONTAINS(reg, "\"seq\":1,"));
+        size_t rl = strlen(reg) + 3;
+        regs = malloc(rl);
+        snprintf(regs, rl, "[%s]", reg);
+        CHECK(fq_verify_heads_sm2(world, journal, regs, keyjson, &out, &err) == FQ_STATUS_OK);
+        fq_string_free(out);
+        free(regs);
+        fq_string_free(reg);
+    }
     /* Cut short (the last entry dropped): refused as truncated. */
     char *cut = dup(journal);
     size_t cl = strlen(cut);

@@ -235,11 +235,13 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<&Dispute, EngineError> {
         let action = op.kind();
-        if let Err(e) = self.apply_checked(actor, code, op, now) {
-            self.audit_error(actor, action.as_str(), code.as_str(), now, &e);
-            return Err(e);
+        match self.apply_checked(actor, code, op, now) {
+            Ok(()) => Ok(&self.cases[code].dispute),
+            Err(e) => {
+                self.audit_error(actor, action.as_str(), code.as_str(), now, &e);
+                Err(e)
+            }
         }
-        Ok(&self.cases[code].dispute)
     }
 
     fn apply_checked(
@@ -248,21 +250,20 @@ impl Engine {
         code: &CaseCode,
         op: Operation,
         now: DateTime<Utc>,
-    ) -> Result<&Dispute, EngineError> {
+    ) -> Result<(), EngineError> {
         if matches!(op, Operation::Route { .. } | Operation::Register { .. }) {
             return Err(EngineError::NotSupplied {
                 operation: op.kind(),
             });
         }
         let reassess = matches!(op, Operation::Reassess { .. });
-        self.apply_op(actor, code, op, now)?;
+        let d = self.apply_op(actor, code, op, now)?;
         // New facts, new decision: the agencies the law now calls in join (人民调解法
         // art. 25), traced as the system's `route` after the reassessment.
-        let d = &self.case(code)?.dispute;
         if reassess && d.routing.is_some() && d.state.is_open() {
             self.route(&Actor::System, code, now)?;
         }
-        Ok(&self.cases[code].dispute)
+        Ok(())
     }
 
     /// [`Engine::apply`] for every operation, the engine's own `route` included.
@@ -300,8 +301,6 @@ impl Engine {
         lifecycle::check(&case.dispute, &op, kind, now, &ctx)?;
         let mut op = op;
         self.seal_texts(code, &mut op)?;
-        let case = &self.cases[code];
-        let last = case.events.last().expect("a case has its registration");
         let mark = LoadMark::before(&case.dispute, &op);
         let event = Event::new(code.clone(), Some(last), now, actor.clone(), op);
         let case = self.cases.get_mut(code).expect("looked up above");

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Engine, EngineError};
 use crate::dispute::CaseCode;
-use crate::seal::{SignedHead, Signer, Subject};
+use crate::seal::{CaseHead, SignedHead, Signer, Subject};
 
 impl Engine {
     /// Signs the journal's digest at its last entry: one signature seals every entry up to
@@ -43,5 +43,35 @@ impl Engine {
             signer,
         )
         .map_err(EngineError::Seal)
+    }
+
+    /// The register of every case's head, in case-code order (see
+    /// [`crate::seal::register_digest`]).
+    pub fn case_heads(&self) -> Vec<CaseHead> {
+        self.cases
+            .iter()
+            .map(|(code, c)| {
+                let last = c.events.last().expect("a case has its registration");
+                CaseHead {
+                    case: code.clone(),
+                    seq: last.seq,
+                    head: last.hash,
+                }
+            })
+            .collect()
+    }
+
+    /// Signs the register of every case's head: one signature for all of them. Returns the
+    /// register with its signed head; keep both apart from the traces.
+    pub fn sign_case_register(
+        &self,
+        signer: &dyn Signer,
+        now: DateTime<Utc>,
+    ) -> Result<(Vec<CaseHead>, SignedHead), EngineError> {
+        let heads = self.case_heads();
+        let digest = crate::seal::register_digest(&heads);
+        let signed = SignedHead::sign(Subject::Register, heads.len() as u64, digest, now, signer)
+            .map_err(EngineError::Seal)?;
+        Ok((heads, signed))
     }
 }
