@@ -58,27 +58,14 @@ fn resolved(w: &mut World, amount: u64) -> CaseCode {
 /// What a forger who can write the whole store does: change the agreement's amount, then
 /// recompute that event's hash, every later event of the case, and every later digest.
 fn rechain(origin: Hash, entries: &mut [JournalEntry], code: &CaseCode, amount: u64) {
-    let mut prev_event: Option<fengqiao::trace::Event> = None;
-    let mut digest = origin;
-    let mut forging = false;
-    for entry in entries.iter_mut() {
-        if let Change::Event(e) = &mut entry.change {
-            if &e.case == code {
-                if let Operation::Resolve { agreement } = &mut e.op {
-                    agreement.amount_yuan = amount;
-                    forging = true;
-                }
-                if forging {
-                    e.prev = prev_event.as_ref().map_or(Hash::GENESIS, |p| p.hash);
-                    e.hash = e.compute_hash();
-                }
-                prev_event = Some(e.clone());
-            }
+    let touched = fengqiao_synth::forgery::rechain(origin, entries, code, |op| match op {
+        Operation::Resolve { agreement } => {
+            agreement.amount_yuan = amount;
+            true
         }
-        digest = journal::chain(&digest, &entry.change);
-        entry.digest = digest;
-    }
-    assert!(forging, "the forgery found its agreement");
+        _ => false,
+    });
+    assert!(!touched.is_empty(), "the forgery found its agreement");
 }
 
 #[test]
@@ -282,6 +269,19 @@ fn personal_data_is_sealed_where_it_is_stored_and_opened_for_those_who_may_see_i
         .map(|a| a.target.as_str())
         .collect();
     assert_eq!(reads, ["person:p0-0", "person:p1-0", code.as_str()]);
+    // A mediator's export of the world with identifiers whole is audited once.
+    let export = w.engine.reader(&mediator, at(2025, 5, 7)).unwrap().world();
+    assert!(export.people.iter().any(|p| p.id_number.is_some()));
+    let worlds: Vec<_> = w
+        .engine
+        .audit_record()
+        .into_iter()
+        .filter(|a| a.action == "world" && a.outcome == Outcome::ReadWhole)
+        .collect();
+    assert_eq!(worlds.len(), 1);
+    assert!(worlds[0]
+        .detail
+        .ends_with("residents with identifiers whole"));
     // A grid worker sees masks, and nothing is audited as read whole.
     let before = w.engine.audit_record().len();
     let view = w.engine.view_case(&gw, &code, at(2025, 5, 7)).unwrap();
@@ -350,6 +350,7 @@ fn erasure_destroys_the_key_and_every_chain_still_verifies() {
     // Refused: erasing twice, an unknown subject; nothing journaled by either refusal
     // but its audit entry.
     let seq = w.engine.journal_seq();
+    let audited = w.engine.audit_record().len();
     assert_eq!(
         w.engine
             .erase_personal(&centre, "p0-0", at(2025, 6, 1))
@@ -364,7 +365,22 @@ fn erasure_destroys_the_key_and_every_chain_still_verifies() {
             .code(),
         ErrorCode::NotFound
     );
-    assert_eq!(w.engine.journal_seq(), seq);
+    assert_eq!(w.engine.journal_seq(), seq + 2);
+    assert_eq!(w.engine.audit_record().len(), audited + 2);
+    let refusals: Vec<_> = w
+        .engine
+        .audit_record()
+        .into_iter()
+        .filter(|a| a.outcome == Outcome::Refused)
+        .map(|a| (a.action, a.outcome, a.target))
+        .collect();
+    assert_eq!(
+        refusals,
+        [
+            ("erase".to_string(), Outcome::Refused, "p0-0".to_string()),
+            ("erase".to_string(), Outcome::Refused, "nobody".to_string())
+        ]
+    );
 
     // Every chain verifies: the old signed head, the case trace, the whole journal.
     let entries = w.engine.journal(0, usize::MAX).unwrap();

@@ -305,7 +305,7 @@ pub const TAIL: &str = "SELECT seq, v, digest, body FROM fengqiao.journal
 
 /// A stored row, taken off the connection's buffers on the thread that fetched it (the
 /// engine's reader threads parse it).
-struct Stored {
+pub(crate) struct Stored {
     seq: u64,
     v: u32,
     digest: Hash,
@@ -313,7 +313,7 @@ struct Stored {
 }
 
 impl Stored {
-    fn of(row: &postgres::Row) -> Stored {
+    pub(crate) fn of(row: &postgres::Row) -> Stored {
         Stored {
             seq: row.get::<_, i64>(0) as u64,
             v: row.get::<_, i32>(1) as u32,
@@ -323,7 +323,7 @@ impl Stored {
     }
 
     /// The row as a journal entry; a body that does not parse is an unreadable entry.
-    fn read(self) -> Result<JournalEntry, JournalError> {
+    pub(crate) fn read(self) -> Result<JournalEntry, JournalError> {
         let change: Change = serde_json::from_str(&self.body).map_err(|e| JournalError {
             seq: self.seq,
             case: None,
@@ -360,6 +360,7 @@ fn insert(
     );
     let mut reports = Projection::<3>::new();
     let mut denials = Projection::<4>::new();
+    let mut audit = Projection::<6>::new();
     for e in entries {
         let s = e.seq as i64;
         seq.push(s);
@@ -399,6 +400,17 @@ fn insert(
                     d.actor.to_string(),
                     d.action.clone(),
                     d.target.clone(),
+                ],
+            ),
+            Change::Audit(a) => audit.push(
+                s,
+                [
+                    a.at.to_rfc3339(),
+                    a.actor.to_string(),
+                    a.action.clone(),
+                    crate::seal::outcome_word(a.outcome).to_string(),
+                    a.target.clone(),
+                    serde_json::to_string(a).expect("audit entries serialise"),
                 ],
             ),
             Change::RulesLoaded(r) => {
@@ -462,6 +474,15 @@ fn insert(
             "INSERT INTO fengqiao.denials (county, seq, at, actor, action, target)
              SELECT $1, s, a::timestamptz, b, c, d FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(s, a, b, c, d)",
             &[&county, &denials.seq, &denials.cols[0], &denials.cols[1], &denials.cols[2], &denials.cols[3]],
+        )?;
+    }
+    if !audit.seq.is_empty() {
+        tx.execute(
+            "INSERT INTO fengqiao.audit (county, seq, at, actor, action, outcome, target, body)
+             SELECT $1, s, a::timestamptz, b, c, d, e, f
+             FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+                  AS u(s, a, b, c, d, e, f)",
+            &[&county, &audit.seq, &audit.cols[0], &audit.cols[1], &audit.cols[2], &audit.cols[3], &audit.cols[4], &audit.cols[5]],
         )?;
     }
     Ok(())

@@ -55,6 +55,7 @@ mod error;
 mod journal;
 pub mod migrations;
 mod restore;
+mod seal;
 
 use std::collections::HashMap;
 
@@ -130,7 +131,8 @@ impl Store {
             "GRANT USAGE ON SCHEMA fengqiao TO {quoted};
              GRANT SELECT ON fengqiao.migrations TO {quoted};
              GRANT SELECT, INSERT ON fengqiao.journal, fengqiao.rule_sets, fengqiao.zero_reports,
-                   fengqiao.denials, fengqiao.snapshots TO {quoted};
+                   fengqiao.denials, fengqiao.snapshots, fengqiao.signed_heads, fengqiao.audit
+                   TO {quoted};
              GRANT SELECT, INSERT, UPDATE ON fengqiao.journals, fengqiao.heads TO {quoted};"
         ))?;
         Ok(())

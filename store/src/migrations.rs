@@ -8,8 +8,14 @@ use postgres::Client;
 use crate::StoreError;
 
 /// The migrations this library ships, oldest first: (version, name, SQL).
-pub const MIGRATIONS: &[(i32, &str, &str)] =
-    &[(1, "journal", include_str!("../migrations/0001_journal.sql"))];
+pub const MIGRATIONS: &[(i32, &str, &str)] = &[
+    (1, "journal", include_str!("../migrations/0001_journal.sql")),
+    (
+        2,
+        "seal_audit",
+        include_str!("../migrations/0002_seal_audit.sql"),
+    ),
+];
 
 /// The schema version this library reads and writes.
 pub const VERSION: i32 = MIGRATIONS[MIGRATIONS.len() - 1].0;

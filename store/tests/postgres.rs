@@ -505,13 +505,13 @@ fn an_unmigrated_database_says_so() {
             err,
             StoreError::Schema {
                 found: 0,
-                needed: 1
+                needed: 2
             }
         ),
         "{err}"
     );
-    assert_eq!(store.migrate().unwrap(), 1);
-    assert_eq!(store.migrate().unwrap(), 1, "migrating twice is harmless");
+    assert_eq!(store.migrate().unwrap(), 2);
+    assert_eq!(store.migrate().unwrap(), 2, "migrating twice is harmless");
 }
 
 /// A county whose journal is many batches long: its rows are parsed and checked on reader
@@ -562,4 +562,144 @@ fn a_long_journal_restores_on_reader_threads_and_names_a_changed_row() {
             other.map(|e| e.journal_seq())
         ),
     }
+}
+
+/// Someone with superuser access rewrites a session summary and re-chains everything after
+/// it — the event hashes, the journal digests, the head rows: the store restores it (a chain
+/// alone cannot tell), but it no longer verifies against the signed heads kept apart. The
+/// audit record is queryable by time.
+#[test]
+fn a_rechained_journal_restores_but_is_refused_against_its_signed_heads() {
+    use fengqiao::seal::{SealError, Sm2Signer, Sm2Verifier};
+    let (cluster, mut store) = server();
+    let (world, places, mut engine) = small("522301");
+    store.create(&world).unwrap();
+    let codes =
+        county::caseload(&mut engine, &places, &mut Rng::new(5), at(2025, 3, 3), 6).unwrap();
+    // A refused operation: in the audit record, and so in the journal.
+    let handler = Actor::Staff(ids::mediator(places.communities[0], 1));
+    let refused = engine.apply(
+        &handler,
+        &codes[0],
+        Operation::Reopen { reason: "x".into() },
+        at(2025, 3, 4),
+    );
+    assert!(refused.is_err());
+    store.append(&engine).unwrap();
+    let signer = Sm2Signer::from_secret_hex("county-2025", &"3c".repeat(32)).unwrap();
+    let mut verifier = Sm2Verifier::default();
+    verifier
+        .add_key("county-2025", &signer.public_key_hex())
+        .unwrap();
+    let head = engine.sign_journal_head(&signer, at(2025, 3, 5)).unwrap();
+    store.keep_head("522301", &head).unwrap();
+    store.keep_head("522301", &head).unwrap(); // twice: harmless
+    let case_head = engine
+        .sign_case_head(&codes[0], &signer, at(2025, 3, 5))
+        .unwrap();
+    store.keep_head("522301", &case_head).unwrap();
+    assert_eq!(
+        store.signed_heads("522301").unwrap(),
+        [head.clone(), case_head.clone()]
+    );
+    let report = store.verify("522301", &verifier).unwrap();
+    assert_eq!((report.signed_to, report.unsigned), (head.seq, 0));
+    // A head of entries the store does not hold is refused: append first.
+    engine
+        .set_available(&ids::grid_worker(places.grids[0]), false)
+        .unwrap();
+    let ahead = engine.sign_journal_head(&signer, at(2025, 3, 6)).unwrap();
+    assert!(matches!(
+        store.keep_head("522301", &ahead),
+        Err(StoreError::Unstored { .. })
+    ));
+    // The audit record, by time.
+    let audit = store
+        .audit("522301", at(2025, 3, 1), at(2025, 3, 31))
+        .unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|a| a.action == "reopen" && a.actor == handler),
+        "{audit:?}"
+    );
+    assert!(store
+        .audit("522301", at(2025, 4, 1), at(2025, 4, 30))
+        .unwrap()
+        .is_empty());
+
+    // The forgery, computed outside and written with the triggers off.
+    let mut entries = engine.journal(0, usize::MAX).unwrap();
+    entries.truncate(head.seq as usize);
+    let origin = fengqiao::journal::origin(&world);
+    let touched =
+        fengqiao_synth::forgery::rechain(origin, &mut entries, &codes[0], |op| match op {
+            Operation::RecordSession { summary, .. } => {
+                *summary = "单方陈述".into();
+                true
+            }
+            _ => false,
+        });
+    assert!(!touched.is_empty());
+    let c = store.client();
+    c.batch_execute("SET session_replication_role = replica")
+        .unwrap();
+    for seq in &touched {
+        let e = &entries[*seq as usize - 1];
+        c.execute(
+            "UPDATE fengqiao.journal SET body = $3, digest = $4 WHERE county = $1 AND seq = $2",
+            &[
+                &"522301",
+                &(*seq as i64),
+                &serde_json::to_string(&e.change).unwrap(),
+                &e.digest.0.as_slice(),
+            ],
+        )
+        .unwrap();
+    }
+    let last = entries
+        .iter()
+        .rev()
+        .find_map(|e| e.change.event().filter(|ev| ev.case == codes[0]))
+        .unwrap();
+    c.execute(
+        "UPDATE fengqiao.heads SET seq = $3, head = $4 WHERE county = $1 AND case_code = $2",
+        &[
+            &"522301",
+            &codes[0].to_string(),
+            &(last.seq as i64),
+            &last.hash.0.as_slice(),
+        ],
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE fengqiao.journals SET digest = $2 WHERE county = $1",
+        &[&"522301", &entries.last().unwrap().digest.0.as_slice()],
+    )
+    .unwrap();
+    c.batch_execute("SET session_replication_role = origin")
+        .unwrap();
+    // The chain alone cannot tell: the forged journal restores …
+    let forged = store.restore("522301").unwrap();
+    assert_ne!(forged.journal_digest(), engine.journal_digest());
+    // … the signed heads can.
+    let err = store.verify("522301", &verifier).unwrap_err();
+    let StoreError::Engine(EngineError::Seal(SealError::Rewritten { subject, seq, .. })) = &err
+    else {
+        panic!("expected the rewrite refused, got {err}")
+    };
+    assert_eq!((subject.as_str(), *seq), ("journal", head.seq));
+    // The application role may keep heads and read the audit record, not change them.
+    store
+        .client()
+        .batch_execute("CREATE ROLE app2 LOGIN")
+        .unwrap();
+    store.grant_writer("app2").unwrap();
+    let mut app = Store::connect(&cluster.params_as("app2")).unwrap();
+    assert!(app.signed_heads("522301").unwrap().len() == 2);
+    let denied = app
+        .client()
+        .execute("DELETE FROM fengqiao.signed_heads", &[])
+        .unwrap_err();
+    assert!(denied.code().is_some(), "{denied}");
 }

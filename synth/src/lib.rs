@@ -17,6 +17,7 @@ use fengqiao::staff::{Role, Staff};
 
 pub mod county;
 pub mod disputes;
+pub mod forgery;
 pub mod ids;
 pub mod rules;
 pub mod sajin;

@@ -189,8 +189,19 @@ impl Engine {
     }
 
     /// Routes a case (流转): decides and applies the decision as a traced `route` event.
-    /// If the rules say to escalate immediately (越级上报), a `report_up` event follows.
+    /// If the rules say to escalate immediately (越级上报), a `report_up` event follows. A
+    /// refusal is audited.
     pub fn route(
+        &mut self,
+        actor: &Actor,
+        code: &CaseCode,
+        now: DateTime<Utc>,
+    ) -> Result<Decision, EngineError> {
+        self.route_checked(actor, code, now)
+            .inspect_err(|e| self.audit_error(actor, "route", code.as_str(), now, e))
+    }
+
+    fn route_checked(
         &mut self,
         actor: &Actor,
         code: &CaseCode,

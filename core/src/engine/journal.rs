@@ -278,8 +278,22 @@ impl Engine {
 
     /// Validates and loads a rule set on behalf of `by` at `at`, as the journal records it.
     /// A different rule set under a version label already loaded is refused: cases decided
-    /// under that label must keep meaning what they meant.
+    /// under that label must keep meaning what they meant. A refusal with a time is audited.
     pub fn load_rules_as(
+        &mut self,
+        by: &Actor,
+        set: RuleSet,
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<Vec<crate::routing::Diagnostic>, EngineError> {
+        let label = set.label();
+        self.load_rules_checked(by, set, at).inspect_err(|e| {
+            if let Some(at) = at {
+                self.audit_error(by, "load_rules", &label, at, e);
+            }
+        })
+    }
+
+    fn load_rules_checked(
         &mut self,
         by: &Actor,
         set: RuleSet,

@@ -179,6 +179,16 @@ impl Engine {
         subject: &str,
         now: DateTime<Utc>,
     ) -> Result<(), EngineError> {
+        self.erase_checked(actor, subject, now)
+            .inspect_err(|e| self.audit_error(actor, "erase", subject, now, e))
+    }
+
+    fn erase_checked(
+        &mut self,
+        actor: &Actor,
+        subject: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), EngineError> {
         let Some(p) = self.protection.protector.clone() else {
             return Err(EngineError::Protection(
                 personal::ProtectionError::Malformed {

@@ -135,6 +135,11 @@ impl<'e> Reader<'e> {
     /// stays a valid world).
     pub fn world(&self) -> WorldData {
         let mut w = self.engine.to_world();
+        // A view, not storage: the residents as the engine holds them (opened), never the
+        // sealed records of residents outside the actor's area.
+        w.sealed_people.clear();
+        w.people = self.engine.people.values().cloned().collect();
+        w.people.sort_by(|a, b| a.id.cmp(&b.id));
         let whole = self.sees_identifiers();
         let units = self.engine.actor_units(&self.actor);
         let h = self.engine.hierarchy();
@@ -149,6 +154,18 @@ impl<'e> Reader<'e> {
                 p.id_number = None;
                 p.phone = None;
             }
+        } else if self.actor != Actor::System && !w.people.is_empty() {
+            let detail = format!("{} residents with identifiers whole", w.people.len());
+            let outcome = crate::audit::Outcome::ReadWhole;
+            self.engine.audit(
+                &self.actor,
+                "world",
+                outcome,
+                "world",
+                self.at,
+                None,
+                &detail,
+            );
         }
         w
     }
