@@ -192,6 +192,30 @@ fn every_shape_has_a_live_example() {
         "assessment",
         &w.engine.assessment(&centre, &aq, at(2026, 4, 30)).unwrap(),
     );
+    // 国密 (docs/security.md): a signed head (SM2 signing is deterministic, RFC 6979) and an
+    // audit entry (a sealed resident is not: a fresh nonce per value).
+    #[cfg(feature = "guomi")]
+    {
+        let signer =
+            fengqiao::seal::Sm2Signer::from_secret_hex("centre-2026", &"1a".repeat(32)).unwrap();
+        let head = w
+            .engine
+            .sign_journal_head(&signer, at(2026, 4, 30))
+            .unwrap();
+        check("signed-head", &head);
+        w.engine
+            .apply(
+                &handler,
+                &code,
+                Operation::Reopen {
+                    reason: "复查".into(),
+                },
+                at(2026, 4, 30),
+            )
+            .ok();
+        let audit = w.engine.audit_record();
+        check("audit-entry", audit.last().unwrap());
+    }
     let mut bad = w.engine.router().rule_set().clone();
     bad.rules[1].when = fengqiao::routing::Condition::CategoryIn(vec![]);
     check("diagnostics", &w.engine.validate_rules(&bad).items);
