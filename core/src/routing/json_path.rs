@@ -77,6 +77,158 @@ pub(super) fn offset_of(text: &str, line: usize, column: usize) -> usize {
     (start + column).min(text.len())
 }
 
+/// Where a value lies in a JSON text: what a diagnostic's path points at, for an editor or
+/// a terminal to underline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Span {
+    /// Byte offset of the value's first byte.
+    pub start: usize,
+    /// Byte offset just past its last byte.
+    pub end: usize,
+    /// 1-based line of its first byte.
+    pub line: usize,
+    /// 1-based column of its first byte, in characters.
+    pub column: usize,
+}
+
+/// The span of the value at `path` (as the validator writes paths: `rules[3].when.all[0]`)
+/// in `text`; if no value is there (a missing field), the nearest enclosing one that is.
+/// `None` only for text that is not a JSON document.
+pub fn locate(text: &str, path: &str) -> Option<Span> {
+    let mut target = path.to_string();
+    loop {
+        let mut found = None;
+        let mut current = String::new();
+        scan(
+            text.as_bytes(),
+            skip_ws(text.as_bytes(), 0),
+            &mut current,
+            &target,
+            &mut found,
+        )?;
+        if let Some((start, end)) = found {
+            let before = &text[..start];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            return Some(Span {
+                start,
+                end,
+                line,
+                column,
+            });
+        }
+        if target.is_empty() {
+            return None;
+        }
+        // Drop the last segment: `a.b[2]` → `a.b` → `a` → ``.
+        let cut = target.rfind(['.', '[']).unwrap_or(0);
+        target.truncate(cut);
+    }
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && b[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    i
+}
+
+/// Scans the value starting at `i`; returns the index past it (`None`: not JSON). Records
+/// the span of the value whose path is `target`.
+fn scan(
+    b: &[u8],
+    i: usize,
+    path: &mut String,
+    target: &str,
+    found: &mut Option<(usize, usize)>,
+) -> Option<usize> {
+    let start = i;
+    let end = match *b.get(i)? {
+        b'{' => {
+            let mut j = skip_ws(b, i + 1);
+            if b.get(j) == Some(&b'}') {
+                j + 1
+            } else {
+                loop {
+                    let key_end = string_end(b, j)?;
+                    let key: String = serde_json::from_slice(&b[j..key_end]).ok()?;
+                    j = skip_ws(b, key_end);
+                    if b.get(j) != Some(&b':') {
+                        return None;
+                    }
+                    let len = path.len();
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(&key);
+                    j = scan(b, skip_ws(b, j + 1), path, target, found)?;
+                    path.truncate(len);
+                    j = skip_ws(b, j);
+                    match b.get(j)? {
+                        b',' => j = skip_ws(b, j + 1),
+                        b'}' => break j + 1,
+                        _ => return None,
+                    }
+                }
+            }
+        }
+        b'[' => {
+            let mut j = skip_ws(b, i + 1);
+            if b.get(j) == Some(&b']') {
+                j + 1
+            } else {
+                let mut n = 0;
+                loop {
+                    let len = path.len();
+                    path.push_str(&format!("[{n}]"));
+                    j = scan(b, j, path, target, found)?;
+                    path.truncate(len);
+                    n += 1;
+                    j = skip_ws(b, j);
+                    match b.get(j)? {
+                        b',' => j = skip_ws(b, j + 1),
+                        b']' => break j + 1,
+                        _ => return None,
+                    }
+                }
+            }
+        }
+        b'"' => string_end(b, i)?,
+        _ => {
+            let mut j = i;
+            while j < b.len() && !matches!(b[j], b',' | b'}' | b']') && !b[j].is_ascii_whitespace()
+            {
+                j += 1;
+            }
+            if j == i {
+                return None;
+            }
+            j
+        }
+    };
+    if found.is_none() && path == target {
+        *found = Some((start, end));
+    }
+    Some(end)
+}
+
+/// The index past the string starting at `i` (its opening quote).
+fn string_end(b: &[u8], i: usize) -> Option<usize> {
+    if b.get(i) != Some(&b'"') {
+        return None;
+    }
+    let mut j = i + 1;
+    while j < b.len() {
+        match b[j] {
+            b'\\' => j += 2,
+            b'"' => return Some(j + 1),
+            _ => j += 1,
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,5 +245,24 @@ mod tests {
         let e = r#"{"a\"b": {"c": "x\"y", "d": 1}}"#;
         assert_eq!(path_at(e, e.find("1").unwrap()), "a\"b.d");
         assert_eq!(offset_of("ab\ncd", 2, 1), 4);
+    }
+
+    #[test]
+    fn paths_locate_their_values_or_the_nearest_enclosing_one() {
+        let t = "{\n  \"rules\": [\n    {\"id\": \"a\"},\n    {\"id\": \"b\", \"when\": {\"category_in\": [\"x\", \"labor\"]}}\n  ]\n}";
+        let at = |p: &str| locate(t, p).map(|s| (&t[s.start..s.end], s.line, s.column));
+        assert_eq!(
+            at("rules[1].when.category_in[1]"),
+            Some(("\"labor\"", 4, 47))
+        );
+        assert_eq!(at("rules[0].id"), Some(("\"a\"", 3, 12)));
+        assert_eq!(at("rules[0]"), Some(("{\"id\": \"a\"}", 3, 5)));
+        // A field that is not there: the object that lacks it.
+        assert_eq!(at("rules[0].then"), at("rules[0]"));
+        assert_eq!(at("").map(|x| x.1), Some(1));
+        // Columns count characters, not bytes.
+        let c = "{\"名称\": \"调解\", \"x\": 1}";
+        assert_eq!(locate(c, "x").map(|s| s.column), Some(19));
+        assert_eq!(locate("{\"a\": ", "a"), None);
     }
 }

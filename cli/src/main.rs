@@ -1,0 +1,187 @@
+//! `fengqiao`: the workbench of the people who write and test routing rules — a county's
+//! 综治 analyst asking what happens to last year's cases if a rule changes, a vendor's
+//! engineer showing that a rule table is complete.
+//!
+//! ```sh
+//! fengqiao validate rules.json --world world.json
+//! fengqiao route rules.json --world world.json dispute.json
+//! fengqiao whatif --world world.json --history history.jsonl --before a.json --after b.json --svg moves.svg
+//! fengqiao verify --world world.json journal.jsonl --heads heads.json --keys keys.json
+//! ```
+//!
+//! Output is a table for people (`--lang zh` or `en`) or JSON for programs (`--format
+//! json`). Exit status: 0 clean, 1 warnings only (validate), 2 errors in what was checked,
+//! 64 a usage error, 65 input that cannot be read as what it should be, 66 a file that
+//! cannot be opened.
+
+mod output;
+mod rules;
+mod svg;
+mod verify;
+mod whatif;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use fengqiao::engine::{Engine, WorldData};
+
+/// The workbench for fengqiao's routing rules.
+#[derive(Parser)]
+#[command(name = "fengqiao", version, about, long_about = None)]
+struct Cli {
+    /// How results are written: a table for people, or JSON for programs.
+    #[arg(long, value_enum, global = true, default_value_t = Format::Table)]
+    format: Format,
+    /// The language of a table's labels.
+    #[arg(long, value_enum, global = true, default_value_t = output::Lang::Zh)]
+    lang: output::Lang,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Checks a rule set; every diagnostic with the file's own lines and a caret under the
+    /// value. Exit 0 clean, 1 warnings only, 2 errors.
+    Validate {
+        /// The rule set (JSON).
+        rules: PathBuf,
+        /// The world it will run in: checks unit codes and staffing too.
+        #[arg(long)]
+        world: Option<PathBuf>,
+    },
+    /// Routes disputes under a rule set: the decision and why.
+    Route {
+        /// The rule set (JSON).
+        rules: PathBuf,
+        /// The world (places, staff, agencies).
+        #[arg(long)]
+        world: PathBuf,
+        /// Disputes (`DisputeInput` JSON), one file each.
+        #[arg(required = true)]
+        disputes: Vec<PathBuf>,
+    },
+    /// Replays a history under two rule sets: what moves between levels, teams, agencies
+    /// and deadlines, per category and unit, and the load per person.
+    Whatif {
+        /// The world.
+        #[arg(long)]
+        world: PathBuf,
+        /// Historical disputes, JSON Lines of `HistoricalDispute`.
+        #[arg(long)]
+        history: PathBuf,
+        /// The rule set in force.
+        #[arg(long)]
+        before: PathBuf,
+        /// The rule set proposed.
+        #[arg(long)]
+        after: PathBuf,
+        /// Also write a chart of the moves and the load (SVG) to this file.
+        #[arg(long)]
+        svg: Option<PathBuf>,
+    },
+    /// Verifies a journal (JSON Lines) from its world document, and against signed heads.
+    Verify {
+        /// The world document the journal started from.
+        #[arg(long)]
+        world: PathBuf,
+        /// The journal, JSON Lines from its first entry.
+        journal: PathBuf,
+        /// Signed heads (`SignedHead[]` JSON) to check the journal against.
+        #[arg(long, requires = "keys")]
+        heads: Option<PathBuf>,
+        /// SM2 public keys by key id (`{"id": "04…"}`), for the heads.
+        #[arg(long)]
+        keys: Option<PathBuf>,
+    },
+}
+
+/// A failure, with the exit status it gives (sysexits.h).
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// The file cannot be opened (66).
+    NoInput(String),
+    /// The input is not what it should be (65).
+    Data(String),
+    /// What was checked has errors, already reported (2).
+    Found,
+}
+
+impl Failure {
+    fn code(&self) -> u8 {
+        match self {
+            Failure::NoInput(_) => 66,
+            Failure::Data(_) => 65,
+            Failure::Found => 2,
+        }
+    }
+}
+
+/// A file's text, or a failure that names it.
+pub(crate) fn read(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| Failure::NoInput(format!("{}: {e}", path.display())))
+}
+
+/// A JSON file read as `T`, or a failure that names the file and the place.
+pub(crate) fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Failure> {
+    let text = read(path)?;
+    serde_json::from_str(&text).map_err(|e| Failure::Data(format!("{}: {e}", path.display())))
+}
+
+/// An engine over the world document at `path`.
+pub(crate) fn engine(path: &Path) -> Result<Engine, Failure> {
+    let world: WorldData = read_json(path)?;
+    Engine::from_world(world).map_err(|e| Failure::Data(format!("{}: {e}", path.display())))
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 64 } else { 0 });
+        }
+    };
+    let out = output::Out {
+        json: cli.format == Format::Json,
+        lang: cli.lang,
+    };
+    let result = match cli.command {
+        Command::Validate { rules, world } => rules::validate(&out, &rules, world.as_deref()),
+        Command::Route {
+            rules,
+            world,
+            disputes,
+        } => rules::route(&out, &rules, &world, &disputes),
+        Command::Whatif {
+            world,
+            history,
+            before,
+            after,
+            svg,
+        } => whatif::run(&out, &world, &history, &before, &after, svg.as_deref()),
+        Command::Verify {
+            world,
+            journal,
+            heads,
+            keys,
+        } => verify::run(&out, &world, &journal, heads.as_deref(), keys.as_deref()),
+    };
+    match result {
+        Ok(status) => ExitCode::from(status),
+        Err(f) => {
+            match &f {
+                Failure::NoInput(m) | Failure::Data(m) => eprintln!("fengqiao: {m}"),
+                Failure::Found => {}
+            }
+            ExitCode::from(f.code())
+        }
+    }
+}

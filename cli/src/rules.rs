@@ -1,0 +1,225 @@
+//! `validate` and `route`: a rule set checked with its diagnostics drawn under the file's own
+//! lines, and disputes routed with the decision and its reasons.
+
+use std::path::Path;
+
+use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as Level};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::{self, termcolor};
+use fengqiao::dispute::DisputeInput;
+use fengqiao::routing::{self, Diagnostic, RuleSet, Severity};
+use serde::Serialize;
+
+use crate::output::{Out, Table};
+use crate::{engine, read, read_json, Failure};
+
+/// A diagnostic with where it lies, for programs (`--format json`) and editors.
+#[derive(Serialize)]
+pub(crate) struct Located<'a> {
+    #[serde(flatten)]
+    pub diagnostic: &'a Diagnostic,
+    /// The 1-based line and column of the value the path names (or of the nearest
+    /// enclosing value there is).
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+/// The diagnostics of the rule set in `text`: its reading, then its validation (against
+/// the world when one is given).
+pub(crate) fn diagnostics(text: &str, world: Option<&fengqiao::engine::Engine>) -> Vec<Diagnostic> {
+    match RuleSet::from_json(text) {
+        Err(d) => d.items,
+        Ok(set) => match world {
+            Some(e) => e.validate_rules(&set).items,
+            None => routing::validate(&set, None).items,
+        },
+    }
+}
+
+/// Renders `items` as a compiler does: the line, a caret under the value, the rule and path.
+pub(crate) fn render(name: &str, text: &str, items: &[Diagnostic], color: bool) -> String {
+    let file = SimpleFile::new(name, text);
+    let mut buffer = if color {
+        termcolor::Buffer::ansi()
+    } else {
+        termcolor::Buffer::no_color()
+    };
+    let config = term::Config::default();
+    for d in items {
+        let level = match d.severity {
+            Severity::Error => Level::Error,
+            _ => Level::Warning,
+        };
+        let span = routing::locate(text, &d.path).map_or(0..0, |s| s.start..s.end);
+        let mut notes = vec![format!(
+            "path: {}",
+            if d.path.is_empty() {
+                "(the whole rule set)"
+            } else {
+                &d.path
+            }
+        )];
+        if let Some(rule) = &d.rule {
+            notes.push(format!("rule: {rule}"));
+        }
+        let report = Report::new(level)
+            .with_code(d.code.as_str())
+            .with_message(&d.message)
+            .with_labels(vec![
+                Label::primary((), span).with_message(d.code.label_en())
+            ])
+            .with_notes(notes);
+        term::emit(&mut buffer, &config, &file, &report).expect("writing to a buffer");
+    }
+    String::from_utf8_lossy(buffer.as_slice()).into_owned()
+}
+
+pub(crate) fn validate(out: &Out, rules: &Path, world: Option<&Path>) -> Result<u8, Failure> {
+    let text = read(rules)?;
+    let world = world.map(engine).transpose()?;
+    let items = diagnostics(&text, world.as_ref());
+    let errors = items
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = items.len() - errors;
+    if out.json {
+        let located: Vec<Located> = items
+            .iter()
+            .map(|d| {
+                let at = routing::locate(&text, &d.path);
+                Located {
+                    diagnostic: d,
+                    line: at.map(|s| s.line),
+                    column: at.map(|s| s.column),
+                }
+            })
+            .collect();
+        out.json(&located);
+    } else {
+        let color = std::env::var_os("NO_COLOR").is_none() && is_terminal();
+        print!(
+            "{}",
+            render(&rules.display().to_string(), &text, &items, color)
+        );
+        println!(
+            "{}: {errors} {}, {warnings} {}",
+            rules.display(),
+            out.label("个错误", "error(s)"),
+            out.label("个警告", "warning(s)")
+        );
+    }
+    Ok(if errors > 0 {
+        2
+    } else if warnings > 0 {
+        1
+    } else {
+        0
+    })
+}
+
+fn is_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal()
+}
+
+pub(crate) fn route(
+    out: &Out,
+    rules: &Path,
+    world: &Path,
+    disputes: &[std::path::PathBuf],
+) -> Result<u8, Failure> {
+    let mut engine = engine(world)?;
+    let text = read(rules)?;
+    let set = RuleSet::from_json(&text).map_err(|d| {
+        eprint!(
+            "{}",
+            render(&rules.display().to_string(), &text, &d.items, false)
+        );
+        Failure::Found
+    })?;
+    if let Err(e) = engine.load_rules(set) {
+        if let fengqiao::engine::EngineError::Rules(d) = &e {
+            eprint!(
+                "{}",
+                render(&rules.display().to_string(), &text, &d.items, false)
+            );
+        }
+        return Err(Failure::Found);
+    }
+    let mut decisions = Vec::new();
+    for path in disputes {
+        let input: DisputeInput = read_json(path)?;
+        let decision = engine
+            .decide_input(&input)
+            .map_err(|e| Failure::Data(format!("{}: {e}", path.display())))?;
+        decisions.push((path, decision));
+    }
+    if out.json {
+        let all: Vec<_> = decisions.iter().map(|(_, d)| d).collect();
+        out.json(&all);
+        return Ok(0);
+    }
+    for (path, d) in &decisions {
+        let mut t = Table::new(&[out.label("项目", "item"), out.label("决定", "decision")]);
+        let lang = |zh: &str, en: &str| out.label(zh, en).to_string();
+        let pick = |zh: &'static str, en: &'static str| {
+            if out.lang == crate::output::Lang::Zh {
+                zh
+            } else {
+                en
+            }
+        };
+        t.row(vec![
+            lang("层级", "level"),
+            pick(d.level.label_zh(), d.level.label_en()).to_string(),
+        ]);
+        t.row(vec![lang("承办单位", "unit"), d.unit.to_string()]);
+        let team: Vec<String> = d
+            .team
+            .iter()
+            .map(|m| format!("{} {}", pick(m.role.label_zh(), m.role.label_en()), m.staff))
+            .collect();
+        t.row(vec![lang("团队", "team"), team.join("、")]);
+        let agencies: Vec<String> = d
+            .agencies
+            .iter()
+            .map(|a| pick(a.kind.label_zh(), a.kind.label_en()).to_string())
+            .collect();
+        t.row(vec![lang("联动部门", "agencies"), agencies.join("、")]);
+        let limit = |l: Option<fengqiao::routing::Limit>| {
+            l.map_or("—".to_string(), |l| format!("{}/{}", l.yellow, l.red))
+        };
+        t.row(vec![
+            lang("时限（黄/红，工作日）", "limits (yellow/red, working days)"),
+            format!(
+                "{} {} · {} {} · {} {}",
+                lang("受理", "accept"),
+                limit(d.deadlines.accept),
+                lang("办理", "handle"),
+                limit(d.deadlines.handle),
+                lang("验证", "verify"),
+                limit(d.deadlines.verify)
+            ),
+        ]);
+        t.row(vec![
+            lang("命中规则", "rules matched"),
+            d.matched.join(", "),
+        ]);
+        println!("{}", path.display());
+        print!("{}", t.render());
+        for r in &d.explanation.rules {
+            let source = if r.source.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", r.source)
+            };
+            println!("  · {}: {}{source}", r.id, r.description);
+        }
+        for n in &d.explanation.notes {
+            println!("  · {n}");
+        }
+        println!();
+    }
+    Ok(0)
+}

@@ -1,0 +1,133 @@
+//! Charts for a report, as SVG written by hand (a few rectangles and labels need no plotting
+//! library): the cases per level and the load per person, before and after a rule change.
+
+use std::fmt::Write;
+
+use fengqiao::hierarchy::Level;
+use fengqiao::whatif::{Comparison, Outcomes};
+
+use crate::output::Lang;
+
+const BEFORE: &str = "#8c9bab";
+const AFTER: &str = "#c0392b";
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Grouped bars: one group a label, two bars (before, after) in it.
+fn bars(out: &mut String, top: f64, title: &str, groups: &[(String, f64, f64)]) -> f64 {
+    let (left, width, height) = (60.0, 680.0, 180.0);
+    let max = groups.iter().map(|g| g.1.max(g.2)).fold(1.0_f64, f64::max);
+    let _ = writeln!(
+        out,
+        r#"<text x="{left}" y="{}" font-size="15" font-weight="bold">{}</text>"#,
+        top + 16.0,
+        esc(title)
+    );
+    let base = top + 30.0 + height;
+    let _ = writeln!(
+        out,
+        r##"<line x1="{left}" y1="{base}" x2="{}" y2="{base}" stroke="#333"/>"##,
+        left + width
+    );
+    let slot = width / groups.len().max(1) as f64;
+    let bar = (slot * 0.35).min(28.0);
+    for (i, (label, a, b)) in groups.iter().enumerate() {
+        let x = left + slot * i as f64 + slot / 2.0 - bar;
+        for (k, (v, color)) in [(*a, BEFORE), (*b, AFTER)].into_iter().enumerate() {
+            let h = height * v / max;
+            let _ = writeln!(
+                out,
+                r#"<rect x="{:.1}" y="{:.1}" width="{bar:.1}" height="{h:.1}" fill="{color}"><title>{} {v}</title></rect>"#,
+                x + bar * k as f64,
+                base - h,
+                esc(label)
+            );
+        }
+        let _ = writeln!(
+            out,
+            r#"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="middle">{}</text>"#,
+            x + bar,
+            base + 14.0,
+            esc(label)
+        );
+    }
+    base + 30.0
+}
+
+fn level_counts(o: &Outcomes, l: Level) -> f64 {
+    f64::from(o.levels.get(&l).copied().unwrap_or(0))
+}
+
+/// The what-if chart: cases per level, then the load of the busiest people.
+pub(crate) fn whatif(c: &Comparison, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    let mut body = String::new();
+    let levels: Vec<(String, f64, f64)> = Level::ALL
+        .iter()
+        .filter(|l| level_counts(&c.a, **l) + level_counts(&c.b, **l) > 0.0)
+        .map(|l| {
+            let name = if zh { l.label_zh() } else { l.label_en() };
+            (
+                name.to_string(),
+                level_counts(&c.a, *l),
+                level_counts(&c.b, *l),
+            )
+        })
+        .collect();
+    let title = if zh {
+        "各层级承办件数"
+    } else {
+        "Cases per level"
+    };
+    let y = bars(&mut body, 40.0, title, &levels);
+    let mut people: Vec<(&String, u32, u32)> =
+        c.a.load
+            .keys()
+            .chain(c.b.load.keys())
+            .map(|s| {
+                (
+                    s,
+                    c.a.load.get(s).copied().unwrap_or(0),
+                    c.b.load.get(s).copied().unwrap_or(0),
+                )
+            })
+            .collect();
+    people.sort_by(|p, q| q.2.max(q.1).cmp(&p.2.max(p.1)).then(p.0.cmp(q.0)));
+    people.dedup_by(|p, q| p.0 == q.0);
+    let people: Vec<(String, f64, f64)> = people
+        .into_iter()
+        .take(12)
+        .map(|(s, a, b)| (s.clone(), f64::from(a), f64::from(b)))
+        .collect();
+    let title = if zh {
+        "承办最多的人员（前12）"
+    } else {
+        "Load of the busiest people (top 12)"
+    };
+    let y = bars(&mut body, y, title, &people);
+    let (b, a) = if zh {
+        ("之前", "之后")
+    } else {
+        ("before", "after")
+    };
+    let mut svg = String::new();
+    let _ = writeln!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="800" height="{:.0}" viewBox="0 0 800 {:.0}" font-family="sans-serif">"#,
+        y + 10.0,
+        y + 10.0
+    );
+    let _ = writeln!(
+        svg,
+        r#"<text x="60" y="22" font-size="13">{} → {}</text><rect x="560" y="10" width="12" height="12" fill="{BEFORE}"/><text x="578" y="21" font-size="12">{b}</text><rect x="640" y="10" width="12" height="12" fill="{AFTER}"/><text x="658" y="21" font-size="12">{a}</text>"#,
+        esc(&c.a.rule_set),
+        esc(&c.b.rule_set)
+    );
+    svg.push_str(&body);
+    svg.push_str("</svg>\n");
+    svg
+}

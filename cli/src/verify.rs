@@ -1,0 +1,76 @@
+//! `verify`: a journal recomputed from its world document, every event and digest, and
+//! checked against signed heads with SM2 public keys.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use fengqiao::engine::WorldData;
+use fengqiao::journal::JournalEntry;
+use fengqiao::seal::{self, SignedHead, Sm2Verifier};
+
+use crate::output::{Out, Table};
+use crate::{read, read_json, Failure};
+
+pub(crate) fn run(
+    out: &Out,
+    world: &Path,
+    journal: &Path,
+    heads: Option<&Path>,
+    keys: Option<&Path>,
+) -> Result<u8, Failure> {
+    let world: WorldData = read_json(world)?;
+    let text = read(journal)?;
+    let entries: Vec<JournalEntry> = fengqiao::journal::from_jsonl(&text)
+        .collect::<Result<_, _>>()
+        .map_err(|e| Failure::Data(format!("{}: {e}", journal.display())))?;
+    let heads: Vec<SignedHead> = heads.map(read_json).transpose()?.unwrap_or_default();
+    let mut verifier = Sm2Verifier::default();
+    if let Some(k) = keys {
+        let keys: BTreeMap<String, String> = read_json(k)?;
+        for (id, key) in &keys {
+            verifier
+                .add_key(id, key)
+                .map_err(|e| Failure::Data(format!("{}: key {id}: {e}", k.display())))?;
+        }
+    }
+    let origin = fengqiao::journal::origin(&world);
+    match seal::verify_journal(origin, &entries, &heads, &verifier) {
+        Ok(report) => {
+            if out.json {
+                out.json(&report);
+            } else {
+                let l = |zh: &str, en: &str| out.label(zh, en).to_string();
+                let mut t = Table::new(&[&l("校验", "check"), &l("结果", "result")]);
+                t.row(vec![
+                    l(
+                        "条目（链与摘要逐条重算）",
+                        "entries (chain and digests recomputed)",
+                    ),
+                    report.end.to_string(),
+                ]);
+                t.row(vec![
+                    l("已核验签名链头", "signed heads checked"),
+                    report.heads.to_string(),
+                ]);
+                t.row(vec![
+                    l("签名覆盖至", "signed up to entry"),
+                    report.signed_to.to_string(),
+                ]);
+                t.row(vec![
+                    l("未签名的尾部条目", "unsigned entries at the end"),
+                    report.unsigned.to_string(),
+                ]);
+                print!("{}", t.render());
+            }
+            Ok(0)
+        }
+        Err(e) => {
+            if out.json {
+                out.json(&e);
+            } else {
+                eprintln!("fengqiao: {}: {e}", journal.display());
+            }
+            Ok(2)
+        }
+    }
+}

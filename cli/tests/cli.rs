@@ -1,0 +1,260 @@
+//! The `fengqiao` program run as an analyst runs it: every subcommand's exit status and
+//! output shape, and a bad rule file's rendered diagnostic against its snapshot
+//! (`FENGQIAO_BLESS=1` rewrites the snapshots after a deliberate change).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn data(name: &str) -> String {
+    root()
+        .join("examples/data")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fengqiao"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the program runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn status(o: &Output) -> i32 {
+    o.status.code().unwrap()
+}
+
+fn temp(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("fengqiao-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// Compares `text` with the snapshot `name` (or writes it, when blessing).
+fn snapshot(name: &str, text: &str) {
+    let path = root().join("cli/tests/snapshots").join(name);
+    if std::env::var_os("FENGQIAO_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!("missing snapshot {name}: FENGQIAO_BLESS=1 cargo test -p fengqiao-cli")
+    });
+    assert_eq!(
+        text, want,
+        "snapshot {name} differs: FENGQIAO_BLESS=1 after a deliberate change"
+    );
+}
+
+const BAD: &str = r#"{"id": "county", "version": "2", "hit_policy": "first", "rules": [
+  {"id": "labour", "description": "Labour disputes go to the street",
+   "when": {"category_in": ["labor"]}, "then": {"level": "street"}},
+  {"id": "rest", "description": "Everything else", "priority": -1, "then": {"level": "community"}}
+]}
+"#;
+
+#[test]
+fn validate_draws_the_diagnostic_under_the_value_and_exits_by_severity() {
+    // Clean: 0.
+    let o = run(&[
+        "validate",
+        &data("rules-labour-to-street.json"),
+        "--world",
+        &data("world-small.json"),
+    ]);
+    assert_eq!(status(&o), 0, "{}", stdout(&o));
+    assert!(stdout(&o).contains("0 个错误, 0 个警告"));
+    // An unknown word: an error drawn at its line and column, 2.
+    let bad = temp("bad.json", BAD);
+    let o = run(&["--lang", "en", "validate", bad.to_str().unwrap()]);
+    assert_eq!(status(&o), 2);
+    let text = stdout(&o).replace(bad.to_str().unwrap(), "bad.json");
+    snapshot("validate-bad.txt", &text);
+    assert!(text.contains("┌─ bad.json:3:29"), "{text}");
+    // For programs: the same diagnostic with its line and column.
+    let o = run(&["--format", "json", "validate", bad.to_str().unwrap()]);
+    let items: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(items[0]["code"], "parse");
+    assert_eq!(items[0]["path"], "rules[0].when.category_in[0]");
+    assert_eq!(
+        (items[0]["line"].as_u64(), items[0]["column"].as_u64()),
+        (Some(3), Some(29))
+    );
+    // Warnings only (a rule without a description): 1.
+    let mut rules: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(data("rules-labour-to-street.json")).unwrap(),
+    )
+    .unwrap();
+    rules["rules"][0]["description"] = "".into();
+    let warn = temp("warn.json", &serde_json::to_string_pretty(&rules).unwrap());
+    let o = run(&["validate", warn.to_str().unwrap()]);
+    assert_eq!(status(&o), 1, "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("warning[undocumented]"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn route_prints_the_decision_and_its_reasons() {
+    let rules = data("rules-labour-to-street.json");
+    let world = data("world-small.json");
+    let dispute = data("dispute.json");
+    let o = run(&["--lang", "en", "route", &rules, "--world", &world, &dispute]);
+    assert_eq!(status(&o), 0);
+    let text = stdout(&o);
+    assert!(
+        text.contains("level") && text.contains("street/township"),
+        "{text}"
+    );
+    assert!(
+        text.contains("labour-window") && text.contains("劳动争议调解仲裁法 art. 14"),
+        "{text}"
+    );
+    let o = run(&[
+        "--format", "json", "route", &rules, "--world", &world, &dispute,
+    ]);
+    let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(d[0]["level"], "street");
+    assert_eq!(d[0]["unit"], "522301001000");
+    // A bad rule file is drawn on stderr and routes nothing: 2.
+    let bad = temp("bad-route.json", BAD);
+    let o = run(&["route", bad.to_str().unwrap(), "--world", &world, &dispute]);
+    assert_eq!(status(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("error[parse]"));
+}
+
+#[test]
+fn whatif_counts_the_moves_and_draws_them() {
+    let world = data("world-small.json");
+    let before = temp(
+        "default.json",
+        &serde_json::to_string(
+            &fengqiao::routing::RuleSet::from_json(fengqiao::routing::DEFAULT_RULES_JSON).unwrap(),
+        )
+        .unwrap(),
+    );
+    let after = data("rules-labour-to-street.json");
+    let svg = std::env::temp_dir().join(format!("fengqiao-cli-{}-moves.svg", std::process::id()));
+    let args = [
+        "whatif",
+        "--world",
+        &world,
+        "--history",
+        &data("history.jsonl"),
+        "--before",
+        before.to_str().unwrap(),
+        "--after",
+        &after,
+        "--svg",
+        svg.to_str().unwrap(),
+    ];
+    let o = run(&args);
+    assert_eq!(status(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let text = stdout(&o);
+    assert!(text.contains("劳动争议"), "{text}");
+    assert!(text.contains("community → street"), "{text}");
+    let chart = std::fs::read_to_string(&svg).unwrap();
+    assert!(chart.starts_with("<svg") && chart.trim_end().ends_with("</svg>"));
+    assert!(chart.matches("<rect").count() > 4);
+    let mut json = vec!["--format", "json"];
+    json.extend_from_slice(&args[..args.len() - 2]);
+    let o = run(&json);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let moved = v["moves"]["levels"]["community → street"].as_u64().unwrap();
+    let labour = v["moves"]["by_category"]["labour"]["level"]
+        .as_u64()
+        .unwrap();
+    assert!(moved > 0);
+    assert_eq!(labour, moved, "the variant moves labour disputes only");
+    assert!(v["comparison"]["changed"].as_array().unwrap().len() as u64 >= moved);
+}
+
+#[test]
+fn verify_checks_a_journal_against_signed_heads() {
+    use fengqiao::engine::{Engine, WorldData};
+    use fengqiao::seal::Sm2Signer;
+    let world_text = std::fs::read_to_string(data("world-small.json")).unwrap();
+    let world: WorldData = serde_json::from_str(&world_text).unwrap();
+    let mut e = Engine::from_world(world).unwrap();
+    e.set_available("gw-522301001001001", false).unwrap();
+    e.set_available("gw-522301001001001", true).unwrap();
+    let signer = Sm2Signer::from_secret_hex("k1", &"42".repeat(32)).unwrap();
+    let head = e
+        .sign_journal_head(&signer, "2025-06-09T08:00:00Z".parse().unwrap())
+        .unwrap();
+    let journal = fengqiao::journal::to_jsonl(&e.journal(0, usize::MAX).unwrap());
+    let j = temp("journal.jsonl", &journal);
+    let h = temp("heads.json", &serde_json::to_string(&[head]).unwrap());
+    let k = temp(
+        "keys.json",
+        &format!(r#"{{"k1": "{}"}}"#, signer.public_key_hex()),
+    );
+    let w = data("world-small.json");
+    let o = run(&[
+        "--lang",
+        "en",
+        "verify",
+        "--world",
+        &w,
+        j.to_str().unwrap(),
+        "--heads",
+        h.to_str().unwrap(),
+        "--keys",
+        k.to_str().unwrap(),
+    ]);
+    assert_eq!(status(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("signed heads checked"));
+    // The last entry cut off: the signed head lies past the journal.
+    let cut = temp("cut.jsonl", journal.lines().next().unwrap());
+    let o = run(&[
+        "--format",
+        "json",
+        "verify",
+        "--world",
+        &w,
+        cut.to_str().unwrap(),
+        "--heads",
+        h.to_str().unwrap(),
+        "--keys",
+        k.to_str().unwrap(),
+    ]);
+    assert_eq!(status(&o), 2);
+    let e: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(e["problem"], "truncated");
+}
+
+#[test]
+fn bad_invocations_get_their_own_exit_status() {
+    // A usage error: 64, with clap's message.
+    let o = run(&["validate"]);
+    assert_eq!(status(&o), 64);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("<RULES>"));
+    // A file that is not there: 66, named.
+    let o = run(&["validate", "/nonexistent/rules.json"]);
+    assert_eq!(status(&o), 66);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/rules.json"));
+    // A world that is not a world: 65.
+    let w = temp("world.json", "{\"hierarchy\": 1}");
+    let o = run(&[
+        "validate",
+        &data("rules-labour-to-street.json"),
+        "--world",
+        w.to_str().unwrap(),
+    ]);
+    assert_eq!(status(&o), 65);
+    // Help: 0.
+    assert_eq!(status(&run(&["--help"])), 0);
+}
