@@ -12,10 +12,13 @@
 //! Output is a table for people (`--lang zh` or `en`) or JSON for programs (`--format
 //! json`). Exit status: 0 clean, 1 warnings only (validate), 2 errors in what was checked,
 //! 64 a usage error, 65 input that cannot be read as what it should be, 66 a file that
-//! cannot be opened.
+//! cannot be opened, 130 interrupted (Ctrl-C) after reporting what was done.
 
+mod bench;
+mod decision_table;
 mod output;
 mod rules;
+mod stats;
 mod svg;
 mod verify;
 mod whatif;
@@ -84,6 +87,72 @@ enum Command {
         #[arg(long)]
         after: PathBuf,
         /// Also write a chart of the moves and the load (SVG) to this file.
+        #[arg(long)]
+        svg: Option<PathBuf>,
+    },
+    /// Reads a decision table (.xlsx, .csv: one row a rule) into a rule set (JSON), every
+    /// problem named by sheet, row and column.
+    Import {
+        /// The table.
+        table: PathBuf,
+        /// Where to write the rule set (JSON); standard output if absent.
+        #[arg(long)]
+        to: Option<PathBuf>,
+    },
+    /// Writes a rule set as a decision table (.xlsx or .csv) an analyst edits in Excel.
+    Export {
+        /// The rule set (JSON), or `default` for the shipped default rules.
+        rules: String,
+        /// The table to write: `.xlsx` or `.csv`.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// How fast a rule set decides: decisions per second over a history cycled to a scale,
+    /// and (`--growth`) with the rules copied 1, 2, 4 and 8 times. Ctrl-C stops cleanly
+    /// with what was measured (exit 130).
+    Bench {
+        /// The rule set (JSON).
+        rules: PathBuf,
+        /// The world.
+        #[arg(long)]
+        world: PathBuf,
+        /// Disputes to decide, JSON Lines of `HistoricalDispute`.
+        #[arg(long)]
+        history: PathBuf,
+        /// How many decisions (the history cycled); the history's length if absent.
+        #[arg(long)]
+        scale: Option<usize>,
+        /// Also measure with the rule set copied 2, 4 and 8 times.
+        #[arg(long)]
+        growth: bool,
+    },
+    /// The statistics report (排查/受理/化解 …) from a world and its journal, by category,
+    /// level and period.
+    Stats {
+        /// The world document the journal started from.
+        #[arg(long)]
+        world: PathBuf,
+        /// The journal, JSON Lines.
+        journal: PathBuf,
+        /// First day of registration counted (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        /// Last day counted.
+        #[arg(long)]
+        to: Option<chrono::NaiveDate>,
+        /// One row per unit at this level (county, street, community, grid …).
+        #[arg(long)]
+        level: Option<fengqiao::hierarchy::Level>,
+        /// One row per category.
+        #[arg(long)]
+        by_category: bool,
+        /// One row per period: week, month, quarter or year.
+        #[arg(long)]
+        by_period: Option<fengqiao::stats::Period>,
+        /// The moment overdue states are taken at (RFC 3339); the journal's last event if absent.
+        #[arg(long)]
+        as_of: Option<chrono::DateTime<chrono::Utc>>,
+        /// Also write a chart (SVG) of the rows.
         #[arg(long)]
         svg: Option<PathBuf>,
     },
@@ -167,6 +236,39 @@ fn main() -> ExitCode {
             after,
             svg,
         } => whatif::run(&out, &world, &history, &before, &after, svg.as_deref()),
+        Command::Bench {
+            rules,
+            world,
+            history,
+            scale,
+            growth,
+        } => bench::run(&out, &rules, &world, &history, scale, growth),
+        Command::Stats {
+            world,
+            journal,
+            from,
+            to,
+            level,
+            by_category,
+            by_period,
+            as_of,
+            svg,
+        } => stats::run(
+            &out,
+            &stats::Ask {
+                world: &world,
+                journal: &journal,
+                from,
+                to,
+                level,
+                by_category,
+                by_period,
+                as_of,
+                svg: svg.as_deref(),
+            },
+        ),
+        Command::Import { table, to } => rules::import(&out, &table, to.as_deref()),
+        Command::Export { rules, to } => rules::export(&rules, &to),
         Command::Verify {
             world,
             journal,

@@ -75,8 +75,11 @@ pub(crate) fn render(name: &str, text: &str, items: &[Diagnostic], color: bool) 
 }
 
 pub(crate) fn validate(out: &Out, rules: &Path, world: Option<&Path>) -> Result<u8, Failure> {
-    let text = read(rules)?;
     let world = world.map(engine).transpose()?;
+    if is_table(rules) {
+        return validate_table(out, rules, world.as_ref());
+    }
+    let text = read(rules)?;
     let items = diagnostics(&text, world.as_ref());
     let errors = items
         .iter()
@@ -102,20 +105,9 @@ pub(crate) fn validate(out: &Out, rules: &Path, world: Option<&Path>) -> Result<
             "{}",
             render(&rules.display().to_string(), &text, &items, color)
         );
-        println!(
-            "{}: {errors} {}, {warnings} {}",
-            rules.display(),
-            out.label("个错误", "error(s)"),
-            out.label("个警告", "warning(s)")
-        );
+        summary(out, rules, errors, warnings);
     }
-    Ok(if errors > 0 {
-        2
-    } else if warnings > 0 {
-        1
-    } else {
-        0
-    })
+    Ok(severity_status(errors, warnings))
 }
 
 fn is_terminal() -> bool {
@@ -222,4 +214,122 @@ pub(crate) fn route(
         println!();
     }
     Ok(0)
+}
+
+/// Whether a path names a decision table rather than JSON.
+pub(crate) fn is_table(path: &Path) -> bool {
+    matches!(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("csv" | "xlsx" | "xls" | "xlsm" | "ods")
+    )
+}
+
+/// Prints table problems; with `--format json`, as JSON.
+fn report_table(out: &Out, problems: &[crate::decision_table::TableProblem]) {
+    if out.json {
+        out.json(problems);
+    } else {
+        for p in problems {
+            eprintln!("error: {p}");
+        }
+    }
+}
+
+/// A table's rule set and where its rules came from, or its problems reported.
+pub(crate) fn table_rules(
+    out: &Out,
+    path: &Path,
+) -> Result<(RuleSet, crate::decision_table::Locator), Failure> {
+    let (sheet, grid) = crate::decision_table::read_grid(path).map_err(Failure::NoInput)?;
+    crate::decision_table::from_grid(&sheet, &grid).map_err(|problems| {
+        report_table(out, &problems);
+        Failure::Found
+    })
+}
+
+pub(crate) fn import(out: &Out, table: &Path, to: Option<&Path>) -> Result<u8, Failure> {
+    let (set, _) = table_rules(out, table)?;
+    let text = serde_json::to_string_pretty(&set).expect("rule sets serialise") + "\n";
+    match to {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| Failure::NoInput(format!("{}: {e}", path.display())))?,
+        None => print!("{text}"),
+    }
+    Ok(0)
+}
+
+pub(crate) fn export(rules: &str, to: &Path) -> Result<u8, Failure> {
+    let set = if rules == "default" {
+        RuleSet::from_json(fengqiao::routing::DEFAULT_RULES_JSON).expect("the shipped rules read")
+    } else {
+        let path = Path::new(rules);
+        let text = read(path)?;
+        RuleSet::from_json(&text).map_err(|d| {
+            eprint!("{}", render(rules, &text, &d.items, false));
+            Failure::Found
+        })?
+    };
+    crate::decision_table::write(to, &crate::decision_table::to_grid(&set))
+        .map_err(Failure::NoInput)?;
+    Ok(0)
+}
+
+/// `validate` of a decision table: its problems and the validator's, by sheet, row and column.
+fn validate_table(
+    out: &Out,
+    rules: &Path,
+    world: Option<&fengqiao::engine::Engine>,
+) -> Result<u8, Failure> {
+    let (set, locator) = match table_rules(out, rules) {
+        Ok(x) => x,
+        Err(Failure::Found) => return Ok(2),
+        Err(e) => return Err(e),
+    };
+    let items = match world {
+        Some(e) => e.validate_rules(&set).items,
+        None => routing::validate(&set, None).items,
+    };
+    let errors = items
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = items.len() - errors;
+    let placed: Vec<_> = items
+        .iter()
+        .map(|d| (d.severity, locator.place(d)))
+        .collect();
+    if out.json {
+        let list: Vec<_> = placed.iter().map(|(_, p)| p).collect();
+        out.json(&list);
+    } else {
+        for (sev, p) in &placed {
+            println!("{}: {p}", sev.as_str());
+        }
+        summary(out, rules, errors, warnings);
+    }
+    Ok(severity_status(errors, warnings))
+}
+
+/// The closing line of `validate`: the file, its errors and warnings.
+fn summary(out: &Out, rules: &Path, errors: usize, warnings: usize) {
+    println!(
+        "{}: {errors} {}, {warnings} {}",
+        rules.display(),
+        out.label("个错误", "error(s)"),
+        out.label("个警告", "warning(s)")
+    );
+}
+
+/// `validate`'s exit status: 2 with errors, 1 with warnings only, 0 clean.
+fn severity_status(errors: usize, warnings: usize) -> u8 {
+    if errors > 0 {
+        2
+    } else if warnings > 0 {
+        1
+    } else {
+        0
+    }
 }

@@ -62,10 +62,48 @@ fn level_counts(o: &Outcomes, l: Level) -> f64 {
     f64::from(o.levels.get(&l).copied().unwrap_or(0))
 }
 
+/// Bars to draw: a label and the values before and after.
+pub(crate) type Groups = Vec<(String, f64, f64)>;
+
+/// An SVG document: a subtitle and a legend (before/after colours) over sections of grouped
+/// bars.
+pub(crate) fn document(
+    subtitle: &str,
+    legend: (&str, &str),
+    sections: &[(&str, Groups)],
+) -> String {
+    let mut body = String::new();
+    let mut y = 40.0;
+    for (title, groups) in sections {
+        y = bars(&mut body, y, title, groups);
+    }
+    let mut svg = String::new();
+    let _ = writeln!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="800" height="{:.0}" viewBox="0 0 800 {:.0}" font-family="sans-serif">"#,
+        y + 10.0,
+        y + 10.0
+    );
+    let _ = writeln!(
+        svg,
+        r#"<text x="60" y="22" font-size="13">{}</text><rect x="560" y="10" width="12" height="12" fill="{BEFORE}"/><text x="578" y="21" font-size="12">{}</text><rect x="640" y="10" width="12" height="12" fill="{AFTER}"/><text x="658" y="21" font-size="12">{}</text>"#,
+        esc(subtitle),
+        esc(legend.0),
+        esc(legend.1)
+    );
+    svg.push_str(&body);
+    svg.push_str("</svg>\n");
+    svg
+}
+
+/// One section of grouped bars.
+pub(crate) fn bar_chart(title: &str, legend: (&str, &str), rows: &[(String, f64, f64)]) -> String {
+    document("", legend, &[(title, rows.to_vec())])
+}
+
 /// The what-if chart: cases per level, then the load of the busiest people.
 pub(crate) fn whatif(c: &Comparison, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
-    let mut body = String::new();
     let levels: Vec<(String, f64, f64)> = Level::ALL
         .iter()
         .filter(|l| level_counts(&c.a, **l) + level_counts(&c.b, **l) > 0.0)
@@ -78,12 +116,6 @@ pub(crate) fn whatif(c: &Comparison, lang: Lang) -> String {
             )
         })
         .collect();
-    let title = if zh {
-        "各层级承办件数"
-    } else {
-        "Cases per level"
-    };
-    let y = bars(&mut body, 40.0, title, &levels);
     let mut people: Vec<(&String, u32, u32)> =
         c.a.load
             .keys()
@@ -103,31 +135,16 @@ pub(crate) fn whatif(c: &Comparison, lang: Lang) -> String {
         .take(12)
         .map(|(s, a, b)| (s.clone(), f64::from(a), f64::from(b)))
         .collect();
-    let title = if zh {
-        "承办最多的人员（前12）"
+    let (t1, t2) = if zh {
+        ("各层级承办件数", "承办最多的人员（前12）")
     } else {
-        "Load of the busiest people (top 12)"
+        ("Cases per level", "Load of the busiest people (top 12)")
     };
-    let y = bars(&mut body, y, title, &people);
-    let (b, a) = if zh {
+    let legend = if zh {
         ("之前", "之后")
     } else {
         ("before", "after")
     };
-    let mut svg = String::new();
-    let _ = writeln!(
-        svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="800" height="{:.0}" viewBox="0 0 800 {:.0}" font-family="sans-serif">"#,
-        y + 10.0,
-        y + 10.0
-    );
-    let _ = writeln!(
-        svg,
-        r#"<text x="60" y="22" font-size="13">{} → {}</text><rect x="560" y="10" width="12" height="12" fill="{BEFORE}"/><text x="578" y="21" font-size="12">{b}</text><rect x="640" y="10" width="12" height="12" fill="{AFTER}"/><text x="658" y="21" font-size="12">{a}</text>"#,
-        esc(&c.a.rule_set),
-        esc(&c.b.rule_set)
-    );
-    svg.push_str(&body);
-    svg.push_str("</svg>\n");
-    svg
+    let subtitle = format!("{} → {}", c.a.rule_set, c.b.rule_set);
+    document(&subtitle, legend, &[(t1, levels), (t2, people)])
 }

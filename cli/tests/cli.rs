@@ -2,28 +2,12 @@
 //! output shape, and a bad rule file's rendered diagnostic against its snapshot
 //! (`FENGQIAO_BLESS=1` rewrites the snapshots after a deliberate change).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{data, root, run};
+
+use std::path::PathBuf;
 use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn data(name: &str) -> String {
-    root()
-        .join("examples/data")
-        .join(name)
-        .display()
-        .to_string()
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fengqiao"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the program runs")
-}
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
@@ -257,4 +241,131 @@ fn bad_invocations_get_their_own_exit_status() {
     assert_eq!(status(&o), 65);
     // Help: 0.
     assert_eq!(status(&run(&["--help"])), 0);
+}
+
+#[test]
+fn stats_reports_by_category_and_period_and_draws_them() {
+    use fengqiao::engine::{Engine, WorldData};
+    use fengqiao::trace::Actor;
+    let world: WorldData =
+        serde_json::from_str(&std::fs::read_to_string(data("world-small.json")).unwrap()).unwrap();
+    let input: fengqiao::dispute::DisputeInput =
+        serde_json::from_str(&std::fs::read_to_string(data("dispute.json")).unwrap()).unwrap();
+    let mut e = Engine::from_world(world).unwrap();
+    let gw = Actor::Staff("gw-522301001001001".into());
+    let t0: chrono::DateTime<chrono::Utc> = "2025-09-25T01:30:00Z".parse().unwrap();
+    for i in 0..3 {
+        let at = t0 + chrono::Duration::days(40 * i);
+        let mut d = input.clone();
+        d.discovered_at = at;
+        let code = e.register(&gw, d, at).unwrap();
+        e.route(&Actor::System, &code, at).unwrap();
+    }
+    let journal = temp(
+        "stats.jsonl",
+        &fengqiao::journal::to_jsonl(&e.journal(0, usize::MAX).unwrap()),
+    );
+    let svg = std::env::temp_dir().join(format!("fengqiao-cli-{}-stats.svg", std::process::id()));
+    let w = data("world-small.json");
+    let j = journal.to_str().unwrap();
+    let o = run(&[
+        "stats",
+        "--world",
+        &w,
+        j,
+        "--by-category",
+        "--svg",
+        svg.to_str().unwrap(),
+    ]);
+    assert_eq!(status(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("劳动争议"), "{}", stdout(&o));
+    assert!(std::fs::read_to_string(&svg).unwrap().contains("排查"));
+    let o = run(&[
+        "--format",
+        "json",
+        "stats",
+        "--world",
+        &w,
+        j,
+        "--by-period",
+        "month",
+    ]);
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["total"]["counts"]["screened"], 3);
+    let months: Vec<&str> = r["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["period"].as_str().unwrap())
+        .collect();
+    assert_eq!(months, ["2025-09", "2025-11", "2025-12"]);
+    // A word clap does not know is a usage error naming the value.
+    let o = run(&["stats", "--world", &w, j, "--by-period", "fortnight"]);
+    assert_eq!(status(&o), 64);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("fortnight"));
+}
+
+#[test]
+fn bench_measures_growth_and_stops_cleanly_on_ctrl_c() {
+    let rules = data("rules-labour-to-street.json");
+    let (w, h) = (data("world-small.json"), data("history.jsonl"));
+    let o = run(&[
+        "--format",
+        "json",
+        "bench",
+        &rules,
+        "--world",
+        &w,
+        "--history",
+        &h,
+        "--scale",
+        "500",
+        "--growth",
+    ]);
+    assert_eq!(status(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let runs: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let sizes: Vec<u64> = runs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["rules"].as_u64().unwrap())
+        .collect();
+    assert_eq!(sizes.len(), 4);
+    assert_eq!(
+        sizes.iter().map(|s| s / sizes[0]).collect::<Vec<_>>(),
+        [1, 2, 4, 8]
+    );
+    assert!(runs
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["decisions"] == 500 && r["failed"] == 0));
+    // Ctrl-C in the middle of a long run: exit 130, with what was measured.
+    let child = Command::new(env!("CARGO_BIN_EXE_fengqiao"))
+        .args([
+            "--format",
+            "json",
+            "bench",
+            &rules,
+            "--world",
+            &w,
+            "--history",
+            &h,
+            "--scale",
+            "100000000",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130));
+    let runs: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let done = runs[0]["decisions"].as_u64().unwrap();
+    assert!(done > 0 && done < 100_000_000, "{done}");
 }
