@@ -131,15 +131,12 @@ pub(crate) fn run(
                 format!("{:.2}", r.micros_each),
             ]);
         }
-        print!("{}", t.render());
+        out.print(&t);
         if interrupted {
-            println!(
-                "{}",
-                l(
-                    "（已中断：以上为中断前的测量）",
-                    "(interrupted: measured up to the interruption)"
-                )
-            );
+            out.say(&l(
+                "（已中断：以上为中断前的测量）",
+                "(interrupted: measured up to the interruption)",
+            ));
         }
     }
     Ok(if interrupted { 130 } else { 0 })

@@ -33,7 +33,7 @@ use fengqiao::engine::{Engine, WorldData};
 #[derive(Parser)]
 #[command(name = "fengqiao", version, about, long_about = None)]
 struct Cli {
-    /// How results are written: a table for people, or JSON for programs.
+    /// How results are written: a table for people, JSON or CSV for programs.
     #[arg(long, value_enum, global = true, default_value_t = Format::Table)]
     format: Format,
     /// The language of a table's labels.
@@ -45,8 +45,12 @@ struct Cli {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
+    /// Aligned tables with Chinese or English labels.
     Table,
+    /// The library's JSON shapes.
     Json,
+    /// The tables as CSV.
+    Csv,
 }
 
 #[derive(Subcommand)]
@@ -156,13 +160,18 @@ enum Command {
         #[arg(long)]
         svg: Option<PathBuf>,
     },
-    /// Verifies a journal (JSON Lines) from its world document, and against signed heads.
+    /// Verifies a journal (JSON Lines) from its world document, or one case's trace
+    /// (`--trace`), and against signed heads.
     Verify {
-        /// The world document the journal started from.
-        #[arg(long)]
-        world: PathBuf,
+        /// The world document the journal started from (not needed for a trace).
+        #[arg(long, required_unless_present = "trace")]
+        world: Option<PathBuf>,
         /// The journal, JSON Lines from its first entry.
-        journal: PathBuf,
+        #[arg(required_unless_present = "trace", conflicts_with = "trace")]
+        journal: Option<PathBuf>,
+        /// A case's trace instead (JSON Lines of its events, as `trace_jsonl` writes them).
+        #[arg(long)]
+        trace: Option<PathBuf>,
         /// Signed heads (`SignedHead[]` JSON) to check the journal against.
         #[arg(long, requires = "keys")]
         heads: Option<PathBuf>,
@@ -220,6 +229,7 @@ fn main() -> ExitCode {
     };
     let out = output::Out {
         json: cli.format == Format::Json,
+        csv: cli.format == Format::Csv,
         lang: cli.lang,
     };
     let result = match cli.command {
@@ -272,9 +282,16 @@ fn main() -> ExitCode {
         Command::Verify {
             world,
             journal,
+            trace,
             heads,
             keys,
-        } => verify::run(&out, &world, &journal, heads.as_deref(), keys.as_deref()),
+        } => match (world, journal, trace) {
+            (_, _, Some(trace)) => verify::trace(&out, &trace, heads.as_deref(), keys.as_deref()),
+            (Some(world), Some(journal), None) => {
+                verify::run(&out, &world, &journal, heads.as_deref(), keys.as_deref())
+            }
+            _ => unreachable!("clap requires a world and a journal, or a trace"),
+        },
     };
     match result {
         Ok(status) => ExitCode::from(status),

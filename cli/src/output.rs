@@ -16,6 +16,8 @@ pub(crate) enum Lang {
 /// Where and how results go.
 pub(crate) struct Out {
     pub json: bool,
+    /// Tables as CSV (for spreadsheets and scripts), without the prose around them.
+    pub csv: bool,
     pub lang: Lang,
 }
 
@@ -25,6 +27,22 @@ impl Out {
         match self.lang {
             Lang::Zh => zh,
             Lang::En => en,
+        }
+    }
+
+    /// Prints a table as text, or as CSV (tables separated by a blank line).
+    pub fn print(&self, t: &Table) {
+        if self.csv {
+            print!("{}", t.csv());
+        } else {
+            print!("{}", t.render());
+        }
+    }
+
+    /// Prints a line of prose around the tables (not in CSV).
+    pub fn say(&self, line: &str) {
+        if !self.csv {
+            println!("{line}");
         }
     }
 
@@ -68,6 +86,20 @@ impl Table {
 
     pub fn row(&mut self, cells: Vec<String>) {
         self.rows.push(cells);
+    }
+
+    /// The table as CSV (RFC 4180 quoting), then a blank line.
+    pub fn csv(&self) -> String {
+        let mut w = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(Vec::new());
+        for row in &self.rows {
+            w.write_record(row).expect("writing to memory");
+        }
+        let mut text =
+            String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 cells");
+        text.push('\n');
+        text
     }
 
     /// The table as text: the first column left-aligned, numbers right-aligned.

@@ -99,6 +99,23 @@ pub(crate) fn validate(out: &Out, rules: &Path, world: Option<&Path>) -> Result<
             })
             .collect();
         out.json(&located);
+    } else if out.csv {
+        let mut t = Table::new(&[
+            "severity", "code", "rule", "path", "line", "column", "message",
+        ]);
+        for d in &items {
+            let at = routing::locate(&text, &d.path);
+            t.row(vec![
+                d.severity.as_str().into(),
+                d.code.as_str().into(),
+                d.rule.clone().unwrap_or_default(),
+                d.path.clone(),
+                at.map_or(String::new(), |s| s.line.to_string()),
+                at.map_or(String::new(), |s| s.column.to_string()),
+                d.message.clone(),
+            ]);
+        }
+        out.print(&t);
     } else {
         let color = std::env::var_os("NO_COLOR").is_none() && is_terminal();
         print!(
@@ -152,6 +169,37 @@ pub(crate) fn route(
         out.json(&all);
         return Ok(0);
     }
+    if out.csv {
+        let mut t = Table::new(&[
+            "dispute", "level", "unit", "team", "agencies", "accept", "handle", "verify", "matched",
+        ]);
+        let limit = |l: Option<fengqiao::routing::Limit>| {
+            l.map_or(String::new(), |l| format!("{}/{}", l.yellow, l.red))
+        };
+        for (path, d) in &decisions {
+            t.row(vec![
+                path.display().to_string(),
+                d.level.as_str().into(),
+                d.unit.to_string(),
+                d.team
+                    .iter()
+                    .map(|m| format!("{}:{}", m.role.as_str(), m.staff))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                d.agencies
+                    .iter()
+                    .map(|a| a.kind.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                limit(d.deadlines.accept),
+                limit(d.deadlines.handle),
+                limit(d.deadlines.verify),
+                d.matched.join(" "),
+            ]);
+        }
+        out.print(&t);
+        return Ok(0);
+    }
     for (path, d) in &decisions {
         let mut t = Table::new(&[out.label("项目", "item"), out.label("决定", "decision")]);
         let lang = |zh: &str, en: &str| out.label(zh, en).to_string();
@@ -199,7 +247,7 @@ pub(crate) fn route(
             d.matched.join(", "),
         ]);
         println!("{}", path.display());
-        print!("{}", t.render());
+        out.print(&t);
         for r in &d.explanation.rules {
             let source = if r.source.is_empty() {
                 String::new()
@@ -304,6 +352,18 @@ fn validate_table(
     if out.json {
         let list: Vec<_> = placed.iter().map(|(_, p)| p).collect();
         out.json(&list);
+    } else if out.csv {
+        let mut t = Table::new(&["severity", "sheet", "row", "column", "message"]);
+        for (sev, p) in &placed {
+            t.row(vec![
+                sev.as_str().into(),
+                p.sheet.clone(),
+                p.row.to_string(),
+                p.column.clone(),
+                p.message.clone(),
+            ]);
+        }
+        out.print(&t);
     } else {
         for (sev, p) in &placed {
             println!("{}: {p}", sev.as_str());

@@ -60,6 +60,26 @@ pub(crate) fn run(out: &Out, ask: &Ask) -> Result<u8, Failure> {
     }
     if out.json {
         out.json(&report);
+    } else if out.csv {
+        let mut head = vec!["unit", "unit_name", "category", "period"];
+        head.extend(fengqiao::stats::Counts::NAMES);
+        let mut t = crate::output::Table::new(&head);
+        for r in report.rows.iter().chain(std::iter::once(&report.total)) {
+            let counts = serde_json::to_value(r.counts).expect("counts serialise");
+            let mut cells = vec![
+                r.unit.map_or(String::new(), |u| u.to_string()),
+                r.unit_name.clone(),
+                r.category.map_or(String::new(), |c| c.as_str().to_string()),
+                r.period.clone().unwrap_or_default(),
+            ];
+            cells.extend(
+                fengqiao::stats::Counts::NAMES
+                    .iter()
+                    .map(|n| counts[n].to_string()),
+            );
+            t.row(cells);
+        }
+        out.print(&t);
     } else {
         let lang = match out.lang {
             Lang::Zh => fengqiao::stats::Lang::Zh,

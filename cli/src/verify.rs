@@ -23,6 +23,32 @@ pub(crate) fn run(
     let entries: Vec<JournalEntry> = fengqiao::journal::from_jsonl(&text)
         .collect::<Result<_, _>>()
         .map_err(|e| Failure::Data(format!("{}: {e}", journal.display())))?;
+    let (heads, verifier) = heads_and_keys(heads, keys)?;
+    let origin = fengqiao::journal::origin(&world);
+    report(
+        out,
+        journal,
+        seal::verify_journal(origin, &entries, &heads, &verifier),
+    )
+}
+
+/// One case's trace (JSON Lines of events) against the signed heads of that case.
+pub(crate) fn trace(
+    out: &Out,
+    trace: &Path,
+    heads: Option<&Path>,
+    keys: Option<&Path>,
+) -> Result<u8, Failure> {
+    let events = fengqiao::trace::from_jsonl(&read(trace)?)
+        .map_err(|e| Failure::Data(format!("{}: {e}", trace.display())))?;
+    let (heads, verifier) = heads_and_keys(heads, keys)?;
+    report(out, trace, seal::verify_trace(&events, &heads, &verifier))
+}
+
+fn heads_and_keys(
+    heads: Option<&Path>,
+    keys: Option<&Path>,
+) -> Result<(Vec<SignedHead>, Sm2Verifier), Failure> {
     let heads: Vec<SignedHead> = heads.map(read_json).transpose()?.unwrap_or_default();
     let mut verifier = Sm2Verifier::default();
     if let Some(k) = keys {
@@ -33,8 +59,15 @@ pub(crate) fn run(
                 .map_err(|e| Failure::Data(format!("{}: key {id}: {e}", k.display())))?;
         }
     }
-    let origin = fengqiao::journal::origin(&world);
-    match seal::verify_journal(origin, &entries, &heads, &verifier) {
+    Ok((heads, verifier))
+}
+
+fn report(
+    out: &Out,
+    journal: &Path,
+    result: Result<seal::SealReport, seal::SealError>,
+) -> Result<u8, Failure> {
+    match result {
         Ok(report) => {
             if out.json {
                 out.json(&report);
@@ -60,7 +93,7 @@ pub(crate) fn run(
                     l("未签名的尾部条目", "unsigned entries at the end"),
                     report.unsigned.to_string(),
                 ]);
-                print!("{}", t.render());
+                out.print(&t);
             }
             Ok(0)
         }

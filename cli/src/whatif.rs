@@ -143,8 +143,8 @@ pub(crate) fn run(
         return Ok(0);
     }
     let l = |zh: &str, en: &str| out.label(zh, en).to_string();
-    println!(
-        "{} {} → {}: {} {}, {} {}",
+    out.say(&format!(
+        "{} {} → {}: {} {}, {} {}\n",
         l("规则集", "rule sets"),
         c.a.rule_set,
         c.b.rule_set,
@@ -152,8 +152,7 @@ pub(crate) fn run(
         l("件历史纠纷", "historical disputes"),
         c.changed.len(),
         l("件处理方式改变", "handled differently")
-    );
-    println!();
+    ));
     let mut t = Table::new(&[
         &l("指标", "measure"),
         &l("之前", "before"),
@@ -200,8 +199,8 @@ pub(crate) fn run(
         format!("{:.3}", c.a.load_fairness),
         format!("{:.3}", c.b.load_fairness),
     ]);
-    print!("{}", t.render());
-    println!();
+    out.print(&t);
+    out.say("");
     let mut t = Table::new(&[
         &l("类别", "category"),
         &l("件数", "cases"),
@@ -223,17 +222,17 @@ pub(crate) fn run(
             k.deadlines.to_string(),
         ]);
     }
-    print!("{}", t.render());
+    out.print(&t);
     if !m.levels.is_empty() {
-        println!();
+        out.say("");
         let mut t = Table::new(&[&l("层级移动", "level moves"), &l("件数", "cases")]);
         for (mv, n) in &m.levels {
             t.row(vec![mv.clone(), n.to_string()]);
         }
-        print!("{}", t.render());
+        out.print(&t);
     }
     if !m.by_unit.is_empty() {
-        println!();
+        out.say("");
         let mut t = Table::new(&[
             &l("承办单位", "unit"),
             &l("移出", "loses"),
@@ -242,7 +241,7 @@ pub(crate) fn run(
         for (u, k) in &m.by_unit {
             t.row(vec![u.clone(), k.loses.to_string(), k.gains.to_string()]);
         }
-        print!("{}", t.render());
+        out.print(&t);
     }
     // The people whose load changes most.
     let mut people: Vec<(&String, i64, u32, u32)> =
@@ -261,7 +260,7 @@ pub(crate) fn run(
     people.sort_by(|p, q| q.1.abs().cmp(&p.1.abs()).then(p.0.cmp(q.0)));
     people.dedup_by(|p, q| p.0 == q.0);
     if !people.is_empty() {
-        println!();
+        out.say("");
         let mut t = Table::new(&[
             &l("人员", "person"),
             &l("之前", "before"),
@@ -276,7 +275,7 @@ pub(crate) fn run(
                 format!("{d:+}"),
             ]);
         }
-        print!("{}", t.render());
+        out.print(&t);
     }
     Ok(0)
 }

@@ -113,6 +113,21 @@ fn route_prints_the_decision_and_its_reasons() {
     let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(d[0]["level"], "street");
     assert_eq!(d[0]["unit"], "522301001000");
+    let o = run(&[
+        "--format", "csv", "route", &rules, "--world", &world, &dispute,
+    ]);
+    let text = stdout(&o);
+    assert!(
+        text.starts_with("dispute,level,unit,team,agencies,accept,handle,verify,matched\n"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .contains(",street,522301001000,"),
+        "{text}"
+    );
     // A bad rule file is drawn on stderr and routes nothing: 2.
     let bad = temp("bad-route.json", BAD);
     let o = run(&["route", bad.to_str().unwrap(), "--world", &world, &dispute]);
@@ -218,6 +233,60 @@ fn verify_checks_a_journal_against_signed_heads() {
     assert_eq!(status(&o), 2);
     let e: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(e["problem"], "truncated");
+    // Neither a journal nor a trace: a usage error.
+    assert_eq!(status(&run(&["verify", "--world", &w])), 64);
+}
+
+#[test]
+fn verify_checks_a_case_trace_against_its_signed_head() {
+    use fengqiao::engine::{Engine, WorldData};
+    use fengqiao::seal::Sm2Signer;
+    use fengqiao::trace::Actor;
+    let world: WorldData =
+        serde_json::from_str(&std::fs::read_to_string(data("world-small.json")).unwrap()).unwrap();
+    let input: fengqiao::dispute::DisputeInput =
+        serde_json::from_str(&std::fs::read_to_string(data("dispute.json")).unwrap()).unwrap();
+    let mut e = Engine::from_world(world).unwrap();
+    let at: chrono::DateTime<chrono::Utc> = "2025-09-25T01:30:00Z".parse().unwrap();
+    let code = e
+        .register(&Actor::Staff("gw-522301001001001".into()), input, at)
+        .unwrap();
+    e.route(&Actor::System, &code, at).unwrap();
+    let signer = Sm2Signer::from_secret_hex("k1", &"42".repeat(32)).unwrap();
+    let head = e.sign_case_head(&code, &signer, at).unwrap();
+    let events = e.case(&code).unwrap().events.clone();
+    let t = temp("trace.jsonl", &fengqiao::trace::to_jsonl(&events));
+    let h = temp("case-heads.json", &serde_json::to_string(&[head]).unwrap());
+    let k = temp(
+        "keys1.json",
+        &format!(r#"{{"k1": "{}"}}"#, signer.public_key_hex()),
+    );
+    let args = |t: &PathBuf| {
+        run(&[
+            "--format",
+            "json",
+            "verify",
+            "--trace",
+            t.to_str().unwrap(),
+            "--heads",
+            h.to_str().unwrap(),
+            "--keys",
+            k.to_str().unwrap(),
+        ])
+    };
+    let o = args(&t);
+    assert_eq!(status(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        (r["heads"].as_u64(), r["unsigned"].as_u64()),
+        (Some(1), Some(0))
+    );
+    // The amount in dispute changed: the chain itself breaks.
+    let text = fengqiao::trace::to_jsonl(&events);
+    assert!(text.contains("\"amount_yuan\":36000"));
+    let changed = text.replacen("\"amount_yuan\":36000", "\"amount_yuan\":3600", 1);
+    let o = args(&temp("changed.jsonl", &changed));
+    assert_eq!(status(&o), 2);
 }
 
 #[test]
@@ -299,6 +368,25 @@ fn stats_reports_by_category_and_period_and_draws_them() {
         .map(|x| x["period"].as_str().unwrap())
         .collect();
     assert_eq!(months, ["2025-09", "2025-11", "2025-12"]);
+    // For spreadsheets: CSV, a row a month and the total.
+    let o = run(&[
+        "--format",
+        "csv",
+        "stats",
+        "--world",
+        &w,
+        j,
+        "--by-period",
+        "month",
+    ]);
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
+    assert!(
+        lines[0].starts_with("unit,unit_name,category,period,screened,"),
+        "{text}"
+    );
+    assert_eq!(lines.len(), 1 + 3 + 1, "{text}");
+    assert!(lines[1].contains(",2025-09,1,"), "{text}");
     // A word clap does not know is a usage error naming the value.
     let o = run(&["stats", "--world", &w, j, "--by-period", "fortnight"]);
     assert_eq!(status(&o), 64);
