@@ -20,6 +20,8 @@ TOP = {
     "hierarchy": "HierarchyData", "unit": "Unit", "deadline-status": "DeadlineStatus",
     "denial": "Denial", "snapshot": "Snapshot", "assessment-query": "AssessmentQuery",
     "assessment": "Assessment", "local-calendar": "LocalCalendar",
+    "signed-head": "SignedHead", "seal-report": "SealReport", "audit-entry": "AuditEntry",
+    "located": "Located",
 }
 RENAME = {"Query": "StatsQuery", "Report": "StatsReport"}
 HAND = {"Operation": "Operation"}  # written by hand

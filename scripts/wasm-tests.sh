@@ -25,6 +25,8 @@ echo "--- the demo page's world: the Sajin world as a JSON document"
 mkdir -p public
 # The test build's feature set, so the core it already compiled is reused.
 cargo run -p fengqiao-synth --example sajin_world_json --features fengqiao/schema --locked --quiet -- public/world-sajin.json
+# The rule workbench's world and starting rules: the small world the history file belongs to.
+cp ../data/world-small.json ../data/rules-labour-to-street.json public/
 echo "--- Vite build of the demo page on the package"
 npx vite build --logLevel warn
 echo "--- the package from Node"

@@ -90,6 +90,10 @@ export interface AssessmentWeights { base?: number; yellow_card?: number; red_ca
 export interface TimeLimits { warning_percent?: number; max_extension_days?: number; standards?: LimitStandard[]; assessment?: AssessmentWeights }
 export type DiagnosticCode = "parse" | "duplicate_rule_id" | "empty_rule_id" | "empty_set" | "empty_range" | "unsatisfiable" | "unknown_subtype" | "unknown_unit" | "bad_level" | "no_level" | "limit_order" | "escalation_down" | "role_missing" | "uncovered" | "shadowed" | "agency_missing" | "sector_unmapped" | "undocumented" | "limit_overlap" | "limit_gap" | "bad_time_limits";
 export interface Diagnostic { severity: "error" | "warning"; code: DiagnosticCode; rule?: string; path: string; message: string }
+/** Where a value lies in a rule set's text: bytes, and the 1-based line and column (characters). */
+export interface Span { start: number; end: number; line: number; column: number }
+/** A diagnostic and where it lies in the text it came from. */
+export interface Located { diagnostic: Diagnostic; at?: Span }
 
 // ---- decisions
 export interface TeamMember { role: Role; staff: string; unit: DivisionCode }

@@ -95,6 +95,7 @@ pub const OPERATIONS: &[Op] = &[
     op("denials", Access::Read),
     op("rules", Access::Read),
     op("validate_rules", Access::Read),
+    op("validate_rules_text", Access::Read),
     op("load_rules", Access::Write),
     op("register", Access::Write),
     op("decide", Access::Read),
@@ -298,6 +299,14 @@ pub fn rules(e: &Engine) -> Res<String> {
 pub fn validate_rules(e: &Engine, rules: &[u8]) -> Res<String> {
     let set = args::rules("rules", rules)?;
     to_json(&e.validate_rules(&set).items)
+}
+
+/// Every diagnostic of a rule set given as text (as an editor holds it), against this
+/// world, each with the line and column of the value it names (`Located[]` JSON). Text
+/// that is not a rule set gives its reading's diagnostic, located, not an error.
+pub fn validate_rules_text(e: &Engine, rules: &[u8]) -> Res<String> {
+    let text = args::utf8("rules", rules)?;
+    to_json(&e.validate_rules_text(text))
 }
 
 /// Validates and loads a rule set on behalf of `actor` at `now_ms` (the journal records

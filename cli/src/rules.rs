@@ -8,31 +8,19 @@ use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor};
 use fengqiao::dispute::DisputeInput;
 use fengqiao::routing::{self, Diagnostic, RuleSet, Severity};
-use serde::Serialize;
 
 use crate::output::{Out, Table};
 use crate::{engine, read, read_json, Failure};
 
-/// A diagnostic with where it lies, for programs (`--format json`) and editors.
-#[derive(Serialize)]
-pub(crate) struct Located<'a> {
-    #[serde(flatten)]
-    pub diagnostic: &'a Diagnostic,
-    /// The 1-based line and column of the value the path names (or of the nearest
-    /// enclosing value there is).
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-}
-
-/// The diagnostics of the rule set in `text`: its reading, then its validation (against
-/// the world when one is given).
-pub(crate) fn diagnostics(text: &str, world: Option<&fengqiao::engine::Engine>) -> Vec<Diagnostic> {
-    match RuleSet::from_json(text) {
-        Err(d) => d.items,
-        Ok(set) => match world {
-            Some(e) => e.validate_rules(&set).items,
-            None => routing::validate(&set, None).items,
-        },
+/// The diagnostics of the rule set in `text`, each with where it lies: its reading, then
+/// its validation (against the world when one is given).
+pub(crate) fn diagnostics(
+    text: &str,
+    world: Option<&fengqiao::engine::Engine>,
+) -> Vec<routing::Located> {
+    match world {
+        Some(e) => e.validate_rules_text(text),
+        None => routing::diagnose(text, None),
     }
 }
 
@@ -80,31 +68,21 @@ pub(crate) fn validate(out: &Out, rules: &Path, world: Option<&Path>) -> Result<
         return validate_table(out, rules, world.as_ref());
     }
     let text = read(rules)?;
-    let items = diagnostics(&text, world.as_ref());
+    let located = diagnostics(&text, world.as_ref());
+    let items: Vec<Diagnostic> = located.iter().map(|l| l.diagnostic.clone()).collect();
     let errors = items
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
     let warnings = items.len() - errors;
     if out.json {
-        let located: Vec<Located> = items
-            .iter()
-            .map(|d| {
-                let at = routing::locate(&text, &d.path);
-                Located {
-                    diagnostic: d,
-                    line: at.map(|s| s.line),
-                    column: at.map(|s| s.column),
-                }
-            })
-            .collect();
         out.json(&located);
     } else if out.csv {
         let mut t = Table::new(&[
             "severity", "code", "rule", "path", "line", "column", "message",
         ]);
-        for d in &items {
-            let at = routing::locate(&text, &d.path);
+        for l in &located {
+            let (d, at) = (&l.diagnostic, l.at);
             t.row(vec![
                 d.severity.as_str().into(),
                 d.code.as_str().into(),

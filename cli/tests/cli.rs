@@ -69,10 +69,16 @@ fn validate_draws_the_diagnostic_under_the_value_and_exits_by_severity() {
     // For programs: the same diagnostic with its line and column.
     let o = run(&["--format", "json", "validate", bad.to_str().unwrap()]);
     let items: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(items[0]["code"], "parse");
-    assert_eq!(items[0]["path"], "rules[0].when.category_in[0]");
+    assert_eq!(items[0]["diagnostic"]["code"], "parse");
     assert_eq!(
-        (items[0]["line"].as_u64(), items[0]["column"].as_u64()),
+        items[0]["diagnostic"]["path"],
+        "rules[0].when.category_in[0]"
+    );
+    assert_eq!(
+        (
+            items[0]["at"]["line"].as_u64(),
+            items[0]["at"]["column"].as_u64()
+        ),
         (Some(3), Some(29))
     );
     // Warnings only (a rule without a description): 1.

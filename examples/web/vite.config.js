@@ -4,5 +4,10 @@
 export default {
   optimizeDeps: { exclude: ['fengqiao'] },
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 2048 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 2048,
+    // Two pages: the Sajin demo and the rule workbench.
+    rollupOptions: { input: { main: 'index.html', workbench: 'workbench.html' } },
+  },
 };

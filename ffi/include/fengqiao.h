@@ -431,6 +431,17 @@ enum FqStatus fq_engine_validate_rules(const struct FqEngine *engine,
                                        char **out,
                                        struct FqError **err);
 
+// Every diagnostic of a rule set given as text (as an editor holds it), each with the
+// line, column and bytes of the value it names (`Located[]` JSON): text that is not a
+// rule set gives its reading's diagnostic, located, not an error.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_validate_rules_text(const struct FqEngine *engine,
+                                            const char *rules,
+                                            char **out,
+                                            struct FqError **err);
+
 // Validates and loads a rule set on behalf of `actor` at `now_ms` (the journal records who
 // loaded which version, and when); refused with every diagnostic if it has errors, or if
 // another body was loaded under the same `id@version` (nothing changes). Cases already

@@ -626,6 +626,30 @@ pub unsafe extern "C" fn fq_engine_validate_rules(
     })
 }
 
+/// Every diagnostic of a rule set given as text (as an editor holds it), each with the
+/// line, column and bytes of the value it names (`Located[]` JSON): text that is not a
+/// rule set gives its reading's diagnostic, located, not an error.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_validate_rules_text(
+    engine: *const FqEngine,
+    rules: *const c_char,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        put(
+            out,
+            read(engine, |e| {
+                ops::validate_rules_text(e, bytes(rules, "rules")?)
+            })?,
+        )
+    })
+}
+
 /// Validates and loads a rule set on behalf of `actor` at `now_ms` (the journal records who
 /// loaded which version, and when); refused with every diagnostic if it has errors, or if
 /// another body was loaded under the same `id@version` (nothing changes). Cases already

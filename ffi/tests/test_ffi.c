@@ -163,6 +163,13 @@ static void test_rules(FqEngine *e) {
     CHECK(fq_engine_validate_rules(e, bad, &out, &err) == FQ_STATUS_OK);
     CHECK(CONTAINS(out, "empty_set"));
     fq_string_free(out);
+    /* As an editor holds it: every diagnostic with its line and column, even unreadable text. */
+    CHECK(fq_engine_validate_rules_text(e, bad, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "\"code\":\"empty_set\"") && CONTAINS(out, "\"line\":1,"));
+    fq_string_free(out);
+    CHECK(fq_engine_validate_rules_text(e, "{\"id\":\"t\",\n\"rules\":[{\"id\":\"a\",\"when\":{\"category_in\":[\"labor\"]}}]}", &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "\"code\":\"parse\"") && CONTAINS(out, "\"line\":2,\"column\":43"));
+    fq_string_free(out);
     /* Deeply nested JSON is an error, not a stack overflow: a condition nested 100,000 deep
      * (`not` inside `not` …) where the rule set's types recurse, and arrays nested as deep
      * under an unknown key. */

@@ -3,7 +3,8 @@
 // Chromium with playwright-core, registers a dispute through the form, checks the decision
 // shown, steps the case through its lifecycle, checks that the chart renders, runs the same
 // decisions in a Web Worker and on the page, prints the first-load and per-decision times,
-// and saves a screenshot to target/web-screenshot.png.
+// and saves a screenshot to target/web-screenshot.png; then the rule workbench: live
+// validation at the line, what-if over a history file, and target/workbench-screenshot.png.
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -83,6 +84,41 @@ try {
   check(errors.length === 0, `no page errors: ${errors.join('; ')}`);
   await page.screenshot({ path: shot, fullPage: true });
   console.log(`screenshot: ${shot}`);
+
+  // The rule workbench: live validation at the line, what-if over a dropped history.
+  const bench = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const benchErrors = [];
+  bench.on('pageerror', (e) => benchErrors.push(e.message));
+  await bench.goto(`${url}workbench.html`);
+  await bench.waitForSelector('#status[data-ready="yes"]', { timeout: 60000 });
+  check((await bench.$eval('#summary', (el) => el.dataset.errors)) === '0', 'the starting rules validate clean');
+  const rules = await bench.inputValue('#rules');
+  // A misspelt category: one error, listed at its line, marked in the gutter.
+  // (the first "labour" that is an element of a category list, not a key)
+  const bad = rules.replace(/\n(\s+)"labour",\n/, '\n$1"labor",\n');
+  const badLine = bad.slice(0, bad.indexOf('"labor"')).split('\n').length;
+  await bench.fill('#rules', bad);
+  await bench.waitForFunction(() => document.querySelector('#summary').dataset.errors !== '0');
+  const shown = await bench.$eval('#diagnostics li', (el) => ({ line: el.dataset.line, text: el.textContent }));
+  check(shown.line === String(badLine) && shown.text.includes('parse') && shown.text.includes('labor'),
+    `the error is at line ${badLine} (${JSON.stringify(shown)})`);
+  check((await bench.$$(`#gutter .bad[data-line="${badLine}"]`)).length === 1, 'the gutter marks the line');
+  await bench.click('#diagnostics li');
+  const selected = await bench.$eval('#rules', (el) => el.value.slice(el.selectionStart, el.selectionEnd));
+  check(selected === '"labor"', `clicking the diagnostic selects the value (${selected})`);
+  await bench.fill('#rules', rules);
+  await bench.waitForFunction(() => document.querySelector('#summary').dataset.errors === '0');
+  // What-if over the history file, as if dropped: the variant moves labour disputes up.
+  await bench.setInputFiles('#history', fileURLToPath(new URL('../../examples/data/history.jsonl', import.meta.url)));
+  await bench.waitForSelector('#whatif-status[data-changed]');
+  const changed = Number(await bench.$eval('#whatif-status', (el) => el.dataset.changed));
+  check(changed > 0, `what-if finds disputes handled differently (${changed})`);
+  check((await bench.$$('#whatif tbody tr')).length === 5, 'what-if table');
+  check((await bench.$$('#charts svg')).length === 2 && (await bench.$$('#charts rect.after')).length > 2, 'what-if charts');
+  check(benchErrors.length === 0, `no workbench page errors: ${benchErrors.join('; ')}`);
+  const benchShot = shot.replace('web-screenshot', 'workbench-screenshot');
+  await bench.screenshot({ path: benchShot, fullPage: true });
+  console.log(`screenshot: ${benchShot}`);
 } finally {
   await browser.close();
   server.close();

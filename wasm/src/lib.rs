@@ -60,6 +60,8 @@ extern "C" {
     pub type JsRuleSet;
     #[wasm_bindgen(typescript_type = "Diagnostic[]")]
     pub type JsDiagnostics;
+    #[wasm_bindgen(typescript_type = "Located[]")]
+    pub type JsLocated;
     #[wasm_bindgen(typescript_type = "Actor")]
     pub type JsActor;
     #[wasm_bindgen(typescript_type = "DisputeInput")]
@@ -422,6 +424,13 @@ impl Engine {
             &self.inner,
             arg(&rules, "rules")?.as_bytes(),
         ))
+    }
+
+    /// Every diagnostic of a rule set given as text (as an editor holds it), each with the
+    /// line and column of the value it names: for live validation as the analyst types.
+    #[wasm_bindgen(js_name = validateRulesText)]
+    pub fn validate_rules_text(&self, rules: &str) -> Result<JsLocated, JsValue> {
+        ret(ops::validate_rules_text(&self.inner, rules.as_bytes()))
     }
 
     /// Validates and loads a rule set on behalf of `actor` at `nowMs` (the journal records

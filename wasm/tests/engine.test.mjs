@@ -298,3 +298,17 @@ test('the host loop: apply, read the journal, restart, restore', () => {
   assert.deepEqual(after.map((x) => [x.change.audit.outcome, x.change.audit.target]), [['read_whole', 'person:p0-0']]);
   e.free(); again.free(); fromSnapshot.free();
 });
+
+test('rule text validated as an editor holds it: each diagnostic at its line and column', () => {
+  const e = new fq.Engine(world);
+  const text = '{"id": "t", "version": "1", "hit_policy": "first",\n "rules": [{"id": "a", "when": {"category_in": ["labor"]}}]}';
+  const found = e.validateRulesText(text);
+  assert.equal(found.length, 1);
+  assert.equal(found[0].diagnostic.code, 'parse');
+  assert.deepEqual([found[0].at.line, found[0].at.column], [2, 49]);
+  assert.equal(text.slice(found[0].at.start, found[0].at.end), '"labor"');
+  // Clean text: nothing; not JSON at all: one diagnostic, nothing thrown.
+  assert.deepEqual(e.validateRulesText(JSON.stringify(e.rules())), []);
+  assert.equal(e.validateRulesText('{"id": ').length, 1);
+  e.free();
+});

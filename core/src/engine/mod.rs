@@ -551,6 +551,12 @@ impl Engine {
         crate::routing::validate(set, Some(&self.schema()))
     }
 
+    /// Every diagnostic of a rule set given as text, against this world, each with the line
+    /// and column of the value it names ([`crate::routing::diagnose`]): for editors.
+    pub fn validate_rules_text(&self, text: &str) -> Vec<crate::routing::Located> {
+        crate::routing::diagnose(text, Some(&self.schema()))
+    }
+
     /// Validates and loads a rule set. Refused (nothing changes) if it has errors; the
     /// warnings are returned. The journal records the load as the system's; a host that
     /// knows who loaded it uses [`Engine::load_rules_as`]. Cases already routed keep the

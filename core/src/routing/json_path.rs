@@ -127,6 +127,42 @@ pub fn locate(text: &str, path: &str) -> Option<Span> {
     }
 }
 
+/// A diagnostic and where it lies in the rule set's text: what an editor underlines.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Located {
+    /// The diagnostic.
+    pub diagnostic: super::Diagnostic,
+    /// The value its path names (or the nearest enclosing one); absent only when the text
+    /// is not a JSON document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Span>,
+}
+
+/// Every diagnostic of the rule set in `text` — its reading, then its validation (against
+/// `schema`, the world's units and staff, when given) — each with where it lies. What an
+/// editor shows as the analyst types, and what the command line draws under the lines.
+///
+/// ```
+/// let text = "{\"id\": \"x\", \"version\": \"1\", \"hit_policy\": \"first\",\n \"rules\": [{\"id\": \"a\", \"when\": {\"category_in\": [\"labor\"]}}]}";
+/// let found = fengqiao::routing::diagnose(text, None);
+/// assert_eq!(found[0].diagnostic.path, "rules[0].when.category_in[0]");
+/// assert_eq!(found[0].at.map(|s| (s.line, s.column)), Some((2, 49)));
+/// ```
+pub fn diagnose(text: &str, schema: Option<&super::Schema>) -> Vec<Located> {
+    let items = match super::RuleSet::from_json(text) {
+        Err(d) => d.items,
+        Ok(set) => super::validate(&set, schema).items,
+    };
+    items
+        .into_iter()
+        .map(|d| Located {
+            at: locate(text, &d.path),
+            diagnostic: d,
+        })
+        .collect()
+}
+
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
     while i < b.len() && b[i].is_ascii_whitespace() {
         i += 1;

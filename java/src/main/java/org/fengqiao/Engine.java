@@ -283,6 +283,11 @@ public final class Engine implements AutoCloseable {
         return call((h, o, e) -> FqLibrary.fq_engine_validate_rules(h, c(rules), o, e));
     }
 
+    /** Every diagnostic of a rule set given as text, each with its line and column ({@code Located[]} JSON): for editors. */
+    public String validateRulesTextJson(String rules) {
+        return call((h, o, e) -> FqLibrary.fq_engine_validate_rules_text(h, c(rules), o, e));
+    }
+
     /** Loads a rule set as {@code actor}; returns its warnings ({@code Diagnostic[]} JSON). */
     public String loadRulesJson(Actor actor, String rules, Instant now) {
         return call((h, o, e) -> FqLibrary.fq_engine_load_rules(h, c(actor.toJson()), c(rules), ms(now), o, e));

@@ -60,6 +60,7 @@ final class FqLibrary {
     static native int fq_engine_denials(Pointer engine, PointerByReference out, PointerByReference err);
     static native int fq_engine_rules(Pointer engine, PointerByReference out, PointerByReference err);
     static native int fq_engine_validate_rules(Pointer engine, byte[] rules, PointerByReference out, PointerByReference err);
+    static native int fq_engine_validate_rules_text(Pointer engine, byte[] rules, PointerByReference out, PointerByReference err);
     static native int fq_engine_load_rules(Pointer engine, byte[] actor, byte[] rules, long nowMs, PointerByReference out, PointerByReference err);
     static native int fq_engine_register(Pointer engine, byte[] actor, byte[] input, long nowMs, PointerByReference out, PointerByReference err);
     static native int fq_engine_decide(Pointer engine, byte[] actor, byte[] caseCode, long nowMs, PointerByReference out, PointerByReference err);

@@ -109,4 +109,16 @@ class LifeTest {
         assertTrue(Engine.defaultRulesJson().contains("fengqiao-default"));
         assertEquals("linux-x86_64", NativeLoader.platform());
     }
+
+    @Test
+    void ruleTextIsValidatedWithLinesAndColumns() {
+        try (Engine engine = Engine.create(world())) {
+            String text = "{\"id\": \"t\", \"version\": \"1\", \"hit_policy\": \"first\",\n \"rules\": [{\"id\": \"a\", \"when\": {\"category_in\": [\"labor\"]}}]}";
+            com.fasterxml.jackson.databind.JsonNode found = Json.tree(engine.validateRulesTextJson(text));
+            assertEquals(1, found.size());
+            assertEquals("parse", found.get(0).get("diagnostic").get("code").asText());
+            assertEquals(2, found.get(0).get("at").get("line").asInt());
+            assertEquals(49, found.get(0).get("at").get("column").asInt());
+        }
+    }
 }

@@ -63,6 +63,7 @@ class SchemaDriftTest {
             {"staff", "Staff"}, {"stats-query", "StatsQuery"}, {"stats-report", "StatsReport"},
             {"sweep", "Sweep"}, {"zero-report", "ZeroReport"}, {"assessment", "Assessment"},
             {"assessment-query", "AssessmentQuery"}, {"local-calendar", "LocalCalendar"},
+            {"signed-head", "SignedHead"}, {"audit-entry", "AuditEntry"},
         };
         for (String[] p : pairs) {
             EXAMPLES.put(p[0], p[1]);
