@@ -329,13 +329,37 @@ fn erasure_destroys_the_key_and_every_chain_still_verifies() {
     let (signer, verifier) = keys();
     let head_before = w.engine.sign_journal_head(&signer, at(2025, 5, 6)).unwrap();
 
-    // PIPL art. 47: p0-0 asks for deletion; then the case's free text is erased too.
+    // PIPL art. 47: p0-0 asks for deletion; then the case's free text is erased too —
+    // once the case is closed (its handlers work from it while it is open).
     w.engine
         .erase_personal(&centre, "p0-0", at(2025, 6, 1))
+        .unwrap();
+    let open = w
+        .engine
+        .erase_personal(&centre, code.as_str(), at(2025, 6, 1))
+        .unwrap_err();
+    assert!(open.to_string().contains("is open"), "{open}");
+    let h = w.handler(&code);
+    let accept = Operation::Accept {
+        note: String::new(),
+    };
+    w.engine.apply(&h, &code, accept, at(2025, 5, 7)).unwrap();
+    let terminate = Operation::Terminate {
+        reason: "一方拒绝调解".into(),
+        routes: vec![fengqiao::lifecycle::OtherRoute::Litigation],
+    };
+    w.engine
+        .apply(&h, &code, terminate, at(2025, 5, 20))
         .unwrap();
     w.engine
         .erase_personal(&centre, code.as_str(), at(2025, 6, 1))
         .unwrap();
+    // Erased stays erased: a new record for the same resident is refused.
+    let mut again = w.engine.person("p1-0").unwrap().clone();
+    again.id = "p0-0".into();
+    again.household = w.engine.person("p0-0").unwrap().household;
+    let refused = w.engine.update_person(again).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::Protection);
     let erased = w.engine.person("p0-0").unwrap();
     assert_eq!(erased.name, personal::ERASED_TEXT);
     assert!(erased.id_number.is_none() && erased.phone.is_none());

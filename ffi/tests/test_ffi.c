@@ -869,7 +869,13 @@ static void test_security(const char *world) {
     fq_error_free(err);
     toy_fail_signing = 0;
     free(heads);
-    /* Erasure: the case's text is gone for everyone; the audit record has it all. */
+    /* Erasure: refused while the case is open; once it is closed, the case's text is gone
+     * for everyone; the audit record has it all. */
+    CHECK(fq_engine_erase_personal(e, CC, code, T0 + DAY, &err) == FQ_STATUS_PROTECTION);
+    CHECK(CONTAINS(fq_error_message(err), "is open"));
+    fq_error_free(err);
+    CHECK(fq_engine_apply(e, MD, code, "{\"op\":\"accept\"}", T0 + DAY, NULL, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_apply(e, MD, code, "{\"op\":\"terminate\",\"reason\":\"一方拒绝调解\",\"routes\":[\"litigation\"]}", T0 + DAY, NULL, &err) == FQ_STATUS_OK);
     CHECK(fq_engine_erase_personal(e, CC, code, T0 + DAY, &err) == FQ_STATUS_OK);
     CHECK(fq_engine_view_case(e, MD, code, T0 + DAY, &out, &err) == FQ_STATUS_OK);
     CHECK(CONTAINS(out, "已删除") && !CONTAINS(out, "院墙排水"));

@@ -222,9 +222,7 @@ impl Engine {
             texts.push(plan);
         }
         texts.extend(dispute.extensions.iter_mut().map(|x| &mut x.reason));
-        for t in texts {
-            *t = self.read_text(subject, t, whole, actor, now);
-        }
+        self.read_texts(subject, texts, whole, actor, now);
         Ok(CaseView {
             dispute,
             parties,

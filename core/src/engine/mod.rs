@@ -361,6 +361,18 @@ impl Engine {
         if !self.people.contains_key(&person.id) {
             return Err(EngineError::UnknownPerson(person.id.clone()));
         }
+        if self.protection.erased.contains(&person.id) {
+            // Erased stays erased, in this engine and in every restore of its journal.
+            return Err(EngineError::Protection(
+                crate::personal::ProtectionError::Malformed {
+                    what: "person".into(),
+                    message: format!(
+                        "person {} was erased (个人信息保护法 art. 47): a new record takes a new id",
+                        person.id
+                    ),
+                },
+            ));
+        }
         self.check_person(&person)?;
         let (change, sealed) = self.person_change(&person, true)?;
         self.journal_change(change);

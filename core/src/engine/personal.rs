@@ -119,51 +119,62 @@ impl Engine {
         Ok(())
     }
 
-    /// A stored text as `actor` may read it: sealed text opened for those who see
-    /// personal data whole (the read audited), masked for others, marked once erased.
-    pub(super) fn read_text(
+    /// A case's stored texts as `actor` may read them: sealed text opened for those who
+    /// see personal data whole, masked for others, marked once erased. One audit entry for
+    /// the whole read (`read_whole`, with how many texts were opened), one for a text that
+    /// does not open (`failed`, which is then masked).
+    pub(super) fn read_texts(
         &self,
         subject: &str,
-        text: &str,
+        texts: Vec<&mut String>,
         whole: bool,
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> String {
-        if !personal::is_sealed(text) {
-            return text.to_string();
+    ) {
+        let mut opened = 0;
+        for t in texts {
+            if !personal::is_sealed(t) {
+                continue;
+            }
+            if self.protection.erased.contains(subject) {
+                *t = personal::ERASED_TEXT.to_string();
+                continue;
+            }
+            *t = match (&self.protection.protector, whole) {
+                (Some(p), true) => match personal::open_text(p.as_ref(), subject, t) {
+                    Ok(plain) => {
+                        opened += 1;
+                        plain
+                    }
+                    Err(e) => {
+                        let code = Some(super::ErrorCode::Protection);
+                        let detail = e.to_string();
+                        self.audit(
+                            actor,
+                            "read_text",
+                            Outcome::Failed,
+                            subject,
+                            now,
+                            code,
+                            &detail,
+                        );
+                        personal::MASKED_TEXT.to_string()
+                    }
+                },
+                _ => personal::MASKED_TEXT.to_string(),
+            };
         }
-        if self.protection.erased.contains(subject) {
-            return personal::ERASED_TEXT.to_string();
-        }
-        match (&self.protection.protector, whole) {
-            (Some(p), true) => match personal::open_text(p.as_ref(), subject, text) {
-                Ok(t) => {
-                    self.audit(
-                        actor,
-                        "read_text",
-                        Outcome::ReadWhole,
-                        subject,
-                        now,
-                        None,
-                        "",
-                    );
-                    t
-                }
-                Err(e) => {
-                    let code = Some(super::ErrorCode::Protection);
-                    self.audit(
-                        actor,
-                        "read_text",
-                        Outcome::Failed,
-                        subject,
-                        now,
-                        code,
-                        &e.to_string(),
-                    );
-                    personal::MASKED_TEXT.to_string()
-                }
-            },
-            _ => personal::MASKED_TEXT.to_string(),
+        if opened > 0 {
+            let detail = format!("{opened} text(s)");
+            self.audit(
+                actor,
+                "read_text",
+                Outcome::ReadWhole,
+                subject,
+                now,
+                None,
+                &detail,
+            );
         }
     }
 
@@ -198,10 +209,24 @@ impl Engine {
                 },
             ));
         };
-        let is_case = subject
+        let case = subject
             .parse::<CaseCode>()
             .ok()
-            .is_some_and(|c| self.cases.contains_key(&c));
+            .and_then(|c| self.cases.get(&c));
+        // Its texts are what the handlers work from while the case is open (个人信息保护法
+        // art. 47(1): deletion once the purpose of handling is achieved).
+        if let Some(c) = case.filter(|c| c.dispute.state.is_open()) {
+            return Err(EngineError::Protection(
+                personal::ProtectionError::Malformed {
+                    what: "subject".into(),
+                    message: format!(
+                        "case {} is open ({}): its texts are erased once it is closed",
+                        subject, c.dispute.state
+                    ),
+                },
+            ));
+        }
+        let is_case = case.is_some();
         if !is_case && !self.people.contains_key(subject) {
             return Err(EngineError::UnknownPerson(subject.to_string()));
         }

@@ -127,6 +127,12 @@ class GuomiTest {
             assertTrue(stored.contains("fq-sealed/1:AES-GCM:"));
             assertTrue(engine.viewCase(MD, code, T0).dispute.input.description.contains(description));
             assertEquals("〔受保护〕", engine.viewCase(GW, code, T0).dispute.input.description);
+            // Refused while the case is open; erased once it is closed.
+            FengqiaoException open = assertThrows(FengqiaoException.class,
+                    () -> engine.erasePersonal(Actor.staff("cs-522301001001"), code, day(1)));
+            assertEquals(ErrorCode.PROTECTION, open.code());
+            engine.applyJson(MD, code, "{\"op\":\"accept\"}", day(1));
+            engine.applyJson(MD, code, "{\"op\":\"terminate\",\"reason\":\"一方拒绝调解\",\"routes\":[\"litigation\"]}", day(1));
             engine.erasePersonal(Actor.staff("cs-522301001001"), code, day(1));
             assertFalse(p.keys.containsKey(code));
             assertEquals("〔已删除〕", engine.viewCase(MD, code, day(1)).dispute.input.description);
