@@ -100,7 +100,15 @@ typedef struct FqEngine FqEngine;
 typedef struct FqError FqError;
 
 // Signs `message` (`message_len` bytes): writes at most `signature_cap` bytes of the
-// signature to `signature` and their number to `*signature_len`; returns 0 on success.
+// signature to `signature` and their number to `*signature_len` (at most 512); returns 0
+// on success.
+//
+// Rules for every callback here: it is called on the thread that made the `fq_*` call,
+// while the engine's lock is held, so it must not call into the same engine; it must be
+// safe to call from any thread the host calls the engine from; `ctx` is passed back
+// untouched and must stay valid until the engine is freed or the callback replaced; it
+// returns 0 for success and anything else for failure (the call then fails with
+// `FQ_STATUS_SEAL` or `FQ_STATUS_PROTECTION` and nothing changes).
 typedef int32_t (*FqSignFn)(void *ctx,
                             const uint8_t *message,
                             size_t message_len,
@@ -109,7 +117,8 @@ typedef int32_t (*FqSignFn)(void *ctx,
                             size_t *signature_len);
 
 // Checks that `signature` is `key_id`'s signature of `message` under `algorithm` (both
-// NUL-terminated UTF-8): returns 0 when it is, anything else when it is not.
+// NUL-terminated UTF-8): returns 0 when it is, anything else when it is not. The rules of
+// `FqSignFn` apply.
 typedef int32_t (*FqVerifyFn)(void *ctx,
                               const char *algorithm,
                               const char *key_id,
@@ -120,7 +129,8 @@ typedef int32_t (*FqVerifyFn)(void *ctx,
 
 // Seals or opens `input` for `subject` (NUL-terminated UTF-8): writes at most
 // `output_cap` bytes to `output` and their number to `*output_len`; returns 0 on
-// success. Sealing gets `output_cap = input_len + 256`; opening gets `input_len`.
+// success. Sealing gets `output_cap = input_len + 256`; opening gets `input_len`. The
+// rules of `FqSignFn` apply.
 typedef int32_t (*FqSealFn)(void *ctx,
                             const char *subject,
                             const uint8_t *input,
@@ -129,7 +139,7 @@ typedef int32_t (*FqSealFn)(void *ctx,
                             size_t output_cap,
                             size_t *output_len);
 
-// Destroys `subject`'s key; returns 0 on success.
+// Destroys `subject`'s key; returns 0 on success. The rules of `FqSignFn` apply.
 typedef int32_t (*FqEraseFn)(void *ctx, const char *subject);
 
 #ifdef __cplusplus

@@ -19,7 +19,15 @@ use fengqiao_binding::ops;
 use super::*;
 
 /// Signs `message` (`message_len` bytes): writes at most `signature_cap` bytes of the
-/// signature to `signature` and their number to `*signature_len`; returns 0 on success.
+/// signature to `signature` and their number to `*signature_len` (at most 512); returns 0
+/// on success.
+///
+/// Rules for every callback here: it is called on the thread that made the `fq_*` call,
+/// while the engine's lock is held, so it must not call into the same engine; it must be
+/// safe to call from any thread the host calls the engine from; `ctx` is passed back
+/// untouched and must stay valid until the engine is freed or the callback replaced; it
+/// returns 0 for success and anything else for failure (the call then fails with
+/// `FQ_STATUS_SEAL` or `FQ_STATUS_PROTECTION` and nothing changes).
 pub type FqSignFn = Option<
     unsafe extern "C" fn(
         ctx: *mut c_void,
@@ -32,7 +40,8 @@ pub type FqSignFn = Option<
 >;
 
 /// Checks that `signature` is `key_id`'s signature of `message` under `algorithm` (both
-/// NUL-terminated UTF-8): returns 0 when it is, anything else when it is not.
+/// NUL-terminated UTF-8): returns 0 when it is, anything else when it is not. The rules of
+/// `FqSignFn` apply.
 pub type FqVerifyFn = Option<
     unsafe extern "C" fn(
         ctx: *mut c_void,
@@ -47,7 +56,8 @@ pub type FqVerifyFn = Option<
 
 /// Seals or opens `input` for `subject` (NUL-terminated UTF-8): writes at most
 /// `output_cap` bytes to `output` and their number to `*output_len`; returns 0 on
-/// success. Sealing gets `output_cap = input_len + 256`; opening gets `input_len`.
+/// success. Sealing gets `output_cap = input_len + 256`; opening gets `input_len`. The
+/// rules of `FqSignFn` apply.
 pub type FqSealFn = Option<
     unsafe extern "C" fn(
         ctx: *mut c_void,
@@ -60,7 +70,7 @@ pub type FqSealFn = Option<
     ) -> i32,
 >;
 
-/// Destroys `subject`'s key; returns 0 on success.
+/// Destroys `subject`'s key; returns 0 on success. The rules of `FqSignFn` apply.
 pub type FqEraseFn = Option<unsafe extern "C" fn(ctx: *mut c_void, subject: *const c_char) -> i32>;
 
 /// The host's context pointer, carried to its callbacks.
