@@ -112,8 +112,9 @@ pub fn open_text(p: &dyn Protector, subject: &str, text: &str) -> Result<String,
         what: "sealed".into(),
         message: m.into(),
     };
+    // The algorithm is the host's word and may hold a colon; base64 never does.
     let (_, b64) = rest
-        .split_once(':')
+        .rsplit_once(':')
         .ok_or_else(|| malformed("fq-sealed/1:<algorithm>:<base64>"))?;
     let bytes = base64::decode(b64).ok_or_else(|| malformed("not base64"))?;
     let plain = p.open(subject, &bytes)?;
@@ -197,5 +198,42 @@ impl SealedPerson {
 mod base64;
 #[cfg(feature = "guomi")]
 mod sm4_keyring;
+
 #[cfg(feature = "guomi")]
 pub use sm4_keyring::Sm4Keyring;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A protector whose algorithm word holds a colon, sealing by reversing the bytes.
+    struct Reverse;
+    impl Protector for Reverse {
+        fn algorithm(&self) -> &str {
+            "HOST:SM4"
+        }
+        fn seal(&self, _: &str, plain: &[u8]) -> Result<Vec<u8>, ProtectionError> {
+            Ok(plain.iter().rev().copied().collect())
+        }
+        fn open(&self, _: &str, sealed: &[u8]) -> Result<Vec<u8>, ProtectionError> {
+            Ok(sealed.iter().rev().copied().collect())
+        }
+        fn erase(&self, _: &str) -> Result<(), ProtectionError> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn sealed_text_opens_whatever_the_algorithm_is_called() {
+        let sealed = seal_text(&Reverse, "p1", "张三 13812345678").unwrap();
+        assert!(sealed.starts_with("fq-sealed/1:HOST:SM4:"), "{sealed}");
+        assert!(is_sealed(&sealed));
+        assert_eq!(
+            open_text(&Reverse, "p1", &sealed).unwrap(),
+            "张三 13812345678"
+        );
+        assert_eq!(open_text(&Reverse, "p1", "plain").unwrap(), "plain");
+        assert!(open_text(&Reverse, "p1", "fq-sealed/1:x").is_err());
+        assert!(open_text(&Reverse, "p1", "fq-sealed/1:x:***").is_err());
+    }
+}
