@@ -597,9 +597,8 @@ pub fn sign_head(
 }
 
 /// Verifies a journal (JSON Lines, from its first entry) from its world document against
-/// signed heads (`SignedHead[]` JSON): the journal's heads against the digests, each case's
-/// heads against that case's trace as the journal holds it, a register's head against the
-/// register of the journal's last events (`SealReport` JSON for the journal). A rewritten, truncated or wrongly signed chain fails with `seal`, naming the
+/// signed heads (`SignedHead[]` JSON), every kind at once (`seal::verify_heads`): the
+/// journal's report (`SealReport` JSON). A rewritten, truncated or wrongly signed chain fails with `seal`, naming the
 /// subject and position.
 pub fn verify_heads(
     world: &[u8],
@@ -607,7 +606,7 @@ pub fn verify_heads(
     heads: &[u8],
     verifier: &dyn fengqiao::seal::Verifier,
 ) -> Res<String> {
-    use fengqiao::seal::{self, Subject};
+    use fengqiao::seal;
     let data: WorldData = args::object("world", world)?;
     let text = args::utf8("journal", journal)?;
     let heads: Vec<seal::SignedHead> = args::list("heads", heads)?;
@@ -617,49 +616,7 @@ pub fn verify_heads(
         .map_err(EngineError::from)?;
     let origin = fengqiao::journal::origin(&data);
     let report =
-        seal::verify_journal(origin, &entries, &heads, verifier).map_err(EngineError::from)?;
-    let mut cases: Vec<&fengqiao::dispute::CaseCode> = heads
-        .iter()
-        .filter_map(|h| match &h.subject {
-            Subject::Case(c) => Some(c),
-            Subject::Journal | Subject::Register => None,
-        })
-        .collect();
-    cases.dedup();
-    for code in cases {
-        let events: Vec<Event> = entries
-            .iter()
-            .filter_map(|e| e.change.event())
-            .filter(|ev| &ev.case == code)
-            .cloned()
-            .collect();
-        if events.is_empty() {
-            return Err(EngineError::UnknownCase(code.clone()).into());
-        }
-        seal::verify_trace(&events, &heads, verifier).map_err(EngineError::from)?;
-    }
-    let registers: Vec<&seal::SignedHead> = heads
-        .iter()
-        .filter(|h| h.subject == Subject::Register)
-        .collect();
-    if !registers.is_empty() {
-        // The register as the journal gives it: each case's last event, in code order.
-        let mut last = std::collections::BTreeMap::new();
-        for ev in entries.iter().filter_map(|e| e.change.event()) {
-            last.insert(&ev.case, ev);
-        }
-        let register: Vec<seal::CaseHead> = last
-            .into_iter()
-            .map(|(c, ev)| seal::CaseHead {
-                case: c.clone(),
-                seq: ev.seq,
-                head: ev.hash,
-            })
-            .collect();
-        for h in registers {
-            seal::verify_register(&register, h, verifier).map_err(EngineError::from)?;
-        }
-    }
+        seal::verify_heads(origin, &entries, &heads, verifier).map_err(EngineError::from)?;
     to_json(&report)
 }
 

@@ -116,20 +116,8 @@ pub(crate) fn whatif(c: &Comparison, lang: Lang) -> String {
             )
         })
         .collect();
-    let mut people: Vec<(&String, u32, u32)> =
-        c.a.load
-            .keys()
-            .chain(c.b.load.keys())
-            .map(|s| {
-                (
-                    s,
-                    c.a.load.get(s).copied().unwrap_or(0),
-                    c.b.load.get(s).copied().unwrap_or(0),
-                )
-            })
-            .collect();
+    let mut people = crate::whatif::loads(c);
     people.sort_by(|p, q| q.2.max(q.1).cmp(&p.2.max(p.1)).then(p.0.cmp(q.0)));
-    people.dedup_by(|p, q| p.0 == q.0);
     let people: Vec<(String, f64, f64)> = people
         .into_iter()
         .take(12)

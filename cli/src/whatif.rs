@@ -244,21 +244,12 @@ pub(crate) fn run(
         out.print(&t);
     }
     // The people whose load changes most.
-    let mut people: Vec<(&String, i64, u32, u32)> =
-        c.a.load
-            .keys()
-            .chain(c.b.load.keys())
-            .map(|s| {
-                let (x, y) = (
-                    c.a.load.get(s).copied().unwrap_or(0),
-                    c.b.load.get(s).copied().unwrap_or(0),
-                );
-                (s, i64::from(y) - i64::from(x), x, y)
-            })
-            .filter(|p| p.1 != 0)
-            .collect();
+    let mut people: Vec<(&String, i64, u32, u32)> = loads(&c)
+        .into_iter()
+        .map(|(s, x, y)| (s, i64::from(y) - i64::from(x), x, y))
+        .filter(|p| p.1 != 0)
+        .collect();
     people.sort_by(|p, q| q.1.abs().cmp(&p.1.abs()).then(p.0.cmp(q.0)));
-    people.dedup_by(|p, q| p.0 == q.0);
     if !people.is_empty() {
         out.say("");
         let mut t = Table::new(&[
@@ -288,4 +279,17 @@ fn category_label(word: &str, lang: Lang) -> String {
         Ok(c) => c.label_en().to_string(),
         Err(_) => word.to_string(),
     }
+}
+
+/// Every person with a load under either rule set: (staff, before, after), by id.
+pub(crate) fn loads(c: &Comparison) -> Vec<(&String, u32, u32)> {
+    let people: std::collections::BTreeSet<&String> =
+        c.a.load.keys().chain(c.b.load.keys()).collect();
+    people
+        .into_iter()
+        .map(|s| {
+            let load = |o: &fengqiao::whatif::Outcomes| o.load.get(s).copied().unwrap_or(0);
+            (s, load(&c.a), load(&c.b))
+        })
+        .collect()
 }

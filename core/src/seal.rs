@@ -405,6 +405,47 @@ pub fn verify_journal(
     )
 }
 
+/// Verifies journal entries against every kind of signed head at once — what a verifier
+/// of a stored journal calls: the journal's heads against the digests
+/// ([`verify_journal`]), each case's heads against that case's trace as the entries hold
+/// it ([`verify_trace`]; a case with no event among them is [`SealError::Truncated`]),
+/// and each register's signature (its lines describe the case heads when it was signed,
+/// which later entries move: check them with [`verify_register`] against the register
+/// kept with it). Returns the journal's report.
+pub fn verify_heads(
+    origin: Hash,
+    entries: &[JournalEntry],
+    heads: &[SignedHead],
+    verifier: &dyn Verifier,
+) -> Result<SealReport, SealError> {
+    let report = verify_journal(origin, entries, heads, verifier)?;
+    let mut checked: Vec<&CaseCode> = Vec::new();
+    for h in heads {
+        match &h.subject {
+            Subject::Case(code) if !checked.contains(&code) => {
+                checked.push(code);
+                let trace: Vec<Event> = entries
+                    .iter()
+                    .filter_map(|e| e.change.event())
+                    .filter(|ev| &ev.case == code)
+                    .cloned()
+                    .collect();
+                if trace.is_empty() {
+                    return Err(SealError::Truncated {
+                        subject: format!("case:{code}"),
+                        seq: h.seq,
+                        end: 0,
+                    });
+                }
+                verify_trace(&trace, heads, verifier)?;
+            }
+            Subject::Register => h.check(verifier)?,
+            Subject::Case(_) | Subject::Journal => {}
+        }
+    }
+    Ok(report)
+}
+
 /// Verifies one case's trace ([`crate::trace::verify`]) and the signed heads of that case
 /// among `heads`, as [`verify_journal`] does for the journal.
 pub fn verify_trace(

@@ -123,29 +123,8 @@ impl Store {
                 .map_err(EngineError::from)?;
             Ok((hash(row.get(0)), entries))
         })?;
-        let seal = |e| StoreError::Engine(EngineError::Seal(e));
-        let report =
-            fengqiao::seal::verify_journal(origin, &entries, &heads, verifier).map_err(seal)?;
-        for h in &heads {
-            match &h.subject {
-                Subject::Case(code) => {
-                    let trace: Vec<_> = entries
-                        .iter()
-                        .filter_map(|e| e.change.event())
-                        .filter(|ev| &ev.case == code && ev.seq <= h.seq)
-                        .cloned()
-                        .collect();
-                    fengqiao::seal::verify_trace(&trace, std::slice::from_ref(h), verifier)
-                        .map_err(seal)?;
-                }
-                // A register describes the case heads when it was signed, which later
-                // appends move: its signature is checked here, its lines with
-                // `seal::verify_register` against the register the host kept with it.
-                Subject::Register => h.check(verifier).map_err(seal)?,
-                Subject::Journal => {}
-            }
-        }
-        Ok(report)
+        fengqiao::seal::verify_heads(origin, &entries, &heads, verifier)
+            .map_err(|e| StoreError::Engine(EngineError::Seal(e)))
     }
 
     /// The audit record of `county` between `from` and `to` (inclusive), oldest first:
