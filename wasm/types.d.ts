@@ -107,6 +107,8 @@ export interface Decision {
   rule_set: string; policy: HitPolicy; matched: string[]; deciding_unit: DivisionCode; level: Level; unit: DivisionCode;
   team: TeamMember[]; unfilled?: Unfilled[]; agencies?: JoinedAgency[]; deadlines: Deadlines; escalation?: Escalation;
   offer_confirmation: boolean; supervision?: Grade; explanation: Explanation;
+  /** The legal windows running once routed (returned by `route`, not kept in the trace). */
+  legal_windows?: LegalWindow[];
 }
 
 // ---- lifecycle
@@ -171,16 +173,24 @@ export interface Dispute {
   pauses?: Pause[]; extensions?: Extension[];
 }
 export interface PartyView { party: Party; name?: string; id_number?: string; phone?: string; key_person?: string }
-export interface CaseView { dispute: Dispute; parties: PartyView[]; events: number }
+export interface CaseView { dispute: Dispute; parties: PartyView[]; events: number; windows?: LegalWindow[] }
 export interface TraceEvent { case: string; seq: number; at: Instant; actor: Actor; op: Operation; prev: string; hash: string }
 
 // ---- deadlines, statistics, cadence, what-if
 export type Standing = "on_time" | "warning" | "yellow" | "red";
 export type Phase = "accept" | "handle" | "verify";
+/** A legal window (natural days or months) and the article it implements: see `LegalWindow.source`. */
+export type WindowKind = "mediation_month" | "labour_mediation" | "court_referral" | "confirmation_application" | "court_acceptance" | "court_decision";
+/** A legal window running for a case, shown from its first day. `last_day` is after 民法典 art. 203; absent when its year
+ *  is not in the calendar, then `last_day_bounds` gives the earliest and latest it can be. Natural days, never working days. */
+export interface LegalWindow {
+  window: WindowKind; source: string; period: number | { months: number } | { days: number }; started_on: DateString;
+  last_day?: DateString; last_day_bounds?: [DateString, DateString]; limits_brought_forward: boolean;
+}
 export type LegalNotice = "mediation_month_passed" | "labour_arbitration_open" | "confirmation_window_closed" | "court_acceptance_overdue" | "court_decision_overdue" | "court_referral_period_passed" | "review_overdue";
 export interface DeadlineStatus {
   case: string; phase?: Phase; warning_on?: DateString; yellow_on?: DateString; red_on?: DateString; standing: Standing;
-  suspended_since?: DateString; extended_days?: number; legal?: LegalNotice[]; warning?: string;
+  suspended_since?: DateString; extended_days?: number; legal?: LegalNotice[]; windows?: LegalWindow[]; warning?: string;
 }
 export interface Sweep { statuses: DeadlineStatus[]; escalated: [string, DivisionCode][] }
 export type Period = "week" | "month" | "quarter" | "year";

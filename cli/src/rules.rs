@@ -149,7 +149,16 @@ pub(crate) fn route(
     }
     if out.csv {
         let mut t = Table::new(&[
-            "dispute", "level", "unit", "team", "agencies", "accept", "handle", "verify", "matched",
+            "dispute",
+            "level",
+            "unit",
+            "team",
+            "agencies",
+            "accept",
+            "handle",
+            "verify",
+            "matched",
+            "legal_windows",
         ]);
         let limit = |l: Option<fengqiao::routing::Limit>| {
             l.map_or(String::new(), |l| format!("{}/{}", l.yellow, l.red))
@@ -173,6 +182,17 @@ pub(crate) fn route(
                 limit(d.deadlines.handle),
                 limit(d.deadlines.verify),
                 d.matched.join(" "),
+                d.legal_windows
+                    .iter()
+                    .map(|w| {
+                        format!(
+                            "{}:{}",
+                            w.window.as_str(),
+                            w.last_day.map_or("unknown".to_string(), |x| x.to_string())
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" "),
             ]);
         }
         out.print(&t);
@@ -220,6 +240,25 @@ pub(crate) fn route(
                 limit(d.deadlines.verify)
             ),
         ]);
+        for w in &d.legal_windows {
+            let last = match (w.last_day, w.last_day_bounds) {
+                (Some(day), _) => day.to_string(),
+                (None, Some((early, late))) => format!("{early} … {late}"),
+                _ => "—".to_string(),
+            };
+            t.row(vec![
+                pick(w.window.label_zh(), w.window.label_en()).to_string(),
+                format!(
+                    "{} {} → {} {} ({}; {})",
+                    lang("自", "from"),
+                    w.started_on,
+                    lang("止于", "last day"),
+                    last,
+                    w.period,
+                    w.source
+                ),
+            ]);
+        }
         t.row(vec![
             lang("命中规则", "rules matched"),
             d.matched.join(", "),

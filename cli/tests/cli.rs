@@ -113,18 +113,25 @@ fn route_prints_the_decision_and_its_reasons() {
         text.contains("labour-window") && text.contains("劳动争议调解仲裁法 art. 14"),
         "{text}"
     );
+    // The labour 15 days are shown with their last day before anything has passed (issue
+    // 31: legal windows in advance; 劳动争议调解仲裁法 art. 14).
+    assert!(text.contains("labour mediation 15 days"), "{text}");
     let o = run(&[
         "--format", "json", "route", &rules, "--world", &world, &dispute,
     ]);
     let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(d[0]["level"], "street");
     assert_eq!(d[0]["unit"], "522301001000");
+    assert_eq!(d[0]["legal_windows"][0]["window"], "labour_mediation");
+    assert_eq!(d[0]["legal_windows"][0]["last_day"], "2025-10-10");
     let o = run(&[
         "--format", "csv", "route", &rules, "--world", &world, &dispute,
     ]);
     let text = stdout(&o);
     assert!(
-        text.starts_with("dispute,level,unit,team,agencies,accept,handle,verify,matched\n"),
+        text.starts_with(
+            "dispute,level,unit,team,agencies,accept,handle,verify,matched,legal_windows\n"
+        ),
         "{text}"
     );
     assert!(

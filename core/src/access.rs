@@ -141,6 +141,11 @@ pub struct CaseView {
     pub parties: Vec<PartyView>,
     /// Number of events in the trace.
     pub events: usize,
+    /// The legal windows running for the case at the moment of the view, each with the
+    /// article it implements and its last day ([`crate::deadline::LegalWindow`]), so a
+    /// handler sees a last day before it passes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub windows: Vec<crate::deadline::LegalWindow>,
 }
 
 /// A resident as an actor may see them: identity number and phone masked unless the

@@ -3,7 +3,8 @@
 //! The legal windows a dispute runs against — one month of people's mediation, the 15 days
 //! of labour mediation, the 30 days to apply for judicial confirmation, the court's 3 and 15
 //! days — are natural-day (自然日) periods, counted by the rules of 民法典 art. 200–204 and
-//! 民事诉讼法 art. 85 (2021 text), which [`Period::last_day`] implements:
+//! 民事诉讼法 art. 85 (the numbering is unchanged by the 2023 amendment, in force since
+//! 2024-01-01), which [`Period::last_day`] implements:
 //!
 //! - the day the period starts is not counted; it runs from the next day (民法典 art. 201);
 //! - a period of months ends on the corresponding day of the last month, or on that month's
@@ -58,14 +59,58 @@ impl Period {
         start: NaiveDate,
         calendar: &Calendar,
     ) -> Result<NaiveDate, CalendarError> {
-        let mut day = self.plain_last_day(start);
-        // A holiday run is at most a couple of weeks: the loop ends at the first working day.
-        while !calendar.is_working_day(day)? {
-            day = day
-                .succ_opt()
-                .ok_or(CalendarError::UnknownYear(day.year()))?;
+        past_days_off(self.plain_last_day(start), calendar)
+    }
+
+    /// The last day of this period lengthened by `extension` (延长), counted from `start`.
+    /// An extension makes one longer period, so 民法典 art. 203 moves only its final last
+    /// day: the court's 15 days extended by 10 end 25 days after the acceptance, moved past
+    /// a day off then (法释〔2011〕5号 art. 5: 自受理之日起十五日内……可以延长十日), not 10
+    /// days after a 15th day that a holiday had already moved.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use fengqiao::calendar::Calendar;
+    /// use fengqiao::period::Period;
+    /// let cal = Calendar::official();
+    /// let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    /// // Accepted 2025-09-16: 15 days end 10-01 (National Day, moved to 10-09 if not extended);
+    /// // extended, 25 days end 10-11, a Saturday worked (调休): the last day.
+    /// assert_eq!(Period::Days(15).last_day(d("2025-09-16"), &cal)?, d("2025-10-09"));
+    /// assert_eq!(Period::Days(15).extended_last_day(Period::Days(10), d("2025-09-16"), &cal)?, d("2025-10-11"));
+    /// # Ok::<(), fengqiao::calendar::CalendarError>(())
+    /// ```
+    pub fn extended_last_day(
+        self,
+        extension: Period,
+        start: NaiveDate,
+        calendar: &Calendar,
+    ) -> Result<NaiveDate, CalendarError> {
+        past_days_off(
+            extension.plain_last_day(self.plain_last_day(start)),
+            calendar,
+        )
+    }
+
+    /// The earliest and the latest day the period's last day can be under any calendar a
+    /// holiday notice may set for a year the calendar does not know (equal when it knows
+    /// every year reached). The earliest is the plain last day (民法典 art. 201–202: art. 203
+    /// only moves it later); the latest assumes every weekend and the first
+    /// [`MOST_WEEKDAYS_OFF_A_YEAR`] weekdays met in each unknown year are days off.
+    pub fn last_day_bounds(self, start: NaiveDate, calendar: &Calendar) -> (NaiveDate, NaiveDate) {
+        let plain = self.plain_last_day(start);
+        if let Ok(day) = past_days_off(plain, calendar) {
+            return (day, day);
         }
-        Ok(day)
+        let mut possibly = PossiblyOff::default();
+        let mut day = plain;
+        while possibly.off(day, |d| calendar.is_working_day(d)) {
+            match day.succ_opt() {
+                Some(next) => day = next,
+                None => break,
+            }
+        }
+        (plain, day)
     }
 
     /// The last day before any holiday extension (民法典 art. 201–202 alone).
@@ -76,6 +121,56 @@ impl Period {
             Period::Months(n) => start.checked_add_months(Months::new(n)),
         }
         .unwrap_or(NaiveDate::MAX)
+    }
+}
+
+/// `day`, or the first working day after it when it is a statutory day off (民法典 art. 203;
+/// 民事诉讼法 art. 85).
+fn past_days_off(mut day: NaiveDate, calendar: &Calendar) -> Result<NaiveDate, CalendarError> {
+    // A holiday run is at most a couple of weeks: the loop ends at the first working day.
+    while !calendar.is_working_day(day)? {
+        day = day
+            .succ_opt()
+            .ok_or(CalendarError::UnknownYear(day.year()))?;
+    }
+    Ok(day)
+}
+
+/// How many weekdays (Monday to Friday) a year's holiday notice can give off, for bounds
+/// over a year the calendar does not know: the 13 statutory holiday days of
+/// 全国年节及纪念日放假办法 (2024 revision, art. 2) plus the weekdays given off in exchange
+/// for worked weekend days (调休) — at most 8 in the notices of 2021–2026 (2024 had 8);
+/// 10 are allowed, so no notice of the present kind can put a day outside the bounds.
+pub const MOST_WEEKDAYS_OFF_A_YEAR: u32 = 23;
+
+/// Whether a day may be a day off under some calendar: the calendar's answer where it knows
+/// the year; in a year it does not know, every weekend and the first
+/// [`MOST_WEEKDAYS_OFF_A_YEAR`] weekdays asked about (those nearest the start of a walk:
+/// the worst case for a count that walks forward).
+#[derive(Debug, Default)]
+pub(crate) struct PossiblyOff {
+    year: i32,
+    weekdays_off: u32,
+}
+
+impl PossiblyOff {
+    /// Whether `day` may be off, `known` answering for the years the calendar knows.
+    pub(crate) fn off(
+        &mut self,
+        day: NaiveDate,
+        known: impl Fn(NaiveDate) -> Result<bool, CalendarError>,
+    ) -> bool {
+        if let Ok(working) = known(day) {
+            return !working;
+        }
+        if matches!(day.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun) {
+            return true;
+        }
+        if self.year != day.year() {
+            (self.year, self.weekdays_off) = (day.year(), 0);
+        }
+        self.weekdays_off += 1;
+        self.weekdays_off <= MOST_WEEKDAYS_OFF_A_YEAR
     }
 }
 

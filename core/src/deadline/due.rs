@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use super::Standing;
 use crate::calendar::{CalendarError, WorkingDays};
+use crate::period::PossiblyOff;
+#[cfg(doc)]
+use crate::period::MOST_WEEKDAYS_OFF_A_YEAR;
 use crate::routing::Limit;
 
 /// The last days before each threshold of a running limit: early warning, yellow, red.
@@ -24,13 +27,47 @@ pub struct Due {
 }
 
 impl Due {
-    /// Each threshold brought forward to `cap` where it is later.
-    pub(super) fn capped(self, cap: NaiveDate) -> Due {
-        Due {
+    /// Each threshold brought forward to `cap` where it is later (a working-day limit
+    /// never ends after the legal window it implements). When that puts yellow on the red
+    /// day, the early warning and yellow are counted anew on the working days of `days`
+    /// from `start` to `cap`, in the proportions of `thresholds` (warning, yellow, red
+    /// working days), so a case still passes through early warning and yellow before red
+    /// (practice: 临期预警 and 黄灯 come before 红灯). Where a count reaches a year the
+    /// calendar does not know, the thresholds are only brought forward.
+    pub(super) fn capped(
+        self,
+        cap: NaiveDate,
+        days: WorkingDays<'_>,
+        start: NaiveDate,
+        thresholds: [u32; 3],
+    ) -> Due {
+        if self.red <= cap {
+            return self;
+        }
+        let plain = Due {
             warning: self.warning.min(cap),
             yellow: self.yellow.min(cap),
-            red: self.red.min(cap),
+            red: cap,
+        };
+        if plain.yellow < cap {
+            return plain;
         }
+        let [w, y, r] = thresholds.map(u64::from);
+        let spread = || -> Result<Due, CalendarError> {
+            let span = u64::from(days.working_days_between(start, cap)?);
+            let yellow_n = (span * y / r.max(1)).min(span.saturating_sub(1));
+            let warning_n = (yellow_n * w / y.max(1)).min(yellow_n.saturating_sub(1));
+            Ok(Due {
+                warning: days
+                    .add_working_days(start, warning_n as u32)?
+                    .min(plain.warning),
+                yellow: days
+                    .add_working_days(start, yellow_n as u32)?
+                    .min(plain.yellow),
+                red: cap,
+            })
+        };
+        spread().unwrap_or(plain)
     }
 
     pub(super) fn known(d: NaiveDate) -> Option<NaiveDate> {
@@ -54,7 +91,7 @@ pub fn stand(
 
 /// The working days of the thresholds of `limit` plus `extra`, the warning at
 /// `warning_percent` of the yellow one (rounded down).
-fn thresholds(limit: Limit, warning_percent: u8, extra: u32) -> [u32; 3] {
+pub(super) fn thresholds(limit: Limit, warning_percent: u8, extra: u32) -> [u32; 3] {
     let yellow = limit.yellow.saturating_add(extra);
     let warning = (u64::from(yellow) * u64::from(warning_percent.min(100)) / 100) as u32;
     [warning, yellow, limit.red.saturating_add(extra)]
@@ -86,6 +123,74 @@ fn counted_day(
         }
     }
     Ok(due)
+}
+
+/// How far a bound walks before it gives up ([`NaiveDate::MAX`]): ten years of days.
+const HORIZON_DAYS: u32 = 3660;
+
+/// The earliest and the latest day [`counted_day`] can give under any calendar a holiday
+/// notice may set for the years `days` does not know, found by walking the days: in such
+/// a year the earliest counts every day as a working day, the latest counts none of the
+/// weekends nor the first [`MOST_WEEKDAYS_OFF_A_YEAR`] weekdays it meets. Only cases that
+/// reach an unloaded year take this path.
+fn counted_day_bounds(
+    days: WorkingDays<'_>,
+    start: NaiveDate,
+    n: u32,
+    pauses: &[(NaiveDate, Option<NaiveDate>)],
+) -> (NaiveDate, NaiveDate) {
+    let walk = |latest: bool| {
+        let mut possibly = PossiblyOff::default();
+        let (mut day, mut counted, mut walked) = (start, 0, 0);
+        while counted < n {
+            if pauses.iter().any(|&(f, u)| u.is_none() && day >= f) || walked > HORIZON_DAYS {
+                return NaiveDate::MAX;
+            }
+            let Some(next) = day.succ_opt() else {
+                return NaiveDate::MAX;
+            };
+            (day, walked) = (next, walked + 1);
+            let paused = pauses
+                .iter()
+                .any(|&(f, u)| day > f && u.is_some_and(|u| day <= u));
+            let working = match days.is_working_day(day) {
+                Ok(w) => w,
+                Err(_) if latest => !possibly.off(day, |d| days.is_working_day(d)),
+                Err(_) => true,
+            };
+            if !paused && working {
+                counted += 1;
+            }
+        }
+        day
+    };
+    (walk(false), walk(true))
+}
+
+/// The earliest and the latest due days of a phase's clock under any calendar for the
+/// years `days` does not know ([`counted_day_bounds`]); equal when every year is known.
+pub(super) fn clock_due_bounds(
+    days: WorkingDays<'_>,
+    start: NaiveDate,
+    limit: Limit,
+    warning_percent: u8,
+    extra: u32,
+    pauses: &[(NaiveDate, Option<NaiveDate>)],
+) -> (Due, Due) {
+    let [w, y, r] = thresholds(limit, warning_percent, extra)
+        .map(|n| counted_day_bounds(days, start, n, pauses));
+    (
+        Due {
+            warning: w.0,
+            yellow: y.0,
+            red: r.0,
+        },
+        Due {
+            warning: w.1,
+            yellow: y.1,
+            red: r.1,
+        },
+    )
 }
 
 /// The three due days of a phase's clock.

@@ -90,6 +90,79 @@ domain_enum! {
     }
 }
 
+domain_enum! {
+    /// A legal window (a natural-day or month period set by law or a court's rule) that can
+    /// run for a case. Each names its source in [`WindowKind::source`].
+    pub enum WindowKind {
+        /// People's mediation should conclude within one month of acceptance.
+        MediationMonth = ("mediation_month", "人民调解一个月调结期", "mediation month"),
+        /// Labour mediation: 15 days from the application's receipt, then arbitration.
+        LabourMediation = ("labour_mediation", "劳动争议调解十五日期限", "labour mediation 15 days"),
+        /// Court-delegated pre-litigation mediation's period.
+        CourtReferral = ("court_referral", "委派调解期限", "court referral period"),
+        /// The joint application for judicial confirmation.
+        ConfirmationApplication = ("confirmation_application", "司法确认申请期限", "confirmation application"),
+        /// The court's decision whether to accept a confirmation application.
+        CourtAcceptance = ("court_acceptance", "法院受理审查期限", "court acceptance"),
+        /// The court's decision on an accepted application (extended when approved).
+        CourtDecision = ("court_decision", "法院确认审查期限", "court decision"),
+    }
+}
+
+impl WindowKind {
+    /// The article the window implements.
+    pub fn source(self) -> &'static str {
+        match self {
+            WindowKind::MediationMonth => "人民调解工作若干规定 (司法部令第75号) art. 33",
+            WindowKind::LabourMediation => "劳动争议调解仲裁法 art. 14",
+            WindowKind::CourtReferral => "委派调解: local court rules (commonly 30 days)",
+            WindowKind::ConfirmationApplication => "人民调解法 art. 33; 民事诉讼法 (2023) art. 205",
+            WindowKind::CourtAcceptance => "法释〔2011〕5号 art. 4; 民事诉讼法 (2023) art. 206",
+            WindowKind::CourtDecision => "法释〔2011〕5号 art. 5; 民事诉讼法 (2023) art. 206",
+        }
+    }
+
+    /// The notice raised once the window has passed.
+    pub fn notice(self) -> LegalNotice {
+        match self {
+            WindowKind::MediationMonth => LegalNotice::MediationMonthPassed,
+            WindowKind::LabourMediation => LegalNotice::LabourArbitrationOpen,
+            WindowKind::CourtReferral => LegalNotice::CourtReferralPeriodPassed,
+            WindowKind::ConfirmationApplication => LegalNotice::ConfirmationWindowClosed,
+            WindowKind::CourtAcceptance => LegalNotice::CourtAcceptanceOverdue,
+            WindowKind::CourtDecision => LegalNotice::CourtDecisionOverdue,
+        }
+    }
+}
+
+/// A legal window running for a case, shown from the day it starts so that nobody learns of
+/// a last day only once it has passed (a labour case registered on 2025-01-21 must settle by
+/// 2025-02-05: that is visible on day 1). Natural days, counted by [`Period::last_day`]
+/// (民法典 art. 201–203; 民事诉讼法 art. 85).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct LegalWindow {
+    /// Which window.
+    pub window: WindowKind,
+    /// The article (or practice) it implements.
+    pub source: String,
+    /// Its length, natural days or months (extension included for the court's decision).
+    pub period: Period,
+    /// The day of the event that starts it (itself not counted: 民法典 art. 201).
+    pub started_on: NaiveDate,
+    /// Its last day, moved past a statutory day off (民法典 art. 203); absent when that
+    /// day lies in a year the calendar does not know (then see `last_day_bounds`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_day: Option<NaiveDate>,
+    /// When the calendar does not know the year: the earliest and the latest the last day
+    /// can be under any holiday notice ([`Period::last_day_bounds`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_day_bounds: Option<(NaiveDate, NaiveDate)>,
+    /// Whether the running phase's working-day thresholds were brought forward to this
+    /// window's last day (it ends before the limit would).
+    pub limits_brought_forward: bool,
+}
+
 /// One case's standing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -120,21 +193,19 @@ pub struct DeadlineStatus {
     /// Legal windows passed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub legal: Vec<LegalNotice>,
-    /// Set when the limit could not be computed (a year the calendar does not know).
+    /// Every legal window that has started and not been closed by the case's progress,
+    /// passed or not, with its last day.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub windows: Vec<LegalWindow>,
+    /// Set when a limit or a window reaches a year the calendar does not know. The standing
+    /// is then the one every possible calendar gives, or, where calendars disagree, the
+    /// least of them (said here with the bounds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
 }
 
 fn is_zero(n: &u32) -> bool {
     *n == 0
-}
-
-/// The timed phase of a case on `today`: which limit runs, its due days, the standing.
-struct Timed {
-    phase: Option<Phase>,
-    due: Option<Due>,
-    standing: Standing,
-    error: Option<CalendarError>,
 }
 
 /// The limits that apply to a case: its routing's, or the rule set's defaults before routing.
@@ -160,39 +231,117 @@ fn received_at(d: &Dispute) -> DateTime<Utc> {
     d.phase_since.unwrap_or(d.registered_at)
 }
 
-/// The legal windows running while `d` is handled in its present phase, each with the
-/// notice it raises once passed, its period and its start day: the mediation month from
-/// acceptance (司法部令第75号 art. 33), the labour 15 days from the application
-/// (劳动争议调解仲裁法 art. 14) and the court's referral period (委派调解). Empty when none
-/// applies (a general case not accepted yet).
+/// The legal windows running while `d` is handled in its present phase, with their periods
+/// and start days: the mediation month from acceptance (司法部令第75号 art. 33), the labour
+/// 15 days from the application (劳动争议调解仲裁法 art. 14) and the court's referral period
+/// (委派调解). The working-day limits of the accept and handle phases are brought forward
+/// to the earliest of their last days. Empty when none applies (a general case not accepted
+/// yet).
 pub fn legal_windows(
     d: &Dispute,
     rules: &RuleSet,
-) -> impl Iterator<Item = (LegalNotice, Period, NaiveDate)> {
+) -> impl Iterator<Item = (WindowKind, Period, NaiveDate)> {
     // At most three, on the path every accepted operation takes (the ledger): no allocation.
     let w = &rules.windows;
     let received = china_date(received_at(d));
     [
-        d.accepted_at.map(|a| {
-            (
-                LegalNotice::MediationMonthPassed,
-                w.mediation,
-                china_date(a),
-            )
-        }),
+        d.accepted_at
+            .map(|a| (WindowKind::MediationMonth, w.mediation, china_date(a))),
         (d.input.category == Category::Labour).then_some((
-            LegalNotice::LabourArbitrationOpen,
+            WindowKind::LabourMediation,
             w.labour_mediation,
             received,
         )),
         (d.input.channel == Channel::ReferredByCourt).then_some((
-            LegalNotice::CourtReferralPeriodPassed,
+            WindowKind::CourtReferral,
             w.court_referral,
             received,
         )),
     ]
     .into_iter()
     .flatten()
+}
+
+/// The windows of judicial confirmation running for a resolved case: the application's 30
+/// days while it is offered and not applied for, the court's 3 days to accept, then its 15
+/// (or 25, extended) days to decide. The third element is the extension, if approved.
+fn confirmation_windows(
+    d: &Dispute,
+    rules: &RuleSet,
+) -> Option<(WindowKind, Period, NaiveDate, Option<Period>)> {
+    let w = &rules.windows;
+    if d.state != State::Resolved {
+        return None;
+    }
+    match &d.confirmation {
+        None => {
+            let a = d.agreement.as_ref()?;
+            let offered = d.routing.as_ref().is_some_and(|r| r.offer_confirmation);
+            offered.then_some((
+                WindowKind::ConfirmationApplication,
+                w.confirmation_apply,
+                a.effective_on,
+                None,
+            ))
+        }
+        Some(c) if c.status == ConfirmationStatus::Applied => Some(match c.accepted_on {
+            None => (
+                WindowKind::CourtAcceptance,
+                w.court_accept,
+                c.applied_on,
+                None,
+            ),
+            // 法释〔2011〕5号 art. 5: 15 days from acceptance, extended by 10 — one period of 25
+            // days from acceptance (see Period::extended_last_day).
+            Some(accepted) => (
+                WindowKind::CourtDecision,
+                w.court_decide,
+                accepted,
+                c.extended.then_some(w.court_extension),
+            ),
+        }),
+        Some(_) => None,
+    }
+}
+
+/// Every legal window running for `d` (those of its handling phase while it is open, those
+/// of judicial confirmation once resolved), with period, start day and extension.
+fn running_windows(
+    d: &Dispute,
+    rules: &RuleSet,
+) -> impl Iterator<Item = (WindowKind, Period, NaiveDate, Option<Period>)> {
+    let open = d.state.is_open();
+    legal_windows(d, rules)
+        .filter(move |_| open)
+        .map(|(k, p, from)| (k, p, from, None))
+        .chain(confirmation_windows(d, rules))
+}
+
+/// The last day of a window, extension included.
+fn window_end(
+    period: Period,
+    from: NaiveDate,
+    extension: Option<Period>,
+    calendar: &Calendar,
+) -> Result<NaiveDate, CalendarError> {
+    match extension {
+        Some(ext) => period.extended_last_day(ext, from, calendar),
+        None => period.last_day(from, calendar),
+    }
+}
+
+/// The earliest and latest last day of a window under any calendar for unknown years.
+fn window_end_bounds(
+    period: Period,
+    from: NaiveDate,
+    extension: Option<Period>,
+    calendar: &Calendar,
+) -> (NaiveDate, NaiveDate) {
+    match extension {
+        // The plain end of the first part starts the extension (extended_last_day).
+        Some(ext) => ext.last_day_bounds(period.plain_last_day(from), calendar),
+        None => period.last_day_bounds(from, calendar),
+    }
 }
 
 /// The earliest legal last day among the windows running for an open case, if the calendar
@@ -210,11 +359,51 @@ fn legal_cap(
     Ok(cap)
 }
 
+/// What a phase's clock counts: its start, the working days of the handling unit, its
+/// suspensions and its thresholds in working days.
+struct Clock<'a> {
+    start: NaiveDate,
+    days: crate::calendar::WorkingDays<'a>,
+    pauses: Vec<(NaiveDate, Option<NaiveDate>)>,
+    thresholds: [u32; 3],
+    extra: u32,
+    percent: u8,
+    limit: Limit,
+}
+
+fn clock<'a>(
+    d: &Dispute,
+    calendar: &'a Calendar,
+    rules: &RuleSet,
+    phase: Phase,
+    limit: Limit,
+) -> Clock<'a> {
+    let since = d.phase_start(phase);
+    let pauses = d
+        .pauses
+        .iter()
+        .filter(|p| p.phase == phase && p.since >= since)
+        .map(|p| (china_date(p.since), p.until.map(china_date)))
+        .collect();
+    let extra = d.granted_days(phase, since);
+    let percent = rules.time_limits.warning_percent;
+    Clock {
+        start: china_date(since),
+        days: calendar.at(d.handling_unit),
+        pauses,
+        thresholds: due::thresholds(limit, percent, extra),
+        extra,
+        percent,
+        limit,
+    }
+}
+
 /// The due days of `phase`'s `limit` for `d`: on the handling unit's working days, with
 /// the phase's suspensions and extensions, the acceptance and handling limits brought
 /// forward so that none ends after the legal window it implements: when both apply, the
 /// earlier governs (a red day on 10-16 for a labour case whose 15 days end on 10-11 becomes
-/// 10-11), suspended or extended or not.
+/// 10-11), suspended or extended or not, and the early warning and yellow come before it
+/// ([`Due::capped`]).
 fn phase_due(
     d: &Dispute,
     calendar: &Calendar,
@@ -222,68 +411,108 @@ fn phase_due(
     phase: Phase,
     limit: Limit,
 ) -> Result<Due, CalendarError> {
-    let since = d.phase_start(phase);
-    let start = china_date(since);
-    let days = calendar.at(d.handling_unit);
-    let mut pauses: Vec<(NaiveDate, Option<NaiveDate>)> = Vec::new();
-    for p in d
-        .pauses
-        .iter()
-        .filter(|p| p.phase == phase && p.since >= since)
-    {
-        pauses.push((china_date(p.since), p.until.map(china_date)));
-    }
-    let extra = d.granted_days(phase, since);
-    let percent = rules.time_limits.warning_percent;
-    let due = clock_due(days, start, limit, percent, extra, &pauses)?;
+    let c = clock(d, calendar, rules, phase, limit);
+    let due = clock_due(c.days, c.start, c.limit, c.percent, c.extra, &c.pauses)?;
     if phase == Phase::Verify {
         return Ok(due);
     }
     Ok(match legal_cap(d, calendar, rules)? {
-        Some(cap) => due.capped(cap),
+        Some(cap) => due.capped(cap, c.days, c.start, c.thresholds),
         None => due,
     })
 }
 
+/// [`phase_due`] where a count reaches a year the calendar does not know: the earliest and
+/// the latest due days any holiday notice for that year can give.
+fn phase_due_bounds(
+    d: &Dispute,
+    calendar: &Calendar,
+    rules: &RuleSet,
+    phase: Phase,
+    limit: Limit,
+) -> (Due, Due) {
+    let c = clock(d, calendar, rules, phase, limit);
+    let (mut early, mut late) =
+        due::clock_due_bounds(c.days, c.start, c.limit, c.percent, c.extra, &c.pauses);
+    if phase != Phase::Verify {
+        for (_, period, from) in legal_windows(d, rules) {
+            let (e, l) = period.last_day_bounds(from, calendar);
+            early = early.capped(e, c.days, c.start, c.thresholds);
+            late = late.capped(l, c.days, c.start, c.thresholds);
+        }
+    }
+    (early, late)
+}
+
 /// Whether a limit applies to `d` (running, or the handling limit its result is judged by)
-/// that the calendar cannot compute: a year it does not know. Statistics count such cases
-/// as on time and say so in the report's warnings.
+/// that the calendar cannot compute: a year it does not know. Statistics count such a case
+/// at the standing every possible calendar gives, or the least of them, and say so.
 pub fn undetermined(d: &Dispute, calendar: &Calendar, rules: &RuleSet) -> bool {
-    ledger_facts(d, calendar, rules).undetermined
+    let f = ledger_facts(d, calendar, rules);
+    f.earliest.is_some() || f.unjudged
 }
 
 /// What the statistics ledger keeps of a case's time, computed once per change: the due
-/// days of its running limit, whether its conclusion came on time, and whether a limit
-/// could not be computed.
+/// days of its running limit, whether its conclusion came on time, and, where a count
+/// reaches a year the calendar does not know, the bounds.
 pub(crate) struct LedgerFacts {
-    /// [`running_due`].
+    /// [`running_due`]; the latest possible due days where the calendar cannot tell.
     pub due: Option<Due>,
+    /// The earliest possible due days, where the calendar cannot tell.
+    pub earliest: Option<Due>,
     /// [`result_on_time`].
     pub on_time: Option<bool>,
-    /// [`undetermined`].
-    pub undetermined: bool,
+    /// The result's timeliness depends on a year the calendar does not know.
+    pub unjudged: bool,
 }
 
-/// [`running_due`], [`result_on_time`] and [`undetermined`] in one pass.
+/// [`running_due`], [`result_on_time`] and the bounds in one pass.
 pub(crate) fn ledger_facts(d: &Dispute, calendar: &Calendar, rules: &RuleSet) -> LedgerFacts {
     let t = timed(d, calendar, rules, NaiveDate::MIN);
     let (on_time, unjudged) = match (d.result_at, limits_of(d, rules).handle) {
         (Some(done), Some(limit)) if d.state != State::Stabilised => {
+            let done = china_date(done);
             match phase_due(d, calendar, rules, Phase::Handle, limit) {
-                Ok(due) => (
-                    Some(Standing::on(due, china_date(done)) != Standing::Red),
-                    false,
-                ),
-                Err(_) => (None, true),
+                Ok(due) => (Some(Standing::on(due, done) != Standing::Red), false),
+                Err(_) => {
+                    let (early, late) = phase_due_bounds(d, calendar, rules, Phase::Handle, limit);
+                    if done <= early.red {
+                        (Some(true), false)
+                    } else if done > late.red {
+                        (Some(false), false)
+                    } else {
+                        (None, true)
+                    }
+                }
             }
         }
         _ => (None, false),
     };
     LedgerFacts {
-        due: t.due,
+        due: t.due.or(t.bounds.map(|b| b.1)),
+        earliest: t.bounds.map(|b| b.0),
         on_time,
-        undetermined: t.error.is_some() || unjudged,
+        unjudged,
     }
+}
+
+/// The timed phase of a case on `today`: which limit runs, its due days (or their bounds
+/// where the calendar cannot tell), the standing.
+struct Timed {
+    phase: Option<Phase>,
+    due: Option<Due>,
+    /// Earliest and latest due days, when a count reaches an unknown year.
+    bounds: Option<(Due, Due)>,
+    standing: Standing,
+    /// Where calendars would disagree on the standing today.
+    undecided: bool,
+}
+
+/// Where `today` stands against bounds: the standing every calendar gives, else the least
+/// (the latest due days') and `true`.
+pub(crate) fn stand_bounded(early: Due, late: Due, today: NaiveDate) -> (Standing, bool) {
+    let (a, b) = (Standing::on(late, today), Standing::on(early, today));
+    (a, a != b)
 }
 
 fn timed(d: &Dispute, calendar: &Calendar, rules: &RuleSet, today: NaiveDate) -> Timed {
@@ -298,27 +527,34 @@ fn timed(d: &Dispute, calendar: &Calendar, rules: &RuleSet, today: NaiveDate) ->
         }
         _ => (Phase::Accept, None),
     };
-    let none = Timed {
-        phase: None,
-        due: None,
-        standing: Standing::OnTime,
-        error: None,
-    };
     let Some(limit) = limit else {
-        return none;
+        return Timed {
+            phase: None,
+            due: None,
+            bounds: None,
+            standing: Standing::OnTime,
+            undecided: false,
+        };
     };
     match phase_due(d, calendar, rules, phase, limit) {
         Ok(due) => Timed {
             phase: Some(phase),
             due: Some(due),
+            bounds: None,
             standing: Standing::on(due, today),
-            error: None,
+            undecided: false,
         },
-        Err(e) => Timed {
-            phase: Some(phase),
-            error: Some(e),
-            ..none
-        },
+        Err(_) => {
+            let (early, late) = phase_due_bounds(d, calendar, rules, phase, limit);
+            let (standing, undecided) = stand_bounded(early, late, today);
+            Timed {
+                phase: Some(phase),
+                due: None,
+                bounds: Some((early, late)),
+                standing,
+                undecided,
+            }
+        }
     }
 }
 
@@ -328,9 +564,120 @@ pub fn standing(d: &Dispute, calendar: &Calendar, rules: &RuleSet, now: DateTime
     timed(d, calendar, rules, china_date(now)).standing
 }
 
+/// The legal windows running for `d`, with their last days, whether each has passed by
+/// `today` (or certainly passed, where the calendar does not know the year), and whether
+/// the running thresholds were brought forward to it.
+pub fn windows(
+    d: &Dispute,
+    calendar: &Calendar,
+    rules: &RuleSet,
+    today: NaiveDate,
+) -> Vec<(LegalWindow, bool)> {
+    let cap = legal_cap(d, calendar, rules).ok().flatten();
+    let limited = matches!(
+        d.state,
+        State::Registered | State::Accepted | State::Mediating
+    );
+    running_windows(d, rules)
+        .map(|(kind, period, from, ext)| {
+            let end = window_end(period, from, ext, calendar).ok();
+            let bounds = end
+                .is_none()
+                .then(|| window_end_bounds(period, from, ext, calendar));
+            let passed = match (end, bounds) {
+                (Some(end), _) => today > end,
+                (None, Some((_, late))) => today > late,
+                _ => false,
+            };
+            let governs = limited
+                && end.is_some()
+                && end == cap
+                && matches!(
+                    kind,
+                    WindowKind::MediationMonth
+                        | WindowKind::LabourMediation
+                        | WindowKind::CourtReferral
+                )
+                && running_due_uncapped_after(d, calendar, rules, end);
+            let period = match ext {
+                Some(Period::Days(e)) => match period {
+                    Period::Days(p) => Period::Days(p + e),
+                    other => other,
+                },
+                _ => period,
+            };
+            (
+                LegalWindow {
+                    window: kind,
+                    source: kind.source().to_string(),
+                    period,
+                    started_on: from,
+                    last_day: end,
+                    last_day_bounds: bounds,
+                    limits_brought_forward: governs,
+                },
+                passed,
+            )
+        })
+        .collect()
+}
+
+/// The legal windows a dispute registered on `day` starts at once (its labour 15 days, a
+/// court referral's period), for a decision previewed before registration
+/// ([`crate::Engine::decide_input`]); the others start later (acceptance, an agreement).
+pub fn registration_windows(
+    input: &crate::dispute::DisputeInput,
+    calendar: &Calendar,
+    rules: &RuleSet,
+    day: NaiveDate,
+) -> Vec<LegalWindow> {
+    let w = &rules.windows;
+    [
+        (input.category == Category::Labour)
+            .then_some((WindowKind::LabourMediation, w.labour_mediation)),
+        (input.channel == Channel::ReferredByCourt)
+            .then_some((WindowKind::CourtReferral, w.court_referral)),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|(kind, period)| {
+        let end = period.last_day(day, calendar).ok();
+        LegalWindow {
+            window: kind,
+            source: kind.source().to_string(),
+            period,
+            started_on: day,
+            last_day: end,
+            last_day_bounds: end.is_none().then(|| period.last_day_bounds(day, calendar)),
+            limits_brought_forward: false,
+        }
+    })
+    .collect()
+}
+
+/// Whether the running phase's own red day (before any legal cap) falls after `end`.
+fn running_due_uncapped_after(
+    d: &Dispute,
+    calendar: &Calendar,
+    rules: &RuleSet,
+    end: Option<NaiveDate>,
+) -> bool {
+    let limits = limits_of(d, rules);
+    let (phase, limit) = match d.state {
+        State::Registered => (Phase::Accept, limits.accept),
+        _ => (Phase::Handle, limits.handle),
+    };
+    let (Some(limit), Some(end)) = (limit, end) else {
+        return false;
+    };
+    let c = clock(d, calendar, rules, phase, limit);
+    clock_due(c.days, c.start, c.limit, c.percent, c.extra, &c.pauses)
+        .is_ok_and(|due| due.red > end)
+}
+
 /// Computes a case's standing at `now` under the rule set in force: the routed case's own
-/// limits, or the rule set's default limits for a case not routed yet, and the legal
-/// windows (natural days, 民法典 art. 201–203) that have passed.
+/// limits, or the rule set's default limits for a case not routed yet, every legal window
+/// running (natural days, 民法典 art. 201–203) and those that have passed.
 pub fn status(
     d: &Dispute,
     calendar: &Calendar,
@@ -338,67 +685,38 @@ pub fn status(
     now: DateTime<Utc>,
 ) -> DeadlineStatus {
     let today = china_date(now);
-    let windows = &rules.windows;
     let t = timed(d, calendar, rules, today);
-    let unknown = |e: CalendarError, what: &str| match e {
-        CalendarError::UnknownYear(y) => format!(
-            "the {what} runs into {y}, a year the calendar does not know: load its holiday notice"
-        ),
-        other => other.to_string(),
-    };
     let mut warnings = Vec::new();
-    if let Some(e) = t.error {
-        let what = format!("{} limit", t.phase.map_or("", |p| p.label_en()));
-        warnings.push(unknown(e, &what));
+    if let (Some((early, late)), Some(phase)) = (t.bounds, t.phase) {
+        let year = unknown_year(calendar, early.red);
+        warnings.push(format!(
+            "the {} limit runs into {year}, a year the calendar does not know (load its holiday notice): its red day lies between {} and {}; {}",
+            phase.label_en(),
+            early.red,
+            Due::known(late.red).map_or("an open suspension's end".to_string(), |d| d.to_string()),
+            if t.undecided {
+                format!("calendars disagree today, counted as {}", t.standing.label_en())
+            } else {
+                format!("{} under every calendar", t.standing.label_en())
+            }
+        ));
     }
     let mut legal = Vec::new();
-    // Each window has passed when today is after its last day (art. 203 extension included).
-    let mut passed = |notice: LegalNotice, end: Result<NaiveDate, CalendarError>| match end {
-        Ok(end) if today > end => legal.push(notice),
-        Ok(_) => {}
-        Err(e) => warnings.push(unknown(e, notice.label_en())),
-    };
-    if d.state.is_open() {
-        for (notice, period, from) in legal_windows(d, rules) {
-            passed(notice, period.last_day(from, calendar));
-        }
-    }
-    if d.state == State::Resolved {
-        if let Some(a) = &d.agreement {
-            let offered = d.routing.as_ref().is_some_and(|r| r.offer_confirmation);
-            if offered && d.confirmation.is_none() {
-                passed(
-                    LegalNotice::ConfirmationWindowClosed,
-                    windows
-                        .confirmation_apply
-                        .last_day(a.effective_on, calendar),
-                );
+    let windows: Vec<LegalWindow> = windows(d, calendar, rules, today)
+        .into_iter()
+        .map(|(w, passed)| {
+            if passed {
+                legal.push(w.window.notice());
             }
-        }
-        if let Some(c) = d
-            .confirmation
-            .as_ref()
-            .filter(|c| c.status == ConfirmationStatus::Applied)
-        {
-            match c.accepted_on {
-                None => passed(
-                    LegalNotice::CourtAcceptanceOverdue,
-                    windows.court_accept.last_day(c.applied_on, calendar),
-                ),
-                // 15 days from acceptance, and 10 more from their end when extended.
-                Some(accepted) => {
-                    let end = windows
-                        .court_decide
-                        .last_day(accepted, calendar)
-                        .and_then(|end| match c.extended {
-                            true => windows.court_extension.last_day(end, calendar),
-                            false => Ok(end),
-                        });
-                    passed(LegalNotice::CourtDecisionOverdue, end)
-                }
+            if let (None, Some((early, late))) = (w.last_day, w.last_day_bounds) {
+                warnings.push(format!(
+                    "the {} window ends in a year the calendar does not know (load its holiday notice): its last day lies between {early} and {late}",
+                    w.window.label_en()
+                ));
             }
-        }
-    }
+            w
+        })
+        .collect();
     if d.state == State::Stabilised {
         if let Some((_, review)) = &d.watch {
             if today > *review {
@@ -406,12 +724,13 @@ pub fn status(
             }
         }
     }
+    let due = t.due.or(t.bounds.map(|b| b.1));
     DeadlineStatus {
         case: d.code.clone(),
         phase: t.phase,
-        warning_on: t.due.and_then(|x| Due::known(x.warning)),
-        yellow_on: t.due.and_then(|x| Due::known(x.yellow)),
-        red_on: t.due.and_then(|x| Due::known(x.red)),
+        warning_on: due.and_then(|x| Due::known(x.warning)),
+        yellow_on: due.and_then(|x| Due::known(x.yellow)),
+        red_on: due.and_then(|x| Due::known(x.red)),
         standing: t.standing,
         suspended_since: d
             .open_pause()
@@ -419,8 +738,16 @@ pub fn status(
             .map(|p| china_date(p.since)),
         extended_days: t.phase.map_or(0, |p| d.granted_days(p, d.phase_start(p))),
         legal,
+        windows,
         warning: (!warnings.is_empty()).then(|| warnings.join("; ")),
     }
+}
+
+/// The first year up to `day` the calendar does not know (for messages).
+fn unknown_year(calendar: &Calendar, day: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    let last_known = calendar.years().last().unwrap_or(day.year() - 1);
+    (last_known + 1).min(day.year())
 }
 
 /// Whether a case reached its result (resolved, terminated, referred — not a stabilisation,

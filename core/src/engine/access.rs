@@ -224,6 +224,7 @@ impl Engine {
         texts.extend(dispute.extensions.iter_mut().map(|x| &mut x.reason));
         self.read_texts(subject, texts, whole, actor, now);
         Ok(CaseView {
+            windows: self.legal_windows(&case.dispute, now),
             dispute,
             parties,
             events: case.events.len(),

@@ -183,9 +183,17 @@ impl Engine {
         }
     }
 
-    /// What routing would decide for a dispute that is not registered (what-if, previews).
+    /// What routing would decide for a dispute that is not registered (what-if, previews),
+    /// with the legal windows a registration on the day it was discovered would start.
     pub fn decide_input(&self, input: &DisputeInput) -> Result<Decision, EngineError> {
-        Ok(self.router.decide(input, &self.world())?)
+        let mut decision = self.router.decide(input, &self.world())?;
+        decision.legal_windows = deadline::registration_windows(
+            input,
+            &self.calendar,
+            self.router.rule_set(),
+            china_date(input.discovered_at),
+        );
+        Ok(decision)
     }
 
     /// Routes a case (流转): decides and applies the decision as a traced `route` event.
@@ -208,7 +216,7 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<Decision, EngineError> {
         let input = &self.case(code)?.dispute.input;
-        let decision = self.router.decide(input, &self.world())?;
+        let mut decision = self.router.decide(input, &self.world())?;
         self.apply_op(
             actor,
             code,
@@ -228,7 +236,21 @@ impl Engine {
                 )?;
             }
         }
+        decision.legal_windows = self.legal_windows(&self.case(code)?.dispute, now);
         Ok(decision)
+    }
+
+    /// The legal windows running for `d` at `now`, under the rule set that decided it.
+    pub(crate) fn legal_windows(
+        &self,
+        d: &Dispute,
+        now: DateTime<Utc>,
+    ) -> Vec<deadline::LegalWindow> {
+        let rules = super::journal::rules_for(&self.rule_sets, self.router.rule_set(), d);
+        deadline::windows(d, &self.calendar, rules, china_date(now))
+            .into_iter()
+            .map(|(w, _)| w)
+            .collect()
     }
 
     /// Applies an operation to a case: checks it (state, actor, data, law, remit), appends it

@@ -53,7 +53,7 @@ impl Engine {
         // last significant part is never zero, so no unit above the scope matches).
         let scope_prefix =
             scope.and_then(|s| s.prefix(scheme.significant_digits(scheme.level_of(s))));
-        let mut undetermined = 0u64;
+        let (mut undecided, mut bounded_red, mut unjudged) = (0u64, 0u64, 0u64);
         let mut count = |e: &Entry| {
             if query.from.is_some_and(|f| e.day < f) || query.to.is_some_and(|t| e.day > t) {
                 return;
@@ -69,9 +69,10 @@ impl Engine {
                 },
                 None => None,
             };
-            let standing = e
-                .due
-                .map_or(Standing::OnTime, |due| Standing::on(due, today));
+            let (standing, disagree) = e.standing(today);
+            undecided += u64::from(disagree);
+            bounded_red += u64::from(e.bounded() && standing == Standing::Red);
+            unjudged += u64::from(e.unjudged());
             let handled_at = scheme.level_of(h.current_code(e.handling));
             let category = query.by_category.then_some(e.category);
             let period = query.by_period.map(|p| p.start(e.day));
@@ -82,7 +83,6 @@ impl Engine {
                 .entry(packed)
                 .or_insert_with(|| ((unit, category, period), Tally::default()));
             e.add_to(tally, standing, handled_at);
-            undetermined += u64::from(e.undetermined);
         };
         if sees_scope {
             self.ledger.entries().iter().for_each(&mut count);
@@ -119,9 +119,15 @@ impl Engine {
             counts,
         };
         let mut warnings = Vec::new();
-        if undetermined > 0 {
+        if bounded_red > 0 {
             warnings.push(format!(
-                "{undetermined} case(s) have a time limit that runs into a year the calendar does not know: counted as on time and not judged on time or late; load the year's holiday notice"
+                "{bounded_red} case(s) whose limit runs into a year the calendar does not know are counted overdue: they are past the latest red day any holiday notice can give (every weekend and {} weekdays of that year off)",
+                crate::period::MOST_WEEKDAYS_OFF_A_YEAR
+            ));
+        }
+        if undecided > 0 || unjudged > 0 {
+            warnings.push(format!(
+                "{undecided} case(s) have a time limit, and {unjudged} a result, that holiday notices for a year the calendar does not know could put either side of a threshold: counted at the least standing and not judged on time or late; load the year's holiday notice"
             ));
         }
         Ok(Report {

@@ -683,9 +683,28 @@ pub(super) fn check_data(
                 },
             )?;
             let window = ctx.windows.confirmation_apply;
-            let end = window
-                .last_day(a.effective_on, ctx.calendar)
-                .unwrap_or_else(|_| window.plain_last_day(a.effective_on));
+            // Where the last day lies in a year the calendar does not know, 民法典 art. 203
+            // may carry it past days off nobody can name yet: a day up to the plain last
+            // day is inside under every calendar, one past the latest bound outside under
+            // every calendar; between them the host must load the year, never a refusal
+            // of a day that may lie inside the window.
+            let end = match window.last_day(a.effective_on, ctx.calendar) {
+                Ok(end) => end,
+                Err(_) => {
+                    let (plain, latest) = window.last_day_bounds(a.effective_on, ctx.calendar);
+                    if *applied_on <= plain {
+                        return Ok(());
+                    }
+                    need(*applied_on > latest, MissingData, || {
+                        format!(
+                            "whether {applied_on} lies within {window} of the agreement taking effect on {} (人民调解法 art. 33) depends on the holiday notice of {}, which the calendar does not know (民法典 art. 203 moves a last day off, {plain}, to the next working day): load that year's notice, then record the application",
+                            a.effective_on,
+                            chrono::Datelike::year(&plain)
+                        )
+                    })?;
+                    latest
+                }
+            };
             need(*applied_on <= end, Law, || {
                 format!(
                     "the joint application must be made within {window} of the agreement taking effect on {} (人民调解法 art. 33), that is by {end} (a last day off moves to the next working day: 民法典 art. 203); {applied_on} is too late",

@@ -107,6 +107,7 @@ fn sample(kind: OperationKind) -> Operation {
                 offer_confirmation: false,
                 supervision: None,
                 explanation: Default::default(),
+                legal_windows: Vec::new(),
             }),
         },
         K::Accept => O::Accept {

@@ -86,6 +86,13 @@ pub struct Decision {
     pub supervision: Option<Grade>,
     /// Why.
     pub explanation: Explanation,
+    /// The legal windows running for the case once routed, with their last days
+    /// ([`crate::deadline::LegalWindow`]): filled by [`crate::Engine::route`] for the
+    /// caller, so a labour case's 15 days are visible on its first day. Not part of the
+    /// decision recorded in the trace (a function of the case and the calendar, rebuilt on
+    /// every read), so empty there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub legal_windows: Vec<crate::deadline::LegalWindow>,
 }
 
 impl Decision {
@@ -413,6 +420,7 @@ impl Router {
                 notes,
                 candidates,
             },
+            legal_windows: Vec::new(),
         })
     }
 }

@@ -70,7 +70,7 @@ pub struct LegalWindows {
     /// application, and the parties may go to arbitration (劳动争议调解仲裁法 art. 14).
     pub labour_mediation: Period,
     /// Joint application for judicial confirmation within 30 days of the agreement taking
-    /// effect (人民调解法 art. 33; 民事诉讼法 art. 201).
+    /// effect (人民调解法 art. 33; 民事诉讼法 art. 205).
     pub confirmation_apply: Period,
     /// The court decides whether to accept an application within 3 days (法释〔2011〕5号 art. 4).
     pub court_accept: Period,

@@ -43,8 +43,15 @@ const AT_QUERY: [Counter; 6] = [
 pub(crate) struct Entry {
     /// Registration day, China time.
     pub day: NaiveDate,
-    /// Due days of the running limit.
-    pub due: Option<deadline::Due>,
+    /// Due days of the running limit; where it reaches a year the calendar does not know,
+    /// the latest any holiday notice can give.
+    due: Option<deadline::Due>,
+    /// Where the limit reaches a year the calendar does not know: how many days before
+    /// `due`'s each threshold (warning, yellow, red) the earliest possible one falls
+    /// (`u16::MAX`: unknown, so calendars may disagree from the start); zeros otherwise. A
+    /// query counts the standing every calendar gives and names the cases where they
+    /// disagree. Kept as day counts so an entry stays within 64 bytes.
+    slack: [u16; 3],
     /// Where the dispute is (its code at registration).
     pub location: DivisionCode,
     /// The unit handling it (its code when last changed).
@@ -55,9 +62,12 @@ pub(crate) struct Entry {
     tally: u32,
     /// Agreement amount in force, yuan.
     agreement_yuan: u64,
-    /// A limit applies that the calendar cannot compute (a year not loaded).
-    pub undetermined: bool,
 }
+
+/// The tally bit past the counters that marks a result whose timeliness depends on a year
+/// the calendar does not know ([`Entry::unjudged`]); `add_to` adds only the counters' bits.
+const UNJUDGED_BIT: u32 = 31;
+const _: () = assert!(COUNTERS <= UNJUDGED_BIT as usize);
 
 impl Entry {
     /// The entry of a case under `rules` and `calendar`.
@@ -72,16 +82,61 @@ impl Entry {
         for q in AT_QUERY {
             tally &= !(1 << q as u32);
         }
+        tally |= u32::from(facts.unjudged) << UNJUDGED_BIT;
         Entry {
             day: china_date(d.registered_at),
             due: facts.due,
+            slack: match (facts.due, facts.earliest) {
+                (Some(late), Some(early)) => {
+                    let gap = |l: NaiveDate, e: NaiveDate| {
+                        u16::try_from((l - e).num_days()).unwrap_or(u16::MAX)
+                    };
+                    [
+                        gap(late.warning, early.warning),
+                        gap(late.yellow, early.yellow),
+                        gap(late.red, early.red),
+                    ]
+                }
+                _ => [0; 3],
+            },
             location: d.input.location,
             handling: d.handling_unit,
             category: d.input.category,
             tally,
             agreement_yuan: c.agreement_yuan,
-            undetermined: facts.undetermined,
         }
+    }
+
+    /// Where the case stands on `today`, and whether calendars for a year the calendar does
+    /// not know would disagree (then the least standing they give).
+    #[inline]
+    pub fn standing(&self, today: NaiveDate) -> (Standing, bool) {
+        let Some(late) = self.due else {
+            return (Standing::OnTime, false);
+        };
+        if !self.bounded() {
+            return (Standing::on(late, today), false);
+        }
+        let before = |day: NaiveDate, gap: u16| match gap {
+            u16::MAX => NaiveDate::MIN,
+            g => day - chrono::Days::new(u64::from(g)),
+        };
+        let early = deadline::Due {
+            warning: before(late.warning, self.slack[0]),
+            yellow: before(late.yellow, self.slack[1]),
+            red: before(late.red, self.slack[2]),
+        };
+        deadline::stand_bounded(early, late, today)
+    }
+
+    /// Whether the running limit reaches a year the calendar does not know.
+    pub fn bounded(&self) -> bool {
+        self.slack != [0; 3]
+    }
+
+    /// Whether the result's timeliness depends on a year the calendar does not know.
+    pub fn unjudged(&self) -> bool {
+        self.tally >> UNJUDGED_BIT & 1 == 1
     }
 
     /// Adds this case's counts to `t`: the same as adding [`Counts::of`] for the case at a

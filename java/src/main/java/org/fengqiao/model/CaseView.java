@@ -19,4 +19,8 @@ public class CaseView {
     /** The parties, with personal identifiers masked as the actor requires. */
     @JsonProperty("parties")
     public List<PartyView> parties;
+
+    /** The legal windows running for the case at the moment of the view, each with the article it implements and its last day ([`crate::deadline::LegalWindow`]), so a handler sees a last day before it passes. */
+    @JsonProperty("windows")
+    public List<LegalWindow> windows;
 }

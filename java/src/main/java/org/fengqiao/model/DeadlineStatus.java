@@ -36,13 +36,17 @@ public class DeadlineStatus {
     @JsonProperty("suspended_since")
     public String suspendedSince;
 
-    /** Set when the limit could not be computed (a year the calendar does not know). */
+    /** Set when a limit or a window reaches a year the calendar does not know. The standing is then the one every possible calendar gives, or, where calendars disagree, the least of them (said here with the bounds). */
     @JsonProperty("warning")
     public String warning;
 
     /** The last day before the early warning. */
     @JsonProperty("warning_on")
     public String warningOn;
+
+    /** Every legal window that has started and not been closed by the case's progress, passed or not, with its last day. */
+    @JsonProperty("windows")
+    public List<LegalWindow> windows;
 
     /** The last day before yellow. */
     @JsonProperty("yellow_on")

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * else, with the law's values as defaults, because local rules extend some of them.
  */
 public class LegalWindows {
-    /** Joint application for judicial confirmation within 30 days of the agreement taking effect (人民调解法 art. 33; 民事诉讼法 art. 201). */
+    /** Joint application for judicial confirmation within 30 days of the agreement taking effect (人民调解法 art. 33; 民事诉讼法 art. 205). */
     @JsonProperty("confirmation_apply")
     public JsonNode confirmationApply;
 

@@ -34,6 +34,7 @@ public final class Schemas {
         {"Holiday", "world.schema.json", "Holiday"},
         {"JoinedAgency", "decision.schema.json", "JoinedAgency"},
         {"JournalEntry", "journal-entry.schema.json", ""},
+        {"LegalWindow", "decision.schema.json", "LegalWindow"},
         {"LegalWindows", "world.schema.json", "LegalWindows"},
         {"Limit", "world.schema.json", "Limit"},
         {"LimitStandard", "world.schema.json", "LimitStandard"},
