@@ -86,6 +86,8 @@ pub const OPERATIONS: &[Op] = &[
     op("retire_unit", Access::Write),
     op("add_person", Access::Write),
     op("update_person", Access::Write),
+    op("add_person_at", Access::Write),
+    op("update_person_at", Access::Write),
     op("add_staff", Access::Write),
     op("update_staff", Access::Write),
     op("add_agency", Access::Write),
@@ -249,6 +251,18 @@ pub fn add_person(e: &mut Engine, person: &[u8]) -> Res<()> {
 /// Replaces a resident's record (`Person` JSON, same `id`).
 pub fn update_person(e: &mut Engine, person: &[u8]) -> Res<()> {
     Ok(e.update_person(args::object("person", person)?)?)
+}
+
+/// Adds a resident at `now_ms`: a birth date after it is refused (`born_in_future`).
+pub fn add_person_at(e: &mut Engine, person: &[u8], now_ms: i64) -> Res<()> {
+    let now = args::time("now_ms", now_ms)?;
+    Ok(e.add_person_at(args::object("person", person)?, now)?)
+}
+
+/// Replaces a resident's record at `now_ms`: a birth date after it is refused.
+pub fn update_person_at(e: &mut Engine, person: &[u8], now_ms: i64) -> Res<()> {
+    let now = args::time("now_ms", now_ms)?;
+    Ok(e.update_person_at(args::object("person", person)?, now)?)
 }
 
 /// Replaces a staff member's record (`Staff` JSON, same `id`; the load is kept).

@@ -354,6 +354,28 @@ enum FqStatus fq_engine_add_person(const struct FqEngine *engine,
                                    const char *person,
                                    struct FqError **err);
 
+// Adds a resident as [`fq_engine_add_person`] does, at `now_ms` (milliseconds since the
+// Unix epoch): an identity number whose birth date is after that day (China time) is
+// refused with `FQ_STATUS_INVALID_INPUT` (problem `born_in_future`) and nothing changes.
+// Prefer it whenever the host knows the time.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_add_person_at(const struct FqEngine *engine,
+                                      const char *person,
+                                      int64_t now_ms,
+                                      struct FqError **err);
+
+// Replaces a resident's record as [`fq_engine_update_person`] does, at `now_ms`: a birth
+// date after that day is refused (`born_in_future`).
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_update_person_at(const struct FqEngine *engine,
+                                         const char *person,
+                                         int64_t now_ms,
+                                         struct FqError **err);
+
 // Replaces a resident's record (`Person` JSON with the id of a known resident): a new
 // phone or identity number, a move to another household. Checked as a new resident is;
 // journaled. `FQ_STATUS_NOT_FOUND` for an unknown id.

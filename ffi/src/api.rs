@@ -455,6 +455,46 @@ pub unsafe extern "C" fn fq_engine_add_person(
     })
 }
 
+/// Adds a resident as [`fq_engine_add_person`] does, at `now_ms` (milliseconds since the
+/// Unix epoch): an identity number whose birth date is after that day (China time) is
+/// refused with `FQ_STATUS_INVALID_INPUT` (problem `born_in_future`) and nothing changes.
+/// Prefer it whenever the host knows the time.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_add_person_at(
+    engine: *const FqEngine,
+    person: *const c_char,
+    now_ms: i64,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        write(engine, |e| {
+            ops::add_person_at(e, bytes(person, "person")?, now_ms)
+        })
+    })
+}
+
+/// Replaces a resident's record as [`fq_engine_update_person`] does, at `now_ms`: a birth
+/// date after that day is refused (`born_in_future`).
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_update_person_at(
+    engine: *const FqEngine,
+    person: *const c_char,
+    now_ms: i64,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        write(engine, |e| {
+            ops::update_person_at(e, bytes(person, "person")?, now_ms)
+        })
+    })
+}
+
 /// Replaces a resident's record (`Person` JSON with the id of a known resident): a new
 /// phone or identity number, a move to another household. Checked as a new resident is;
 /// journaled. `FQ_STATUS_NOT_FOUND` for an unknown id.

@@ -543,6 +543,19 @@ static void test_law_rows(const char *world) {
     CHECK(fq_engine_register(e, GW, "  ", T0 + 2 * DAY, &out, &err) == FQ_STATUS_INVALID_INPUT);
     CHECK(CONTAINS(fq_error_message(err), "is empty"));
     fq_error_free(err);
+    /* A birth date in the future (GB 11643 digits 7-14: 2099-01-01) is refused when the
+     * host gives the time, and nothing is added; a real one is accepted (issue 31). */
+    {
+        const char *born_2099 = "{\"id\":\"p-2099\",\"name\":\"x\",\"id_number\":\"522301209901010112\",\"household\":\"5223010010010010101\"}";
+        CHECK(fq_engine_add_person_at(e, born_2099, T0, &err) == FQ_STATUS_INVALID_INPUT);
+        CHECK(CONTAINS(fq_error_details(err), "\"problem\":\"born_in_future\""));
+        CHECK(CONTAINS(fq_error_message(err), "2099-01-01"));
+        fq_error_free(err);
+        CHECK(fq_engine_update_person_at(e, born_2099, T0, &err) == FQ_STATUS_INVALID_INPUT);
+        CHECK(CONTAINS(fq_error_details(err), "\"problem\":\"born_in_future\""));
+        fq_error_free(err);
+        CHECK(fq_engine_add_person_at(e, "{\"id\":\"p-1985\",\"name\":\"x\",\"household\":\"5223010010010010101\"}", T0, &err) == FQ_STATUS_OK);
+    }
     fq_string_free(code);
     fq_engine_free(e);
 }

@@ -377,6 +377,29 @@ impl Engine {
         ops::update_person(&mut self.inner, arg(&person, "person")?.as_bytes()).map_err(throw)
     }
 
+    /// Adds a resident at `now_ms`: a birth date after that day is refused
+    /// (`invalid_input`, problem `born_in_future`).
+    #[wasm_bindgen(js_name = addPersonAt)]
+    pub fn add_person_at(&mut self, person: JsPerson, now_ms: f64) -> Result<(), JsValue> {
+        ops::add_person_at(
+            &mut self.inner,
+            arg(&person, "person")?.as_bytes(),
+            ms(now_ms)?,
+        )
+        .map_err(throw)
+    }
+
+    /// Replaces a resident's record at `now_ms`: a birth date after that day is refused.
+    #[wasm_bindgen(js_name = updatePersonAt)]
+    pub fn update_person_at(&mut self, person: JsPerson, now_ms: f64) -> Result<(), JsValue> {
+        ops::update_person_at(
+            &mut self.inner,
+            arg(&person, "person")?.as_bytes(),
+            ms(now_ms)?,
+        )
+        .map_err(throw)
+    }
+
     /// Replaces a staff member's record (same id; the open-case load is kept).
     #[wasm_bindgen(js_name = updateStaff)]
     pub fn update_staff(&mut self, staff: JsStaff) -> Result<(), JsValue> {

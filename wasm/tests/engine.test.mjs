@@ -93,6 +93,13 @@ test('errors carry codes and details', () => {
   throwsCode(() => new fq.Engine({ hierarchy: { units: [{ code: '522301000001', kind: 'county' }] } }), 'hierarchy');
   const person = { id: 'x', name: 'x', id_number: '110105194912310021', household: '5223010010010010101' };
   throwsCode(() => e.addPerson(person), 'invalid_input', (err) => assert.match(err.message, /check character/));
+  // A birth date in the future (2099-01-01 in digits 7-14, GB 11643) is refused when the time is given (issue 31).
+  const born2099 = { id: 'p-2099', name: 'x', id_number: '522301209901010112', household: '5223010010010010101' };
+  throwsCode(() => e.addPersonAt(born2099, T0), 'invalid_input', (err) => {
+    assert.equal(err.details.problem, 'born_in_future');
+    assert.match(err.message, /2099-01-01/);
+  });
+  throwsCode(() => e.updatePersonAt(born2099, T0), 'invalid_input', (err) => assert.equal(err.details.problem, 'born_in_future'));
   const bad = { ...fq.defaultRules(), rules: [{ id: 'r', description: 'd', when: { category_in: [] } }] };
   throwsCode(() => e.loadRules('system', bad, T0), 'rule_set', (err) => {
     assert.ok(err.details.some((d) => d.code === 'empty_set' && d.rule === 'r' && d.path === 'rules[0].when.category_in'));

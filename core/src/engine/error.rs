@@ -125,6 +125,20 @@ pub enum EngineError {
         /// The registration day.
         registered: chrono::NaiveDate,
     },
+    /// A resident added or updated at a moment before the birth date their identity number
+    /// gives (GB 11643: digits 7–14 are the birth date): a mistyped number, refused so it
+    /// never reaches a case.
+    #[error(
+        "person {person}'s identity number gives the birth date {born}, after today ({today}): check the number (GB 11643, digits 7–14)"
+    )]
+    BornInFuture {
+        /// The person.
+        person: String,
+        /// The birth date the number gives.
+        born: chrono::NaiveDate,
+        /// The day the record was added or updated (China time).
+        today: chrono::NaiveDate,
+    },
     /// An amount no mediation agreement or dispute reaches (more than a trillion yuan):
     /// almost always a unit mistake (分 for 元) or garbage, and it would overflow sums.
     #[error(
@@ -249,6 +263,7 @@ impl EngineError {
             | EngineError::NoParties
             | EngineError::DuplicateParty { .. }
             | EngineError::BornLater { .. }
+            | EngineError::BornInFuture { .. }
             | EngineError::ImplausibleAmount { .. }
             | EngineError::NotSupplied { .. }
             | EngineError::StaffPlacement { .. }
@@ -332,6 +347,16 @@ impl EngineError {
             EngineError::BornLater { person, registered } => problem("born_later")
                 .text("person", person)
                 .text("registered", registered)
+                .build(),
+            EngineError::BornInFuture {
+                person,
+                born,
+                today,
+            } => problem("born_in_future")
+                .text("argument", "person.id_number")
+                .text("person", person)
+                .text("born", born)
+                .text("today", today)
                 .build(),
             EngineError::ImplausibleAmount { amount, max } => problem("implausible_amount")
                 .text("argument", "amount_yuan")

@@ -32,7 +32,7 @@ mod whatif;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 pub use cases::{Case, Sweep};
 pub use details::{to_json_value, Details};
@@ -339,7 +339,53 @@ impl Engine {
         Ok(())
     }
 
-    /// Adds a resident. The household must exist and be a household.
+    /// Adds a resident at `now`: as [`Engine::add_person`], and an identity number whose
+    /// birth date is after `now` (China time) is refused ([`EngineError::BornInFuture`]).
+    /// Hosts that know the time call this one; the engine reads no clock itself.
+    ///
+    /// ```
+    /// # use fengqiao::prelude::*;
+    /// # let (mut engine, _) = fengqiao_synth::world(&fengqiao_synth::Spec::small()).unwrap();
+    /// # let household = engine.hierarchy().units().find(|u| u.level() == fengqiao::hierarchy::Level::Household).unwrap().code;
+    /// let person: fengqiao::people::Person = serde_json::from_value(serde_json::json!({
+    ///     "id": "p-2099", "name": "未来", "household": household.to_string(),
+    ///     "id_number": "522301209901010112"}))?;
+    /// let now = "2026-12-07T02:00:00Z".parse()?;
+    /// let refused = engine.add_person_at(person, now).unwrap_err();
+    /// assert_eq!(refused.code(), fengqiao::engine::ErrorCode::InvalidInput);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_person_at(&mut self, person: Person, now: DateTime<Utc>) -> Result<(), EngineError> {
+        Self::check_born(&person, now)?;
+        self.add_person(person)
+    }
+
+    /// Updates a resident at `now`: as [`Engine::update_person`], and a birth date after
+    /// `now` is refused ([`EngineError::BornInFuture`]).
+    pub fn update_person_at(
+        &mut self,
+        person: Person,
+        now: DateTime<Utc>,
+    ) -> Result<(), EngineError> {
+        Self::check_born(&person, now)?;
+        self.update_person(person)
+    }
+
+    fn check_born(person: &Person, now: DateTime<Utc>) -> Result<(), EngineError> {
+        let today = crate::calendar::china_date(now);
+        match person.id_number.as_ref().map(|n| n.birth_date()) {
+            Some(born) if born > today => Err(EngineError::BornInFuture {
+                person: person.id.clone(),
+                born,
+                today,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Adds a resident. The household must exist and be a household. Without a time, a
+    /// birth date after the registration of a case the person is party to is refused then
+    /// ([`EngineError::BornLater`]); [`Engine::add_person_at`] refuses it now.
     pub fn add_person(&mut self, person: Person) -> Result<(), EngineError> {
         self.check_person(&person)?;
         if self.people.contains_key(&person.id) {

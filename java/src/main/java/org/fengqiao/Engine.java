@@ -222,6 +222,23 @@ public final class Engine implements AutoCloseable {
         run((h, e) -> FqLibrary.fq_engine_update_person(h, c(person), e));
     }
 
+    /**
+     * Adds a resident at {@code now}: an identity number whose birth date (GB 11643, digits
+     * 7–14) is after that day is refused with {@link ErrorCode#INVALID_INPUT} (problem
+     * {@code born_in_future}) and nothing changes. Prefer it to {@link #addPerson(Person)}
+     * whenever the host knows the time (the engine reads no clock).
+     */
+    public void addPerson(Person person, Instant now) {
+        String json = Json.write(person);
+        run((h, e) -> FqLibrary.fq_engine_add_person_at(h, c(json), ms(now), e));
+    }
+
+    /** Replaces a resident's record at {@code now}: a birth date after that day is refused. */
+    public void updatePerson(Person person, Instant now) {
+        String json = Json.write(person);
+        run((h, e) -> FqLibrary.fq_engine_update_person_at(h, c(json), ms(now), e));
+    }
+
     /** Adds a staff member. */
     public void addStaff(Staff staff) {
         addStaffJson(Json.write(staff));

@@ -50,6 +50,8 @@ final class FqLibrary {
     static native int fq_engine_move_unit(Pointer engine, byte[] unitCode, byte[] newParent, byte[] newCode, PointerByReference err);
     static native int fq_engine_retire_unit(Pointer engine, byte[] unitCode, PointerByReference err);
     static native int fq_engine_add_person(Pointer engine, byte[] person, PointerByReference err);
+    static native int fq_engine_add_person_at(Pointer engine, byte[] person, long nowMs, PointerByReference err);
+    static native int fq_engine_update_person_at(Pointer engine, byte[] person, long nowMs, PointerByReference err);
     static native int fq_engine_update_person(Pointer engine, byte[] person, PointerByReference err);
     static native int fq_engine_update_staff(Pointer engine, byte[] staff, PointerByReference err);
     static native int fq_engine_add_staff(Pointer engine, byte[] staff, PointerByReference err);

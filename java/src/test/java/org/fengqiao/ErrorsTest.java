@@ -90,6 +90,20 @@ class ErrorsTest {
             // times outside 2000–2099 are refused before anything runs.
             refused(FengqiaoException.class, ErrorCode.INVALID_INPUT,
                     () -> engine.register(GW, labour(), java.time.Instant.ofEpochMilli(0)));
+
+            // A birth date in the future (GB 11643 digits 7-14: 2099-01-01) is refused when the
+            // time is given, and nothing is added (issue 31).
+            org.fengqiao.model.Person born2099 = new org.fengqiao.model.Person();
+            born2099.id = "p-2099";
+            born2099.name = "x";
+            born2099.idNumber = "522301209901010112";
+            born2099.household = "5223010010010010101";
+            FengqiaoException future = refused(FengqiaoException.class, ErrorCode.INVALID_INPUT,
+                    () -> engine.addPerson(born2099, T0));
+            assertEquals("born_in_future", future.details().path("problem").asText());
+            assertTrue(future.getMessage().contains("2099-01-01"), future.getMessage());
+            refused(FengqiaoException.class, ErrorCode.INVALID_INPUT,
+                    () -> engine.updatePerson(born2099, T0));
         }
     }
 
