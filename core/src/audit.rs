@@ -55,3 +55,20 @@ pub struct AuditEntry {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub detail: String,
 }
+
+impl AuditEntry {
+    /// A refused access ([`crate::access::Denial`], kept in the journal as its own change)
+    /// as the audit record lists it: outcome `denied`, code `denied`. One mapping, so the
+    /// engine's record and a store's export list the same entries.
+    pub fn denied(d: crate::access::Denial) -> AuditEntry {
+        AuditEntry {
+            at: d.at,
+            actor: d.actor,
+            action: d.action,
+            outcome: Outcome::Denied,
+            target: d.target,
+            code: Some(crate::engine::ErrorCode::Denied.as_str().to_string()),
+            detail: String::new(),
+        }
+    }
+}

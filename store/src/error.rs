@@ -57,9 +57,10 @@ pub enum StoreError {
         /// What differs, naming the case or entry.
         message: String,
     },
-    /// The engine refused what the store holds (restore verifies every entry): the error
-    /// names the entry, the case and its seq.
-    #[error("restore refused: {0}")]
+    /// The engine refused: what the store holds, on a restore (which verifies every entry;
+    /// the error names the entry, the case and its seq), or what was asked of it on an
+    /// append or a verification. The message is the engine's own, naming what failed.
+    #[error("{0}")]
     Engine(#[from] EngineError),
     /// The schema is older or newer than this library's migrations.
     #[error("schema version {found} in the database; this library needs {needed}: run Store::migrate (as a role that may create tables)")]
@@ -68,6 +69,16 @@ pub enum StoreError {
         found: i32,
         /// The version this library writes.
         needed: i32,
+    },
+    /// The database's schema is newer than this library's migrations: another, newer
+    /// library migrated it. This library neither reads nor writes it (its rows may mean
+    /// what this version cannot check); upgrade the library.
+    #[error("schema version {found} in the database is newer than this library's ({known}): upgrade the library; nothing was read or written")]
+    NewerSchema {
+        /// The version found.
+        found: i32,
+        /// The newest version this library knows.
+        known: i32,
     },
     /// The database failed (connection, permission, constraint).
     #[error("database: {0}")]

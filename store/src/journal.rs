@@ -39,6 +39,32 @@ enum Batch {
     Failed(EngineError),
 }
 
+/// The origin (the world document's digest) a county's journal started from.
+fn journal_origin(
+    client: &mut impl postgres::GenericClient,
+    county: &str,
+) -> Result<Hash, StoreError> {
+    let row = client.query_one(
+        "SELECT origin FROM fengqiao.journals WHERE county = $1",
+        &[&county],
+    )?;
+    Ok(hash(row.get(0)))
+}
+
+/// Why an engine's journal does not follow the store's: another world document (a
+/// different origin), or `otherwise`.
+fn diverged(origin: Hash, engine: &Engine, otherwise: &str) -> String {
+    if origin == engine.journal_origin() {
+        otherwise.to_string()
+    } else {
+        format!(
+            "the engine was built from another world document than the one this county's journal started from (origin {}…, the engine's {}…): restore the engine from the store instead of building it anew",
+            &origin.to_string()[..16],
+            &engine.journal_origin().to_string()[..16]
+        )
+    }
+}
+
 /// A case's first and last event in one append.
 struct HeadMove {
     expected: i64,
@@ -79,9 +105,12 @@ impl Store {
                     to: stored,
                 })
             } else {
-                Err(conflict(
-                    "the store's last entry differs from this engine's".into(),
-                ))
+                let origin = journal_origin(&mut self.client, &county)?;
+                Err(conflict(diverged(
+                    origin,
+                    engine,
+                    "the store's last entry differs from this engine's",
+                )))
             };
         }
         let batch = self.batch;
@@ -142,9 +171,14 @@ impl Store {
                         insert(&mut tx, &county, &entries, &bodies, &mut heads)
                             .map_err(|e| unique(e, &conflict))?
                     }
-                    Batch::Diverged => return Err(conflict(
-                        "the engine's entries do not follow the store's last entry (it holds changes made beside another engine's)".into(),
-                    )),
+                    Batch::Diverged => {
+                        let origin = journal_origin(&mut tx, &county)?;
+                        return Err(conflict(diverged(
+                            origin,
+                            engine,
+                            "the engine's entries do not follow the store's last entry (it holds changes made beside another engine's)",
+                        )));
+                    }
                     Batch::Failed(e) => return Err(e.into()),
                 }
             }
@@ -300,7 +334,8 @@ impl Store {
 const TAIL_PAGE: usize = 4_096;
 
 /// The tail of a county's journal, oldest first: the restore query (one partition).
-pub const TAIL: &str = "SELECT seq, v, digest, body FROM fengqiao.journal
+pub const TAIL: &str =
+    "SELECT seq, v, digest, body, kind, case_code, case_seq FROM fengqiao.journal
      WHERE county = $1 AND seq > $2 ORDER BY seq";
 
 /// A stored row, taken off the connection's buffers on the thread that fetched it (the
@@ -310,6 +345,10 @@ pub(crate) struct Stored {
     v: u32,
     digest: Hash,
     body: String,
+    /// The row's index columns, checked against the body when it is read.
+    kind: String,
+    case_code: Option<String>,
+    case_seq: Option<i64>,
 }
 
 impl Stored {
@@ -319,6 +358,9 @@ impl Stored {
             v: row.get::<_, i32>(1) as u32,
             digest: hash(row.get(2)),
             body: row.get(3),
+            kind: row.get(4),
+            case_code: row.get(5),
+            case_seq: row.get(6),
         }
     }
 
@@ -331,6 +373,29 @@ impl Stored {
             problem: JournalProblem::Unreadable,
             message: format!("stored entry {} cannot be read: {e}", self.seq),
         })?;
+        // The index columns are the store's own copy of what the body says; a row whose
+        // columns were changed beside an untouched body would misdirect every query by
+        // kind or case (the body's digest cannot see it).
+        let (code, case_seq) = match &change {
+            Change::Event(ev) => (Some(ev.case.to_string()), Some(ev.seq as i64)),
+            _ => (None, None),
+        };
+        if self.kind != change.kind() || self.case_code != code || self.case_seq != case_seq {
+            return Err(JournalError {
+                seq: self.seq,
+                case: None,
+                case_seq: None,
+                problem: JournalProblem::Unreadable,
+                message: format!(
+                    "stored entry {}'s columns (kind {}, case {:?}, case_seq {:?}) differ from its body (kind {}, case {code:?}, case_seq {case_seq:?}): the row was changed",
+                    self.seq,
+                    self.kind,
+                    self.case_code,
+                    self.case_seq,
+                    change.kind()
+                ),
+            });
+        }
         Ok(JournalEntry {
             v: self.v,
             seq: self.seq,

@@ -207,6 +207,12 @@ impl Store {
             return Ok(());
         }
         let found = migrations::version(&mut self.client)?;
+        if found > migrations::VERSION {
+            return Err(StoreError::NewerSchema {
+                found,
+                known: migrations::VERSION,
+            });
+        }
         if found != migrations::VERSION {
             return Err(StoreError::Schema {
                 found,

@@ -30,6 +30,13 @@ pub(crate) fn migrate(client: &mut Client) -> Result<i32, StoreError> {
              sm3        bytea       NOT NULL,
              applied_at timestamptz NOT NULL DEFAULT now())",
     )?;
+    let found = version(client)?;
+    if found > VERSION {
+        return Err(StoreError::NewerSchema {
+            found,
+            known: VERSION,
+        });
+    }
     for (version, name, sql) in MIGRATIONS {
         let digest = Hash::sm3(sql.as_bytes());
         let mut tx = client.transaction()?;

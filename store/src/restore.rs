@@ -83,8 +83,32 @@ impl Store {
             )));
         }
         self.check_heads(county, &engine)?;
+        self.check_audit_rows(county, &engine)?;
         self.counties.insert(origin, county.to_string());
         Ok(engine)
+    }
+
+    /// The audit and denial rows against the restored audit record: as many as it holds
+    /// (a deleted row is found here; `Store::verify` compares every row with its entry).
+    fn check_audit_rows(&mut self, county: &str, engine: &Engine) -> Result<(), StoreError> {
+        let rows: i64 = self
+            .client
+            .query_one(
+                "SELECT (SELECT count(*) FROM fengqiao.audit WHERE county = $1)
+                      + (SELECT count(*) FROM fengqiao.denials WHERE county = $1)",
+                &[&county],
+            )?
+            .get(0);
+        let held = engine.audit_record().len();
+        if rows as usize != held {
+            return Err(StoreError::Tampered {
+                county: county.to_string(),
+                message: format!(
+                    "{rows} audit and denial rows for the {held} entries of the journal's audit record"
+                ),
+            });
+        }
+        Ok(())
     }
 
     /// Every case head row against the restored traces.

@@ -123,8 +123,71 @@ impl Store {
                 .map_err(EngineError::from)?;
             Ok((hash(row.get(0)), entries))
         })?;
+        self.check_audit_tables(county, &entries)?;
         fengqiao::seal::verify_heads(origin, &entries, &heads, verifier)
             .map_err(|e| StoreError::Engine(EngineError::Seal(e)))
+    }
+
+    /// Every audit and denial row against the journal entry it projects (same seq, same
+    /// content), both ways: a deleted, added or rewritten row is named.
+    fn check_audit_tables(
+        &mut self,
+        county: &str,
+        entries: &[fengqiao::journal::JournalEntry],
+    ) -> Result<(), StoreError> {
+        use fengqiao::journal::Change;
+        let tampered = |message: String| StoreError::Tampered {
+            county: county.to_string(),
+            message,
+        };
+        let mut want_audit = Vec::new();
+        let mut want_denied = Vec::new();
+        for e in entries {
+            match &e.change {
+                Change::Audit(a) => want_audit.push((
+                    e.seq as i64,
+                    serde_json::to_string(a).expect("audit entries serialise"),
+                )),
+                Change::Denied(d) => want_denied.push((
+                    e.seq as i64,
+                    d.at.timestamp_millis(),
+                    d.actor.to_string(),
+                    d.action.clone(),
+                    d.target.clone(),
+                )),
+                _ => {}
+            }
+        }
+        let audit: Vec<(i64, String)> = self
+            .client
+            .query(
+                "SELECT seq, body FROM fengqiao.audit WHERE county = $1 ORDER BY seq",
+                &[&county],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        if let Some(seq) = first_difference(&audit, &want_audit, |x| x.0) {
+            return Err(tampered(format!(
+                "the audit row of journal entry {seq} differs from the entry (deleted, added or changed)"
+            )));
+        }
+        let denied: Vec<(i64, i64, String, String, String)> = self
+            .client
+            .query(
+                "SELECT seq, (extract(epoch FROM at) * 1000)::bigint, actor, action, target
+                 FROM fengqiao.denials WHERE county = $1 ORDER BY seq",
+                &[&county],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+            .collect();
+        if let Some(seq) = first_difference(&denied, &want_denied, |x| x.0) {
+            return Err(tampered(format!(
+                "the denial row of journal entry {seq} differs from the entry (deleted, added or changed)"
+            )));
+        }
+        Ok(())
     }
 
     /// The audit record of `county` between `from` and `to` (inclusive), oldest first:
@@ -136,19 +199,53 @@ impl Store {
         to: DateTime<Utc>,
     ) -> Result<Vec<AuditEntry>, StoreError> {
         self.check_schema()?;
+        // The audit rows, and the denials (kept as their own journal change and table)
+        // read from their journal bodies: the same entries as Engine::audit_record.
         let rows = self.client.query(
-            "SELECT body FROM fengqiao.audit
+            "SELECT at, seq, body, false FROM fengqiao.audit
              WHERE county = $1 AND at BETWEEN $2::text::timestamptz AND $3::text::timestamptz
-             ORDER BY at, seq",
+             UNION ALL
+             SELECT d.at, d.seq, j.body, true FROM fengqiao.denials d
+               JOIN fengqiao.journal j ON j.county = d.county AND j.seq = d.seq
+             WHERE d.county = $1 AND d.at BETWEEN $2::text::timestamptz AND $3::text::timestamptz
+             ORDER BY 1, 2",
             &[&county, &from.to_rfc3339(), &to.to_rfc3339()],
         )?;
         rows.iter()
             .map(|r| {
-                serde_json::from_str(r.get(0)).map_err(|e| StoreError::Tampered {
+                let body: &str = r.get(2);
+                let entry = if r.get::<_, bool>(3) {
+                    match serde_json::from_str(body) {
+                        Ok(fengqiao::journal::Change::Denied(d)) => Ok(AuditEntry::denied(d)),
+                        Ok(_) => Err("a denial row points at another kind of entry".to_string()),
+                        Err(e) => Err(e.to_string()),
+                    }
+                } else {
+                    serde_json::from_str(body).map_err(|e| e.to_string())
+                };
+                entry.map_err(|e| StoreError::Tampered {
                     county: county.to_string(),
-                    message: format!("an audit row cannot be read: {e}"),
+                    message: format!(
+                        "the audit row of entry {} cannot be read: {e}",
+                        r.get::<_, i64>(1)
+                    ),
                 })
             })
             .collect()
     }
+}
+
+/// The key of the first row where `stored` and `wanted` (both in key order) differ, if any.
+fn first_difference<T: PartialEq>(
+    stored: &[T],
+    wanted: &[T],
+    key: impl Fn(&T) -> i64,
+) -> Option<i64> {
+    let n = stored.len().max(wanted.len());
+    (0..n).find_map(|i| match (stored.get(i), wanted.get(i)) {
+        (Some(a), Some(b)) if a == b => None,
+        (Some(a), Some(b)) => Some(key(a).min(key(b))),
+        (Some(x), None) | (None, Some(x)) => Some(key(x)),
+        (None, None) => None,
+    })
 }

@@ -17,26 +17,8 @@ use fengqiao_store::cluster::Cluster;
 use fengqiao_store::{Store, StoreError};
 use fengqiao_synth::{county, ids, world_data, Places, Rng, Spec};
 
-fn at(y: i32, m: u32, d: u32) -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, m, d, 1, 0, 0).unwrap()
-}
-
-fn server() -> (Cluster, Store) {
-    let cluster = Cluster::start(&[("fsync", "off")]).expect("a throw-away PostgreSQL server");
-    let mut store = Store::connect(&cluster.params()).unwrap();
-    store.migrate().unwrap();
-    (cluster, store)
-}
-
-fn small(county_code: &str) -> (WorldData, Places, Engine) {
-    let spec = Spec {
-        county: format!("{county_code}000000"),
-        ..Spec::small()
-    };
-    let (world, places) = world_data(&spec).unwrap();
-    let engine = Engine::from_world(world.clone()).unwrap();
-    (world, places, engine)
-}
+mod common;
+use common::{at, server, small};
 
 /// Everything a host reads that must survive a restart, as one JSON value.
 fn summary(e: &Engine) -> serde_json::Value {

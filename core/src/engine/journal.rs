@@ -27,6 +27,9 @@ pub(crate) struct Journal {
     /// While a restore replays an entry: the methods it calls do not record it again (the
     /// entry, its digest verified, is recorded once).
     pub(super) replaying: bool,
+    /// The sequence number a restore from a snapshot started at (0: none): entries up to
+    /// it were never held; those between it and `base_seq` were released by the host.
+    restored_at: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -48,6 +51,7 @@ impl Journal {
             records: Vec::new(),
             digests: Vec::new(),
             replaying: false,
+            restored_at: base_seq,
         }
     }
 
@@ -207,11 +211,19 @@ impl Engine {
             return Err(EngineError::Journal(refused(
                 after + 1,
                 JournalProblem::Unavailable,
-                format!(
-                    "the engine holds the journal from entry {} on (it was restored from a snapshot at {}); read the earlier entries from your store",
-                    j.base_seq + 1,
-                    j.base_seq
-                ),
+                if j.base_seq > j.restored_at {
+                    format!(
+                        "the engine holds the journal from entry {} on: entries up to {} were released (Engine::release_journal) — store entries before releasing them, and read released ones from your store",
+                        j.base_seq + 1,
+                        j.base_seq
+                    )
+                } else {
+                    format!(
+                        "the engine holds the journal from entry {} on (it was restored from a snapshot at {}); read the earlier entries from your store",
+                        j.base_seq + 1,
+                        j.base_seq
+                    )
+                },
             )));
         }
         let start = (after - j.base_seq) as usize;

@@ -308,15 +308,7 @@ impl Engine {
         let mut all: Vec<AuditEntry> = self
             .denials()
             .into_iter()
-            .map(|d| AuditEntry {
-                at: d.at,
-                actor: d.actor,
-                action: d.action,
-                outcome: Outcome::Denied,
-                target: d.target,
-                code: Some(super::ErrorCode::Denied.as_str().to_string()),
-                detail: String::new(),
-            })
+            .map(AuditEntry::denied)
             .chain(self.access_log.audit())
             .collect();
         all.sort_by_key(|e| e.at); // stable: equal times keep their order
