@@ -93,6 +93,12 @@ fn a_rechained_forgery_verifies_as_a_chain_but_not_against_signed_heads() {
     let trace = w.engine.case(&code).unwrap().events.clone();
     let report = seal::verify_trace(&trace, &heads, &verifier).unwrap();
     assert_eq!((report.heads, report.signed_to), (1, trace.len() as u64));
+    // verify_heads counts every head it checked, of every subject: a case head alone is
+    // one head, not none (issue 31, item 10).
+    let report = seal::verify_heads(origin, &entries, &[case_head.clone()], &verifier).unwrap();
+    assert_eq!(report.heads, 1);
+    let report = seal::verify_heads(origin, &entries, &heads, &verifier).unwrap();
+    assert_eq!(report.heads, 2);
 
     // The forgery: amount 8,000 → 80,000, everything after it recomputed.
     let mut forged = entries.clone();

@@ -242,6 +242,56 @@ pub fn utf8<'a>(name: &str, bytes: &'a [u8]) -> Res<&'a str> {
         .map_err(|e| BindingError::new(Code::InvalidUtf8, format!("argument `{name}`: {e}")))
 }
 
+/// JSON Lines of journal entries as text. Bytes that are not UTF-8 inside one entry are
+/// that entry's fault, so they are a `journal` error naming the line and, where its bytes
+/// still show it, the entry's seq (as the README's error table promises) — not an
+/// `invalid_utf8` error with an offset into the whole argument.
+pub fn journal_text<'a>(name: &str, bytes: &'a [u8]) -> Res<&'a str> {
+    let e = match std::str::from_utf8(bytes) {
+        Ok(text) => return Ok(text),
+        Err(e) => e,
+    };
+    let at = e.valid_up_to();
+    let line_start = bytes[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line_end = bytes[at..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| at + i);
+    let number = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    let line = String::from_utf8_lossy(&bytes[line_start..line_end]);
+    // The entry's own "seq" (the first key of an entry as the library writes it).
+    let seq = line
+        .find("\"seq\":")
+        .map(|i| &line[i + 6..])
+        .map(|rest| {
+            rest.trim_start()
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+        })
+        .and_then(|d| d.parse::<u64>().ok())
+        .unwrap_or(0);
+    let entry = if seq > 0 {
+        format!("line {number} (entry {seq})")
+    } else {
+        format!("line {number}")
+    };
+    Err(fengqiao::engine::EngineError::Journal(fengqiao::journal::JournalError {
+        seq,
+        case: None,
+        case_seq: None,
+        problem: fengqiao::journal::JournalProblem::Unreadable,
+        message: format!(
+            "argument `{name}`: {entry} is not UTF-8 (at byte {} of the line): the entry was damaged",
+            at - line_start
+        ),
+    })
+    .into())
+}
+
 /// A count or sequence number given as a JS number: a whole number from 0 to 2^53.
 pub fn count_f64(name: &str, n: f64) -> Res<u64> {
     if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_992.0 {
@@ -269,6 +319,20 @@ pub fn rules(name: &str, bytes: &[u8]) -> Res<RuleSet> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_not_utf8_inside_a_journal_entry_name_the_line_and_entry() {
+        // README's error table: a damaged entry is a `journal` error naming it (issue 31).
+        let text = b"{\"v\":1,\"seq\":1}\n{\"v\":1,\"seq\":2,\"x\":\"\xff\"}\n";
+        let e = journal_text("journal", text).unwrap_err();
+        assert_eq!(e.code, Code::Journal);
+        assert!(
+            e.message.contains("line 2 (entry 2) is not UTF-8"),
+            "{}",
+            e.message
+        );
+        assert!(journal_text("journal", b"{}\n").is_ok());
+    }
 
     #[test]
     fn times_outside_2000_to_2099_are_refused_with_a_hint() {

@@ -512,7 +512,7 @@ pub fn what_if(e: &Engine, history: &[u8], rules_a: &[u8], rules_b: &[u8]) -> Re
 /// the details, when any entry is changed, missing, duplicated, reordered or foreign.
 pub fn restore(world: &[u8], journal: &[u8]) -> Res<Engine> {
     let data: WorldData = args::object("world", world)?;
-    let text = args::utf8("journal", journal)?;
+    let text = args::journal_text("journal", journal)?;
     // Parsed and checked on a second thread where there is one (see Engine::restore_read).
     let lines = fengqiao::journal::jsonl_lines(text);
     Ok(Engine::restore_read(
@@ -526,7 +526,7 @@ pub fn restore(world: &[u8], journal: &[u8]) -> Res<Engine> {
 /// (JSON Lines; may be empty).
 pub fn restore_snapshot(snapshot: &[u8], tail: &[u8]) -> Res<Engine> {
     let snap: fengqiao::journal::Snapshot = args::object("snapshot", snapshot)?;
-    let text = args::utf8("tail", tail)?;
+    let text = args::journal_text("tail", tail)?;
     let lines = fengqiao::journal::jsonl_lines(text);
     Ok(Engine::restore_snapshot_read(
         snap,
@@ -622,7 +622,7 @@ pub fn verify_heads(
 ) -> Res<String> {
     use fengqiao::seal;
     let data: WorldData = args::object("world", world)?;
-    let text = args::utf8("journal", journal)?;
+    let text = args::journal_text("journal", journal)?;
     let heads: Vec<seal::SignedHead> = args::list("heads", heads)?;
     let entries = fengqiao::journal::jsonl_lines(text)
         .map(fengqiao::journal::read_line)

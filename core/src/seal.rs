@@ -330,7 +330,8 @@ pub enum SealError {
 pub struct SealReport {
     /// The last position the entries reach.
     pub end: u64,
-    /// Heads checked (signature and digest).
+    /// Heads checked (signature, and digest or trace): by [`verify_heads`], every head of
+    /// every subject; by [`verify_journal`] and [`verify_trace`], that subject's.
     pub heads: usize,
     /// The last position a checked head covers (0 if none): everything up to it is as signed.
     pub signed_to: u64,
@@ -411,14 +412,15 @@ pub fn verify_journal(
 /// it ([`verify_trace`]; a case with no event among them is [`SealError::Truncated`]),
 /// and each register's signature (its lines describe the case heads when it was signed,
 /// which later entries move: check them with [`verify_register`] against the register
-/// kept with it). Returns the journal's report.
+/// kept with it). Returns the journal's report, whose `heads` counts every head checked,
+/// of every subject (journal, case and register).
 pub fn verify_heads(
     origin: Hash,
     entries: &[JournalEntry],
     heads: &[SignedHead],
     verifier: &dyn Verifier,
 ) -> Result<SealReport, SealError> {
-    let report = verify_journal(origin, entries, heads, verifier)?;
+    let mut report = verify_journal(origin, entries, heads, verifier)?;
     let mut checked: Vec<&CaseCode> = Vec::new();
     for h in heads {
         match &h.subject {
@@ -437,9 +439,12 @@ pub fn verify_heads(
                         end: 0,
                     });
                 }
-                verify_trace(&trace, heads, verifier)?;
+                report.heads += verify_trace(&trace, heads, verifier)?.heads;
             }
-            Subject::Register => h.check(verifier)?,
+            Subject::Register => {
+                h.check(verifier)?;
+                report.heads += 1;
+            }
             Subject::Case(_) | Subject::Journal => {}
         }
     }

@@ -650,6 +650,18 @@ static void test_persistence(const char *world) {
     CHECK(bad == NULL);
     CHECK(CONTAINS(fq_error_details(err), "\"seq\":3"));
     fq_error_free(err);
+    /* A byte that is not UTF-8 inside entry 3's accept note: a JOURNAL error naming the
+     * line and the entry, as README's table promises, not INVALID_UTF8 (issue 31). */
+    memcpy(tampered, journal, strlen(journal) + 1);
+    at = strstr(tampered, "\"op\":\"accept\"");
+    CHECK(at != NULL);
+    if (at) at[6] = (char)0xFF;
+    CHECK(fq_engine_restore(world, tampered, &bad, &err) == FQ_STATUS_JOURNAL);
+    CHECK(bad == NULL);
+    CHECK(CONTAINS(fq_error_details(err), "\"seq\":3"));
+    CHECK(CONTAINS(fq_error_details(err), "\"problem\":\"unreadable\""));
+    CHECK(CONTAINS(fq_error_message(err), "line 3 (entry 3) is not UTF-8"));
+    fq_error_free(err);
     free(tampered);
     /* Not JSON Lines at all. */
     CHECK(fq_engine_restore(world, "{nope", &bad, &err) == FQ_STATUS_JOURNAL);
@@ -839,6 +851,8 @@ static void test_security(const char *world) {
         regs = malloc(rl);
         snprintf(regs, rl, "[%s]", reg);
         CHECK(fq_verify_heads_sm2(world, journal, regs, keyjson, &out, &err) == FQ_STATUS_OK);
+        /* The register head alone is counted as the head it checked (issue 31). */
+        CHECK(CONTAINS(out, "\"heads\":1"));
         fq_string_free(out);
         free(regs);
         fq_string_free(reg);

@@ -84,7 +84,9 @@ test('signed heads: a host signer by callback, verified; a cut or moved head is 
   assert.equal(signer.calls, 2);
   const journal = e.journal(0, 1e6);
   const report = fq.Engine.verifyHeads(world, journal, [journalHead, caseHead], verifier);
-  assert.deepEqual(report, { end: journalHead.seq, heads: 1, signed_to: journalHead.seq, unsigned: 0 });
+  // Both heads are counted: the journal's and the case's (issue 31).
+  assert.deepEqual(report, { end: journalHead.seq, heads: 2, signed_to: journalHead.seq, unsigned: 0 });
+  assert.equal(fq.Engine.verifyHeads(world, journal, [caseHead], verifier).heads, 1);
   const lines = journal.trim().split('\n');
   const cut = lines.slice(0, -1).join('\n');
   assert.throws(() => fq.Engine.verifyHeads(world, cut, [journalHead], verifier),

@@ -54,8 +54,10 @@ class GuomiTest {
             engine.setSigner("HMAC-SHA256", "host-1", m -> mac(key, m));
             String caseHead = engine.signHeadJson(code, T0);
             assertTrue(caseHead.contains("\"key_id\":\"host-1\""), caseHead);
-            Engine.verifyHeadsJson(world(), all, "[" + caseHead + "]",
-                    (alg, id, m, sig) -> alg.equals("HMAC-SHA256") && Arrays.equals(mac(key, m), sig));
+            JsonNode caseReport = Json.tree(Engine.verifyHeadsJson(world(), all, "[" + caseHead + "]",
+                    (alg, id, m, sig) -> alg.equals("HMAC-SHA256") && Arrays.equals(mac(key, m), sig)));
+            // A case head alone is counted as the head it checked (issue 31).
+            assertEquals(1, caseReport.get("heads").asInt());
             FengqiaoException wrong = assertThrows(FengqiaoException.class, () -> Engine.verifyHeadsJson(world(), all,
                     "[" + caseHead + "]", (alg, id, m, sig) -> false));
             assertEquals(ErrorCode.SEAL, wrong.code());
