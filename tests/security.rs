@@ -95,7 +95,13 @@ fn a_rechained_forgery_verifies_as_a_chain_but_not_against_signed_heads() {
     assert_eq!((report.heads, report.signed_to), (1, trace.len() as u64));
     // verify_heads counts every head it checked, of every subject: a case head alone is
     // one head, not none (issue 31, item 10).
-    let report = seal::verify_heads(origin, &entries, &[case_head.clone()], &verifier).unwrap();
+    let report = seal::verify_heads(
+        origin,
+        &entries,
+        std::slice::from_ref(&case_head),
+        &verifier,
+    )
+    .unwrap();
     assert_eq!(report.heads, 1);
     let report = seal::verify_heads(origin, &entries, &heads, &verifier).unwrap();
     assert_eq!(report.heads, 2);

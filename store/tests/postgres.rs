@@ -6,16 +6,15 @@ use std::process::Command;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use chrono::{TimeZone, Utc};
 use fengqiao::cadence::ZeroReport;
-use fengqiao::engine::{Engine, EngineError, WorldData};
+use fengqiao::engine::{Engine, EngineError};
 use fengqiao::journal::JournalProblem;
 use fengqiao::lifecycle::{Method, Operation};
 use fengqiao::prelude::*;
 use fengqiao::stats::Query;
 use fengqiao_store::cluster::Cluster;
 use fengqiao_store::{Store, StoreError};
-use fengqiao_synth::{county, ids, world_data, Places, Rng, Spec};
+use fengqiao_synth::{county, ids, Rng};
 
 mod common;
 use common::{at, server, small};
