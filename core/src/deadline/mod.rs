@@ -624,7 +624,7 @@ pub fn windows(
 
 /// The legal windows a dispute registered on `day` starts at once (its labour 15 days, a
 /// court referral's period), for a decision previewed before registration
-/// ([`crate::Engine::decide_input`]); the others start later (acceptance, an agreement).
+/// ([`crate::engine::Engine::decide_input`]); the others start later (acceptance, an agreement).
 pub fn registration_windows(
     input: &crate::dispute::DisputeInput,
     calendar: &Calendar,

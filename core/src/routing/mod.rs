@@ -87,7 +87,7 @@ pub struct Decision {
     /// Why.
     pub explanation: Explanation,
     /// The legal windows running for the case once routed, with their last days
-    /// ([`crate::deadline::LegalWindow`]): filled by [`crate::Engine::route`] for the
+    /// ([`crate::deadline::LegalWindow`]): filled by [`crate::engine::Engine::route`] for the
     /// caller, so a labour case's 15 days are visible on its first day. Not part of the
     /// decision recorded in the trace (a function of the case and the calendar, rebuilt on
     /// every read), so empty there.

@@ -28,7 +28,7 @@ public class Decision {
     @JsonProperty("explanation")
     public Explanation explanation;
 
-    /** The legal windows running for the case once routed, with their last days ([`crate::deadline::LegalWindow`]): filled by [`crate::Engine::route`] for the caller, so a labour case's 15 days are visible on its first day. Not part of the decision recorded in the trace (a function of the case and the calendar, rebuilt on every read), so empty there. */
+    /** The legal windows running for the case once routed, with their last days ([`crate::deadline::LegalWindow`]): filled by [`crate::engine::Engine::route`] for the caller, so a labour case's 15 days are visible on its first day. Not part of the decision recorded in the trace (a function of the case and the calendar, rebuilt on every read), so empty there. */
     @JsonProperty("legal_windows")
     public List<LegalWindow> legalWindows;
 

@@ -11,7 +11,7 @@ public class SealReport {
     @JsonProperty("end")
     public Long end;
 
-    /** Heads checked (signature and digest). */
+    /** Heads checked (signature, and digest or trace): by [`verify_heads`], every head of every subject; by [`verify_journal`] and [`verify_trace`], that subject's. */
     @JsonProperty("heads")
     public Long heads;
 
