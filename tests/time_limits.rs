@@ -187,12 +187,24 @@ fn a_suspension_across_a_holiday_counts_only_its_working_days() {
         )
         .unwrap();
     // While suspended no working-day threshold not yet passed is reached, but the legal
-    // month keeps running (司法部令第75号 art. 33): every threshold is its end.
+    // month keeps running (司法部令第75号 art. 33): red is its end, and the case still warns
+    // and turns yellow before it (issue 31), counted on the month's 18 working days
+    // (09-25 … 10-24): yellow after 18 × 15/20 = 13 of them (10-17), the warning after
+    // 13 × 10/15 = 8 (10-11, a worked Saturday).
     let paused = status(&w, &code, at(2025, 10, 9));
     assert_eq!(paused.suspended_since, Some(date("2025-09-26")));
     assert_eq!(paused.standing, Standing::OnTime);
-    assert_eq!(paused.yellow_on, Some(date("2025-10-24")));
+    assert_eq!(paused.warning_on, Some(date("2025-10-11")));
+    assert_eq!(paused.yellow_on, Some(date("2025-10-17")));
     assert_eq!(paused.red_on, Some(date("2025-10-24")));
+    assert_eq!(
+        status(&w, &code, at(2025, 10, 13)).standing,
+        Standing::Warning
+    );
+    assert_eq!(
+        status(&w, &code, at(2025, 10, 20)).standing,
+        Standing::Yellow
+    );
     assert_eq!(status(&w, &code, at(2025, 10, 25)).standing, Standing::Red);
     let twice = w.engine.apply(
         &md,
@@ -224,10 +236,10 @@ fn a_suspension_across_a_holiday_counts_only_its_working_days() {
     let s = status(&w, &code, at(2025, 10, 9));
     assert_eq!(s.suspended_since, None);
     let month_end = date("2025-10-24");
-    assert_eq!(
-        s.yellow_on,
-        Some(cal.add_working_days(yellow, lost).unwrap().min(month_end))
-    );
+    // Yellow moved by the 4 lost days would reach the month's end (10-21 → 10-27): it is
+    // counted on the month's working days instead, so it still comes before red (10-17).
+    assert!(cal.add_working_days(yellow, lost).unwrap() >= month_end);
+    assert_eq!(s.yellow_on, Some(date("2025-10-17")));
     let moved = cal.add_working_days(red, lost).unwrap();
     assert_eq!(s.red_on, Some(moved.min(month_end)));
     let resume_again = w.engine.apply(
@@ -660,6 +672,15 @@ fn the_assessment_agrees_with_a_recount_of_the_journal() {
     assert!(a.total.overdue >= 5);
     let table = a.to_table(fengqiao::stats::Lang::Both);
     assert!(table.contains("黄牌/yellow card") && table.contains("合计/total"));
+    let widths: Vec<usize> = table
+        .lines()
+        .filter(|l| !l.starts_with('─'))
+        .map(fengqiao::table::width)
+        .collect();
+    assert!(
+        widths.iter().all(|w| *w == widths[0]),
+        "{widths:?}\n{table}"
+    );
     // A period backwards is refused, naming both days.
     let err = w
         .engine

@@ -158,7 +158,7 @@ impl Assessment {
             ("中止计时", "suspended"),
             ("得分", "score"),
         ];
-        let mut table = TextTable::new(lang, ("单位", "unit"), &head, 14);
+        let mut table = TextTable::new(lang, ("单位", "unit"), &head);
         let cells = |c: &AssessmentCounts, score: Option<u64>| {
             [
                 c.cases,

@@ -59,6 +59,7 @@ pub mod schema;
 pub mod seal;
 pub mod staff;
 pub mod stats;
+pub mod table;
 pub mod trace;
 pub mod whatif;
 

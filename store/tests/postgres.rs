@@ -162,11 +162,14 @@ fn two_writers_on_one_case_one_wins_the_other_retries() {
         .and_then(|r| r.team.first())
         .map(|m| Actor::Staff(m.staff.clone()))
         .unwrap_or(who);
-    let accept = || Operation::Accept {
-        note: String::new(),
+    // Two different changes: identical ones would be the same entries, which the store
+    // rightly takes once and reports stored to both (the second append, starting after the
+    // first committed, finds nothing to store) — no race to lose.
+    let accept = |note: &str| Operation::Accept {
+        note: note.to_string(),
     };
-    a.apply(&who, &code, accept(), at(2025, 3, 11)).unwrap();
-    b.apply(&who, &code, accept(), at(2025, 3, 11)).unwrap();
+    a.apply(&who, &code, accept("a"), at(2025, 3, 11)).unwrap();
+    b.apply(&who, &code, accept("b"), at(2025, 3, 11)).unwrap();
     let barrier = Arc::new(Barrier::new(2));
     let results: Vec<Result<_, StoreError>> = [a, b]
         .into_iter()

@@ -18,8 +18,6 @@
 //!   concluded (办结: resolved, terminated or referred; a stabilisation is not a conclusion;
 //!   see [`Counts::results`]).
 
-use std::fmt::Write as _;
-
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -324,43 +322,33 @@ impl Lang {
     }
 }
 
-/// A plain-text table for people (a dispatch meeting, an assessment report): a name column
-/// 28 wide, then cells right-aligned in columns `width` wide, with bilingual heads. The one
-/// writer of the library's tables, so they all line up alike.
+/// A plain-text table for people (a dispatch meeting, an assessment report): a name column,
+/// then one column a head, with bilingual heads, drawn by [`crate::table::Table`] (aligned
+/// by display width, so Chinese rows line up under their heads).
 pub(crate) struct TextTable {
-    out: String,
-    width: usize,
+    table: crate::table::Table,
 }
 
 impl TextTable {
     /// A table whose first head is `first` and the others `heads`, in `lang`.
-    pub(crate) fn new(
-        lang: Lang,
-        first: (&str, &str),
-        heads: &[(&str, &str)],
-        width: usize,
-    ) -> TextTable {
-        let mut out = String::new();
-        let _ = write!(out, "{:<28}", lang.label(first.0, first.1));
-        for (zh, en) in heads {
-            let _ = write!(out, " {:>width$}", lang.label(zh, en));
+    pub(crate) fn new(lang: Lang, first: (&str, &str), heads: &[(&str, &str)]) -> TextTable {
+        let head = std::iter::once(lang.label(first.0, first.1))
+            .chain(heads.iter().map(|(zh, en)| lang.label(zh, en)))
+            .collect();
+        TextTable {
+            table: crate::table::Table::new(head),
         }
-        out.push('\n');
-        TextTable { out, width }
     }
 
     /// One row: its name and its cells.
     pub(crate) fn row(&mut self, name: &str, cells: impl IntoIterator<Item = String>) {
-        let _ = write!(self.out, "{name:<28}");
-        for c in cells {
-            let _ = write!(self.out, " {c:>width$}", width = self.width);
-        }
-        self.out.push('\n');
+        self.table
+            .row(std::iter::once(name.to_string()).chain(cells).collect());
     }
 
     /// The text.
     pub(crate) fn finish(self) -> String {
-        self.out
+        self.table.render()
     }
 }
 
@@ -382,7 +370,7 @@ impl Report {
             ("覆盖率", "coverage"),
         ];
         let label = |zh: &str, en: &str| lang.label(zh, en);
-        let mut table = TextTable::new(lang, ("分组", "group"), &head, 12);
+        let mut table = TextTable::new(lang, ("分组", "group"), &head);
         let cells = |c: &Counts| {
             [
                 c.screened,
