@@ -11,7 +11,7 @@ use fengqiao::routing::RuleSet;
 use serde::Serialize;
 
 use crate::output::{Out, Table};
-use crate::{engine, read, Failure};
+use crate::{engine, Failure};
 
 /// Set by Ctrl-C: loops stop at the next check and report what they measured.
 pub(crate) static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -57,14 +57,7 @@ pub(crate) fn run(
 ) -> Result<u8, Failure> {
     catch_interrupt();
     let base = engine(world)?;
-    let text = read(rules)?;
-    let set = RuleSet::from_json(&text).map_err(|d| {
-        eprint!(
-            "{}",
-            crate::rules::render(&rules.display().to_string(), &text, &d.items, false)
-        );
-        Failure::Found
-    })?;
+    let (set, _) = crate::rules::load(out, rules)?;
     let path = history;
     let history = crate::whatif::history(path)?;
     if history.is_empty() {

@@ -58,7 +58,7 @@ enum Command {
     /// Checks a rule set; every diagnostic with the file's own lines and a caret under the
     /// value. Exit 0 clean, 1 warnings only, 2 errors.
     Validate {
-        /// The rule set (JSON).
+        /// The rule set: JSON, or a decision table (.xlsx, .csv).
         rules: PathBuf,
         /// The world it will run in: checks unit codes and staffing too.
         #[arg(long)]
@@ -66,7 +66,7 @@ enum Command {
     },
     /// Routes disputes under a rule set: the decision and why.
     Route {
-        /// The rule set (JSON).
+        /// The rule set: JSON, or a decision table (.xlsx, .csv).
         rules: PathBuf,
         /// The world (places, staff, agencies).
         #[arg(long)]
@@ -84,10 +84,10 @@ enum Command {
         /// Historical disputes, JSON Lines of `HistoricalDispute`.
         #[arg(long)]
         history: PathBuf,
-        /// The rule set in force.
+        /// The rule set in force (JSON or a decision table).
         #[arg(long)]
         before: PathBuf,
-        /// The rule set proposed.
+        /// The rule set proposed (JSON or a decision table).
         #[arg(long)]
         after: PathBuf,
         /// Also write a chart of the moves and the load (SVG) to this file.
@@ -105,7 +105,7 @@ enum Command {
     },
     /// Writes a rule set as a decision table (.xlsx or .csv) an analyst edits in Excel.
     Export {
-        /// The rule set (JSON), or `default` for the shipped default rules.
+        /// The rule set: JSON, or a decision table (.xlsx, .csv). or `default` for the shipped default rules.
         rules: String,
         /// The table to write: `.xlsx` or `.csv`.
         #[arg(long)]
@@ -115,7 +115,7 @@ enum Command {
     /// and (`--growth`) with the rules copied 1, 2, 4 and 8 times. Ctrl-C stops cleanly
     /// with what was measured (exit 130).
     Bench {
-        /// The rule set (JSON).
+        /// The rule set: JSON, or a decision table (.xlsx, .csv).
         rules: PathBuf,
         /// The world.
         #[arg(long)]
@@ -278,7 +278,7 @@ fn main() -> ExitCode {
             },
         ),
         Command::Import { table, to } => rules::import(&out, &table, to.as_deref()),
-        Command::Export { rules, to } => rules::export(&rules, &to),
+        Command::Export { rules, to } => rules::export(&out, &rules, &to),
         Command::Verify {
             world,
             journal,

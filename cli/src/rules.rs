@@ -117,20 +117,14 @@ pub(crate) fn route(
     disputes: &[std::path::PathBuf],
 ) -> Result<u8, Failure> {
     let mut engine = engine(world)?;
-    let text = read(rules)?;
-    let set = RuleSet::from_json(&text).map_err(|d| {
-        eprint!(
-            "{}",
-            render(&rules.display().to_string(), &text, &d.items, false)
-        );
-        Failure::Found
-    })?;
+    let (set, text) = load(out, rules)?;
     if let Err(e) = engine.load_rules(set) {
-        if let fengqiao::engine::EngineError::Rules(d) = &e {
-            eprint!(
+        match (&e, &text) {
+            (fengqiao::engine::EngineError::Rules(d), Some(text)) => eprint!(
                 "{}",
-                render(&rules.display().to_string(), &text, &d.items, false)
-            );
+                render(&rules.display().to_string(), text, &d.items, false)
+            ),
+            _ => eprintln!("fengqiao: {}: {e}", rules.display()),
         }
         return Err(Failure::Found);
     }
@@ -303,6 +297,32 @@ fn report_table(out: &Out, problems: &[crate::decision_table::TableProblem]) {
     }
 }
 
+/// A rule set in any form `validate` takes: JSON (`.json` or anything else), or a decision
+/// table (`.xlsx`, `.csv`, … as `fengqiao import` reads it). Problems are reported as
+/// `validate` reports them (drawn under the JSON's lines, or named by sheet, row and
+/// column). Returns the rule set and, for JSON, its text (to draw later diagnostics).
+pub(crate) fn load(out: &Out, path: &Path) -> Result<(RuleSet, Option<String>), Failure> {
+    if is_table(path) {
+        return table_rules(out, path).map(|(set, _)| (set, None));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| Failure::NoInput(format!("{}: {e}", path.display())))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Failure::Data(format!(
+            "{}: not a rule set: a rule set is JSON text (UTF-8), or a decision table ending in .xlsx or .csv (see `fengqiao import`)",
+            path.display()
+        ))
+    })?;
+    let set = RuleSet::from_json(&text).map_err(|d| {
+        eprint!(
+            "{}",
+            render(&path.display().to_string(), &text, &d.items, false)
+        );
+        Failure::Found
+    })?;
+    Ok((set, Some(text)))
+}
+
 /// A table's rule set and where its rules came from, or its problems reported.
 pub(crate) fn table_rules(
     out: &Out,
@@ -326,16 +346,11 @@ pub(crate) fn import(out: &Out, table: &Path, to: Option<&Path>) -> Result<u8, F
     Ok(0)
 }
 
-pub(crate) fn export(rules: &str, to: &Path) -> Result<u8, Failure> {
+pub(crate) fn export(out: &Out, rules: &str, to: &Path) -> Result<u8, Failure> {
     let set = if rules == "default" {
         RuleSet::from_json(fengqiao::routing::DEFAULT_RULES_JSON).expect("the shipped rules read")
     } else {
-        let path = Path::new(rules);
-        let text = read(path)?;
-        RuleSet::from_json(&text).map_err(|d| {
-            eprint!("{}", render(rules, &text, &d.items, false));
-            Failure::Found
-        })?
+        load(out, Path::new(rules))?.0
     };
     crate::decision_table::write(to, &crate::decision_table::to_grid(&set))
         .map_err(Failure::NoInput)?;

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use fengqiao::routing::{Decision, RuleSet};
+use fengqiao::routing::Decision;
 use fengqiao::whatif::{Comparison, HistoricalDispute};
 use serde::Serialize;
 
@@ -99,17 +99,6 @@ pub(crate) fn history(path: &Path) -> Result<Vec<HistoricalDispute>, Failure> {
         .collect()
 }
 
-fn rule_set(path: &Path) -> Result<RuleSet, Failure> {
-    let text = read(path)?;
-    RuleSet::from_json(&text).map_err(|d| {
-        eprint!(
-            "{}",
-            crate::rules::render(&path.display().to_string(), &text, &d.items, false)
-        );
-        Failure::Found
-    })
-}
-
 pub(crate) fn run(
     out: &Out,
     world: &Path,
@@ -120,7 +109,10 @@ pub(crate) fn run(
 ) -> Result<u8, Failure> {
     let engine = engine(world)?;
     let history = history(history_path)?;
-    let (a, b) = (rule_set(before)?, rule_set(after)?);
+    let (a, b) = (
+        crate::rules::load(out, before)?.0,
+        crate::rules::load(out, after)?.0,
+    );
     let c = engine.what_if(&history, a, b).map_err(|e| {
         eprintln!("fengqiao: {e}");
         Failure::Found

@@ -149,6 +149,78 @@ fn route_prints_the_decision_and_its_reasons() {
 }
 
 #[test]
+fn every_subcommand_takes_every_form_of_rule_set() {
+    // As an analyst would (issue 31): the shipped spreadsheets work wherever a rule set
+    // does, and a file that is neither says which forms there are.
+    let world = data("world-small.json");
+    let dispute = data("dispute.json");
+    for table in ["default-rules.xlsx", "default-rules.csv"] {
+        let o = run(&[
+            "--format",
+            "json",
+            "route",
+            &data(table),
+            "--world",
+            &world,
+            &dispute,
+        ]);
+        assert_eq!(
+            status(&o),
+            0,
+            "{table}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(d[0]["rule_set"], "fengqiao-default@1.1.0", "{table}");
+    }
+    let o = run(&[
+        "--format",
+        "json",
+        "whatif",
+        "--world",
+        &world,
+        "--history",
+        &data("history.jsonl"),
+        "--before",
+        &data("default-rules.xlsx"),
+        "--after",
+        &data("rules-labour-to-street.json"),
+    ]);
+    assert_eq!(status(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["moves"]["levels"]["community → street"].as_u64().unwrap() > 0);
+    let o = run(&[
+        "bench",
+        &data("default-rules.csv"),
+        "--world",
+        &world,
+        "--history",
+        &data("history.jsonl"),
+        "--scale",
+        "100",
+    ]);
+    assert_eq!(status(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    // A spreadsheet under another name: not UTF-8, and the message names the forms (65).
+    let xlsx = std::fs::read(root().join("examples/data/default-rules.xlsx")).unwrap();
+    let renamed =
+        std::env::temp_dir().join(format!("fengqiao-cli-{}-rules.bin", std::process::id()));
+    std::fs::write(&renamed, xlsx).unwrap();
+    let o = run(&[
+        "route",
+        renamed.to_str().unwrap(),
+        "--world",
+        &world,
+        &dispute,
+    ]);
+    assert_eq!(status(&o), 65);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(".xlsx") && err.contains("fengqiao import"),
+        "{err}"
+    );
+}
+
+#[test]
 fn whatif_counts_the_moves_and_draws_them() {
     let world = data("world-small.json");
     let before = temp(
@@ -181,6 +253,13 @@ fn whatif_counts_the_moves_and_draws_them() {
     let chart = std::fs::read_to_string(&svg).unwrap();
     assert!(chart.starts_with("<svg") && chart.trim_end().ends_with("</svg>"));
     assert!(chart.matches("<rect").count() > 4);
+    // Readable (issue 31): every bar shows its value, a value axis with ticks, and the
+    // twelve people's labels turned (and shortened) instead of one line under the bars.
+    let bars = chart.matches("<rect").count() - 2; // less the legend's two swatches
+    assert_eq!(chart.matches(r#"class="value""#).count(), bars, "{chart}");
+    assert_eq!(chart.matches(r#"class="axis""#).count(), 2);
+    assert!(chart.matches(r#"class="tick""#).count() >= 6);
+    assert!(chart.contains("rotate(-40"), "{chart}");
     let mut json = vec!["--format", "json"];
     json.extend_from_slice(&args[..args.len() - 2]);
     let o = run(&json);
