@@ -24,12 +24,14 @@ echo "--- javac (tests)"
 JUNIT="$J/junit-platform-console-standalone.jar"
 javac --release 8 -encoding UTF-8 -cp "$JAR:$CP:$JUNIT" -d "$OUT/test-classes" $(find java/src/test/java -name '*.java')
 echo "--- JUnit 5 (the jar's bundled library; a temporary directory of our own)"
-mkdir -p "$OUT/tmp"
-java -Dfengqiao.root="$PWD" -Dfengqiao.tmpdir="$OUT/tmp" -jar "$JUNIT" \
+# fengqiao.tmpdir names a directory that does not exist yet: the loader creates it (issue 31).
+TMPDIR_NATIVE="$OUT/tmp/made-by-the-loader"
+java -Dfengqiao.root="$PWD" -Dfengqiao.tmpdir="$TMPDIR_NATIVE" -jar "$JUNIT" \
   -cp "$JAR:$CP:$OUT/test-classes" --select-package org.fengqiao \
   --details=summary --disable-banner --fail-if-no-tests 2>&1 | tee "$OUT/junit.txt"
 passed=$(sed -n 's/.*\[ *\([0-9]*\) tests successful.*/\1/p' "$OUT/junit.txt")
 failed=$(sed -n 's/.*\[ *\([0-9]*\) tests failed.*/\1/p' "$OUT/junit.txt")
+[ -d "$TMPDIR_NATIVE" ] || { echo "fengqiao.tmpdir was not created by the loader"; echo "Java: ${passed:-0} passed, 1 failed"; exit 1; }
 echo "Java: ${passed:-0} passed, ${failed:-0} failed"
 echo "--- the Java example (library from java.library.path)"
 javac --release 8 -encoding UTF-8 -cp "$JAR:$CP" -d "$OUT/example" examples/java/RouteDispute.java

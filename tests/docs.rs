@@ -136,3 +136,59 @@ fn small_world_file_matches_the_generator() {
         fengqiao::engine::Engine::from_world(serde_json::from_str(&file).unwrap()).unwrap();
     assert_eq!(loaded.all_staff().len(), engine.all_staff().len());
 }
+
+/// Every read that writes the journal (an audit entry for a whole read of personal data, a
+/// denial for a refused one) says so wherever a host reads about it — the Rust docs, the C
+/// header, the TypeScript declarations (written from the WebAssembly methods' docs) and
+/// the Javadoc — because it moves the journal's head (issue 31; 等保 GB/T 22239-2019
+/// 8.1.4.3). And it does move it.
+#[test]
+fn reads_that_write_the_audit_record_say_so_in_every_language() {
+    let says = |file: &str, item: &str| {
+        let text = std::fs::read_to_string(root(file)).unwrap();
+        let at = text
+            .find(item)
+            .unwrap_or_else(|| panic!("{file} has no {item}"));
+        // The doc comment stands just before the item.
+        let before = &text[at.saturating_sub(900)..at];
+        assert!(
+            before.contains("Writes the journal"),
+            "{file}: {item} does not say it writes the journal"
+        );
+    };
+    for f in [
+        "fq_engine_view_case(",
+        "fq_engine_residents(",
+        "fq_engine_world(",
+    ] {
+        says("ffi/include/fengqiao.h", f);
+    }
+    for f in ["pub fn view_case(", "pub fn residents(", "pub fn world("] {
+        says("wasm/src/lib.rs", f);
+    }
+    says("core/src/engine/access.rs", "pub fn view_case(");
+    says("core/src/engine/reader.rs", "pub fn residents(");
+    says("core/src/engine/reader.rs", "pub fn world(&self)");
+    for f in [
+        "public CaseView viewCase(",
+        "public String residentsJson(",
+        "public String worldJson(",
+    ] {
+        says("java/src/main/java/org/fengqiao/Engine.java", f);
+    }
+    // The behaviour the words describe: a whole read moves the head.
+    let world: fengqiao::engine::WorldData =
+        serde_json::from_str(include_str!("../examples/data/world-small.json")).unwrap();
+    let engine = fengqiao::engine::Engine::from_world(world).unwrap();
+    let before = engine.journal_seq();
+    let centre = fengqiao::trace::Actor::Staff("cs-522301001000".into());
+    let household = engine
+        .hierarchy()
+        .units()
+        .find(|u| u.level() == fengqiao::hierarchy::Level::Household)
+        .unwrap()
+        .code;
+    let at = "2025-06-09T02:00:00Z".parse().unwrap();
+    let _ = engine.reader(&centre, at).unwrap().residents(household);
+    assert!(engine.journal_seq() > before, "a read that writes nothing");
+}

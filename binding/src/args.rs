@@ -51,16 +51,51 @@ pub fn json<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Res<T> {
     let mut de = serde_json::Deserializer::from_str(text);
     let value = T::deserialize(&mut de).and_then(|v| de.end().map(|()| v));
     value.map_err(|e| {
-        let mut err = BindingError::argument(name, &e);
-        if e.line() > 0 {
-            // serde counts columns from 0 at the start of a line (before any byte read):
-            // report the first column as 1, as editors do.
-            err.details = Details::new()
-                .text("argument", name)
-                .number("line", e.line() as u64)
-                .number("column", e.column().max(1) as u64)
-                .build();
+        if e.line() == 0 {
+            // No position (an internally tagged enum buffered its content): a null still
+            // names where it was.
+            let nulls = fengqiao::routing::null_paths(text);
+            return if e.to_string().starts_with("invalid type: null") && !nulls.is_empty() {
+                let fields = nulls
+                    .iter()
+                    .map(|p| format!("`{p}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                BindingError::argument(
+                    name,
+                    format!("{e}: null at {fields}; leave an optional field out rather than sending null"),
+                )
+                .with_details(
+                    Details::new()
+                        .text("argument", name)
+                        .text("problem", "null")
+                        .text("path", &nulls[0])
+                        .build(),
+                )
+            } else {
+                BindingError::argument(name, &e)
+            };
         }
+        // The field being read when serde stopped: "invalid type: null, expected u64"
+        // alone names no field (a Java model's unset optional sent as null).
+        let path = fengqiao::routing::path_at_position(text, e.line(), e.column());
+        let mut err = if path.is_empty() {
+            BindingError::argument(name, &e)
+        } else {
+            BindingError::argument(name, format!("field `{path}`: {e}"))
+        };
+        // serde counts columns from 0 at the start of a line (before any byte read):
+        // report the first column as 1, as editors do.
+        let details = Details::new()
+            .text("argument", name)
+            .number("line", e.line() as u64)
+            .number("column", e.column().max(1) as u64);
+        err.details = if path.is_empty() {
+            details
+        } else {
+            details.text("path", &path)
+        }
+        .build();
         err
     })
 }
@@ -319,6 +354,22 @@ pub fn rules(name: &str, bytes: &[u8]) -> Res<RuleSet> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_about_a_value_names_its_field() {
+        // A Java model's unset optional sent as null used to be refused naming no field.
+        let e = json::<fengqiao::lifecycle::Operation>(
+            "operation",
+            br#"{"op": "resolve", "agreement": {"form": "written", "terms": "x", "effective_on": "2025-06-09", "amount_yuan": null}}"#,
+        )
+        .unwrap_err();
+        assert!(
+            e.message.contains("`agreement.amount_yuan`"),
+            "{}",
+            e.message
+        );
+        assert!(e.message.contains("null"), "{}", e.message);
+    }
 
     #[test]
     fn bytes_not_utf8_inside_a_journal_entry_name_the_line_and_entry() {

@@ -258,6 +258,11 @@ enum FqStatus fq_trace_verify(const char *events, char **out, struct FqError **e
 // only, identity numbers and phones removed unless the world's privacy settings let the
 // actor see them. `now_ms` is the time a refusal is logged with.
 //
+// **Writes the journal.** A whole read of personal data (an actor who sees identifiers
+// whole) adds an audit entry (`read_whole`; 等保 GB/T 22239-2019 8.1.4.3), and a refused
+// read a denial: both move the journal's head, so store the journal after this read as
+// after a write.
+//
 // # Safety
 // See the pointer rules at the top of this header.
 enum FqStatus fq_engine_world(const struct FqEngine *engine,
@@ -310,6 +315,11 @@ enum FqStatus fq_engine_staff_at(const struct FqEngine *engine,
 
 // The residents of a household in `actor`'s area (`PersonView[]` JSON), identifiers masked
 // unless the world's privacy settings let the actor see them.
+//
+// **Writes the journal.** A whole read of personal data (an actor who sees identifiers
+// whole) adds an audit entry (`read_whole`; 等保 GB/T 22239-2019 8.1.4.3), and a refused
+// read a denial: both move the journal's head, so store the journal after this read as
+// after a write.
 //
 // # Safety
 // See the pointer rules at the top of this header.
@@ -550,6 +560,11 @@ enum FqStatus fq_engine_apply(const struct FqEngine *engine,
                               struct FqError **err);
 
 // A case as `actor` may see it (`CaseView` JSON: identifiers masked as configured).
+//
+// **Writes the journal.** A whole read of personal data (an actor who sees identifiers
+// whole) adds an audit entry (`read_whole`; 等保 GB/T 22239-2019 8.1.4.3), and a refused
+// read a denial: both move the journal's head, so store the journal after this read as
+// after a write.
 //
 // # Safety
 // See the pointer rules at the top of this header.

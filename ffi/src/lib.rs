@@ -283,24 +283,7 @@ fn bytes_n<'a>(p: *const c_char, len: usize, name: &str) -> Res<&'a [u8]> {
 
 /// A NUL-terminated UTF-8 argument.
 fn text<'a>(p: *const c_char, name: &str) -> Res<&'a str> {
-    if p.is_null() {
-        return Err(failure(
-            Code::NullPointer,
-            format!("argument `{name}` is null"),
-        ));
-    }
-    // SAFETY: non-null, and the caller promises a NUL-terminated string that outlives the call.
-    let s = unsafe { CStr::from_ptr(p) };
-    let (max, setting) = input_limit();
-    if s.to_bytes().len() > max {
-        return Err(fengqiao_binding::args::too_large(
-            name,
-            s.to_bytes().len(),
-            max,
-            setting,
-        ));
-    }
-    s.to_str().map_err(|e| {
+    std::str::from_utf8(bytes(p, name)?).map_err(|e| {
         failure(
             Code::InvalidUtf8,
             format!("argument `{name}` is not valid UTF-8: {e}"),
@@ -308,9 +291,28 @@ fn text<'a>(p: *const c_char, name: &str) -> Res<&'a str> {
     })
 }
 
-/// A NUL-terminated UTF-8 argument as bytes (JSON).
+/// A NUL-terminated argument's bytes, checked for null and size only: the binding layer
+/// reads them as UTF-8 itself, so a damaged journal entry is named as an entry
+/// (`args::journal_text`), not as a byte offset into the whole argument.
 fn bytes<'a>(p: *const c_char, name: &str) -> Res<&'a [u8]> {
-    text(p, name).map(str::as_bytes)
+    if p.is_null() {
+        return Err(failure(
+            Code::NullPointer,
+            format!("argument `{name}` is null"),
+        ));
+    }
+    // SAFETY: non-null, and the caller promises a NUL-terminated string that outlives the call.
+    let s = unsafe { CStr::from_ptr(p) }.to_bytes();
+    let (max, setting) = input_limit();
+    if s.len() > max {
+        return Err(fengqiao_binding::args::too_large(
+            name,
+            s.len(),
+            max,
+            setting,
+        ));
+    }
+    Ok(s)
 }
 
 /// Clears an optional out slot. A NULL `out` is allowed: the call still does its work and

@@ -267,6 +267,11 @@ impl Engine {
 
     /// The world as `actor` may export it: residents of its area, identifiers as the
     /// world's privacy settings allow.
+    ///
+    /// **Writes the journal.** A whole read of personal data (an actor who sees identifiers
+    /// whole) adds an audit entry (`read_whole`; 等保 GB/T 22239-2019 8.1.4.3), and a refused
+    /// read a denial: both move the journal's head, so store the journal after this read as
+    /// after a write.
     pub fn world(&self, actor: JsActor, now_ms: f64) -> Result<JsWorld, JsValue> {
         ret(ops::world(
             &self.inner,
@@ -304,6 +309,11 @@ impl Engine {
 
     /// The residents of a household in `actor`'s area, identifiers masked as the world's
     /// privacy settings require.
+    ///
+    /// **Writes the journal.** A whole read of personal data (an actor who sees identifiers
+    /// whole) adds an audit entry (`read_whole`; 等保 GB/T 22239-2019 8.1.4.3), and a refused
+    /// read a denial: both move the journal's head, so store the journal after this read as
+    /// after a write.
     pub fn residents(
         &self,
         actor: JsActor,
@@ -565,6 +575,11 @@ impl Engine {
     }
 
     /// A case as `actor` may see it (identifiers masked as configured).
+    ///
+    /// **Writes the journal.** A whole read of personal data (an actor who sees identifiers
+    /// whole) adds an audit entry (`read_whole`; 等保 GB/T 22239-2019 8.1.4.3), and a refused
+    /// read a denial: both move the journal's head, so store the journal after this read as
+    /// after a write.
     #[wasm_bindgen(js_name = viewCase)]
     pub fn view_case(
         &self,

@@ -182,6 +182,11 @@ impl Engine {
     }
 
     /// A case as `actor` may see it (refused, and logged, outside the actor's remit).
+    ///
+    /// **Writes the journal.** A whole read of personal data (an actor who sees identifiers
+    /// whole) adds an audit entry (`read_whole`; 等保 GB/T 22239-2019 8.1.4.3), and a refused
+    /// read a denial: both move the journal's head, so store the journal after this read as
+    /// after a write.
     pub fn view_case(
         &self,
         actor: &Actor,

@@ -112,6 +112,11 @@ impl<'e> Reader<'e> {
 
     /// The residents of a household in the actor's area, identifiers masked as the actor
     /// requires.
+    ///
+    /// **Writes the journal.** A whole read of personal data (an actor who sees identifiers
+    /// whole) adds an audit entry (`read_whole`; 等保 GB/T 22239-2019 8.1.4.3), and a refused
+    /// read a denial: both move the journal's head, so store the journal after this read as
+    /// after a write.
     pub fn residents(&self, household: DivisionCode) -> Result<Vec<PersonView>, EngineError> {
         self.engine.hierarchy().unit(household)?;
         self.engine
@@ -133,6 +138,11 @@ impl<'e> Reader<'e> {
     /// settings whole; residents only from the actor's area, and without identity numbers
     /// and phones unless the actor sees them whole (removed, not masked, so the document
     /// stays a valid world).
+    ///
+    /// **Writes the journal.** A whole read of personal data (an actor who sees identifiers
+    /// whole) adds an audit entry (`read_whole`; 等保 GB/T 22239-2019 8.1.4.3), and a refused
+    /// read a denial: both move the journal's head, so store the journal after this read as
+    /// after a write.
     pub fn world(&self) -> WorldData {
         let mut w = self.engine.to_world();
         // A view, not storage: the residents as the engine holds them (opened), never the

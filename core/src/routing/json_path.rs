@@ -77,6 +77,41 @@ pub(super) fn offset_of(text: &str, line: usize, column: usize) -> usize {
     (start + column).min(text.len())
 }
 
+/// The path (`agreement.amount_yuan`, `rules[3].when`) of the value serde_json was reading
+/// when it stopped at its 1-based `line` and `column` in `text`: what an error about a
+/// value names, so that "invalid type: null, expected u64" says which field was null.
+///
+/// ```
+/// let text = r#"{"op": "resolve", "agreement": {"terms": "x", "amount_yuan": null}}"#;
+/// let e = serde_json::from_str::<serde_json::Value>(text).err();
+/// assert!(e.is_none());
+/// assert_eq!(fengqiao::routing::path_at_position(text, 1, 63), "agreement.amount_yuan");
+/// ```
+pub fn path_at_position(text: &str, line: usize, column: usize) -> String {
+    path_at(text, offset_of(text, line, column))
+}
+
+/// The paths of every `null` in `text`, in order: what an error about a null names when
+/// serde_json could not say where it was (an internally tagged enum buffers its content
+/// and loses the position).
+pub fn null_paths(text: &str) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let (mut out, mut i, mut in_string) = (Vec::new(), 0, false);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'n' if !in_string && bytes[i..].starts_with(b"null") => {
+                out.push(path_at(text, i));
+                i += 3;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
 /// Where a value lies in a JSON text: what a diagnostic's path points at, for an editor or
 /// a terminal to underline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 pub(crate) use index::{eval, Index};
 pub use index::{Facts, NoUnits, UnitLookup};
-pub use json_path::{diagnose, locate, Located, Span};
+pub use json_path::{diagnose, locate, null_paths, path_at_position, Located, Span};
 pub use limits::{AssessmentWeights, LimitStandard, TimeLimits};
 pub use model::{
     Condition, Deadlines, EscalateWhen, Escalation, Grade, HitPolicy, LegalWindows, Limit, Outcome,

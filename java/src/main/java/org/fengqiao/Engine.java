@@ -130,6 +130,14 @@ public final class Engine implements AutoCloseable {
         return construct((o, e) -> FqLibrary.fq_engine_restore(c(worldJson), c(journalJsonl), o, e));
     }
 
+    /**
+     * {@link #restore(String, String)} from the world as {@link #create(WorldData)} takes it:
+     * the same world the engine was first built from (its digest is the journal's origin).
+     */
+    public static Engine restore(WorldData world, String journalJsonl) {
+        return restore(Json.write(world), journalJsonl);
+    }
+
     /** {@link #restore(String, String)} from UTF-8 bytes (large journals). */
     public static Engine restore(byte[] worldUtf8, byte[] journalUtf8) {
         return construct((o, e) -> FqLibrary.fq_engine_restore_n(worldUtf8, worldUtf8.length, journalUtf8, journalUtf8.length, o, e));
@@ -152,7 +160,13 @@ public final class Engine implements AutoCloseable {
         run((h, e) -> FqLibrary.fq_engine_set_max_input_bytes(h, bytes, e));
     }
 
-    /** The world as {@code actor} may see it at {@code now} ({@code WorldData} JSON). */
+    /**
+     * The world as {@code actor} may see it at {@code now} ({@code WorldData} JSON).
+     * <p><b>Writes the journal.</b> A whole read of personal data (an actor who sees
+     * identifiers whole) adds an audit entry ({@code read_whole}; 等保 GB/T 22239-2019
+     * 8.1.4.3), and a refused read a denial: both move the journal's head, so store the
+     * journal after this read as after a write.
+     */
     public String worldJson(Actor actor, Instant now) {
         return call((h, o, e) -> FqLibrary.fq_engine_world(h, c(actor.toJson()), ms(now), o, e));
     }
@@ -187,7 +201,13 @@ public final class Engine implements AutoCloseable {
         return call((h, o, e) -> FqLibrary.fq_engine_staff_at(h, c(unitCode), o, e));
     }
 
-    /** A household's residents as {@code actor} may see them ({@code PersonView[]} JSON). */
+    /**
+     * A household's residents as {@code actor} may see them ({@code PersonView[]} JSON).
+     * <p><b>Writes the journal.</b> A whole read of personal data (an actor who sees
+     * identifiers whole) adds an audit entry ({@code read_whole}; 等保 GB/T 22239-2019
+     * 8.1.4.3), and a refused read a denial: both move the journal's head, so store the
+     * journal after this read as after a write.
+     */
     public String residentsJson(Actor actor, String household, Instant now) {
         return call((h, o, e) -> FqLibrary.fq_engine_residents(h, c(actor.toJson()), c(household), ms(now), o, e));
     }
@@ -381,7 +401,13 @@ public final class Engine implements AutoCloseable {
         return call((h, o, e) -> FqLibrary.fq_engine_apply_expecting(h, c(actor.toJson()), c(caseCode), c(operation), expectedSeq, ms(now), o, e));
     }
 
-    /** A case as {@code actor} may see it (identifiers masked as configured). */
+    /**
+     * A case as {@code actor} may see it (identifiers masked as configured).
+     * <p><b>Writes the journal.</b> A whole read of personal data (an actor who sees
+     * identifiers whole) adds an audit entry ({@code read_whole}; 等保 GB/T 22239-2019
+     * 8.1.4.3), and a refused read a denial: both move the journal's head, so store the
+     * journal after this read as after a write.
+     */
     public CaseView viewCase(Actor actor, String caseCode, Instant now) {
         return Json.read(viewCaseJson(actor, caseCode, now), CaseView.class);
     }
@@ -468,7 +494,13 @@ public final class Engine implements AutoCloseable {
 
     // ----- the journal ---------------------------------------------------------------------
 
-    /** The journal entries after {@code afterSeq}, at most {@code max}, parsed. */
+    /**
+     * The journal entries after {@code afterSeq}, at most {@code max}, parsed. All of them:
+     * {@code journal(0, Long.MAX_VALUE)}; what is new since the last stored entry:
+     * {@code journal(storedSeq, batch)} until it returns fewer than {@code batch}. Entries
+     * before a snapshot the engine was restored from, or released with
+     * {@code releaseJournal}, are not held (a {@code JournalException}).
+     */
     public List<JournalEntry> journal(long afterSeq, long max) {
         String lines = journalJsonl(afterSeq, max);
         List<JournalEntry> out = new ArrayList<>();
@@ -480,7 +512,10 @@ public final class Engine implements AutoCloseable {
         return out;
     }
 
-    /** The journal entries after {@code afterSeq}, at most {@code max}, as JSON Lines (store them). */
+    /**
+     * The journal entries after {@code afterSeq}, at most {@code max}, as JSON Lines (store
+     * them). All of them: {@code journalJsonl(0, Long.MAX_VALUE)}; see {@link #journal(long, long)}.
+     */
     public String journalJsonl(long afterSeq, long max) {
         return call((h, o, e) -> FqLibrary.fq_engine_journal(h, afterSeq, max, o, e));
     }

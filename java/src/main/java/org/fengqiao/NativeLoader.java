@@ -26,7 +26,7 @@ import java.util.Map;
  *   <li>{@code libfengqiao_ffi.so} in a directory of {@code java.library.path};</li>
  *   <li>the copy bundled in the jar under {@code org/fengqiao/native/<platform>/}
  *       ({@code linux-x86_64}, {@code linux-aarch64}, {@code linux-loongarch64}), extracted to
- *       {@code fengqiao.tmpdir} (default {@code java.io.tmpdir}) under a name made of its
+ *       {@code fengqiao.tmpdir} (default {@code java.io.tmpdir}; created when missing) under a name made of its
  *       SHA-256: written to a unique temporary file first and moved into place atomically,
  *       so two JVMs extracting at once never load a half-written file, and a file already
  *       there is reused only if its content matches. Where the temporary directory is
@@ -113,6 +113,12 @@ final class NativeLoader {
     private static Path extract(InputStream in) throws IOException {
         String base = System.getProperty("fengqiao.tmpdir", System.getProperty("java.io.tmpdir"));
         Path dir = Paths.get(base);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IOException("fengqiao.tmpdir " + dir + " is missing and cannot be created ("
+                    + e + "): set -Dfengqiao.tmpdir to a writable directory that is not mounted noexec", e);
+        }
         Path tmp = Files.createTempFile(dir, "fengqiao-", ".part");
         try {
             Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);

@@ -91,6 +91,22 @@ class ErrorsTest {
             refused(FengqiaoException.class, ErrorCode.INVALID_INPUT,
                     () -> engine.register(GW, labour(), java.time.Instant.ofEpochMilli(0)));
 
+            // A model object with unset optional fields is sent without them (issue 31): an
+            // agreement without an amount resolves; a null sent by hand names its field.
+            String other = engine.register(GW, labour(), T0);
+            org.fengqiao.model.Decision routed = engine.route(Actor.system(), other, T0);
+            Actor mediator = Actor.staff(routed.team.stream().filter(m -> "mediator".equals(m.role))
+                    .findFirst().get().staff);
+            engine.apply(mediator, other, Operation.accept(""), T0);
+            engine.apply(mediator, other, Operation.recordSession("face_to_face", "双方陈述", true), T0);
+            org.fengqiao.model.Agreement noAmount = written("2025-06-09", 1);
+            noAmount.amountYuan = null;
+            assertEquals("resolved", engine.apply(mediator, other, Operation.resolve(noAmount), T0).state);
+            FengqiaoException nullAmount = refused(FengqiaoException.class, ErrorCode.INVALID_INPUT,
+                    () -> engine.applyJson(MD, code, "{\"op\":\"resolve\",\"agreement\":{\"form\":\"written\","
+                            + "\"terms\":\"x\",\"effective_on\":\"2025-06-09\",\"amount_yuan\":null}}", T0));
+            assertTrue(nullAmount.getMessage().contains("agreement.amount_yuan"), nullAmount.getMessage());
+
             // A birth date in the future (GB 11643 digits 7-14: 2099-01-01) is refused when the
             // time is given, and nothing is added (issue 31).
             org.fengqiao.model.Person born2099 = new org.fengqiao.model.Person();

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** A labour dispute from registration to a judicially confirmed agreement, typed end to end. */
 class StoryTest {
     @Test
-    void fromRegistrationToAJudiciallyConfirmedAgreement() {
+    void fromRegistrationToAJudiciallyConfirmedAgreement() throws Exception {
         try (Engine engine = Engine.create(world())) {
             String code = engine.register(GW, labour(), T0);
             assertTrue(code.startsWith("5223010010010010101-20250609-"), code);
@@ -52,6 +52,11 @@ class StoryTest {
                 assertEquals(engine.journalHead(), again.journalHead());
                 assertEquals(engine.caseHead(code), again.caseHead(code));
                 assertEquals("granted", again.viewCase(MD, code, day(3)).dispute.confirmation.status);
+            }
+            // restore takes the world as create does (issue 31): a WorldData.
+            org.fengqiao.model.WorldData data = Json.MAPPER.readValue(world(), org.fengqiao.model.WorldData.class);
+            try (Engine again = Engine.restore(data, engine.journalJsonl(0, Long.MAX_VALUE))) {
+                assertEquals(engine.journalHead(), again.journalHead());
             }
             assertEquals(9 + 0, engine.journal(0, 100).stream().filter(e -> e.change.has("event")).count());
         }

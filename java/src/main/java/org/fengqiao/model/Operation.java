@@ -2,6 +2,7 @@ package org.fengqiao.model;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,7 +19,10 @@ import java.util.Map;
  * union of 20-odd shapes, one per operation.
  */
 public class Operation {
-    private static final ObjectMapper TREES = new ObjectMapper();
+    /** Unset (null) fields of model objects are left out, as {@code Json} writes them: the
+     *  engine reads an absent optional field, and refuses a null where a value is expected. */
+    private static final ObjectMapper TREES = new ObjectMapper()
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
     /** The operation's name: {@code accept}, {@code record_session}, {@code resolve} … */
     @JsonProperty("op")
