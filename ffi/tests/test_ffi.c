@@ -93,6 +93,15 @@ static void test_life(FqEngine *e) {
 
     CHECK(fq_engine_apply(e, MD, code, "{\"op\":\"accept\"}", T0, &out, &err) == FQ_STATUS_OK);
     CHECK(CONTAINS(out, "\"state\":\"accepted\""));
+    /* The mediation month is shown from acceptance with its last day (issue 31;
+     * 司法部令第75号 art. 33): accepted 2025-06-09, it ends 2025-07-09. */
+    {
+        char *view = NULL;
+        CHECK(fq_engine_view_case(e, MD, code, T0, &view, &err) == FQ_STATUS_OK);
+        CHECK(CONTAINS(view, "\"window\":\"mediation_month\""));
+        CHECK(CONTAINS(view, "\"last_day\":\"2025-07-09\""));
+        fq_string_free(view);
+    }
     fq_string_free(out);
     CHECK(fq_engine_apply(e, MD, code, "{\"op\":\"record_session\",\"method\":\"bench_meeting\",\"parties_consent\":true}", T0 + DAY, &out, &err) == FQ_STATUS_OK);
     fq_string_free(out);

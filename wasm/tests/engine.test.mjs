@@ -47,6 +47,10 @@ test('a dispute from registration to a judicially confirmed agreement', () => {
   assert.ok(d.agencies.some((a) => a.kind === 'police' && a.agency));
   assert.ok(d.explanation.candidates.some((c) => c.verdict === 'chosen'));
   e.apply(MD, code, { op: 'accept' }, T0);
+  // The mediation month is shown from acceptance (issue 31; 司法部令第75号 art. 33): accepted
+  // 2025-09-25, one month ends on Saturday 10-25, carried to Monday 10-27 (民法典 art. 203).
+  const month = e.viewCase(MD, code, T0).windows.find((w) => w.window === 'mediation_month');
+  assert.equal(month.last_day, '2025-10-27');
   e.apply(MD, code, { op: 'record_session', method: 'bench_meeting', parties_consent: true }, T0 + DAY);
   const agreement = { form: 'written', effective_on: '2025-09-26', terms: '分期支付工资', amount_yuan: 30000, parties_signed: true, mediator_signed: true, committee_sealed: true };
   let state = e.apply(MD, code, { op: 'resolve', agreement }, T0 + DAY);

@@ -24,6 +24,12 @@ class StoryTest {
             assertTrue(d.matched.contains("labour-window"), d.matched.toString());
             assertTrue(d.offerConfirmation);
             assertFalse(d.team.isEmpty());
+            // The labour 15 days are shown on day 1 (issue 31; 劳动争议调解仲裁法 art. 14):
+            // received 2025-06-09, the last day is 06-24.
+            org.fengqiao.model.LegalWindow labour = d.legalWindows.stream()
+                    .filter(w -> w.window.equals("labour_mediation")).findFirst().get();
+            assertEquals("2025-06-24", labour.lastDay);
+            assertTrue(labour.source.contains("art. 14"), labour.source);
 
             engine.apply(MD, code, Operation.accept("受理"), T0);
             engine.apply(MD, code, Operation.recordSession("bench_meeting", "双方到场", true), T0);
