@@ -10,38 +10,6 @@ use fengqiao::lifecycle::{ExcludedMatter, OperationKind, Refusal};
 use fengqiao::prelude::*;
 use fengqiao::stats::Query;
 
-fn accept(w: &mut World, code: &CaseCode, when: chrono::DateTime<chrono::Utc>) {
-    let md = w.handler(code);
-    w.engine
-        .apply(
-            &md,
-            code,
-            Operation::Accept {
-                note: String::new(),
-            },
-            when,
-        )
-        .unwrap();
-}
-
-/// Resolves with a written agreement effective on `day`, recorded at `when`.
-fn resolve(w: &mut World, code: &CaseCode, day: &str, when: chrono::DateTime<chrono::Utc>) {
-    let md = w.handler(code);
-    w.engine
-        .apply(&md, code, session(Method::FaceToFace), when)
-        .unwrap();
-    w.engine
-        .apply(
-            &md,
-            code,
-            Operation::Resolve {
-                agreement: written_agreement(day, 800),
-            },
-            when,
-        )
-        .unwrap();
-}
-
 #[test]
 fn a_working_day_limit_never_ends_after_the_labour_fifteen_days_art_14() {
     // 劳动争议调解仲裁法 art. 14: 15 natural days. Accepted 2025-09-26, the 10-working-day red

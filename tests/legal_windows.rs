@@ -11,37 +11,6 @@ use fengqiao::lifecycle::Refusal;
 use fengqiao::prelude::*;
 use fengqiao::stats::Query;
 
-fn accept(w: &mut World, code: &CaseCode, when: chrono::DateTime<chrono::Utc>) {
-    let md = w.handler(code);
-    w.engine
-        .apply(
-            &md,
-            code,
-            Operation::Accept {
-                note: String::new(),
-            },
-            when,
-        )
-        .unwrap();
-}
-
-fn resolve(w: &mut World, code: &CaseCode, day: &str, when: chrono::DateTime<chrono::Utc>) {
-    let md = w.handler(code);
-    w.engine
-        .apply(&md, code, session(Method::FaceToFace), when)
-        .unwrap();
-    w.engine
-        .apply(
-            &md,
-            code,
-            Operation::Resolve {
-                agreement: written_agreement(day, 800),
-            },
-            when,
-        )
-        .unwrap();
-}
-
 fn window(
     s: &fengqiao::deadline::DeadlineStatus,
     kind: WindowKind,

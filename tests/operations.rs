@@ -221,15 +221,7 @@ fn counts_and_rates_on_a_hand_checked_set() {
     // Aligned by display width (a Chinese character takes two cells): every line but the
     // rule under the head ends in the same terminal column (issue 31: the rows were
     // shifted against their head).
-    let widths: Vec<usize> = table
-        .lines()
-        .filter(|l| !l.starts_with('─'))
-        .map(fengqiao::table::width)
-        .collect();
-    assert!(
-        widths.iter().all(|w| *w == widths[0]),
-        "{widths:?}\n{table}"
-    );
+    assert_aligned(&table);
 
     // A date range that excludes everything.
     let q = Query {

@@ -672,15 +672,7 @@ fn the_assessment_agrees_with_a_recount_of_the_journal() {
     assert!(a.total.overdue >= 5);
     let table = a.to_table(fengqiao::stats::Lang::Both);
     assert!(table.contains("黄牌/yellow card") && table.contains("合计/total"));
-    let widths: Vec<usize> = table
-        .lines()
-        .filter(|l| !l.starts_with('─'))
-        .map(fengqiao::table::width)
-        .collect();
-    assert!(
-        widths.iter().all(|w| *w == widths[0]),
-        "{widths:?}\n{table}"
-    );
+    assert_aligned(&table);
     // A period backwards is refused, naming both days.
     let err = w
         .engine

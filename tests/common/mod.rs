@@ -233,3 +233,50 @@ pub fn status(
         .find(|s| &s.case == code)
         .unwrap()
 }
+
+/// The handler accepts the case at `when`.
+pub fn accept(w: &mut World, code: &CaseCode, when: chrono::DateTime<chrono::Utc>) {
+    let md = w.handler(code);
+    w.engine
+        .apply(
+            &md,
+            code,
+            Operation::Accept {
+                note: String::new(),
+            },
+            when,
+        )
+        .unwrap();
+}
+
+/// A session, then a written agreement effective on `day`, recorded at `when`.
+pub fn resolve(w: &mut World, code: &CaseCode, day: &str, when: chrono::DateTime<chrono::Utc>) {
+    let md = w.handler(code);
+    w.engine
+        .apply(&md, code, session(Method::FaceToFace), when)
+        .unwrap();
+    w.engine
+        .apply(
+            &md,
+            code,
+            Operation::Resolve {
+                agreement: written_agreement(day, 800),
+            },
+            when,
+        )
+        .unwrap();
+}
+
+/// Asserts a text table is aligned by display width: every line but the rule under the
+/// head ends in the same terminal column (a Chinese character takes two).
+pub fn assert_aligned(table: &str) {
+    let widths: Vec<usize> = table
+        .lines()
+        .filter(|l| !l.starts_with('─'))
+        .map(fengqiao::table::width)
+        .collect();
+    assert!(
+        widths.iter().all(|w| *w == widths[0]),
+        "{widths:?}\n{table}"
+    );
+}
