@@ -5,118 +5,139 @@
 use fengqiao::engine::{EngineError, ErrorCode};
 use serde_json::Value;
 
-/// Every code a binding call can fail with: the core's [`ErrorCode`]s and the few that only
-/// exist at a boundary (a null pointer, invalid UTF-8, a dead handle). The numbers are the
-/// C ABI's statuses and never change; new codes are added at the end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[repr(u8)]
-pub enum Code {
-    /// Malformed input: invalid JSON, an unknown field or value, an out-of-range time.
-    InvalidInput = 1,
+/// Declares the one list of error codes: the `Code` enum and its table. Each row is the
+/// variant, its number (the C ABI's status, never changed; new codes go at the end), its
+/// word (JS `code`, `fq_status_name`, Java `ErrorCode.word()`), the core code it carries
+/// (or `None` for a code that only exists at a boundary), whether JavaScript can meet it,
+/// and its documentation.
+macro_rules! codes {
+    ($( $(#[doc = $doc:literal])+ $var:ident = ($n:literal, $word:literal, $core:expr, $js:literal) ),+ $(,)?) => {
+        /// Every code a binding call can fail with: the core's [`ErrorCode`]s and the few that
+        /// only exist at a boundary (a null pointer, invalid UTF-8, a dead handle). The numbers
+        /// are the C ABI's statuses and never change; new codes are added at the end.
+        ///
+        /// This is the one list: `cargo run -p xtask` writes from [`CODES`] the C `FqStatus`
+        /// (and so the header), Java's `ErrorCode`, the TypeScript union and the error
+        /// schema's enum.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        #[repr(u8)]
+        pub enum Code {
+            $( $(#[doc = $doc])+ $var = $n, )+
+        }
+
+        /// The list, in number order: what generators and hosts enumerate.
+        pub const CODES: &[CodeInfo] = &[
+            $( CodeInfo {
+                code: Code::$var,
+                name: stringify!($var),
+                number: $n,
+                word: $word,
+                core: $core,
+                javascript: $js,
+                doc: concat!($($doc, "\n"),+),
+            }, )+
+        ];
+    };
+}
+
+/// One row of [`CODES`].
+#[derive(Debug, Clone, Copy)]
+pub struct CodeInfo {
+    /// The code.
+    pub code: Code,
+    /// Its Rust variant's name (`NotFound`): generators derive `FQ_STATUS_NOT_FOUND`,
+    /// `NOT_FOUND`.
+    pub name: &'static str,
+    /// The C status number.
+    pub number: u8,
+    /// The stable word.
+    pub word: &'static str,
+    /// The core code it carries; `None` for a boundary-only code.
+    pub core: Option<ErrorCode>,
+    /// Whether JavaScript can meet it (no pointers or handles there).
+    pub javascript: bool,
+    /// Its documentation, one line per doc-comment line.
+    pub doc: &'static str,
+}
+
+codes! {
+    /// Malformed input: invalid JSON, an unknown field or value, an out-of-range time; the
+    /// message names the argument, the value and what is allowed.
+    InvalidInput = (1, "invalid_input", Some(ErrorCode::InvalidInput), true),
     /// A hierarchy or division-code problem.
-    Hierarchy = 2,
+    Hierarchy = (2, "hierarchy", Some(ErrorCode::Hierarchy), true),
     /// An identity number or phone problem.
-    Identity = 3,
-    /// Something referred to does not exist.
-    NotFound = 4,
+    Identity = (3, "identity", Some(ErrorCode::Identity), true),
+    /// A person, staff member, agency, unit or case that does not exist.
+    NotFound = (4, "not_found", Some(ErrorCode::NotFound), true),
     /// An id that already exists.
-    Duplicate = 5,
-    /// A rule set with errors.
-    RuleSet = 6,
+    Duplicate = (5, "duplicate", Some(ErrorCode::Duplicate), true),
+    /// A rule set with errors (the details list every diagnostic).
+    RuleSet = (6, "rule_set", Some(ErrorCode::RuleSet), true),
     /// A dispute that could not be routed.
-    Routing = 7,
-    /// An operation the lifecycle refused.
-    Lifecycle = 8,
-    /// A trace that does not verify.
-    Trace = 9,
-    /// A calendar problem.
-    Calendar = 10,
-    /// Outside the actor's remit.
-    Denied = 11,
-    /// A bug: a panic caught at the boundary.
-    Internal = 12,
-    /// A required pointer argument was null (C only).
-    NullPointer = 13,
-    /// A string argument was not valid UTF-8 (C only).
-    InvalidUtf8 = 14,
-    /// A handle that is not live (C only).
-    InvalidHandle = 15,
-    /// A journal or snapshot that does not restore (the details name the entry).
-    Journal = 16,
-    /// A stale expected version: another writer changed the case first.
-    Conflict = 17,
+    Routing = (7, "routing", Some(ErrorCode::Routing), true),
+    /// An operation the lifecycle refused (the details name the state, the operation and
+    /// the refusal).
+    Lifecycle = (8, "lifecycle", Some(ErrorCode::Lifecycle), true),
+    /// A trace that does not verify (the details locate the problem).
+    Trace = (9, "trace", Some(ErrorCode::Trace), true),
+    /// A calendar problem (a year without a holiday notice, a contradictory local calendar).
+    Calendar = (10, "calendar", Some(ErrorCode::Calendar), true),
+    /// Outside the actor's remit; the attempt was logged.
+    Denied = (11, "denied", Some(ErrorCode::Denied), true),
+    /// A bug in the library (a caught panic): report it.
+    Internal = (12, "internal", Some(ErrorCode::Internal), true),
+    /// A required pointer argument was null (C and Java only).
+    NullPointer = (13, "null_pointer", None, false),
+    /// A string argument was not valid UTF-8.
+    InvalidUtf8 = (14, "invalid_utf8", None, true),
+    /// The engine handle is not a live handle from `fq_engine_new` (C and Java only).
+    InvalidHandle = (15, "invalid_handle", None, false),
+    /// A journal or snapshot that does not restore (the details name the entry: journal
+    /// sequence, case, case sequence, problem).
+    Journal = (16, "journal", Some(ErrorCode::Journal), true),
+    /// The case is not at the expected sequence number: another writer changed it first.
+    Conflict = (17, "conflict", Some(ErrorCode::Conflict), true),
     /// A signed head that does not verify, or a signer that failed.
-    Seal = 18,
+    Seal = (18, "seal", Some(ErrorCode::Seal), true),
     /// Personal data that could not be sealed or opened.
-    Protection = 19,
+    Protection = (19, "protection", Some(ErrorCode::Protection), true),
 }
 
 impl Code {
     /// Every code, in number order.
-    pub const ALL: &'static [Code] = &[
-        Code::InvalidInput,
-        Code::Hierarchy,
-        Code::Identity,
-        Code::NotFound,
-        Code::Duplicate,
-        Code::RuleSet,
-        Code::Routing,
-        Code::Lifecycle,
-        Code::Trace,
-        Code::Calendar,
-        Code::Denied,
-        Code::Internal,
-        Code::NullPointer,
-        Code::InvalidUtf8,
-        Code::InvalidHandle,
-        Code::Journal,
-        Code::Conflict,
-        Code::Seal,
-        Code::Protection,
-    ];
+    pub const ALL: &'static [Code] = &{
+        let mut all = [Code::Internal; CODES.len()];
+        let mut i = 0;
+        while i < CODES.len() {
+            all[i] = CODES[i].code;
+            i += 1;
+        }
+        all
+    };
+
+    fn info(self) -> &'static CodeInfo {
+        &CODES[self as usize - 1]
+    }
 
     /// The stable word for the code (`"lifecycle"`, `"not_found"` …): the JS error's
     /// `code`, and what `fq_status_name` returns.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Code::NullPointer => "null_pointer",
-            Code::InvalidUtf8 => "invalid_utf8",
-            Code::InvalidHandle => "invalid_handle",
-            other => other.core().map_or("internal", ErrorCode::as_str),
-        }
+        self.info().word
     }
 
     /// The core's code of the same name, for the codes that have one.
     pub fn core(self) -> Option<ErrorCode> {
-        Some(match self {
-            Code::InvalidInput => ErrorCode::InvalidInput,
-            Code::Hierarchy => ErrorCode::Hierarchy,
-            Code::Identity => ErrorCode::Identity,
-            Code::NotFound => ErrorCode::NotFound,
-            Code::Duplicate => ErrorCode::Duplicate,
-            Code::RuleSet => ErrorCode::RuleSet,
-            Code::Routing => ErrorCode::Routing,
-            Code::Lifecycle => ErrorCode::Lifecycle,
-            Code::Trace => ErrorCode::Trace,
-            Code::Calendar => ErrorCode::Calendar,
-            Code::Denied => ErrorCode::Denied,
-            Code::Internal => ErrorCode::Internal,
-            Code::Journal => ErrorCode::Journal,
-            Code::Conflict => ErrorCode::Conflict,
-            Code::Seal => ErrorCode::Seal,
-            Code::Protection => ErrorCode::Protection,
-            Code::NullPointer | Code::InvalidUtf8 | Code::InvalidHandle => return None,
-        })
+        self.info().core
     }
 
     /// The binding code of a core code.
     pub fn of(code: ErrorCode) -> Code {
-        Code::ALL
+        CODES
             .iter()
-            .copied()
-            .find(|c| c.core() == Some(code))
-            .unwrap_or(Code::Internal)
+            .find(|c| c.core == Some(code))
+            .map_or(Code::Internal, |c| c.code)
     }
 }
 
@@ -204,6 +225,7 @@ mod tests {
         assert_eq!(words.len(), Code::ALL.len(), "words are distinct");
         for (i, c) in Code::ALL.iter().enumerate() {
             assert_eq!(*c as usize, i + 1, "numbers are dense and in order");
+            assert_eq!(CODES[i].number as usize, i + 1);
         }
     }
 }

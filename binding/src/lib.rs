@@ -35,5 +35,5 @@ pub mod args;
 pub mod error;
 pub mod ops;
 
-pub use error::{BindingError, Code};
+pub use error::{BindingError, Code, CodeInfo, CODES};
 pub use ops::{Access, Op, CONSTRUCTORS, OPERATIONS};

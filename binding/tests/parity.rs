@@ -158,3 +158,54 @@ fn every_operation_is_in_the_js_class() {
         "JS methods the binding layer does not know: {extra:?}"
     );
 }
+
+/// Every `FQ_…` name the header's comments use is one the header defines: the docs named
+/// `FQ_CALENDAR`, which never existed, while the status is `FQ_STATUS_CALENDAR` (issue 32).
+#[test]
+fn the_header_names_only_what_it_defines() {
+    let header = read("ffi/include/fengqiao.h");
+    let names = |text: &str| -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while let Some(at) = text[i..].find("FQ_") {
+            let start = i + at;
+            let end = start
+                + text[start..]
+                    .find(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+                    .unwrap_or(text.len() - start);
+            if start == 0 || !(bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_')
+            {
+                out.insert(text[start..end].trim_end_matches('_').to_string());
+            }
+            i = end.max(start + 3);
+        }
+        out
+    };
+    let (comments, code): (Vec<&str>, Vec<&str>) = header
+        .lines()
+        .partition(|l| l.trim_start().starts_with("//") || l.trim_start().starts_with('*'));
+    let defined = names(&code.join("\n"));
+    let used = names(&comments.join("\n"));
+    let unknown: Vec<&String> = used.difference(&defined).collect();
+    assert!(
+        unknown.is_empty(),
+        "the header's comments name {unknown:?}, which it does not define"
+    );
+    // And every status of the one list is in the header.
+    for c in fengqiao_binding::CODES {
+        let name = format!(
+            "FQ_STATUS_{}",
+            c.name
+                .chars()
+                .enumerate()
+                .flat_map(|(i, ch)| {
+                    let sep = (i > 0 && ch.is_ascii_uppercase()).then_some('_');
+                    sep.into_iter()
+                        .chain(std::iter::once(ch.to_ascii_uppercase()))
+                })
+                .collect::<String>()
+        );
+        assert!(defined.contains(&name), "{name} is not in the header");
+    }
+}

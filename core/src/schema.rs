@@ -101,7 +101,6 @@ pub fn all() -> Vec<(&'static str, Schema)> {
         ("person-view", schema_for!(crate::access::PersonView)),
         ("privacy", schema_for!(crate::access::Privacy)),
         ("denial", schema_for!(crate::access::Denial)),
-        ("error", schema_for!(BindingError)),
         ("journal-entry", schema_for!(crate::journal::JournalEntry)),
         ("snapshot", schema_for!(crate::journal::Snapshot)),
         ("journal-error", schema_for!(crate::journal::JournalError)),
@@ -110,19 +109,4 @@ pub fn all() -> Vec<(&'static str, Schema)> {
         ("audit-entry", schema_for!(crate::audit::AuditEntry)),
         ("located", schema_for!(crate::routing::Located)),
     ]
-}
-
-/// The error every binding reports, as JSON: a stable code, a message for people and
-/// details for programs (the JS `FengqiaoError`, the C `FqError`, the Java exception).
-#[derive(JsonSchema)]
-#[allow(dead_code)]
-struct BindingError {
-    /// The stable code: one of the core's error codes, or (at the C boundary only)
-    /// `null_pointer`, `invalid_utf8`, `invalid_handle`.
-    code: String,
-    /// For people: names the argument, the value and what is allowed.
-    message: String,
-    /// For programs: diagnostics, the refused state and operation, the position of a
-    /// problem … (`null` when there are none).
-    details: serde_json::Value,
 }

@@ -51,7 +51,8 @@
 typedef enum FqStatus {
   // Success.
   FQ_STATUS_OK = 0,
-  // Malformed input: invalid JSON, an unknown field or value, an out-of-range time.
+  // Malformed input: invalid JSON, an unknown field or value, an out-of-range time; the
+  // message names the argument, the value and what is allowed.
   FQ_STATUS_INVALID_INPUT = 1,
   // A hierarchy or division-code problem.
   FQ_STATUS_HIERARCHY = 2,
@@ -65,21 +66,22 @@ typedef enum FqStatus {
   FQ_STATUS_RULE_SET = 6,
   // A dispute that could not be routed.
   FQ_STATUS_ROUTING = 7,
-  // An operation the lifecycle refused (the details name the state and operation).
+  // An operation the lifecycle refused (the details name the state, the operation and
+  // the refusal).
   FQ_STATUS_LIFECYCLE = 8,
   // A trace that does not verify (the details locate the problem).
   FQ_STATUS_TRACE = 9,
-  // A calendar problem (e.g. a year without a holiday notice).
+  // A calendar problem (a year without a holiday notice, a contradictory local calendar).
   FQ_STATUS_CALENDAR = 10,
   // Outside the actor's remit; the attempt was logged.
   FQ_STATUS_DENIED = 11,
-  // A bug in the library (a caught panic).
+  // A bug in the library (a caught panic): report it.
   FQ_STATUS_INTERNAL = 12,
-  // A required pointer argument was null.
+  // A required pointer argument was null (C and Java only).
   FQ_STATUS_NULL_POINTER = 13,
   // A string argument was not valid UTF-8.
   FQ_STATUS_INVALID_UTF8 = 14,
-  // The engine handle is not a live handle from `fq_engine_new`.
+  // The engine handle is not a live handle from `fq_engine_new` (C and Java only).
   FQ_STATUS_INVALID_HANDLE = 15,
   // A journal or snapshot that does not restore (the details name the entry: journal
   // sequence, case, case sequence, problem).
@@ -440,7 +442,7 @@ enum FqStatus fq_engine_set_privacy(const struct FqEngine *engine,
                                     struct FqError **err);
 
 // Sets a unit's local calendar (`LocalCalendar` JSON: its own days off and working days
-// over the national calendar, 特色日历), or removes it (no days). Refused (`FQ_CALENDAR`,
+// over the national calendar, 特色日历), or removes it (no days). Refused (`FQ_STATUS_CALENDAR`,
 // nothing changed) when it contradicts itself or the national calendar.
 //
 // # Safety

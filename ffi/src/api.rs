@@ -33,31 +33,9 @@ pub extern "C" fn fq_version_number() -> u32 {
 /// name it; `"unknown"` for a number that is no status. Static: do not free.
 #[no_mangle]
 pub extern "C" fn fq_status_name(status: i32) -> *const c_char {
-    const NAMES: [&std::ffi::CStr; 20] = [
-        c"ok",
-        c"invalid_input",
-        c"hierarchy",
-        c"identity",
-        c"not_found",
-        c"duplicate",
-        c"rule_set",
-        c"routing",
-        c"lifecycle",
-        c"trace",
-        c"calendar",
-        c"denied",
-        c"internal",
-        c"null_pointer",
-        c"invalid_utf8",
-        c"invalid_handle",
-        c"journal",
-        c"conflict",
-        c"seal",
-        c"protection",
-    ];
     usize::try_from(status)
         .ok()
-        .and_then(|i| NAMES.get(i))
+        .and_then(|i| super::status::STATUS_NAMES.get(i))
         .map_or(c"unknown".as_ptr(), |s| s.as_ptr())
 }
 
@@ -603,7 +581,7 @@ pub unsafe extern "C" fn fq_engine_set_privacy(
 }
 
 /// Sets a unit's local calendar (`LocalCalendar` JSON: its own days off and working days
-/// over the national calendar, 特色日历), or removes it (no days). Refused (`FQ_CALENDAR`,
+/// over the national calendar, 特色日历), or removes it (no days). Refused (`FQ_STATUS_CALENDAR`,
 /// nothing changed) when it contradicts itself or the national calendar.
 ///
 /// # Safety

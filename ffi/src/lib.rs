@@ -42,80 +42,6 @@ pub const FQ_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
 /// run time.
 pub const FQ_VERSION_NUMBER: u32 = 100;
 
-/// The status of a call. `FQ_STATUS_OK` (0) is success; every other value names the kind of
-/// failure, matching the core's error codes; `fq_status_name` gives its stable word.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FqStatus {
-    /// Success.
-    Ok = 0,
-    /// Malformed input: invalid JSON, an unknown field or value, an out-of-range time.
-    InvalidInput = 1,
-    /// A hierarchy or division-code problem.
-    Hierarchy = 2,
-    /// An identity number or phone problem.
-    Identity = 3,
-    /// A person, staff member, agency, unit or case that does not exist.
-    NotFound = 4,
-    /// An id that already exists.
-    Duplicate = 5,
-    /// A rule set with errors (the details list every diagnostic).
-    RuleSet = 6,
-    /// A dispute that could not be routed.
-    Routing = 7,
-    /// An operation the lifecycle refused (the details name the state and operation).
-    Lifecycle = 8,
-    /// A trace that does not verify (the details locate the problem).
-    Trace = 9,
-    /// A calendar problem (e.g. a year without a holiday notice).
-    Calendar = 10,
-    /// Outside the actor's remit; the attempt was logged.
-    Denied = 11,
-    /// A bug in the library (a caught panic).
-    Internal = 12,
-    /// A required pointer argument was null.
-    NullPointer = 13,
-    /// A string argument was not valid UTF-8.
-    InvalidUtf8 = 14,
-    /// The engine handle is not a live handle from `fq_engine_new`.
-    InvalidHandle = 15,
-    /// A journal or snapshot that does not restore (the details name the entry: journal
-    /// sequence, case, case sequence, problem).
-    Journal = 16,
-    /// The case is not at the expected sequence number: another writer changed it first.
-    Conflict = 17,
-    /// A signed head that does not verify, or a signer that failed.
-    Seal = 18,
-    /// Personal data that could not be sealed or opened.
-    Protection = 19,
-}
-
-impl FqStatus {
-    fn of(code: Code) -> FqStatus {
-        match code {
-            Code::InvalidInput => FqStatus::InvalidInput,
-            Code::Hierarchy => FqStatus::Hierarchy,
-            Code::Identity => FqStatus::Identity,
-            Code::NotFound => FqStatus::NotFound,
-            Code::Duplicate => FqStatus::Duplicate,
-            Code::RuleSet => FqStatus::RuleSet,
-            Code::Routing => FqStatus::Routing,
-            Code::Lifecycle => FqStatus::Lifecycle,
-            Code::Trace => FqStatus::Trace,
-            Code::Calendar => FqStatus::Calendar,
-            Code::Denied => FqStatus::Denied,
-            Code::NullPointer => FqStatus::NullPointer,
-            Code::InvalidUtf8 => FqStatus::InvalidUtf8,
-            Code::InvalidHandle => FqStatus::InvalidHandle,
-            Code::Journal => FqStatus::Journal,
-            Code::Conflict => FqStatus::Conflict,
-            Code::Seal => FqStatus::Seal,
-            Code::Protection => FqStatus::Protection,
-            _ => FqStatus::Internal,
-        }
-    }
-}
-
 /// An error object: code, message and JSON details. Opaque; read it with
 /// `fq_error_code`, `fq_error_message`, `fq_error_details`; release it with `fq_error_free`.
 pub struct FqError {
@@ -370,6 +296,8 @@ fn write<T>(p: *const FqEngine, f: impl FnOnce(&mut Engine) -> Res<T>) -> Res<T>
 
 mod api;
 pub use api::*;
+mod status;
+pub use status::FqStatus;
 mod security;
 pub use security::*;
 
