@@ -16,7 +16,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use fengqiao::dispute::CaseCode;
 use fengqiao::engine::{Engine, WorldData};
 use fengqiao::personal::Sm4Keyring;
-use fengqiao::seal::{self, CaseHead, Signer, Sm2Signer, Sm2Verifier};
+use fengqiao::signing::{self, CaseHead, Signer, Sm2Signer, Sm2Verifier};
 use fengqiao::trace::{Actor, Hash};
 
 const SECRET: &str = "3945208f7b2144b13f36e38ac6d39f95889393692860b51a42fb81ef4df7c5b8";
@@ -78,22 +78,23 @@ fn prefecture_register(c: &mut Criterion) {
     let (signer, verifier) = keys();
     let heads = register(n);
     let now = Utc.with_ymd_and_hms(2025, 6, 9, 1, 0, 0).unwrap();
-    let digest = seal::register_digest(&heads);
+    let digest = signing::register_digest(&heads);
     let signed =
-        seal::SignedHead::sign(seal::Subject::Register, n as u64, digest, now, &signer).unwrap();
+        signing::SignedHead::sign(signing::Subject::Register, n as u64, digest, now, &signer)
+            .unwrap();
     let mut g = c.benchmark_group("register");
     g.sample_size(10);
     g.throughput(Throughput::Elements(n as u64));
     g.bench_function(BenchmarkId::new("verify_signed_register", n), |b| {
-        b.iter(|| seal::verify_register(black_box(&heads), &signed, &verifier).unwrap())
+        b.iter(|| signing::verify_register(black_box(&heads), &signed, &verifier).unwrap())
     });
     // For comparison: a signature per case, checked one by one (measured on 2,000 heads;
     // criterion reports the time per head — multiply by the prefecture).
     let each: Vec<_> = heads[..2_000]
         .iter()
         .map(|h| {
-            seal::SignedHead::sign(
-                seal::Subject::Case(h.case.clone()),
+            signing::SignedHead::sign(
+                signing::Subject::Case(h.case.clone()),
                 h.seq,
                 h.head,
                 now,

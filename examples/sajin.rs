@@ -44,24 +44,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if !same {
         return Err("the restored engine's figures differ".into());
     }
-    // Sealing, as a centre does before an inspection (docs/security.md): the journal's head
+    // Signing, as a centre does before an inspection (docs/security.md): the journal's head
     // and the register of every case's head signed once each, and the restarted engine's
     // register checked against that signature. A development key: production signs in the
     // host's certified module.
-    let sealed = Instant::now();
-    let signer = fengqiao::seal::Sm2Signer::from_secret_hex("sajin-dev", &"5a".repeat(32))?;
-    let mut verifier = fengqiao::seal::Sm2Verifier::default();
+    let signing = Instant::now();
+    let signer = fengqiao::signing::Sm2Signer::from_secret_hex("sajin-dev", &"5a".repeat(32))?;
+    let mut verifier = fengqiao::signing::Sm2Verifier::default();
     verifier.add_key("sajin-dev", &signer.public_key_hex())?;
     let at = scenario.engine.journal_seq();
     let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now());
     let head = scenario.engine.sign_journal_head(&signer, now)?;
     let (register, signed) = scenario.engine.sign_case_register(&signer, now)?;
-    fengqiao::seal::verify_register(&restored.engine.case_heads(), &signed, &verifier)?;
+    fengqiao::signing::verify_register(&restored.engine.case_heads(), &signed, &verifier)?;
     head.check(&verifier)?;
     println!(
-        "sealed with SM2 (development key): the journal at {at}, the register of {} case heads; the restored engine's register verifies against it ({:.0} ms)",
+        "signed with SM2 (development key): the journal at {at}, the register of {} case heads; the restored engine's register verifies against it ({:.0} ms)",
         register.len(),
-        sealed.elapsed().as_secs_f64() * 1e3
+        signing.elapsed().as_secs_f64() * 1e3
     );
     if let Some(dir) = out {
         write_data(&scenario, std::path::Path::new(&dir))?;

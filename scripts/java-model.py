@@ -20,7 +20,7 @@ TOP = {
     "hierarchy": "HierarchyData", "unit": "Unit", "deadline-status": "DeadlineStatus",
     "denial": "Denial", "snapshot": "Snapshot", "assessment-query": "AssessmentQuery",
     "assessment": "Assessment", "local-calendar": "LocalCalendar",
-    "signed-head": "SignedHead", "seal-report": "SealReport", "audit-entry": "AuditEntry",
+    "signed-head": "SignedHead", "signature-report": "SignatureReport", "audit-entry": "AuditEntry",
     "located": "Located",
 }
 RENAME = {"Query": "StatsQuery", "Report": "StatsReport"}

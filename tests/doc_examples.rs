@@ -197,7 +197,7 @@ fn every_shape_has_a_live_example() {
     #[cfg(feature = "guomi")]
     {
         let signer =
-            fengqiao::seal::Sm2Signer::from_secret_hex("centre-2026", &"1a".repeat(32)).unwrap();
+            fengqiao::signing::Sm2Signer::from_secret_hex("centre-2026", &"1a".repeat(32)).unwrap();
         let head = w
             .engine
             .sign_journal_head(&signer, at(2026, 4, 30))

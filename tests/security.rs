@@ -13,7 +13,7 @@ use fengqiao::audit::Outcome;
 use fengqiao::journal::{self, Change, JournalEntry};
 use fengqiao::personal::{self, Sm4Keyring};
 use fengqiao::prelude::*;
-use fengqiao::seal::{self, SealError, Sm2Signer, Sm2Verifier, Subject};
+use fengqiao::signing::{self, SignatureError, Sm2Signer, Sm2Verifier, Subject};
 use fengqiao::trace::Hash;
 
 const SECRET: &str = "3945208f7b2144b13f36e38ac6d39f95889393692860b51a42fb81ef4df7c5b8";
@@ -85,17 +85,17 @@ fn a_rechained_forgery_verifies_as_a_chain_but_not_against_signed_heads() {
     let heads = vec![journal_head.clone(), case_head.clone()];
 
     let entries = w.engine.journal(0, usize::MAX).unwrap();
-    let report = seal::verify_journal(origin, &entries, &heads, &verifier).unwrap();
+    let report = signing::verify_journal(origin, &entries, &heads, &verifier).unwrap();
     assert_eq!(
         (report.heads, report.signed_to, report.unsigned),
         (1, entries.len() as u64, 0)
     );
     let trace = w.engine.case(&code).unwrap().events.clone();
-    let report = seal::verify_trace(&trace, &heads, &verifier).unwrap();
+    let report = signing::verify_trace(&trace, &heads, &verifier).unwrap();
     assert_eq!((report.heads, report.signed_to), (1, trace.len() as u64));
     // verify_heads counts every head it checked, of every subject: a case head alone is
     // one head, not none (issue 31, item 10).
-    let report = seal::verify_heads(
+    let report = signing::verify_heads(
         origin,
         &entries,
         std::slice::from_ref(&case_head),
@@ -103,7 +103,7 @@ fn a_rechained_forgery_verifies_as_a_chain_but_not_against_signed_heads() {
     )
     .unwrap();
     assert_eq!(report.heads, 1);
-    let report = seal::verify_heads(origin, &entries, &heads, &verifier).unwrap();
+    let report = signing::verify_heads(origin, &entries, &heads, &verifier).unwrap();
     assert_eq!(report.heads, 2);
 
     // The forgery: amount 8,000 → 80,000, everything after it recomputed.
@@ -115,8 +115,8 @@ fn a_rechained_forgery_verifies_as_a_chain_but_not_against_signed_heads() {
     let forged_trace = restored.case(&code).unwrap().events.clone();
     fengqiao::trace::verify(&forged_trace).unwrap();
     // Against the signed heads it is refused, at the signed position.
-    match seal::verify_journal(origin, &forged, &heads, &verifier) {
-        Err(SealError::Rewritten {
+    match signing::verify_journal(origin, &forged, &heads, &verifier) {
+        Err(SignatureError::Rewritten {
             subject,
             seq,
             expected,
@@ -128,43 +128,43 @@ fn a_rechained_forgery_verifies_as_a_chain_but_not_against_signed_heads() {
         other => panic!("expected the rewrite refused, got {other:?}"),
     }
     assert!(matches!(
-        seal::verify_trace(&forged_trace, &heads, &verifier),
-        Err(SealError::Rewritten { seq, .. }) if seq == case_head.seq
+        signing::verify_trace(&forged_trace, &heads, &verifier),
+        Err(SignatureError::Rewritten { seq, .. }) if seq == case_head.seq
     ));
 
     // The register of every case's head, signed once, refuses the forged trace too.
     let (register, signed_register) = w.engine.sign_case_register(&signer, signed_at).unwrap();
     assert_eq!(signed_register.seq, register.len() as u64);
-    seal::verify_register(&register, &signed_register, &verifier).unwrap();
+    signing::verify_register(&register, &signed_register, &verifier).unwrap();
     let forged_register = restored.case_heads();
     assert!(matches!(
-        seal::verify_register(&forged_register, &signed_register, &verifier),
-        Err(SealError::Rewritten { subject, .. }) if subject == "register"
+        signing::verify_register(&forged_register, &signed_register, &verifier),
+        Err(SignatureError::Rewritten { subject, .. }) if subject == "register"
     ));
     let mut fewer = register.clone();
     fewer.pop();
-    assert!(seal::verify_register(&fewer, &signed_register, &verifier).is_err());
-    assert!(seal::verify_register(&register, &journal_head, &verifier).is_err());
+    assert!(signing::verify_register(&fewer, &signed_register, &verifier).is_err());
+    assert!(signing::verify_register(&register, &journal_head, &verifier).is_err());
 
     // Cut short: the signed head lies past the entries.
     let cut = &entries[..entries.len() - 1];
     assert!(matches!(
-        seal::verify_journal(origin, cut, &heads, &verifier),
-        Err(SealError::Truncated { seq, end, .. }) if seq == journal_head.seq && end == journal_head.seq - 1
+        signing::verify_journal(origin, cut, &heads, &verifier),
+        Err(SignatureError::Truncated { seq, end, .. }) if seq == journal_head.seq && end == journal_head.seq - 1
     ));
     // A head moved to the forged digest is no longer what was signed.
     let mut moved = journal_head.clone();
     moved.head = forged.last().unwrap().digest;
     assert!(matches!(
-        seal::verify_journal(origin, &forged, &[moved], &verifier),
-        Err(SealError::BadSignature { seq, .. }) if seq == journal_head.seq
+        signing::verify_journal(origin, &forged, &[moved], &verifier),
+        Err(SignatureError::BadSignature { seq, .. }) if seq == journal_head.seq
     ));
     // Another key is unknown to the verifier; a changed signature does not verify.
     let other = Sm2Signer::from_secret_hex("someone", &"22".repeat(32)).unwrap();
     let foreign = w.engine.sign_journal_head(&other, signed_at).unwrap();
     assert!(matches!(
-        seal::verify_journal(origin, &entries, &[foreign], &verifier),
-        Err(SealError::UnknownKey { .. })
+        signing::verify_journal(origin, &entries, &[foreign], &verifier),
+        Err(SignatureError::UnknownKey { .. })
     ));
     // One event changed without re-chaining is caught by the chain itself.
     let mut changed = entries.clone();
@@ -176,8 +176,8 @@ fn a_rechained_forgery_verifies_as_a_chain_but_not_against_signed_heads() {
         }
     }
     assert!(matches!(
-        seal::verify_journal(origin, &changed, &[], &verifier),
-        Err(SealError::Chain { .. })
+        signing::verify_journal(origin, &changed, &[], &verifier),
+        Err(SignatureError::Chain { .. })
     ));
     // Entries after the last signed head are reported as unsigned, not refused.
     let h = w.handler(&code);
@@ -192,7 +192,7 @@ fn a_rechained_forgery_verifies_as_a_chain_but_not_against_signed_heads() {
         )
         .ok();
     let later = w.engine.journal(0, usize::MAX).unwrap();
-    let report = seal::verify_journal(origin, &later, &heads, &verifier).unwrap();
+    let report = signing::verify_journal(origin, &later, &heads, &verifier).unwrap();
     assert_eq!(report.signed_to, journal_head.seq);
     assert_eq!(report.unsigned, later.len() as u64 - journal_head.seq);
     // The head's text is what was signed, one field a line.
@@ -421,7 +421,7 @@ fn erasure_destroys_the_key_and_every_chain_still_verifies() {
     // Every chain verifies: the old signed head, the case trace, the whole journal.
     let entries = w.engine.journal(0, usize::MAX).unwrap();
     let origin = journal::origin(&world);
-    let report = seal::verify_journal(
+    let report = signing::verify_journal(
         origin,
         &entries,
         std::slice::from_ref(&head_before),

@@ -100,7 +100,7 @@ codes! {
     /// The case is not at the expected sequence number: another writer changed it first.
     Conflict = (17, "conflict", Some(ErrorCode::Conflict), true),
     /// A signed head that does not verify, or a signer that failed.
-    Seal = (18, "seal", Some(ErrorCode::Seal), true),
+    Signature = (18, "signature", Some(ErrorCode::Signature), true),
     /// Personal data that could not be sealed or opened.
     Protection = (19, "protection", Some(ErrorCode::Protection), true),
 }

@@ -595,7 +595,7 @@ pub fn release_journal(e: &mut Engine, seq: u64) -> Res<()> {
 /// function) over the host's module.
 pub fn sign_head(
     e: &Engine,
-    signer: &dyn fengqiao::seal::Signer,
+    signer: &dyn fengqiao::signing::Signer,
     subject: &str,
     now_ms: i64,
 ) -> Res<String> {
@@ -611,26 +611,26 @@ pub fn sign_head(
 }
 
 /// Verifies a journal (JSON Lines, from its first entry) from its world document against
-/// signed heads (`SignedHead[]` JSON), every kind at once (`seal::verify_heads`): the
-/// journal's report (`SealReport` JSON). A rewritten, truncated or wrongly signed chain fails with `seal`, naming the
+/// signed heads (`SignedHead[]` JSON), every kind at once (`signing::verify_heads`): the
+/// journal's report (`SignatureReport` JSON). A rewritten, truncated or wrongly signed chain fails with `seal`, naming the
 /// subject and position.
 pub fn verify_heads(
     world: &[u8],
     journal: &[u8],
     heads: &[u8],
-    verifier: &dyn fengqiao::seal::Verifier,
+    verifier: &dyn fengqiao::signing::Verifier,
 ) -> Res<String> {
-    use fengqiao::seal;
+    use fengqiao::signing;
     let data: WorldData = args::object("world", world)?;
     let text = args::journal_text("journal", journal)?;
-    let heads: Vec<seal::SignedHead> = args::list("heads", heads)?;
+    let heads: Vec<signing::SignedHead> = args::list("heads", heads)?;
     let entries = fengqiao::journal::jsonl_lines(text)
         .map(fengqiao::journal::read_line)
         .collect::<Result<Vec<_>, _>>()
         .map_err(EngineError::from)?;
     let origin = fengqiao::journal::origin(&data);
     let report =
-        seal::verify_heads(origin, &entries, &heads, verifier).map_err(EngineError::from)?;
+        signing::verify_heads(origin, &entries, &heads, verifier).map_err(EngineError::from)?;
     to_json(&report)
 }
 

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use fengqiao::engine::WorldData;
 use fengqiao::journal::JournalEntry;
-use fengqiao::seal::{self, SignedHead, Sm2Verifier};
+use fengqiao::signing::{self, SignedHead, Sm2Verifier};
 
 use crate::output::{Out, Table};
 use crate::{read, read_json, Failure};
@@ -28,7 +28,7 @@ pub(crate) fn run(
     report(
         out,
         journal,
-        seal::verify_journal(origin, &entries, &heads, &verifier),
+        signing::verify_journal(origin, &entries, &heads, &verifier),
     )
 }
 
@@ -42,7 +42,11 @@ pub(crate) fn trace(
     let events = fengqiao::trace::from_jsonl(&read(trace)?)
         .map_err(|e| Failure::Data(format!("{}: {e}", trace.display())))?;
     let (heads, verifier) = heads_and_keys(heads, keys)?;
-    report(out, trace, seal::verify_trace(&events, &heads, &verifier))
+    report(
+        out,
+        trace,
+        signing::verify_trace(&events, &heads, &verifier),
+    )
 }
 
 fn heads_and_keys(
@@ -65,7 +69,7 @@ fn heads_and_keys(
 fn report(
     out: &Out,
     journal: &Path,
-    result: Result<seal::SealReport, seal::SealError>,
+    result: Result<signing::SignatureReport, signing::SignatureError>,
 ) -> Result<u8, Failure> {
     match result {
         Ok(report) => {

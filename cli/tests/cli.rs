@@ -276,7 +276,7 @@ fn whatif_counts_the_moves_and_draws_them() {
 #[test]
 fn verify_checks_a_journal_against_signed_heads() {
     use fengqiao::engine::{Engine, WorldData};
-    use fengqiao::seal::Sm2Signer;
+    use fengqiao::signing::Sm2Signer;
     let world_text = std::fs::read_to_string(data("world-small.json")).unwrap();
     let world: WorldData = serde_json::from_str(&world_text).unwrap();
     let mut e = Engine::from_world(world).unwrap();
@@ -332,7 +332,7 @@ fn verify_checks_a_journal_against_signed_heads() {
 #[test]
 fn verify_checks_a_case_trace_against_its_signed_head() {
     use fengqiao::engine::{Engine, WorldData};
-    use fengqiao::seal::Sm2Signer;
+    use fengqiao::signing::Sm2Signer;
     use fengqiao::trace::Actor;
     let world: WorldData =
         serde_json::from_str(&std::fs::read_to_string(data("world-small.json")).unwrap()).unwrap();

@@ -7,7 +7,7 @@
 //! view that showed an actor personal data whole. Denials (a request outside the actor's
 //! remit) stay in the access log, [`crate::access::Denial`], and are part of the record as
 //! well. Each entry is a journal entry, so the SM3 chain and the signed journal heads
-//! ([`crate::seal`]) protect the record exactly as they protect the cases; a host exports
+//! ([`crate::signing`]) protect the record exactly as they protect the cases; a host exports
 //! it with [`crate::engine::Engine::audit_record`] for its retention (six months at least,
 //! 网络安全法 art. 21(3)).
 

@@ -56,7 +56,7 @@ pub mod personal;
 pub mod routing;
 #[cfg(feature = "schema")]
 pub mod schema;
-pub mod seal;
+pub mod signing;
 pub mod staff;
 pub mod stats;
 pub mod table;

@@ -104,8 +104,11 @@ pub fn all() -> Vec<(&'static str, Schema)> {
         ("journal-entry", schema_for!(crate::journal::JournalEntry)),
         ("snapshot", schema_for!(crate::journal::Snapshot)),
         ("journal-error", schema_for!(crate::journal::JournalError)),
-        ("signed-head", schema_for!(crate::seal::SignedHead)),
-        ("seal-report", schema_for!(crate::seal::SealReport)),
+        ("signed-head", schema_for!(crate::signing::SignedHead)),
+        (
+            "signature-report",
+            schema_for!(crate::signing::SignatureReport),
+        ),
         ("audit-entry", schema_for!(crate::audit::AuditEntry)),
         ("located", schema_for!(crate::routing::Located)),
     ]

@@ -89,7 +89,7 @@ typedef enum FqStatus {
   // The case is not at the expected sequence number: another writer changed it first.
   FQ_STATUS_CONFLICT = 17,
   // A signed head that does not verify, or a signer that failed.
-  FQ_STATUS_SEAL = 18,
+  FQ_STATUS_SIGNATURE = 18,
   // Personal data that could not be sealed or opened.
   FQ_STATUS_PROTECTION = 19,
 } FqStatus;
@@ -110,7 +110,7 @@ typedef struct FqError FqError;
 // safe to call from any thread the host calls the engine from; `ctx` is passed back
 // untouched and must stay valid until the engine is freed or the callback replaced; it
 // returns 0 for success and anything else for failure (the call then fails with
-// `FQ_STATUS_SEAL` or `FQ_STATUS_PROTECTION` and nothing changes).
+// `FQ_STATUS_SIGNATURE` or `FQ_STATUS_PROTECTION` and nothing changes).
 typedef int32_t (*FqSignFn)(void *ctx,
                             const uint8_t *message,
                             size_t message_len,
@@ -862,7 +862,7 @@ enum FqStatus fq_engine_set_sm2_signer(const struct FqEngine *engine,
 
 // Signs the head of `subject` — `"journal"` (the journal's digest: seals every entry up
 // to now) or a case code — with the registered signer at `now_ms` (`SignedHead` JSON).
-// `FQ_STATUS_SEAL` without a signer or when it fails.
+// `FQ_STATUS_SIGNATURE` without a signer or when it fails.
 //
 // # Safety
 // See the pointer rules at the top of this header.
@@ -873,8 +873,8 @@ enum FqStatus fq_engine_sign_head(const struct FqEngine *engine,
                                   struct FqError **err);
 
 // Verifies a journal (JSON Lines from its first entry) from its world document against
-// signed heads (`SignedHead[]` JSON) with the host's `verify` callback (`SealReport`
-// JSON). `FQ_STATUS_SEAL` names the subject and position of a rewritten, truncated or
+// signed heads (`SignedHead[]` JSON) with the host's `verify` callback (`SignatureReport`
+// JSON). `FQ_STATUS_SIGNATURE` names the subject and position of a rewritten, truncated or
 // wrongly signed chain.
 //
 // # Safety

@@ -56,7 +56,7 @@ pub struct FqEngine {
     /// This engine's input limit in bytes; 0: the process-wide one.
     max_input: std::sync::atomic::AtomicUsize,
     /// The signer registered with `fq_engine_set_signer` (or the built-in SM2 one).
-    signer: Mutex<Option<std::sync::Arc<dyn fengqiao::seal::Signer>>>,
+    signer: Mutex<Option<std::sync::Arc<dyn fengqiao::signing::Signer>>>,
 }
 
 thread_local! {

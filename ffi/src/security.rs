@@ -7,13 +7,13 @@
 //! engine; it must be safe to call from any thread the host calls the engine from; `ctx`
 //! is passed back untouched and must stay valid until the engine is freed or the callback
 //! replaced; it returns 0 for success, anything else for failure (the call then fails
-//! with `FQ_STATUS_SEAL` or `FQ_STATUS_PROTECTION` and nothing changes).
+//! with `FQ_STATUS_SIGNATURE` or `FQ_STATUS_PROTECTION` and nothing changes).
 
 use std::ffi::{c_char, c_void, CString};
 use std::sync::Arc;
 
 use fengqiao::personal::{ProtectionError, Protector};
-use fengqiao::seal::{SealError, Signer, Verifier};
+use fengqiao::signing::{SignatureError, Signer, Verifier};
 use fengqiao_binding::ops;
 
 use super::*;
@@ -27,7 +27,7 @@ use super::*;
 /// safe to call from any thread the host calls the engine from; `ctx` is passed back
 /// untouched and must stay valid until the engine is freed or the callback replaced; it
 /// returns 0 for success and anything else for failure (the call then fails with
-/// `FQ_STATUS_SEAL` or `FQ_STATUS_PROTECTION` and nothing changes).
+/// `FQ_STATUS_SIGNATURE` or `FQ_STATUS_PROTECTION` and nothing changes).
 pub type FqSignFn = Option<
     unsafe extern "C" fn(
         ctx: *mut c_void,
@@ -99,7 +99,7 @@ impl Signer for CSigner {
     fn key_id(&self) -> &str {
         &self.key_id
     }
-    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SealError> {
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignatureError> {
         let mut out = vec![0u8; 512];
         let mut len = 0usize;
         // SAFETY: valid buffers of the stated sizes; the callback's contract is in the header.
@@ -114,7 +114,7 @@ impl Signer for CSigner {
             )
         };
         if rc != 0 || len > out.len() {
-            return Err(SealError::Signer {
+            return Err(SignatureError::Signer {
                 message: format!(
                     "the host's sign callback returned {rc} (length {len}, at most 512)"
                 ),
@@ -145,7 +145,7 @@ impl Verifier for CVerifier {
         key_id: &str,
         message: &[u8],
         signature: &[u8],
-    ) -> Result<(), SealError> {
+    ) -> Result<(), SignatureError> {
         let (a, k) = (cstring(algorithm), cstring(key_id));
         // SAFETY: NUL-terminated strings and buffers valid for the call.
         let rc = unsafe {
@@ -162,7 +162,7 @@ impl Verifier for CVerifier {
         if rc == 0 {
             Ok(())
         } else {
-            Err(SealError::BadSignature {
+            Err(SignatureError::BadSignature {
                 subject: String::new(),
                 seq: 0,
             })
@@ -294,11 +294,11 @@ pub unsafe extern "C" fn fq_engine_set_sm2_signer(
     call(err, || {
         clear(public_key);
         let h = handle(engine)?;
-        let signer = fengqiao::seal::Sm2Signer::from_secret_hex(
+        let signer = fengqiao::signing::Sm2Signer::from_secret_hex(
             text(key_id, "key_id")?,
             text(secret_hex, "secret_hex")?,
         )
-        .map_err(|e| BindingError::from(fengqiao::engine::EngineError::Seal(e)))?;
+        .map_err(|e| BindingError::from(fengqiao::engine::EngineError::Signature(e)))?;
         let public = signer.public_key_hex();
         *h.signer.lock().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(signer));
         put(public_key, public)
@@ -307,7 +307,7 @@ pub unsafe extern "C" fn fq_engine_set_sm2_signer(
 
 /// Signs the head of `subject` — `"journal"` (the journal's digest: seals every entry up
 /// to now) or a case code — with the registered signer at `now_ms` (`SignedHead` JSON).
-/// `FQ_STATUS_SEAL` without a signer or when it fails.
+/// `FQ_STATUS_SIGNATURE` without a signer or when it fails.
 ///
 /// # Safety
 /// See the pointer rules at the top of this header.
@@ -329,7 +329,7 @@ pub unsafe extern "C" fn fq_engine_sign_head(
             .clone()
             .ok_or_else(|| {
                 failure(
-                    Code::Seal,
+                    Code::Signature,
                     "no signer: register one with fq_engine_set_signer first",
                 )
             })?;
@@ -344,8 +344,8 @@ pub unsafe extern "C" fn fq_engine_sign_head(
 }
 
 /// Verifies a journal (JSON Lines from its first entry) from its world document against
-/// signed heads (`SignedHead[]` JSON) with the host's `verify` callback (`SealReport`
-/// JSON). `FQ_STATUS_SEAL` names the subject and position of a rewritten, truncated or
+/// signed heads (`SignedHead[]` JSON) with the host's `verify` callback (`SignatureReport`
+/// JSON). `FQ_STATUS_SIGNATURE` names the subject and position of a rewritten, truncated or
 /// wrongly signed chain.
 ///
 /// # Safety
@@ -405,10 +405,10 @@ pub unsafe extern "C" fn fq_verify_heads_sm2(
         clear(out);
         let keys: std::collections::BTreeMap<String, String> =
             fengqiao_binding::args::object("keys", bytes(keys, "keys")?)?;
-        let mut v = fengqiao::seal::Sm2Verifier::default();
+        let mut v = fengqiao::signing::Sm2Verifier::default();
         for (id, key) in &keys {
             v.add_key(id, key)
-                .map_err(|e| BindingError::from(fengqiao::engine::EngineError::Seal(e)))?;
+                .map_err(|e| BindingError::from(fengqiao::engine::EngineError::Signature(e)))?;
         }
         verify_into(world, journal, heads, &v, out)
     })

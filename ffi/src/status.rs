@@ -48,7 +48,7 @@ pub enum FqStatus {
     /// The case is not at the expected sequence number: another writer changed it first.
     Conflict = 17,
     /// A signed head that does not verify, or a signer that failed.
-    Seal = 18,
+    Signature = 18,
     /// Personal data that could not be sealed or opened.
     Protection = 19,
 }
@@ -74,7 +74,7 @@ impl FqStatus {
             Code::InvalidHandle => FqStatus::InvalidHandle,
             Code::Journal => FqStatus::Journal,
             Code::Conflict => FqStatus::Conflict,
-            Code::Seal => FqStatus::Seal,
+            Code::Signature => FqStatus::Signature,
             Code::Protection => FqStatus::Protection,
             _ => FqStatus::Internal,
         }
@@ -101,6 +101,6 @@ pub(crate) const STATUS_NAMES: [&std::ffi::CStr; 20] = [
     c"invalid_handle",
     c"journal",
     c"conflict",
-    c"seal",
+    c"signature",
     c"protection",
 ];

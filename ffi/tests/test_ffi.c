@@ -811,14 +811,14 @@ static void test_security(const char *world) {
     char *code = NULL, *out = NULL, *head = NULL, *pub = NULL, *journal = NULL;
     CHECK(fq_engine_new(world, &e, &err) == FQ_STATUS_OK);
     /* No signer yet: refused by name. */
-    CHECK(fq_engine_sign_head(e, "journal", T0, &out, &err) == FQ_STATUS_SEAL);
+    CHECK(fq_engine_sign_head(e, "journal", T0, &out, &err) == FQ_STATUS_SIGNATURE);
     CHECK(CONTAINS(fq_error_message(err), "fq_engine_set_signer"));
     fq_error_free(err);
     /* The built-in SM2 signer with the key of GB/T 32918.5 Annex A derives its published key. */
     CHECK(fq_engine_set_sm2_signer(e, "centre-2025",
           "3945208f7b2144b13f36e38ac6d39f95889393692860b51a42fb81ef4df7c5b8", &pub, &err) == FQ_STATUS_OK);
     CHECK(CONTAINS(pub, "0409f9df311e5421a150dd7d161e4bc5c672179fad1833fc076bb08ff356f35020"));
-    CHECK(fq_engine_set_sm2_signer(e, "x", "zz", NULL, &err) == FQ_STATUS_SEAL);
+    CHECK(fq_engine_set_sm2_signer(e, "x", "zz", NULL, &err) == FQ_STATUS_SIGNATURE);
     CHECK(CONTAINS(fq_error_message(err), "secret"));
     fq_error_free(err);
     /* Protection through the host's callbacks, then a case whose description is sealed. */
@@ -871,7 +871,7 @@ static void test_security(const char *world) {
     size_t cl = strlen(cut);
     cut[cl - 1] = 0;
     *(strrchr(cut, '\n') + 1) = 0;
-    CHECK(fq_verify_heads_sm2(world, cut, heads, keyjson, &out, &err) == FQ_STATUS_SEAL);
+    CHECK(fq_verify_heads_sm2(world, cut, heads, keyjson, &out, &err) == FQ_STATUS_SIGNATURE);
     CHECK(CONTAINS(fq_error_message(err), "truncated"));
     CHECK(out == NULL);
     fq_error_free(err);
@@ -880,10 +880,10 @@ static void test_security(const char *world) {
     char *moved = dup(heads);
     char *seq = strstr(moved, "\"seq\":");
     seq[6] = seq[6] == '1' ? '2' : '1';
-    CHECK(fq_verify_heads_sm2(world, journal, moved, keyjson, &out, &err) == FQ_STATUS_SEAL);
+    CHECK(fq_verify_heads_sm2(world, journal, moved, keyjson, &out, &err) == FQ_STATUS_SIGNATURE);
     fq_error_free(err);
     free(moved);
-    CHECK(fq_verify_heads_sm2(world, journal, heads, "{\"centre-2025\":\"04ab\"}", &out, &err) == FQ_STATUS_SEAL);
+    CHECK(fq_verify_heads_sm2(world, journal, heads, "{\"centre-2025\":\"04ab\"}", &out, &err) == FQ_STATUS_SIGNATURE);
     CHECK(CONTAINS(fq_error_message(err), "public_key"));
     fq_error_free(err);
     free(heads);
@@ -900,7 +900,7 @@ static void test_security(const char *world) {
     CHECK(fq_verify_heads(world, journal, heads, NULL, NULL, &out, &err) == FQ_STATUS_NULL_POINTER);
     fq_error_free(err);
     toy_fail_signing = 1;
-    CHECK(fq_engine_sign_head(e, "journal", T0, &out, &err) == FQ_STATUS_SEAL);
+    CHECK(fq_engine_sign_head(e, "journal", T0, &out, &err) == FQ_STATUS_SIGNATURE);
     CHECK(CONTAINS(fq_error_message(err), "returned 7"));
     fq_error_free(err);
     toy_fail_signing = 0;

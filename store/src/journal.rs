@@ -473,7 +473,7 @@ fn insert(
                     a.at.to_rfc3339(),
                     a.actor.to_string(),
                     a.action.clone(),
-                    crate::seal::outcome_word(a.outcome).to_string(),
+                    crate::signing::outcome_word(a.outcome).to_string(),
                     a.target.clone(),
                     serde_json::to_string(a).expect("audit entries serialise"),
                 ],

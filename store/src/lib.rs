@@ -55,7 +55,7 @@ mod error;
 mod journal;
 pub mod migrations;
 mod restore;
-mod seal;
+mod signing;
 
 use std::collections::HashMap;
 

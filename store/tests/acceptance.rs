@@ -9,7 +9,7 @@ use fengqiao::audit::Outcome;
 use fengqiao::engine::{Engine, EngineError};
 use fengqiao::journal::JournalProblem;
 use fengqiao::prelude::*;
-use fengqiao::seal::Sm2Verifier;
+use fengqiao::signing::Sm2Verifier;
 use fengqiao_store::cluster::Cluster;
 use fengqiao_store::{Store, StoreError};
 use fengqiao_synth::{county, ids, Rng};

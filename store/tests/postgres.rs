@@ -554,7 +554,7 @@ fn a_long_journal_restores_on_reader_threads_and_names_a_changed_row() {
 /// audit record is queryable by time.
 #[test]
 fn a_rechained_journal_restores_but_is_refused_against_its_signed_heads() {
-    use fengqiao::seal::{SealError, Sm2Signer, Sm2Verifier};
+    use fengqiao::signing::{SignatureError, Sm2Signer, Sm2Verifier};
     let (cluster, mut store) = server();
     let (world, places, mut engine) = small("522301");
     store.create(&world).unwrap();
@@ -668,7 +668,9 @@ fn a_rechained_journal_restores_but_is_refused_against_its_signed_heads() {
     assert_ne!(forged.journal_digest(), engine.journal_digest());
     // … the signed heads can.
     let err = store.verify("522301", &verifier).unwrap_err();
-    let StoreError::Engine(EngineError::Seal(SealError::Rewritten { subject, seq, .. })) = &err
+    let StoreError::Engine(EngineError::Signature(SignatureError::Rewritten {
+        subject, seq, ..
+    })) = &err
     else {
         panic!("expected the rewrite refused, got {err}")
     };

@@ -126,7 +126,7 @@ extern "C" {
     pub type JsSignedHead;
     #[wasm_bindgen(typescript_type = "SignedHead[]")]
     pub type JsSignedHeads;
-    #[wasm_bindgen(typescript_type = "SealReport")]
+    #[wasm_bindgen(typescript_type = "SignatureReport")]
     pub type JsSealReport;
     #[wasm_bindgen(typescript_type = "AuditEntry[]")]
     pub type JsAuditRecord;

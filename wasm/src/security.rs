@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use fengqiao::personal::{ProtectionError, Protector};
-use fengqiao::seal::{SealError, Signer, Verifier};
+use fengqiao::signing::{SignatureError, Signer, Verifier};
 use fengqiao_binding::ops;
 use js_sys::{Function, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -77,14 +77,14 @@ impl Signer for JsSigner {
     fn key_id(&self) -> &str {
         &self.key_id
     }
-    fn sign(&self, m: &[u8]) -> Result<Vec<u8>, SealError> {
+    fn sign(&self, m: &[u8]) -> Result<Vec<u8>, SignatureError> {
         let f: &Function = self.sign.0.unchecked_ref();
-        let r = f
-            .call1(&self.this.0, &Uint8Array::from(m))
-            .map_err(|e| SealError::Signer {
-                message: format!("the host's sign function failed: {}", message(&e)),
-            })?;
-        bytes_of(&r).ok_or_else(|| SealError::Signer {
+        let r =
+            f.call1(&self.this.0, &Uint8Array::from(m))
+                .map_err(|e| SignatureError::Signer {
+                    message: format!("the host's sign function failed: {}", message(&e)),
+                })?;
+        bytes_of(&r).ok_or_else(|| SignatureError::Signer {
             message: "the host's sign function must return a Uint8Array".into(),
         })
     }
@@ -96,7 +96,13 @@ struct JsVerifier {
 }
 
 impl Verifier for JsVerifier {
-    fn verify(&self, algorithm: &str, key_id: &str, m: &[u8], sig: &[u8]) -> Result<(), SealError> {
+    fn verify(
+        &self,
+        algorithm: &str,
+        key_id: &str,
+        m: &[u8],
+        sig: &[u8],
+    ) -> Result<(), SignatureError> {
         let f: &Function = self.verify.0.unchecked_ref();
         let args = js_sys::Array::of4(
             &JsValue::from_str(algorithm),
@@ -106,11 +112,11 @@ impl Verifier for JsVerifier {
         );
         match f.apply(&self.this.0, &args) {
             Ok(v) if v.as_bool() == Some(true) => Ok(()),
-            Ok(_) => Err(SealError::BadSignature {
+            Ok(_) => Err(SignatureError::BadSignature {
                 subject: String::new(),
                 seq: 0,
             }),
-            Err(e) => Err(SealError::Signer {
+            Err(e) => Err(SignatureError::Signer {
                 message: format!("the host's verify function failed: {}", message(&e)),
             }),
         }
@@ -192,7 +198,7 @@ impl Engine {
     pub fn sign_head(&self, subject: &str, now_ms: f64) -> Result<JsSignedHead, JsValue> {
         let signer = self.signer.as_ref().ok_or_else(|| {
             throw(fengqiao_binding::BindingError::new(
-                fengqiao_binding::Code::Seal,
+                fengqiao_binding::Code::Signature,
                 "no signer: call setSigner first",
             ))
         })?;

@@ -71,7 +71,7 @@ function hostProtector() {
 
 test('signed heads: a host signer by callback, verified; a cut or moved head is refused', () => {
   const e = new fq.Engine(world);
-  assert.throws(() => e.signHead('journal', T0), (x) => x.code === 'seal' && /setSigner/.test(x.message));
+  assert.throws(() => e.signHead('journal', T0), (x) => x.code === 'signature' && /setSigner/.test(x.message));
   assert.throws(() => e.setSigner({ algorithm: 'X', keyId: 'k' }), (x) => x.code === 'invalid_input' && /sign/.test(x.message));
   e.setSigner(signer);
   const code = e.register(GW, dispute, T0);
@@ -90,13 +90,13 @@ test('signed heads: a host signer by callback, verified; a cut or moved head is 
   const lines = journal.trim().split('\n');
   const cut = lines.slice(0, -1).join('\n');
   assert.throws(() => fq.Engine.verifyHeads(world, cut, [journalHead], verifier),
-    (x) => x.code === 'seal' && /truncated/.test(x.message));
+    (x) => x.code === 'signature' && /truncated/.test(x.message));
   const moved = { ...journalHead, seq: journalHead.seq - 1 };
   assert.throws(() => fq.Engine.verifyHeads(world, journal, [moved], verifier),
-    (x) => x.code === 'seal' && /does not verify/.test(x.message));
+    (x) => x.code === 'signature' && /does not verify/.test(x.message));
   // A verifier that throws: its message reaches the error.
   assert.throws(() => fq.Engine.verifyHeads(world, journal, [journalHead], { verify() { throw new Error('module offline'); } }),
-    (x) => x.code === 'seal' && /module offline/.test(x.message));
+    (x) => x.code === 'signature' && /module offline/.test(x.message));
   e.free();
 });
 

@@ -7,7 +7,7 @@ import {
   type RuleSet, type Diagnostic, type TraceEvent, type StatsReport, type Sweep, type CaseView,
   type MissingReport, type Ranked, type WeekRow, type Comparison, type HistoricalDispute, type FengqiaoError, type Unit, type Staff,
   type PersonView, type Privacy, type Denial, type DeadlineStatus, type Snapshot, type JournalHead,
-  type SignedHead, type SealReport, type HeadSigner, type HeadVerifier, type Protector, type AuditEntry,
+  type SignedHead, type SignatureReport, type HeadSigner, type HeadVerifier, type Protector, type AuditEntry,
 } from "../../target/wasm/node/fengqiao_wasm";
 
 declare const world: WorldData;
@@ -56,10 +56,10 @@ export function tour(): void {
   const opened: number = engine.setProtector(protector);
   engine.setSigner(signer);
   const signed: SignedHead = engine.signHead("journal", now);
-  const sealReport: SealReport = Engine.verifyHeads(world, engine.journal(0, 1000), [signed], verifier);
+  const signatureReport: SignatureReport = Engine.verifyHeads(world, engine.journal(0, 1000), [signed], verifier);
   engine.erasePersonal(mediator, "p0-0", now);
   const audit: AuditEntry[] = engine.auditRecord();
-  void opened; void sealReport; void audit;
+  void opened; void signatureReport; void audit;
   const rules: RuleSet = engine.rules();
   const diags: Diagnostic[] = engine.validateRules(defaultRules());
   const warnings: Diagnostic[] = engine.loadRules("system", rules, now);

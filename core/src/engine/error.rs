@@ -44,7 +44,7 @@ domain_enum! {
         /// A stale expected version: another writer changed the case first.
         Conflict = ("conflict", "版本冲突", "version conflict"),
         /// A signature or signed head that does not verify, or a signer that failed.
-        Seal = ("seal", "签名校验失败", "signature check failed"),
+        Signature = ("signature", "签名校验失败", "signature check failed"),
         /// Personal data that could not be sealed or opened (see `personal`).
         Protection = ("protection", "个人信息保护失败", "personal-data protection failed"),
     }
@@ -231,7 +231,7 @@ pub enum EngineError {
     Calendar(#[from] CalendarError),
     /// Signing or checking a signed head failed.
     #[error(transparent)]
-    Seal(#[from] crate::seal::SealError),
+    Signature(#[from] crate::signing::SignatureError),
     /// Sealing or opening personal data failed.
     #[error(transparent)]
     Protection(#[from] crate::personal::ProtectionError),
@@ -285,7 +285,7 @@ impl EngineError {
             EngineError::Trace(_) => ErrorCode::Trace,
             EngineError::Calendar(_) => ErrorCode::Calendar,
             EngineError::Denied { .. } => ErrorCode::Denied,
-            EngineError::Seal(_) => ErrorCode::Seal,
+            EngineError::Signature(_) => ErrorCode::Signature,
             EngineError::Protection(_) => ErrorCode::Protection,
         }
     }
@@ -385,7 +385,7 @@ impl EngineError {
                 .text("to", to)
                 .build(),
             EngineError::Journal(e) => j(e),
-            EngineError::Seal(e) => j(e),
+            EngineError::Signature(e) => j(e),
             EngineError::Protection(e) => j(e),
             EngineError::Conflict {
                 case,

@@ -24,7 +24,7 @@ mod journal;
 mod personal;
 mod reader;
 mod restore;
-mod sealing;
+mod signing;
 mod stats;
 mod time_limits;
 mod whatif;

@@ -288,7 +288,7 @@ impl Engine {
     ) {
         let outcome = match error {
             EngineError::Denied { .. } => return,
-            EngineError::Protection(_) | EngineError::Seal(_) => Outcome::Failed,
+            EngineError::Protection(_) | EngineError::Signature(_) => Outcome::Failed,
             _ => Outcome::Refused,
         };
         self.audit(

@@ -45,7 +45,7 @@ impl Sm4Keyring {
         let mut keys: Vec<_> = self
             .lock()
             .iter()
-            .map(|(s, k)| (s.clone(), crate::seal::hex(k)))
+            .map(|(s, k)| (s.clone(), crate::signing::hex(k)))
             .collect();
         keys.sort();
         keys
@@ -55,7 +55,7 @@ impl Sm4Keyring {
     pub fn import(&self, keys: &[(String, String)]) -> Result<(), ProtectionError> {
         let mut parsed = Vec::with_capacity(keys.len());
         for (subject, hex) in keys {
-            let key: [u8; 16] = crate::seal::unhex(hex)
+            let key: [u8; 16] = crate::signing::unhex(hex)
                 .and_then(|b| b.try_into().ok())
                 .ok_or_else(|| ProtectionError::Malformed {
                     what: format!("key of {subject}"),
@@ -154,7 +154,7 @@ mod tests {
     use super::*;
 
     fn unhex(s: &str) -> Vec<u8> {
-        crate::seal::unhex(s).unwrap()
+        crate::signing::unhex(s).unwrap()
     }
 
     #[test]
@@ -166,7 +166,10 @@ mod tests {
             .unwrap();
         let mut block = sm4::cipher::Array::from(key);
         Sm4::new(&key.into()).encrypt_block(&mut block);
-        assert_eq!(crate::seal::hex(&block), "681edf34d206965e86b3e94f536e4246");
+        assert_eq!(
+            crate::signing::hex(&block),
+            "681edf34d206965e86b3e94f536e4246"
+        );
         // RFC 8998 Appendix A.1: SM4-GCM.
         let nonce: [u8; 12] = unhex("00001234567800000000abcd").try_into().unwrap();
         let aad = unhex("feedfacedeadbeeffeedfacedeadbeefabaddad2");
@@ -183,7 +186,7 @@ mod tests {
         ));
         let out = Sm4Keyring::seal_with(&key, &nonce, &plain, &aad);
         assert_eq!(
-            crate::seal::hex(&out),
+            crate::signing::hex(&out),
             "17f399f08c67d5ee19d0dc9969c4bb7d5fd46fd3756489069157b282bb200735\
              d82710ca5c22f0ccfa7cbf93d496ac15a56834cbcf98c397b4024a2691233b8d\
              83de3541e4c2b58177e065a9bf7b62ec"

@@ -564,7 +564,7 @@ public final class Engine implements AutoCloseable {
         return call((h, o, e) -> FqLibrary.fq_engine_sign_head(h, c(subject), ms(now), o, e));
     }
 
-    /** Verifies a journal (JSON Lines) from its world against signed heads ({@code SealReport} JSON). */
+    /** Verifies a journal (JSON Lines) from its world against signed heads ({@code SignatureReport} JSON). */
     public static String verifyHeadsJson(String world, String journal, String heads, Guomi.HeadVerifier verifier) {
         Guomi.VerifyFn fn = Guomi.verifyFn(verifier);
         String report = out(null, (h, o, e) -> FqLibrary.fq_verify_heads(c(world), c(journal), c(heads), fn, null, o, e));

@@ -44,7 +44,7 @@ public enum ErrorCode {
     /** The case is not at the expected sequence number: another writer changed it first. */
     CONFLICT(17, "conflict"),
     /** A signed head that does not verify, or a signer that failed. */
-    SEAL(18, "seal"),
+    SIGNATURE(18, "signature"),
     /** Personal data that could not be sealed or opened. */
     PROTECTION(19, "protection"),
     /** A status this binding does not know (a newer native library). */

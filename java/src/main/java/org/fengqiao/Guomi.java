@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Register them with {@link Engine#setSigner}, {@link Engine#setProtector} and pass a
  * verifier to {@link Engine#verifyHeadsJson}. An exception thrown by the host's code fails
- * the call ({@link ErrorCode#SEAL} or {@link ErrorCode#PROTECTION}) and changes nothing.
+ * the call ({@link ErrorCode#SIGNATURE} or {@link ErrorCode#PROTECTION}) and changes nothing.
  * The engine keeps the registered objects reachable as long as it lives.
  */
 public final class Guomi {

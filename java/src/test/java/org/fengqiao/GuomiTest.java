@@ -31,7 +31,7 @@ class GuomiTest {
     void signedHeadsVerifyAndACutJournalIsRefused() {
         try (Engine engine = Engine.create(world())) {
             FengqiaoException none = assertThrows(FengqiaoException.class, () -> engine.signHeadJson("journal", T0));
-            assertEquals(ErrorCode.SEAL, none.code());
+            assertEquals(ErrorCode.SIGNATURE, none.code());
             String pub = engine.setSm2Signer("centre-2025", SECRET);
             assertTrue(pub.startsWith("0409f9df311e5421a150dd7d161e4bc5c672179fad1833fc076bb08ff356f35020"), pub);
             String code = engine.register(GW, labour(), T0);
@@ -45,7 +45,7 @@ class GuomiTest {
             String cut = all.substring(0, all.lastIndexOf('\n', all.length() - 2) + 1);
             FengqiaoException truncated = assertThrows(FengqiaoException.class,
                     () -> Engine.verifyHeadsSm2Json(world(), cut, heads, keys));
-            assertEquals(ErrorCode.SEAL, truncated.code());
+            assertEquals(ErrorCode.SIGNATURE, truncated.code());
             assertTrue(truncated.getMessage().contains("truncated"), truncated.getMessage());
 
             // The host's signer and verifier by callback.
@@ -60,11 +60,11 @@ class GuomiTest {
             assertEquals(1, caseReport.get("heads").asInt());
             FengqiaoException wrong = assertThrows(FengqiaoException.class, () -> Engine.verifyHeadsJson(world(), all,
                     "[" + caseHead + "]", (alg, id, m, sig) -> false));
-            assertEquals(ErrorCode.SEAL, wrong.code());
+            assertEquals(ErrorCode.SIGNATURE, wrong.code());
             engine.setSigner("HMAC-SHA256", "host-1", m -> {
                 throw new IllegalStateException("module offline");
             });
-            assertEquals(ErrorCode.SEAL,
+            assertEquals(ErrorCode.SIGNATURE,
                     assertThrows(FengqiaoException.class, () -> engine.signHeadJson("journal", T0)).code());
         }
     }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * A signed head: a digest, where it stands, and a signature over both. Keep heads apart
- * from the entries they seal (another table, another system, a time-stamp service).
+ * from the entries they cover (another table, another system, a time-stamp service).
  */
 public class SignedHead {
     /** The signer's algorithm. */
@@ -21,7 +21,7 @@ public class SignedHead {
     @JsonProperty("key_id")
     public String keyId;
 
-    /** The journal sequence number, or the case's event sequence number, sealed. */
+    /** The journal sequence number, or the case's event sequence number, signed. */
     @JsonProperty("seq")
     public Long seq;
 

@@ -16,13 +16,13 @@
 //! built-in [`Sm2Signer`]/[`Sm2Verifier`] (feature `guomi`) are for development and tests.
 //!
 //! Sign the journal's digest once per batch the host commits, not each event: the digest at
-//! a sequence number covers every entry before it, so one signature seals them all (see
+//! a sequence number covers every entry before it, so one signature covers them all (see
 //! BENCHMARKS.md for what each costs).
 //!
 //! ```
 //! # #[cfg(feature = "guomi")] {
 //! use fengqiao::engine::{Engine, WorldData};
-//! use fengqiao::seal::{self, Sm2Signer, Sm2Verifier};
+//! use fengqiao::signing::{self, Sm2Signer, Sm2Verifier};
 //! let world: WorldData = serde_json::from_str(include_str!("../../examples/data/world-small.json"))?;
 //! let mut engine = Engine::from_world(world.clone())?;
 //! engine.set_available("gw-522301001001001", false)?;
@@ -33,7 +33,7 @@
 //! verifier.add_key("dev-1", &signer.public_key_hex())?;
 //! let entries = engine.journal(0, usize::MAX)?;
 //! let origin = fengqiao::journal::origin(&world);
-//! let report = seal::verify_journal(origin, &entries, &[head], &verifier)?;
+//! let report = signing::verify_journal(origin, &entries, &[head], &verifier)?;
 //! assert_eq!(report.signed_to, 1);
 //! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -60,23 +60,23 @@ pub trait Signer: Send + Sync {
     /// needs to choose the public key.
     fn key_id(&self) -> &str;
     /// The signature of `message`.
-    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SealError>;
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignatureError>;
 }
 
 /// Checks signatures. Implement it over the host's certified module or its certificates.
 pub trait Verifier: Send + Sync {
     /// `Ok(())` when `signature` is `key_id`'s signature of `message` under `algorithm`;
-    /// [`SealError::BadSignature`] or [`SealError::UnknownKey`] otherwise.
+    /// [`SignatureError::BadSignature`] or [`SignatureError::UnknownKey`] otherwise.
     fn verify(
         &self,
         algorithm: &str,
         key_id: &str,
         message: &[u8],
         signature: &[u8],
-    ) -> Result<(), SealError>;
+    ) -> Result<(), SignatureError>;
 }
 
-/// What a head seals.
+/// What a head signs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -86,7 +86,7 @@ pub enum Subject {
     /// One case's trace up to event `seq`.
     Case(CaseCode),
     /// The register of every case's head ([`CaseHead`], [`register_digest`]): `seq` is
-    /// the number of cases. One signature seals a prefecture's million heads.
+    /// the number of cases. One signature covers a prefecture's million heads.
     Register,
 }
 
@@ -127,9 +127,9 @@ pub fn verify_register(
     heads: &[CaseHead],
     signed: &SignedHead,
     verifier: &dyn Verifier,
-) -> Result<(), SealError> {
+) -> Result<(), SignatureError> {
     if signed.subject != Subject::Register {
-        return Err(SealError::Malformed {
+        return Err(SignatureError::Malformed {
             what: "head".into(),
             message: "a register is verified against a head of subject `register`".into(),
         });
@@ -137,7 +137,7 @@ pub fn verify_register(
     signed.check(verifier)?;
     let found = register_digest(heads);
     if signed.seq != heads.len() as u64 || found != signed.head {
-        return Err(SealError::Rewritten {
+        return Err(SignatureError::Rewritten {
             subject: "register".into(),
             seq: signed.seq,
             expected: signed.head,
@@ -148,14 +148,14 @@ pub fn verify_register(
 }
 
 /// A signed head: a digest, where it stands, and a signature over both. Keep heads apart
-/// from the entries they seal (another table, another system, a time-stamp service).
+/// from the entries they cover (another table, another system, a time-stamp service).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignedHead {
     /// The journal or a case.
     pub subject: Subject,
-    /// The journal sequence number, or the case's event sequence number, sealed.
+    /// The journal sequence number, or the case's event sequence number, signed.
     pub seq: u64,
     /// The journal digest or the case's event hash at `seq`.
     pub head: Hash,
@@ -192,7 +192,7 @@ impl SignedHead {
         head: Hash,
         signed_at: DateTime<Utc>,
         signer: &dyn Signer,
-    ) -> Result<SignedHead, SealError> {
+    ) -> Result<SignedHead, SignatureError> {
         let algorithm = signer.algorithm().to_string();
         let key_id = signer.key_id().to_string();
         let bytes = message(&subject, seq, &head, &signed_at, &algorithm, &key_id);
@@ -209,15 +209,15 @@ impl SignedHead {
     }
 
     /// Checks the signature (not yet that `head` is what the entries give).
-    pub fn check(&self, verifier: &dyn Verifier) -> Result<(), SealError> {
-        let signature = unhex(&self.signature).ok_or_else(|| SealError::Malformed {
+    pub fn check(&self, verifier: &dyn Verifier) -> Result<(), SignatureError> {
+        let signature = unhex(&self.signature).ok_or_else(|| SignatureError::Malformed {
             what: "signature".into(),
             message: "not an even number of hex digits".into(),
         })?;
         verifier
             .verify(&self.algorithm, &self.key_id, &self.message(), &signature)
             .map_err(|e| match e {
-                SealError::BadSignature { .. } => SealError::BadSignature {
+                SignatureError::BadSignature { .. } => SignatureError::BadSignature {
                     subject: self.subject_text(),
                     seq: self.seq,
                 },
@@ -259,7 +259,7 @@ fn message(
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "problem")]
 #[non_exhaustive]
-pub enum SealError {
+pub enum SignatureError {
     /// The signer failed (the module refused, a key is missing).
     #[error("the signer failed: {message}")]
     Signer {
@@ -327,7 +327,7 @@ pub enum SealError {
 /// What [`verify_journal`] and [`verify_trace`] established.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct SealReport {
+pub struct SignatureReport {
     /// The last position the entries reach.
     pub end: u64,
     /// Heads checked (signature, and digest or trace): by [`verify_heads`], every head of
@@ -344,21 +344,21 @@ pub struct SealReport {
 /// snapshot's digest after it) and the signed journal heads among `heads`. Each event is
 /// recomputed from its content and linked to its case's previous event where that is among
 /// the entries; each digest is recomputed. Heads of cases are ignored here (see
-/// [`verify_trace`]). A head past the entries is [`SealError::Truncated`]; a head whose
-/// digest the entries do not give is [`SealError::Rewritten`].
+/// [`verify_trace`]). A head past the entries is [`SignatureError::Truncated`]; a head whose
+/// digest the entries do not give is [`SignatureError::Rewritten`].
 pub fn verify_journal(
     origin: Hash,
     entries: &[JournalEntry],
     heads: &[SignedHead],
     verifier: &dyn Verifier,
-) -> Result<SealReport, SealError> {
+) -> Result<SignatureReport, SignatureError> {
     let start = entries.first().map_or(0, |e| e.seq.saturating_sub(1));
     let mut digests = Vec::with_capacity(entries.len());
     let mut digest = origin;
     let mut last: HashMap<&CaseCode, &Event> = HashMap::new();
     for (i, entry) in entries.iter().enumerate() {
         let seq = start + i as u64 + 1;
-        let broken = |message: String| SealError::Chain { seq, message };
+        let broken = |message: String| SignatureError::Chain { seq, message };
         if entry.seq != seq {
             return Err(broken(format!("expected seq {seq}, found {}", entry.seq)));
         }
@@ -409,7 +409,7 @@ pub fn verify_journal(
 /// Verifies journal entries against every kind of signed head at once — what a verifier
 /// of a stored journal calls: the journal's heads against the digests
 /// ([`verify_journal`]), each case's heads against that case's trace as the entries hold
-/// it ([`verify_trace`]; a case with no event among them is [`SealError::Truncated`]),
+/// it ([`verify_trace`]; a case with no event among them is [`SignatureError::Truncated`]),
 /// and each register's signature (its lines describe the case heads when it was signed,
 /// which later entries move: check them with [`verify_register`] against the register
 /// kept with it). Returns the journal's report, whose `heads` counts every head checked,
@@ -419,7 +419,7 @@ pub fn verify_heads(
     entries: &[JournalEntry],
     heads: &[SignedHead],
     verifier: &dyn Verifier,
-) -> Result<SealReport, SealError> {
+) -> Result<SignatureReport, SignatureError> {
     let mut report = verify_journal(origin, entries, heads, verifier)?;
     let mut checked: Vec<&CaseCode> = Vec::new();
     for h in heads {
@@ -433,7 +433,7 @@ pub fn verify_heads(
                     .cloned()
                     .collect();
                 if trace.is_empty() {
-                    return Err(SealError::Truncated {
+                    return Err(SignatureError::Truncated {
                         subject: format!("case:{code}"),
                         seq: h.seq,
                         end: 0,
@@ -457,8 +457,8 @@ pub fn verify_trace(
     events: &[Event],
     heads: &[SignedHead],
     verifier: &dyn Verifier,
-) -> Result<SealReport, SealError> {
-    crate::trace::verify(events).map_err(|e| SealError::Chain {
+) -> Result<SignatureReport, SignatureError> {
+    crate::trace::verify(events).map_err(|e| SignatureError::Chain {
         seq: match &e {
             crate::trace::TraceError::Changed { seq, .. }
             | crate::trace::TraceError::BrokenLink { seq, .. } => *seq,
@@ -488,8 +488,8 @@ fn check_heads<'h>(
     end: u64,
     at: impl Fn(u64) -> Option<Hash>,
     verifier: &dyn Verifier,
-) -> Result<SealReport, SealError> {
-    let mut report = SealReport {
+) -> Result<SignatureReport, SignatureError> {
+    let mut report = SignatureReport {
         end,
         heads: 0,
         signed_to: 0,
@@ -497,13 +497,13 @@ fn check_heads<'h>(
     };
     for head in heads {
         head.check(verifier)?;
-        let found = at(head.seq).ok_or_else(|| SealError::Truncated {
+        let found = at(head.seq).ok_or_else(|| SignatureError::Truncated {
             subject: subject.to_string(),
             seq: head.seq,
             end,
         })?;
         if found != head.head {
-            return Err(SealError::Rewritten {
+            return Err(SignatureError::Rewritten {
                 subject: subject.to_string(),
                 seq: head.seq,
                 expected: head.head,

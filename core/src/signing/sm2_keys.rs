@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use sm2::dsa::signature::{Signer as _, Verifier as _};
 use sm2::dsa::{Signature, SigningKey, VerifyingKey};
 
-use super::{hex, unhex, SealError, Signer, Verifier, DEFAULT_SM2_ID};
+use super::{hex, unhex, SignatureError, Signer, Verifier, DEFAULT_SM2_ID};
 
 /// An SM2 key pair that signs heads. Signatures are deterministic (RFC 6979 over SM3), so
 /// signing needs no randomness; only [`Sm2Signer::generate`] does.
@@ -26,8 +26,8 @@ impl std::fmt::Debug for Sm2Signer {
     }
 }
 
-fn malformed(what: &str, message: impl Into<String>) -> SealError {
-    SealError::Malformed {
+fn malformed(what: &str, message: impl Into<String>) -> SignatureError {
+    SignatureError::Malformed {
         what: what.into(),
         message: message.into(),
     }
@@ -35,7 +35,7 @@ fn malformed(what: &str, message: impl Into<String>) -> SealError {
 
 impl Sm2Signer {
     /// A signer from a 32-byte secret key written as 64 hex digits (a scalar in 1..n−1).
-    pub fn from_secret_hex(key_id: &str, secret: &str) -> Result<Sm2Signer, SealError> {
+    pub fn from_secret_hex(key_id: &str, secret: &str) -> Result<Sm2Signer, SignatureError> {
         let bytes = unhex(secret)
             .filter(|b| b.len() == 32)
             .ok_or_else(|| malformed("secret", "an SM2 secret key is 64 hex digits"))?;
@@ -48,10 +48,10 @@ impl Sm2Signer {
     }
 
     /// A fresh key pair from the operating system's randomness.
-    pub fn generate(key_id: &str) -> Result<Sm2Signer, SealError> {
+    pub fn generate(key_id: &str) -> Result<Sm2Signer, SignatureError> {
         loop {
             let mut bytes = [0u8; 32];
-            getrandom::fill(&mut bytes).map_err(|e| SealError::Signer {
+            getrandom::fill(&mut bytes).map_err(|e| SignatureError::Signer {
                 message: format!("no randomness: {e}"),
             })?;
             if let Ok(key) = SigningKey::from_slice(DEFAULT_SM2_ID, &bytes) {
@@ -79,7 +79,7 @@ impl Signer for Sm2Signer {
     }
 
     /// `r‖s`, 64 bytes.
-    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SealError> {
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignatureError> {
         let signature: Signature = self.key.sign(message);
         Ok(signature.to_bytes().to_vec())
     }
@@ -101,7 +101,7 @@ impl std::fmt::Debug for Sm2Verifier {
 
 impl Sm2Verifier {
     /// Adds a public key (SEC1 as hex: `04‖x‖y` or compressed) under `key_id`.
-    pub fn add_key(&mut self, key_id: &str, public: &str) -> Result<(), SealError> {
+    pub fn add_key(&mut self, key_id: &str, public: &str) -> Result<(), SignatureError> {
         let bytes =
             unhex(public).ok_or_else(|| malformed("public_key", "hex digits of a SEC1 point"))?;
         let key = VerifyingKey::from_sec1_bytes(DEFAULT_SM2_ID, &bytes)
@@ -118,8 +118,8 @@ impl Verifier for Sm2Verifier {
         key_id: &str,
         message: &[u8],
         signature: &[u8],
-    ) -> Result<(), SealError> {
-        let bad = || SealError::BadSignature {
+    ) -> Result<(), SignatureError> {
+        let bad = || SignatureError::BadSignature {
             subject: String::new(),
             seq: 0,
         };
@@ -129,9 +129,12 @@ impl Verifier for Sm2Verifier {
                 format!("{algorithm:?}: this verifier checks SM2 only"),
             ));
         }
-        let key = self.keys.get(key_id).ok_or_else(|| SealError::UnknownKey {
-            key_id: key_id.to_string(),
-        })?;
+        let key = self
+            .keys
+            .get(key_id)
+            .ok_or_else(|| SignatureError::UnknownKey {
+                key_id: key_id.to_string(),
+            })?;
         let signature = Signature::from_slice(signature).map_err(|_| bad())?;
         key.verify(message, &signature).map_err(|_| bad())
     }
@@ -164,7 +167,7 @@ mod tests {
         assert!(v.verify("SM2", "a", b"message digest", &other).is_err());
         assert_eq!(
             v.verify("SM2", "b", b"message digest", &sig),
-            Err(SealError::UnknownKey { key_id: "b".into() })
+            Err(SignatureError::UnknownKey { key_id: "b".into() })
         );
         // Our own (deterministic) signature of the same message verifies too, and is stable.
         let ours = signer.sign(b"message digest").unwrap();

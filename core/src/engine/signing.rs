@@ -1,13 +1,13 @@
-//! Signing the engine's heads (see [`crate::seal`]).
+//! Signing the engine's heads (see [`crate::signing`]).
 
 use chrono::{DateTime, Utc};
 
 use super::{Engine, EngineError};
 use crate::dispute::CaseCode;
-use crate::seal::{CaseHead, SignedHead, Signer, Subject};
+use crate::signing::{CaseHead, SignedHead, Signer, Subject};
 
 impl Engine {
-    /// Signs the journal's digest at its last entry: one signature seals every entry up to
+    /// Signs the journal's digest at its last entry: one signature covers every entry up to
     /// it. Call it when a batch is committed and keep the head apart from the entries.
     /// Nothing changes in the engine (a signature is not a change of the world).
     pub fn sign_journal_head(
@@ -22,11 +22,11 @@ impl Engine {
             now,
             signer,
         )
-        .map_err(EngineError::Seal)
+        .map_err(EngineError::Signature)
     }
 
     /// Signs a case's head (its last event's hash): what a court receives with a trace
-    /// for judicial confirmation, or what is sealed when a case file is archived.
+    /// for judicial confirmation, or what is signed when a case file is archived.
     pub fn sign_case_head(
         &self,
         code: &CaseCode,
@@ -42,11 +42,11 @@ impl Engine {
             now,
             signer,
         )
-        .map_err(EngineError::Seal)
+        .map_err(EngineError::Signature)
     }
 
     /// The register of every case's head, in case-code order (see
-    /// [`crate::seal::register_digest`]).
+    /// [`crate::signing::register_digest`]).
     pub fn case_heads(&self) -> Vec<CaseHead> {
         self.cases
             .iter()
@@ -69,9 +69,9 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Result<(Vec<CaseHead>, SignedHead), EngineError> {
         let heads = self.case_heads();
-        let digest = crate::seal::register_digest(&heads);
+        let digest = crate::signing::register_digest(&heads);
         let signed = SignedHead::sign(Subject::Register, heads.len() as u64, digest, now, signer)
-            .map_err(EngineError::Seal)?;
+            .map_err(EngineError::Signature)?;
         Ok((heads, signed))
     }
 }

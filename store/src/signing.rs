@@ -1,11 +1,11 @@
 //! Signed heads and the audit record in the store (migration 2, docs/security.md): heads
-//! kept in their own append-only table, apart from the entries they seal, and checked
+//! kept in their own append-only table, apart from the entries they cover, and checked
 //! against the journal as stored; the audit record queryable by time.
 
 use chrono::{DateTime, Utc};
 use fengqiao::audit::{AuditEntry, Outcome};
 use fengqiao::engine::EngineError;
-use fengqiao::seal::{SealReport, SignedHead, Subject, Verifier};
+use fengqiao::signing::{SignatureReport, SignedHead, Subject, Verifier};
 
 use crate::journal::{Stored, TAIL};
 use crate::{hash, Store, StoreError};
@@ -47,8 +47,8 @@ impl Store {
                 });
             }
             if self.digest_at(county, head.seq)? != head.head {
-                return Err(StoreError::Engine(EngineError::Seal(
-                    fengqiao::seal::SealError::Rewritten {
+                return Err(StoreError::Engine(EngineError::Signature(
+                    fengqiao::signing::SignatureError::Rewritten {
                         subject: "journal".into(),
                         seq: head.seq,
                         expected: head.head,
@@ -95,14 +95,14 @@ impl Store {
     }
 
     /// Verifies the county's journal as stored — every entry from the world document on,
-    /// recomputed — against every signed head kept for it ([`fengqiao::seal`]). A journal
+    /// recomputed — against every signed head kept for it ([`fengqiao::signing`]). A journal
     /// rewritten and re-chained by someone with write access to the database still
     /// restores; this refuses it, naming the signed position it no longer matches.
     pub fn verify(
         &mut self,
         county: &str,
         verifier: &dyn Verifier,
-    ) -> Result<SealReport, StoreError> {
+    ) -> Result<SignatureReport, StoreError> {
         self.check_schema()?;
         let heads = self.signed_heads(county)?;
         let (origin, entries) = self.in_one_snapshot(|store| {
@@ -124,8 +124,8 @@ impl Store {
             Ok((hash(row.get(0)), entries))
         })?;
         self.check_audit_tables(county, &entries)?;
-        fengqiao::seal::verify_heads(origin, &entries, &heads, verifier)
-            .map_err(|e| StoreError::Engine(EngineError::Seal(e)))
+        fengqiao::signing::verify_heads(origin, &entries, &heads, verifier)
+            .map_err(|e| StoreError::Engine(EngineError::Signature(e)))
     }
 
     /// Every audit and denial row against the journal entry it projects (same seq, same
