@@ -311,6 +311,13 @@ impl HierarchyError {
 /// assert_eq!(h.unit(meet.unwrap())?.level(), Level::Street);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+/// A unit as a [`Hierarchy`] holds it: an opaque handle, meaningful only for the hierarchy
+/// it came from, that lets routing ask "is this place within that unit?" without looking
+/// the place's code up again. Opaque so the graph the hierarchy is kept in stays an
+/// implementation detail (a host never builds one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct UnitRef(pub(crate) NodeIndex);
+
 /// The tree of units. See the module docs.
 #[derive(Debug, Clone)]
 pub struct Hierarchy {
@@ -322,6 +329,18 @@ pub struct Hierarchy {
     by_code: HashMap<DivisionCode, NodeIndex>,
     /// Old codes of moved units, so records made before a move still resolve.
     aliases: HashMap<DivisionCode, DivisionCode>,
+}
+
+impl Hierarchy {
+    /// The handle of the unit `code`, for routing facts ([`crate::routing::Facts`]).
+    pub fn unit_ref(&self, code: DivisionCode) -> Result<UnitRef, HierarchyError> {
+        self.node(code).map(UnitRef)
+    }
+
+    /// Whether the unit `inner` lies within (or is) the unit `outer`.
+    pub fn is_within_ref(&self, inner: UnitRef, outer: UnitRef) -> bool {
+        self.is_within_node(inner.0, outer.0)
+    }
 }
 
 impl Default for Hierarchy {

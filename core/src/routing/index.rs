@@ -11,7 +11,7 @@
 //! only looks at the surviving rules, so its cost grows with the number of rules that could
 //! match, not with the size of the rule set.
 
-use petgraph::stable_graph::NodeIndex;
+use crate::hierarchy::UnitRef;
 
 use super::model::{Condition, Range};
 use crate::dispute::{
@@ -39,7 +39,7 @@ pub struct Facts<'a> {
     /// Flags.
     pub flags: Flags,
     /// The dispute's location, if it is in the hierarchy.
-    pub location: Option<NodeIndex>,
+    pub location: Option<UnitRef>,
     /// Level of the deciding unit.
     pub level: Level,
 }
@@ -47,7 +47,7 @@ pub struct Facts<'a> {
 impl<'a> Facts<'a> {
     /// The facts of `d`, located at `location` and decided by a unit at `level` (what
     /// [`super::Router::decide`] finds by walking the hierarchy).
-    pub fn of(d: &'a DisputeInput, location: Option<NodeIndex>, level: Level) -> Facts<'a> {
+    pub fn of(d: &'a DisputeInput, location: Option<UnitRef>, level: Level) -> Facts<'a> {
         Facts {
             category: d.category,
             subtype: d.subtype.as_deref(),
@@ -271,13 +271,13 @@ impl Region {
 /// Resolves `within` codes to nodes once; unknown codes never match.
 pub trait UnitLookup {
     /// Whether `location` lies within the unit `code`.
-    fn within(&self, location: Option<NodeIndex>, code: crate::hierarchy::DivisionCode) -> bool;
+    fn within(&self, location: Option<UnitRef>, code: crate::hierarchy::DivisionCode) -> bool;
 }
 
 impl UnitLookup for Hierarchy {
-    fn within(&self, location: Option<NodeIndex>, code: crate::hierarchy::DivisionCode) -> bool {
-        match (location, self.node(code)) {
-            (Some(l), Ok(u)) => self.is_within_node(l, u),
+    fn within(&self, location: Option<UnitRef>, code: crate::hierarchy::DivisionCode) -> bool {
+        match (location, self.unit_ref(code)) {
+            (Some(l), Ok(u)) => self.is_within_ref(l, u),
             _ => false,
         }
     }
@@ -287,7 +287,7 @@ impl UnitLookup for Hierarchy {
 pub struct NoUnits;
 
 impl UnitLookup for NoUnits {
-    fn within(&self, _: Option<NodeIndex>, _: crate::hierarchy::DivisionCode) -> bool {
+    fn within(&self, _: Option<UnitRef>, _: crate::hierarchy::DivisionCode) -> bool {
         false
     }
 }

@@ -332,7 +332,11 @@ impl Router {
             ));
         }
 
-        let facts = Facts::of(d, Some(location), deciding_unit.level());
+        let facts = Facts::of(
+            d,
+            Some(crate::hierarchy::UnitRef(location)),
+            deciding_unit.level(),
+        );
         let matched = self.matching(&facts, h);
         let outcome = self.outcome(&matched);
         let level = outcome
