@@ -193,12 +193,12 @@ proptest! {
         }
         // Snapshot at a random point, then the tail.
         let (seq, _, snapshot) = &seen[cut % seen.len()];
-        let tail = entries[*seq as usize..].iter().cloned().map(Ok);
+        let tail = entries[*seq as usize..].iter().cloned();
         let restored = Engine::restore_snapshot(snapshot.clone(), tail).unwrap();
         prop_assert_eq!(&reads(&restored, &w), &seen.last().unwrap().1, "snapshot at {}", seq);
         // The JSON Lines round trip is lossless.
         let text = journal::to_jsonl(&entries);
-        let again = Engine::restore_results(data.clone(), journal::from_jsonl(&text)).unwrap();
+        let again = Engine::restore_read(data.clone(), journal::from_jsonl(&text), |r| r).unwrap();
         prop_assert_eq!(again.journal_digest(), w.engine.journal_digest());
     }
 }
@@ -310,7 +310,11 @@ fn missing_duplicated_reordered_and_foreign_entries_are_refused() {
     // An unreadable line names its line.
     let mut text = journal::to_jsonl(&entries);
     text.push_str("{not json\n");
-    let err = refused_at(Engine::restore_results(data, journal::from_jsonl(&text)));
+    let err = refused_at(Engine::restore_read(
+        data,
+        journal::from_jsonl(&text),
+        |r| r,
+    ));
     assert_eq!(err.problem, JournalProblem::Unreadable);
     assert!(err.message.contains(&format!("line {}", entries.len() + 1)));
 }
@@ -571,7 +575,7 @@ fn a_long_journal_restores_on_two_threads_and_is_refused_at_the_right_entry() {
     // From a snapshot, whose traces are verified on every core, and the tail.
     let cut = entries.len() / 3;
     let early = Engine::restore(data.clone(), entries[..cut].to_vec()).unwrap();
-    let tail = entries[cut..].iter().cloned().map(Ok);
+    let tail = entries[cut..].iter().cloned();
     let resumed = Engine::restore_snapshot(early.snapshot(), tail).unwrap();
     assert_eq!(resumed.journal_digest(), engine.journal_digest());
     let mut snapshot = engine.snapshot();

@@ -91,7 +91,7 @@ fn a_local_day_off_moves_the_red_day_and_no_legal_window() {
     // Journaled: a restored engine times the case the same way.
     let tail = w.engine.journal(seq, usize::MAX).unwrap();
     assert_eq!(tail.last().unwrap().change.kind(), "local_calendar_set");
-    let restored = Engine::restore_snapshot(snapshot, tail.into_iter().map(Ok)).unwrap();
+    let restored = Engine::restore_snapshot(snapshot, tail).unwrap();
     let again = restored
         .deadlines(at(2026, 4, 14))
         .unwrap()

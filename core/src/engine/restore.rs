@@ -24,20 +24,12 @@ impl Engine {
         world: WorldData,
         entries: impl IntoIterator<Item = JournalEntry>,
     ) -> Result<Engine, EngineError> {
-        Engine::restore_results(world, entries.into_iter().map(Ok))
-    }
-
-    /// [`Engine::restore`] over entries that may have failed to be read (JSON Lines from a
-    /// store): the first failure refuses the restore.
-    pub fn restore_results(
-        world: WorldData,
-        entries: impl IntoIterator<Item = Result<JournalEntry, JournalError>>,
-    ) -> Result<Engine, EngineError> {
-        Engine::restore_read(world, entries, |entry| entry)
+        Engine::restore_read(world, entries, Ok)
     }
 
     /// [`Engine::restore`] over entries as a store keeps them (a JSON line, a database
-    /// row), which `read` turns into [`JournalEntry`]s: reading them and checking each case
+    /// row, or a `Result` of one already read: `read` is then `|r| r`), which `read` turns
+    /// into [`JournalEntry`]s (the first failure refuses the restore): reading them and checking each case
     /// event's content against its hash (its canonical JSON through SM3, most of a
     /// restore's work) run on reader threads, one per core, while this one applies the
     /// entries before in order, so a long journal restores on every core. Where no thread
@@ -70,11 +62,13 @@ impl Engine {
     }
 
     /// Rebuilds an engine from a snapshot and the entries after it (see [`Snapshot`]).
+    /// Together with [`Engine::restore`] the two ways to restore; their `_read` forms take
+    /// entries as a store keeps them.
     pub fn restore_snapshot(
         snapshot: Snapshot,
-        tail: impl IntoIterator<Item = Result<JournalEntry, JournalError>>,
+        tail: impl IntoIterator<Item = JournalEntry>,
     ) -> Result<Engine, EngineError> {
-        Engine::restore_snapshot_read(snapshot, tail, |entry| entry)
+        Engine::restore_snapshot_read(snapshot, tail, Ok)
     }
 
     /// [`Engine::restore_snapshot`] with the entries after the snapshot as a store keeps
