@@ -27,6 +27,8 @@ wasm-bindgen target/wasm32-unknown-unknown/wasm-npm/fengqiao_wasm.wasm --target 
   "$out/web/fengqiao_wasm_bg.wasm" -o "$out/web/fengqiao_wasm_bg.wasm"
 cp npm/index.js npm/index.d.ts npm/node.js npm/worker.js npm/worker-entry.js npm/worker.d.ts npm/README.md \
   LICENSE-MIT LICENSE-APACHE "$out/"
+# The data model the declarations and the README cite travels with the package.
+cp docs/data-model.md "$out/data-model.md"
 VERSION="$version" python3 - "$out/package.json" <<'PY'
 import json, os, sys
 pkg = {
@@ -50,7 +52,7 @@ pkg = {
     # global side effects a bundler must keep.
     "sideEffects": ["./node.js"],
     "files": ["index.js", "index.d.ts", "node.js", "worker.js", "worker-entry.js", "worker.d.ts",
-              "web/", "README.md", "LICENSE-MIT", "LICENSE-APACHE"],
+              "web/", "README.md", "data-model.md", "LICENSE-MIT", "LICENSE-APACHE"],
     "engines": {"node": ">=18"},
 }
 with open(sys.argv[1], "w") as f:

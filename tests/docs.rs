@@ -192,3 +192,32 @@ fn reads_that_write_the_audit_record_say_so_in_every_language() {
     let _ = engine.reader(&centre, at).unwrap().residents(household);
     assert!(engine.journal_seq() > before, "a read that writes nothing");
 }
+
+/// The npm package's README shows a world document a front-end developer can start from
+/// (issue 32): it loads as written, and a dispute between its two households registers and
+/// routes in its community, with the team the README promises.
+#[test]
+fn the_npm_readmes_world_example_builds_an_engine_that_routes() {
+    let readme = std::fs::read_to_string(root("npm/README.md")).unwrap();
+    let at = readme.find("<!-- world example -->").expect("the marker");
+    let block = &readme[at..];
+    let start = block.find("```json\n").unwrap() + 8;
+    let end = block[start..].find("```").unwrap() + start;
+    let world: fengqiao::engine::WorldData = serde_json::from_str(&block[start..end]).unwrap();
+    let mut engine = fengqiao::engine::Engine::from_world(world).unwrap();
+    let now: chrono::DateTime<chrono::Utc> = "2025-06-09T01:00:00Z".parse().unwrap();
+    let input: fengqiao::dispute::DisputeInput = serde_json::from_value(serde_json::json!({
+        "category": "neighbour", "channel": "household_visit",
+        "parties": [{"person": "p1"}, {"person": "p2"}],
+        "location": "5223010010010010101", "urgency": "medium", "risk": "yellow",
+        "discovered_at": "2025-06-09T01:00:00Z"
+    }))
+    .unwrap();
+    let gw = fengqiao::trace::Actor::Staff("gw-1".into());
+    let code = engine.register(&gw, input, now).unwrap();
+    let d = engine
+        .route(&fengqiao::trace::Actor::System, &code, now)
+        .unwrap();
+    assert_eq!(d.unit.to_string(), "522301001001");
+    assert!(d.team.iter().any(|m| m.staff == "md-1"), "{:?}", d.team);
+}

@@ -1,5 +1,6 @@
 // The JSON shapes of the fengqiao serde model, as TypeScript. The same shapes cross the C
-// ABI as JSON text. See docs/data-model.md.
+// ABI as JSON text. See data-model.md (shipped in the npm package; docs/data-model.md in
+// the repository) and the package README's worked world document.
 
 /** Digits of a division code: 12 (national) or longer (grid, household group, household). */
 export type DivisionCode = string;
@@ -66,6 +67,9 @@ export type Condition =
   | { flags_all: Flag[] } | { flags_any: Flag[] } | { within: DivisionCode } | { level_in: Level[] };
 export type Grade = "ordinary" | "yellow_card" | "red_card";
 export type EscalateWhen = "immediately" | "yellow" | "red";
+/** A practice time limit in **working days** (official holidays and 调休 counted, on the handling
+ *  unit's calendar): past `yellow` a case is yellow (预警), past `red` it is overdue (超期).
+ *  Legal windows are natural days and are separate (`LegalWindow`). */
 export interface Limit { yellow: number; red: number }
 export interface Deadlines { accept?: Limit; handle?: Limit; verify?: Limit }
 /** `next`: the level above the handling unit (报上级综治中心). */
@@ -103,6 +107,9 @@ export interface Unfilled { role: Role; reason: string }
 export interface JoinedAgency { kind: AgencyKind; agency?: string }
 export interface RuleNote { id: string; description: string; source?: string }
 export interface Explanation { rules: RuleNote[]; winner?: string; notes: string[]; candidates: Candidate[] }
+/** What routing decided. Three places: `deciding_unit`, where the parties' units meet (the
+ *  dispute's own unit for one household); `level`, the level the rules send the case to; `unit`,
+ *  the unit at that level that handles it (the deciding unit's ancestor at `level`, or itself). */
 export interface Decision {
   rule_set: string; policy: HitPolicy; matched: string[]; deciding_unit: DivisionCode; level: Level; unit: DivisionCode;
   team: TeamMember[]; unfilled?: Unfilled[]; agencies?: JoinedAgency[]; deadlines: Deadlines; escalation?: Escalation;

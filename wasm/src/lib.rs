@@ -163,7 +163,7 @@ fn ret<J: JsCast>(r: Res<String>) -> Result<J, JsValue> {
 
 /// A JS number of milliseconds, checked once here as the C ABI checks its `int64_t`.
 fn ms(v: f64) -> Result<i64, JsValue> {
-    args::time_f64("nowMs", v)
+    args::time_f64("now_ms", v)
         .map(|t| t.timestamp_millis())
         .map_err(throw)
 }
@@ -336,7 +336,7 @@ impl Engine {
             .map_err(throw)
     }
 
-    /// The assessment (考核) over the cases `actor` may see, judged at `nowMs`.
+    /// The assessment (考核) over the cases `actor` may see, judged at `now_ms`.
     pub fn assessment(
         &self,
         actor: JsActor,
@@ -466,7 +466,7 @@ impl Engine {
         ret(ops::validate_rules_text(&self.inner, rules.as_bytes()))
     }
 
-    /// Validates and loads a rule set on behalf of `actor` at `nowMs` (the journal records
+    /// Validates and loads a rule set on behalf of `actor` at `now_ms` (the journal records
     /// who loaded which version, and when); throws `rule_set` with every diagnostic on
     /// errors. Returns the warnings.
     #[wasm_bindgen(js_name = loadRules)]

@@ -60,11 +60,14 @@ pub struct Decision {
     pub policy: HitPolicy,
     /// Ids of the rules that matched, in evaluation order. Under `first`, the first decided.
     pub matched: Vec<String>,
-    /// Where the parties' units meet (the location itself for a one-unit dispute).
+    /// Where the parties' units meet (the location itself for a one-unit dispute): the
+    /// unit the rules' conditions are judged from.
     pub deciding_unit: DivisionCode,
-    /// Handling level.
+    /// The level the rules send the case to (小事不出社区: community unless a rule says
+    /// otherwise).
     pub level: Level,
-    /// Handling unit.
+    /// The unit at `level` that handles the case: the deciding unit's ancestor at that
+    /// level, or the deciding unit itself when it is at that level.
     pub unit: DivisionCode,
     /// The team.
     pub team: Vec<TeamMember>,

@@ -16,7 +16,7 @@ public class Decision {
     @JsonProperty("deadlines")
     public Deadlines deadlines;
 
-    /** Where the parties' units meet (the location itself for a one-unit dispute). */
+    /** Where the parties' units meet (the location itself for a one-unit dispute): the unit the rules' conditions are judged from. */
     @JsonProperty("deciding_unit")
     public String decidingUnit;
 
@@ -32,7 +32,7 @@ public class Decision {
     @JsonProperty("legal_windows")
     public List<LegalWindow> legalWindows;
 
-    /** Handling level. */
+    /** The level the rules send the case to (小事不出社区: community unless a rule says otherwise). */
     @JsonProperty("level")
     public String level;
 
@@ -64,7 +64,7 @@ public class Decision {
     @JsonProperty("unfilled")
     public List<Unfilled> unfilled;
 
-    /** Handling unit. */
+    /** The unit at `level` that handles the case: the deciding unit's ancestor at that level, or the deciding unit itself when it is at that level. */
     @JsonProperty("unit")
     public String unit;
 }
