@@ -221,3 +221,43 @@ fn the_npm_readmes_world_example_builds_an_engine_that_routes() {
     assert_eq!(d.unit.to_string(), "522301001001");
     assert!(d.team.iter().any(|m| m.staff == "md-1"), "{:?}", d.team);
 }
+
+/// The layering the code shows (issue 32): the engine uses the domain modules, never the
+/// other way round — the world document, error codes and details live in their own
+/// crate-level modules, so no module below `engine` imports it (`lib.rs` and the schema
+/// list, which gather everything, are not below it).
+#[test]
+fn no_module_below_the_engine_imports_it() {
+    let mut offenders = Vec::new();
+    let mut stack = vec![root("core/src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let rel = path
+                .strip_prefix(root("core/src"))
+                .unwrap()
+                .to_string_lossy()
+                .to_string();
+            if path.is_dir() {
+                if rel != "engine" {
+                    stack.push(path);
+                }
+                continue;
+            }
+            if rel == "lib.rs" || rel == "schema.rs" {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                let code = line.trim_start();
+                if !code.starts_with("//") && code.contains("crate::engine") {
+                    offenders.push(format!("core/src/{rel}:{}", n + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "modules below the engine import it: {offenders:?}"
+    );
+}

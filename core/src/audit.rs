@@ -67,7 +67,7 @@ impl AuditEntry {
             action: d.action,
             outcome: Outcome::Denied,
             target: d.target,
-            code: Some(crate::engine::ErrorCode::Denied.as_str().to_string()),
+            code: Some(crate::error::ErrorCode::Denied.as_str().to_string()),
             detail: String::new(),
         }
     }

@@ -238,7 +238,7 @@ crate::vocab::domain_enum! {
 }
 
 /// The journal's origin: the digest of the world document an engine was built from.
-pub fn origin(world: &crate::engine::WorldData) -> Hash {
+pub fn origin(world: &crate::world::WorldData) -> Hash {
     let mut h = Sm3::new();
     h.update(b"fengqiao-journal/1\n");
     h.update(serde_json::to_vec(world).expect("worlds serialise"));
@@ -288,7 +288,7 @@ pub struct Snapshot {
     /// The journal's origin (the digest of the first world document).
     pub origin: Hash,
     /// The world at `seq`.
-    pub world: crate::engine::WorldData,
+    pub world: crate::world::WorldData,
     /// Every rule set a case was decided under, besides the current one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rule_sets: Vec<RuleSet>,

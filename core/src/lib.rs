@@ -47,6 +47,7 @@ pub mod calendar;
 pub mod deadline;
 pub mod dispute;
 pub mod engine;
+pub mod error;
 pub mod hierarchy;
 pub mod journal;
 pub mod lifecycle;
@@ -62,6 +63,7 @@ pub mod stats;
 pub mod table;
 pub mod trace;
 pub mod whatif;
+pub mod world;
 
 pub use vocab::UnknownWord;
 

@@ -58,7 +58,7 @@ impl JsonSchema for crate::dispute::Flags {
 pub fn all() -> Vec<(&'static str, Schema)> {
     use schemars::schema_for;
     vec![
-        ("world", schema_for!(crate::engine::WorldData)),
+        ("world", schema_for!(crate::world::WorldData)),
         ("hierarchy", schema_for!(crate::hierarchy::HierarchyData)),
         ("unit", schema_for!(crate::hierarchy::Unit)),
         ("person", schema_for!(crate::people::Person)),

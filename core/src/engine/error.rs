@@ -4,51 +4,13 @@ use crate::calendar::CalendarError;
 use chrono::{DateTime, Utc};
 
 use crate::dispute::{CaseCode, Category};
+pub use crate::error::ErrorCode;
 use crate::hierarchy::HierarchyError;
 use crate::hierarchy::{DivisionCode, UnitKind};
 use crate::lifecycle::LifecycleError;
 use crate::people::IdentityError;
 use crate::routing::{Diagnostics, RoutingError};
 use crate::trace::TraceError;
-use crate::vocab::domain_enum;
-
-domain_enum! {
-    /// A stable, machine-readable error code: the C ABI's status and the JS error's `code`.
-    pub enum ErrorCode {
-        /// Malformed input (JSON, UTF-8, a value out of range).
-        InvalidInput = ("invalid_input", "输入无效", "invalid input"),
-        /// A hierarchy or division-code problem.
-        Hierarchy = ("hierarchy", "区划层级错误", "hierarchy error"),
-        /// An identity number or phone problem.
-        Identity = ("identity", "身份信息无效", "invalid identity data"),
-        /// Something referred to does not exist.
-        NotFound = ("not_found", "对象不存在", "not found"),
-        /// Something with this id exists already.
-        Duplicate = ("duplicate", "对象已存在", "duplicate"),
-        /// A rule set with errors.
-        RuleSet = ("rule_set", "规则集错误", "rule-set errors"),
-        /// A dispute could not be routed.
-        Routing = ("routing", "流转失败", "routing failed"),
-        /// An operation refused by the lifecycle.
-        Lifecycle = ("lifecycle", "流程操作被拒绝", "operation refused"),
-        /// A trace that does not verify.
-        Trace = ("trace", "留痕校验失败", "trace does not verify"),
-        /// A calendar problem.
-        Calendar = ("calendar", "日历错误", "calendar error"),
-        /// Outside the actor's remit.
-        Denied = ("denied", "超出权限范围", "access denied"),
-        /// A bug: a panic caught at the boundary.
-        Internal = ("internal", "内部错误", "internal error"),
-        /// A journal or snapshot that does not restore (the details name the entry).
-        Journal = ("journal", "变更日志校验失败", "journal does not restore"),
-        /// A stale expected version: another writer changed the case first.
-        Conflict = ("conflict", "版本冲突", "version conflict"),
-        /// A signature or signed head that does not verify, or a signer that failed.
-        Signature = ("signature", "签名校验失败", "signature check failed"),
-        /// Personal data that could not be sealed or opened (see `personal`).
-        Protection = ("protection", "个人信息保护失败", "personal-data protection failed"),
-    }
-}
 
 /// Everything the engine can refuse, each with the details a program needs.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -293,7 +255,7 @@ impl EngineError {
     /// Machine-readable details: the diagnostics of a rule set, the state and operation of a
     /// refused operation, the position of a trace problem … (`null` when there are none).
     pub fn details(&self) -> serde_json::Value {
-        use super::details::{to_json_value as j, Details as D};
+        use crate::error::{to_json_value as j, Details as D};
         let problem = |p: &str| D::new().text("problem", p);
         match self {
             EngineError::Rules(d) => j(&d.items),

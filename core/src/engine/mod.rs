@@ -18,7 +18,6 @@
 mod access;
 mod cadence;
 mod cases;
-mod details;
 mod error;
 mod journal;
 mod personal;
@@ -34,8 +33,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+pub use crate::error::{to_json_value, Details};
 pub use cases::{Case, Sweep};
-pub use details::{to_json_value, Details};
 pub use error::{EngineError, ErrorCode};
 pub use reader::Reader;
 
@@ -50,44 +49,7 @@ use crate::routing::{Diagnostic, Diagnostics, Directory, Router, RuleSet, Schema
 use crate::staff::{Staff, StaffId};
 use crate::trace::Actor;
 
-/// A whole world as JSON: the places, residents, staff, agencies and (optionally) a rule set
-/// and extra calendar years. What a binding loads to build an engine.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct WorldData {
-    /// The hierarchy.
-    pub hierarchy: crate::hierarchy::HierarchyData,
-    /// Residents.
-    #[serde(default)]
-    pub people: Vec<Person>,
-    /// Staff.
-    #[serde(default)]
-    pub staff: Vec<Staff>,
-    /// Agencies.
-    #[serde(default)]
-    pub agencies: Vec<Agency>,
-    /// A rule set; the shipped default rules if absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rules: Option<RuleSet>,
-    /// Holiday notices for years beyond the shipped 2021–2026.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub calendar_years: Vec<crate::calendar::YearNotice>,
-    /// Units' own days off and working days over the national calendar (特色日历).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub local_calendars: Vec<crate::calendar::LocalCalendar>,
-    /// Who sees identity numbers and phones whole; the default if absent. Part of the
-    /// world, not of a binding, so every front-end masks alike.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub privacy: Option<Privacy>,
-    /// Residents whose personal data is sealed (see [`crate::personal`]): what a world
-    /// export carries for them once a protector is set.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub sealed_people: Vec<crate::personal::SealedPerson>,
-    /// Subjects (residents' ids, case codes) whose personal data was erased.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub erased: Vec<String>,
-}
+pub use crate::world::WorldData;
 
 /// The world and its cases. See the module docs.
 #[derive(Debug, Clone)]

@@ -255,7 +255,7 @@ pub enum HierarchyError {
 impl HierarchyError {
     /// Machine-readable details: the problem as a word and the codes involved.
     pub fn details(&self) -> serde_json::Value {
-        use crate::engine::Details as D;
+        use crate::error::Details as D;
         let problem = |p: &str| D::new().text("problem", p);
         match self {
             HierarchyError::Code(e) => problem("malformed_code").text("message", e).build(),
