@@ -261,3 +261,35 @@ fn no_module_below_the_engine_imports_it() {
         "modules below the engine import it: {offenders:?}"
     );
 }
+
+/// One module-file style (issue 32): a module with submodules is `name/mod.rs`, never
+/// `name.rs` beside a `name/` directory.
+#[test]
+fn modules_with_submodules_are_directories_with_mod_rs() {
+    for krate in [
+        "core/src",
+        "binding/src",
+        "ffi/src",
+        "wasm/src",
+        "store/src",
+        "cli/src",
+        "synth/src",
+    ] {
+        let mut stack = vec![root(krate)];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    let beside = path.with_extension("rs");
+                    assert!(
+                        !beside.exists(),
+                        "{} beside {}: use mod.rs",
+                        beside.display(),
+                        path.display()
+                    );
+                    stack.push(path);
+                }
+            }
+        }
+    }
+}

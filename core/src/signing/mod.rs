@@ -23,7 +23,7 @@
 //! # #[cfg(feature = "guomi")] {
 //! use fengqiao::engine::{Engine, WorldData};
 //! use fengqiao::signing::{self, Sm2Signer, Sm2Verifier};
-//! let world: WorldData = serde_json::from_str(include_str!("../../examples/data/world-small.json"))?;
+//! let world: WorldData = serde_json::from_str(include_str!("../../../examples/data/world-small.json"))?;
 //! let mut engine = Engine::from_world(world.clone())?;
 //! engine.set_available("gw-522301001001001", false)?;
 //! let signer = Sm2Signer::from_secret_hex("dev-1", &"11".repeat(32))?;
