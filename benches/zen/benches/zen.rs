@@ -11,7 +11,7 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use fengqiao::routing::{Facts, NoUnits, Router};
-use fengqiao_synth::{self, rules, Rng, Spec};
+use fengqiao_synth::{rules, Rng, Spec};
 use fengqiao_zen_bench::{context, Variable, Zen};
 
 fn tune() -> Criterion {
@@ -73,9 +73,9 @@ fn side_by_side(c: &mut Criterion, group: &str, label: String, router: &Router, 
 /// The shipped rules (17, collect) on 1,000 disputes with the 2023 ledger's mix.
 fn default_rules(c: &mut Criterion) {
     let router = Router::default_rules();
-    let (_, dir) = synth::hierarchy(&Spec::small()).unwrap();
+    let (_, dir) = fengqiao_synth::hierarchy(&Spec::small()).unwrap();
     let t = Utc.with_ymd_and_hms(2025, 3, 3, 1, 0, 0).unwrap();
-    let disputes = synth::disputes::disputes(&mut Rng::new(7), &dir, 1_000, t);
+    let disputes = fengqiao_synth::disputes::disputes(&mut Rng::new(7), &dir, 1_000, t);
     let facts: Vec<Facts> = disputes.iter().map(rules::facts_of).collect();
     side_by_side(c, "default_rules", "17".into(), &router, &facts);
 }

@@ -3,7 +3,7 @@
 
 use chrono::{TimeZone, Utc};
 use fengqiao::routing::{Condition, NoUnits, Router};
-use fengqiao_synth::{self, rules, Rng, Spec};
+use fengqiao_synth::{rules, Rng, Spec};
 use fengqiao_zen_bench::{context, jdm, Zen};
 
 fn agree(router: &Router, zen: &Zen, facts: &[fengqiao::routing::Facts]) -> usize {
@@ -21,9 +21,9 @@ fn agree(router: &Router, zen: &Zen, facts: &[fengqiao::routing::Facts]) -> usiz
 fn the_default_rules_agree_on_the_ledger_caseload() {
     let router = Router::default_rules();
     let zen = Zen::new(router.rule_set()).unwrap();
-    let (_, dir) = synth::hierarchy(&Spec::small()).unwrap();
+    let (_, dir) = fengqiao_synth::hierarchy(&Spec::small()).unwrap();
     let t = Utc.with_ymd_and_hms(2025, 3, 3, 1, 0, 0).unwrap();
-    let disputes = synth::disputes::disputes(&mut Rng::new(7), &dir, 2_000, t);
+    let disputes = fengqiao_synth::disputes::disputes(&mut Rng::new(7), &dir, 2_000, t);
     let facts: Vec<_> = disputes.iter().map(rules::facts_of).collect();
     let hits = agree(&router, &zen, &facts);
     // Collect: the base rule, one of the two team rules, often more.
