@@ -1020,18 +1020,29 @@ impl Figures {
         );
         let _ = writeln!(o);
         let _ = writeln!(o, "2023年分类 / 2023 by category");
+        // The library's one table renderer: aligned by display width, as the tables below.
+        let mut table = fengqiao::table::Table::new(
+            [
+                "分类",
+                "category",
+                "排查/screened",
+                "调处/mediated",
+                "稳控/stabilised",
+            ]
+            .map(String::from)
+            .to_vec(),
+        );
         for row in &self.by_category_2023.rows {
             let c = row.category.expect("by category");
-            let _ = writeln!(
-                o,
-                "  {:<10} {:<22} 排查 {:>4}  调处 {:>4}  稳控 {:>4}",
-                c.label_zh(),
-                c.label_en(),
-                row.counts.screened,
-                row.counts.mediated,
-                row.counts.stabilised
-            );
+            table.row(vec![
+                c.label_zh().to_string(),
+                c.label_en().to_string(),
+                row.counts.screened.to_string(),
+                row.counts.mediated.to_string(),
+                row.counts.stabilised.to_string(),
+            ]);
         }
+        o.push_str(&table.render());
         let _ = writeln!(
             o,
             "  联合调处重大疑难复杂矛盾 major disputes handled jointly (公安+司法+法院+综治+N): {}, 化解 resolved {}",
