@@ -464,7 +464,25 @@ fn who_acts_on_a_routed_case_follows_its_team() {
         .routing
         .clone()
         .unwrap();
-    assert_eq!(w.engine.decide(&code).unwrap(), applied);
+    // The recorded decision carries no rule text (issue 37: slim events); `decide`
+    // rebuilds it from the rule set version the decision names.
+    assert!(applied.explanation.rules.is_empty());
+    let decided = w.engine.decide(&code).unwrap();
+    let ids: Vec<&str> = decided
+        .explanation
+        .rules
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(ids, applied.matched);
+    assert!(decided
+        .explanation
+        .rules
+        .iter()
+        .all(|r| !r.description.is_empty()));
+    let mut slim = decided;
+    slim.explanation.rules.clear();
+    assert_eq!(slim, applied);
 }
 
 #[test]

@@ -106,7 +106,9 @@ export type Candidate = { role: Role; staff: string; unit: DivisionCode } & Verd
 export interface Unfilled { role: Role; reason: string }
 export interface JoinedAgency { kind: AgencyKind; agency?: string }
 export interface RuleNote { id: string; description: string; source?: string }
-export interface Explanation { rules: RuleNote[]; winner?: string; notes: string[]; candidates: Candidate[] }
+/** Why a decision came out as it did. `rules` are rebuilt on every read from the rule set version the
+ *  decision names; a `route` event in a trace carries only the matched ids (`Decision.matched`). */
+export interface Explanation { rules?: RuleNote[]; winner?: string; notes: string[]; candidates: Candidate[] }
 /** What routing decided. Three places: `deciding_unit`, where the parties' units meet (the
  *  dispute's own unit for one household); `level`, the level the rules send the case to; `unit`,
  *  the unit at that level that handles it (the deciding unit's ancestor at `level`, or itself). */

@@ -218,6 +218,7 @@ impl Engine {
             })
             .collect();
         let mut dispute = case.dispute.clone();
+        dispute.routing = dispute.routing.map(|d| self.explained(d));
         let subject = code.as_str();
         let mut texts: Vec<&mut String> = vec![&mut dispute.input.description];
         if let Some(a) = &mut dispute.agreement {

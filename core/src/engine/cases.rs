@@ -178,9 +178,20 @@ impl Engine {
     pub fn decide(&self, code: &CaseCode) -> Result<Decision, EngineError> {
         let case = self.case(code)?;
         match &case.dispute.routing {
-            Some(d) => Ok(d.clone()),
+            Some(d) => Ok(self.explained(d.clone())),
             None => Ok(self.router.decide(&case.dispute.input, &self.world())?),
         }
+    }
+
+    /// A recorded decision with its explanation's rule notes rebuilt from the rule set
+    /// version it names (the engine keeps every version a case was decided by).
+    pub(crate) fn explained(&self, mut d: Decision) -> Decision {
+        if d.explanation.rules.is_empty() {
+            if let Some(set) = self.rule_sets.get(&d.rule_set) {
+                d.explanation.rules = set.notes(&d.matched);
+            }
+        }
+        d
     }
 
     /// What routing would decide for a dispute that is not registered (what-if, previews),
@@ -217,11 +228,15 @@ impl Engine {
     ) -> Result<Decision, EngineError> {
         let input = &self.case(code)?.dispute.input;
         let mut decision = self.router.decide(input, &self.world())?;
+        // Recorded without the rules' text: the event names the rule set version (whose
+        // body the journal keeps) and the matched ids; reads rebuild the text.
+        let mut recorded = decision.clone();
+        recorded.explanation.rules.clear();
         self.apply_op(
             actor,
             code,
             Operation::Route {
-                decision: Box::new(decision.clone()),
+                decision: Box::new(recorded),
             },
             now,
         )?;

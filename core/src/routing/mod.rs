@@ -115,7 +115,13 @@ impl Decision {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Explanation {
-    /// The matched rules in evaluation order, with what each contributed.
+    /// The matched rules in evaluation order, with their descriptions and sources. Not
+    /// recorded in a case's `route` event (the rule set version it names, kept in the
+    /// journal, holds the text): rebuilt from it on every read ([`RuleSet::notes`]), so the
+    /// trace carries each rule's text once per rule set instead of once per case. Written
+    /// even when empty, so a trace recorded before (whose events list the notes, or list
+    /// none as `[]`) hashes as it did.
+    #[serde(default)]
     pub rules: Vec<RuleNote>,
     /// Under `first`: the rule that decided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -137,6 +143,29 @@ pub struct RuleNote {
     /// Its legal or practical source.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub source: String,
+}
+
+impl RuleNote {
+    /// The note of `rule`: its id, description and source.
+    pub fn of(rule: &Rule) -> RuleNote {
+        RuleNote {
+            id: rule.id.clone(),
+            description: rule.description.clone(),
+            source: rule.source.clone(),
+        }
+    }
+}
+
+impl RuleSet {
+    /// The notes of the rules `ids` names, in that order (an id the set does not have is
+    /// left out): how a recorded decision's explanation is rebuilt from the rule set
+    /// version it names.
+    pub fn notes(&self, ids: &[String]) -> Vec<RuleNote> {
+        ids.iter()
+            .filter_map(|id| self.rules.iter().find(|r| &r.id == id))
+            .map(RuleNote::of)
+            .collect()
+    }
 }
 
 /// A compiled rule set. Build once (validation plus indexing), decide many times.
@@ -391,14 +420,7 @@ impl Router {
 
         let rules = matched
             .iter()
-            .map(|&i| {
-                let r = &self.set.rules[i];
-                RuleNote {
-                    id: r.id.clone(),
-                    description: r.description.clone(),
-                    source: r.source.clone(),
-                }
-            })
+            .map(|&i| RuleNote::of(&self.set.rules[i]))
             .collect::<Vec<_>>();
         let winner = match self.set.hit_policy {
             HitPolicy::First => rules.first().map(|r| r.id.clone()),

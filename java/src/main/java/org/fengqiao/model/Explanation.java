@@ -17,7 +17,7 @@ public class Explanation {
     @JsonProperty("notes")
     public List<String> notes;
 
-    /** The matched rules in evaluation order, with what each contributed. */
+    /** The matched rules in evaluation order, with their descriptions and sources. Not recorded in a case's `route` event (the rule set version it names, kept in the journal, holds the text): rebuilt from it on every read ([`RuleSet::notes`]), so the trace carries each rule's text once per rule set instead of once per case. Written even when empty, so a trace recorded before (whose events list the notes, or list none as `[]`) hashes as it did. */
     @JsonProperty("rules")
     public List<RuleNote> rules;
 
