@@ -145,7 +145,9 @@ pub struct LegalWindow {
     /// Which window.
     pub window: WindowKind,
     /// The article (or practice) it implements.
-    pub source: String,
+    // Borrowed from `WindowKind::source` when built here: a sweep builds one per running
+    // window of every case.
+    pub source: std::borrow::Cow<'static, str>,
     /// Its length, natural days or months (extension included for the court's decision).
     pub period: Period,
     /// The day of the event that starts it (itself not counted: 民法典 art. 201).
@@ -158,9 +160,41 @@ pub struct LegalWindow {
     /// can be under any holiday notice ([`Period::last_day_bounds`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_day_bounds: Option<(NaiveDate, NaiveDate)>,
-    /// Whether the running phase's working-day thresholds were brought forward to this
-    /// window's last day (it ends before the limit would).
+    /// Whether this window governs the running phase's working-day limit: the phase's red
+    /// day is this window's last day (the thresholds were brought forward to it, or end
+    /// there anyway), the earliest of the windows that bound the phase.
     pub limits_brought_forward: bool,
+}
+
+impl LegalWindow {
+    /// The window `kind` of `period` (lengthened by `extension`) started on `from`, its
+    /// last day on `calendar` (or its bounds in a year the calendar does not know); not
+    /// marked as bringing any threshold forward.
+    fn new(
+        kind: WindowKind,
+        period: Period,
+        from: NaiveDate,
+        extension: Option<Period>,
+        calendar: &Calendar,
+    ) -> LegalWindow {
+        let last_day = window_end(period, from, extension, calendar).ok();
+        let last_day_bounds = last_day
+            .is_none()
+            .then(|| window_end_bounds(period, from, extension, calendar));
+        let period = match (period, extension) {
+            (Period::Days(p), Some(Period::Days(e))) => Period::Days(p + e),
+            _ => period,
+        };
+        LegalWindow {
+            window: kind,
+            source: std::borrow::Cow::Borrowed(kind.source()),
+            period,
+            started_on: from,
+            last_day,
+            last_day_bounds,
+            limits_brought_forward: false,
+        }
+    }
 }
 
 /// One case's standing.
@@ -365,10 +399,28 @@ struct Clock<'a> {
     start: NaiveDate,
     days: crate::calendar::WorkingDays<'a>,
     pauses: Vec<(NaiveDate, Option<NaiveDate>)>,
-    thresholds: [u32; 3],
     extra: u32,
     percent: u8,
     limit: Limit,
+}
+
+impl Clock<'_> {
+    /// The thresholds in working days (warning, yellow, red), extensions included.
+    fn thresholds(&self) -> [u32; 3] {
+        due::thresholds(self.limit, self.percent, self.extra)
+    }
+
+    /// The due days, before any legal window brings them forward.
+    fn due(&self) -> Result<Due, CalendarError> {
+        clock_due(
+            self.days,
+            self.start,
+            self.limit,
+            self.percent,
+            self.extra,
+            &self.pauses,
+        )
+    }
 }
 
 fn clock<'a>(
@@ -391,7 +443,6 @@ fn clock<'a>(
         start: china_date(since),
         days: calendar.at(d.handling_unit),
         pauses,
-        thresholds: due::thresholds(limit, percent, extra),
         extra,
         percent,
         limit,
@@ -412,12 +463,12 @@ fn phase_due(
     limit: Limit,
 ) -> Result<Due, CalendarError> {
     let c = clock(d, calendar, rules, phase, limit);
-    let due = clock_due(c.days, c.start, c.limit, c.percent, c.extra, &c.pauses)?;
+    let due = c.due()?;
     if phase == Phase::Verify {
         return Ok(due);
     }
     Ok(match legal_cap(d, calendar, rules)? {
-        Some(cap) => due.capped(cap, c.days, c.start, c.thresholds),
+        Some(cap) => due.capped(cap, c.days, c.start, c.thresholds()),
         None => due,
     })
 }
@@ -437,8 +488,8 @@ fn phase_due_bounds(
     if phase != Phase::Verify {
         for (_, period, from) in legal_windows(d, rules) {
             let (e, l) = period.last_day_bounds(from, calendar);
-            early = early.capped(e, c.days, c.start, c.thresholds);
-            late = late.capped(l, c.days, c.start, c.thresholds);
+            early = early.capped(e, c.days, c.start, c.thresholds());
+            late = late.capped(l, c.days, c.start, c.thresholds());
         }
     }
     (early, late)
@@ -565,61 +616,47 @@ pub fn standing(d: &Dispute, calendar: &Calendar, rules: &RuleSet, now: DateTime
 }
 
 /// The legal windows running for `d`, with their last days, whether each has passed by
-/// `today` (or certainly passed, where the calendar does not know the year), and whether
-/// the running thresholds were brought forward to it.
+/// `today` (or certainly passed, where the calendar does not know the year), and which
+/// governs the running phase's limit, whose red day is `red` ([`running_due`]). Each last
+/// day is computed once: a sweep calls this for every case.
 pub fn windows(
     d: &Dispute,
     calendar: &Calendar,
     rules: &RuleSet,
     today: NaiveDate,
+    red: Option<NaiveDate>,
 ) -> Vec<(LegalWindow, bool)> {
-    let cap = legal_cap(d, calendar, rules).ok().flatten();
-    let limited = matches!(
-        d.state,
-        State::Registered | State::Accepted | State::Mediating
-    );
-    running_windows(d, rules)
+    let mut out: Vec<(LegalWindow, bool)> = running_windows(d, rules)
         .map(|(kind, period, from, ext)| {
-            let end = window_end(period, from, ext, calendar).ok();
-            let bounds = end
-                .is_none()
-                .then(|| window_end_bounds(period, from, ext, calendar));
-            let passed = match (end, bounds) {
+            let w = LegalWindow::new(kind, period, from, ext, calendar);
+            let passed = match (w.last_day, w.last_day_bounds) {
                 (Some(end), _) => today > end,
                 (None, Some((_, late))) => today > late,
                 _ => false,
             };
-            let governs = limited
-                && end.is_some()
-                && end == cap
-                && matches!(
-                    kind,
-                    WindowKind::MediationMonth
-                        | WindowKind::LabourMediation
-                        | WindowKind::CourtReferral
-                )
-                && running_due_uncapped_after(d, calendar, rules, end);
-            let period = match ext {
-                Some(Period::Days(e)) => match period {
-                    Period::Days(p) => Period::Days(p + e),
-                    other => other,
-                },
-                _ => period,
-            };
-            (
-                LegalWindow {
-                    window: kind,
-                    source: kind.source().to_string(),
-                    period,
-                    started_on: from,
-                    last_day: end,
-                    last_day_bounds: bounds,
-                    limits_brought_forward: governs,
-                },
-                passed,
-            )
+            (w, passed)
         })
-        .collect()
+        .collect();
+    let limited = matches!(
+        d.state,
+        State::Registered | State::Accepted | State::Mediating
+    );
+    let bounding = |k: WindowKind| {
+        matches!(
+            k,
+            WindowKind::MediationMonth | WindowKind::LabourMediation | WindowKind::CourtReferral
+        )
+    };
+    if let (true, Some(red)) = (limited, red) {
+        if let Some((w, _)) = out
+            .iter_mut()
+            .filter(|(w, _)| bounding(w.window) && w.last_day.is_some())
+            .min_by_key(|(w, _)| w.last_day)
+        {
+            w.limits_brought_forward = w.last_day == Some(red);
+        }
+    }
+    out
 }
 
 /// The legal windows a dispute registered on `day` starts at once (its labour 15 days, a
@@ -640,39 +677,8 @@ pub fn registration_windows(
     ]
     .into_iter()
     .flatten()
-    .map(|(kind, period)| {
-        let end = period.last_day(day, calendar).ok();
-        LegalWindow {
-            window: kind,
-            source: kind.source().to_string(),
-            period,
-            started_on: day,
-            last_day: end,
-            last_day_bounds: end.is_none().then(|| period.last_day_bounds(day, calendar)),
-            limits_brought_forward: false,
-        }
-    })
+    .map(|(kind, period)| LegalWindow::new(kind, period, day, None, calendar))
     .collect()
-}
-
-/// Whether the running phase's own red day (before any legal cap) falls after `end`.
-fn running_due_uncapped_after(
-    d: &Dispute,
-    calendar: &Calendar,
-    rules: &RuleSet,
-    end: Option<NaiveDate>,
-) -> bool {
-    let limits = limits_of(d, rules);
-    let (phase, limit) = match d.state {
-        State::Registered => (Phase::Accept, limits.accept),
-        _ => (Phase::Handle, limits.handle),
-    };
-    let (Some(limit), Some(end)) = (limit, end) else {
-        return false;
-    };
-    let c = clock(d, calendar, rules, phase, limit);
-    clock_due(c.days, c.start, c.limit, c.percent, c.extra, &c.pauses)
-        .is_ok_and(|due| due.red > end)
 }
 
 /// Computes a case's standing at `now` under the rule set in force: the routed case's own
@@ -702,7 +708,8 @@ pub fn status(
         ));
     }
     let mut legal = Vec::new();
-    let windows: Vec<LegalWindow> = windows(d, calendar, rules, today)
+    let red = t.due.map(|x| x.red).filter(|r| *r != NaiveDate::MAX);
+    let windows: Vec<LegalWindow> = windows(d, calendar, rules, today, red)
         .into_iter()
         .map(|(w, passed)| {
             if passed {

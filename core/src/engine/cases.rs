@@ -262,7 +262,8 @@ impl Engine {
         now: DateTime<Utc>,
     ) -> Vec<deadline::LegalWindow> {
         let rules = super::journal::rules_for(&self.rule_sets, self.router.rule_set(), d);
-        deadline::windows(d, &self.calendar, rules, china_date(now))
+        let red = deadline::running_due(d, &self.calendar, rules).map(|due| due.red);
+        deadline::windows(d, &self.calendar, rules, china_date(now), red)
             .into_iter()
             .map(|(w, _)| w)
             .collect()

@@ -19,7 +19,7 @@ public class LegalWindow {
     @JsonProperty("last_day_bounds")
     public JsonNode lastDayBounds;
 
-    /** Whether the running phase's working-day thresholds were brought forward to this window's last day (it ends before the limit would). */
+    /** Whether this window governs the running phase's working-day limit: the phase's red day is this window's last day (the thresholds were brought forward to it, or end there anyway), the earliest of the windows that bound the phase. */
     @JsonProperty("limits_brought_forward")
     public Boolean limitsBroughtForward;
 
