@@ -164,7 +164,7 @@ fn reads_that_write_the_audit_record_say_so_in_every_language() {
         says("ffi/include/fengqiao.h", f);
     }
     for f in ["pub fn view_case(", "pub fn residents(", "pub fn world("] {
-        says("wasm/src/lib.rs", f);
+        says("wasm/src/operations.rs", f);
     }
     says("core/src/engine/access.rs", "pub fn view_case(");
     says("core/src/engine/reader.rs", "pub fn residents(");

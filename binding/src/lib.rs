@@ -3,9 +3,10 @@
 //! Cedar shares one `ffi` module between its C and WebAssembly front-ends; this crate is
 //! fengqiao's. It holds, once:
 //!
-//! - [`ops`]: every operation of the binding surface ([`ops::OPERATIONS`]), as a function
-//!   that takes what a host passes (JSON bytes, words, codes, milliseconds) and returns JSON
-//!   text;
+//! - [`surface`]: the table of operations ([`OPERATIONS`]): each one's arguments, result,
+//!   access, records and documentation, from which `xtask` writes every front-end;
+//! - [`ops`]: every operation as a function that takes what a host passes (JSON bytes,
+//!   words, codes, milliseconds) and returns JSON text;
 //! - [`args`]: the argument decoders (times, dates, division codes, case codes, levels,
 //!   actors, rule sets, JSON Lines), each failure naming the argument, the value and what
 //!   is allowed;
@@ -13,9 +14,9 @@
 //!   into an `FqStatus` and WebAssembly into a thrown `FengqiaoError`.
 //!
 //! `fengqiao-ffi` and `fengqiao-wasm` are shims over it: handles, C strings or JS values,
-//! caught panics. No domain rule and no privacy rule lives in a front-end; a new engine
-//! method costs the core method, one function here and two short shims, and a test checks
-//! that both front-ends expose every operation.
+//! caught panics, all generated from the table. No domain rule and no privacy rule lives in
+//! a front-end; a new engine method costs the core method, one function and one table entry
+//! here, and tests.
 //!
 //! ```
 //! use fengqiao_binding::ops;
@@ -34,6 +35,7 @@
 pub mod args;
 pub mod error;
 pub mod ops;
+pub mod surface;
 
 pub use error::{BindingError, Code, CodeInfo, CODES};
-pub use ops::{Access, Op, CONSTRUCTORS, OPERATIONS};
+pub use surface::{Access, Arg, Bind, Op, Output, Records, Ty, CONSTRUCTORS, OPERATIONS};

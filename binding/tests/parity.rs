@@ -31,7 +31,8 @@ fn c_functions() -> BTreeSet<String> {
 
 /// Methods and functions the WebAssembly module exports, by their JS names.
 fn js_names() -> BTreeSet<String> {
-    let src = read("wasm/src/lib.rs") + &read("wasm/src/security.rs");
+    let src =
+        read("wasm/src/lib.rs") + &read("wasm/src/operations.rs") + &read("wasm/src/security.rs");
     let mut names = BTreeSet::new();
     let mut pending_js_name: Option<String> = None;
     for line in src.lines().map(str::trim) {

@@ -241,486 +241,6 @@ const char *fq_error_details(const struct FqError *e);
 enum FqStatus fq_debug_panic(struct FqError **err);
 #endif
 
-// The shipped default rule set (`RuleSet` JSON) into `*out`.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_default_rules(char **out, struct FqError **err);
-
-// Verifies a trace given as JSON Lines (or a JSON array of events), without an engine, and
-// replays it; `*out` receives the rebuilt case (`Dispute` JSON). A tampered trace fails
-// with `FQ_STATUS_TRACE` and the position of the problem in the details; text that is not
-// a list of events fails with `FQ_STATUS_INVALID_INPUT`.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_trace_verify(const char *events, char **out, struct FqError **err);
-
-// The world as `actor` may export it (`WorldData` JSON): residents of the actor's area
-// only, identity numbers and phones removed unless the world's privacy settings let the
-// actor see them. `now_ms` is the time a refusal is logged with.
-//
-// **Writes the journal.** A whole read of personal data (an actor who sees identifiers
-// whole) adds an audit entry (`read_whole`; 等保 GB/T 22239-2019 8.1.4.3), and a refused
-// read a denial: both move the journal's head, so store the journal after this read as
-// after a write.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_world(const struct FqEngine *engine,
-                              const char *actor,
-                              int64_t now_ms,
-                              char **out,
-                              struct FqError **err);
-
-// TRUSTED: the whole world with every identifier (`WorldData` JSON, no cases), for the
-// host's own persistence. Never answer a user's request with it; use `fq_engine_world`.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_world_export(const struct FqEngine *engine,
-                                     char **out,
-                                     struct FqError **err);
-
-// A unit by division code (`Unit` JSON).
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_unit(const struct FqEngine *engine,
-                             const char *unit_code,
-                             char **out,
-                             struct FqError **err);
-
-// The root units, counties or above (`Unit[]` JSON).
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_roots(const struct FqEngine *engine, char **out, struct FqError **err);
-
-// A unit's children, in code order (`Unit[]` JSON).
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_children(const struct FqEngine *engine,
-                                 const char *unit_code,
-                                 char **out,
-                                 struct FqError **err);
-
-// The staff serving a unit, based there or covering it (`Staff[]` JSON).
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_staff_at(const struct FqEngine *engine,
-                                 const char *unit_code,
-                                 char **out,
-                                 struct FqError **err);
-
-// The residents of a household in `actor`'s area (`PersonView[]` JSON), identifiers masked
-// unless the world's privacy settings let the actor see them.
-//
-// **Writes the journal.** A whole read of personal data (an actor who sees identifiers
-// whole) adds an audit entry (`read_whole`; 等保 GB/T 22239-2019 8.1.4.3), and a refused
-// read a denial: both move the journal's head, so store the journal after this read as
-// after a write.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_residents(const struct FqEngine *engine,
-                                  const char *actor,
-                                  const char *household,
-                                  int64_t now_ms,
-                                  char **out,
-                                  struct FqError **err);
-
-// Adds a unit (`Unit` JSON).
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_add_unit(const struct FqEngine *engine,
-                                 const char *unit,
-                                 struct FqError **err);
-
-// Moves a unit and its subtree under `new_parent`, where it is coded `new_code` (区划调整).
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_move_unit(const struct FqEngine *engine,
-                                  const char *unit_code,
-                                  const char *new_parent,
-                                  const char *new_code,
-                                  struct FqError **err);
-
-// Retires a unit; refused while staff serve it or open cases are in it.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_retire_unit(const struct FqEngine *engine,
-                                    const char *unit_code,
-                                    struct FqError **err);
-
-// Adds a resident (`Person` JSON).
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_add_person(const struct FqEngine *engine,
-                                   const char *person,
-                                   struct FqError **err);
-
-// Adds a resident as [`fq_engine_add_person`] does, at `now_ms` (milliseconds since the
-// Unix epoch): an identity number whose birth date is after that day (China time) is
-// refused with `FQ_STATUS_INVALID_INPUT` (problem `born_in_future`) and nothing changes.
-// Prefer it whenever the host knows the time.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_add_person_at(const struct FqEngine *engine,
-                                      const char *person,
-                                      int64_t now_ms,
-                                      struct FqError **err);
-
-// Replaces a resident's record as [`fq_engine_update_person`] does, at `now_ms`: a birth
-// date after that day is refused (`born_in_future`).
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_update_person_at(const struct FqEngine *engine,
-                                         const char *person,
-                                         int64_t now_ms,
-                                         struct FqError **err);
-
-// Replaces a resident's record (`Person` JSON with the id of a known resident): a new
-// phone or identity number, a move to another household. Checked as a new resident is;
-// journaled. `FQ_STATUS_NOT_FOUND` for an unknown id.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_update_person(const struct FqEngine *engine,
-                                      const char *person,
-                                      struct FqError **err);
-
-// Replaces a staff member's record (`Staff` JSON with the id of known staff): a new post,
-// other units covered, another role. Checked as new staff are; the open-case load is kept;
-// journaled. `FQ_STATUS_NOT_FOUND` for an unknown id.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_update_staff(const struct FqEngine *engine,
-                                     const char *staff,
-                                     struct FqError **err);
-
-// Adds a staff member (`Staff` JSON).
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_add_staff(const struct FqEngine *engine,
-                                  const char *staff,
-                                  struct FqError **err);
-
-// Adds an agency (`Agency` JSON).
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_add_agency(const struct FqEngine *engine,
-                                   const char *agency,
-                                   struct FqError **err);
-
-// Marks a staff member available or not (leave, illness).
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_set_available(const struct FqEngine *engine,
-                                      const char *staff_id,
-                                      bool available,
-                                      struct FqError **err);
-
-// Replaces who sees identity numbers and phones whole (`Privacy` JSON).
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_set_privacy(const struct FqEngine *engine,
-                                    const char *privacy,
-                                    struct FqError **err);
-
-// Sets a unit's local calendar (`LocalCalendar` JSON: its own days off and working days
-// over the national calendar, 特色日历), or removes it (no days). Refused (`FQ_STATUS_CALENDAR`,
-// nothing changed) when it contradicts itself or the national calendar.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_set_local_calendar(const struct FqEngine *engine,
-                                           const char *calendar,
-                                           struct FqError **err);
-
-// TRUSTED: every refused request, oldest first (`Denial[]` JSON), for the host's audit.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_denials(const struct FqEngine *engine, char **out, struct FqError **err);
-
-// The rule set in force (`RuleSet` JSON).
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_rules(const struct FqEngine *engine, char **out, struct FqError **err);
-
-// Validates a rule set against the engine's world without loading it. Succeeds whenever
-// the rule set could be read; `*out` receives every diagnostic (`Diagnostic[]` JSON). A
-// rule set that cannot be parsed fails with `FQ_STATUS_RULE_SET` and the diagnostics in
-// the error's details.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_validate_rules(const struct FqEngine *engine,
-                                       const char *rules,
-                                       char **out,
-                                       struct FqError **err);
-
-// Every diagnostic of a rule set given as text (as an editor holds it), each with the
-// line, column and bytes of the value it names (`Located[]` JSON): text that is not a
-// rule set gives its reading's diagnostic, located, not an error.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_validate_rules_text(const struct FqEngine *engine,
-                                            const char *rules,
-                                            char **out,
-                                            struct FqError **err);
-
-// Validates and loads a rule set on behalf of `actor` at `now_ms` (the journal records who
-// loaded which version, and when); refused with every diagnostic if it has errors, or if
-// another body was loaded under the same `id@version` (nothing changes). Cases already
-// routed keep the version that decided them. `*out` receives the warnings
-// (`Diagnostic[]` JSON).
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_load_rules(const struct FqEngine *engine,
-                                   const char *actor,
-                                   const char *rules,
-                                   int64_t now_ms,
-                                   char **out,
-                                   struct FqError **err);
-
-// Registers a dispute (`DisputeInput` JSON) by `actor` (`{"staff": id}`, `{"agency": id}`
-// or `"system"`; the library trusts the actor it is given: the host authenticates
-// people) at `now_ms`; `*out` receives the case code (plain text).
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_register(const struct FqEngine *engine,
-                                 const char *actor,
-                                 const char *input,
-                                 int64_t now_ms,
-                                 char **out,
-                                 struct FqError **err);
-
-// What routing would decide for a case `actor` may see (`Decision` JSON), without applying
-// it.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_decide(const struct FqEngine *engine,
-                               const char *actor,
-                               const char *case_code,
-                               int64_t now_ms,
-                               char **out,
-                               struct FqError **err);
-
-// What routing would decide for an unregistered dispute (`DisputeInput` JSON in,
-// `Decision` JSON out): previews and what-if.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_decide_input(const struct FqEngine *engine,
-                                     const char *input,
-                                     char **out,
-                                     struct FqError **err);
-
-// Routes a case (a traced `route` event, and `report_up` if the rules escalate at once);
-// `*out` receives the `Decision` JSON with its explanation.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_route(const struct FqEngine *engine,
-                              const char *actor,
-                              const char *case_code,
-                              int64_t now_ms,
-                              char **out,
-                              struct FqError **err);
-
-// Applies a lifecycle operation (`Operation` JSON, e.g. `{"op":"accept"}`); `*out`
-// receives the case's new state (`Dispute` JSON). On refusal nothing changes.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_apply(const struct FqEngine *engine,
-                              const char *actor,
-                              const char *case_code,
-                              const char *operation,
-                              int64_t now_ms,
-                              char **out,
-                              struct FqError **err);
-
-// A case as `actor` may see it (`CaseView` JSON: identifiers masked as configured).
-//
-// **Writes the journal.** A whole read of personal data (an actor who sees identifiers
-// whole) adds an audit entry (`read_whole`; 等保 GB/T 22239-2019 8.1.4.3), and a refused
-// read a denial: both move the journal's head, so store the journal after this read as
-// after a write.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_view_case(const struct FqEngine *engine,
-                                  const char *actor,
-                                  const char *case_code,
-                                  int64_t now_ms,
-                                  char **out,
-                                  struct FqError **err);
-
-// Codes of the cases `actor` may see, in code order (`string[]` JSON).
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_case_codes(const struct FqEngine *engine,
-                                   const char *actor,
-                                   int64_t now_ms,
-                                   char **out,
-                                   struct FqError **err);
-
-// A case's trace as `actor` may read it (`TraceEvent[]` JSON).
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_trace(const struct FqEngine *engine,
-                              const char *actor,
-                              const char *case_code,
-                              int64_t now_ms,
-                              char **out,
-                              struct FqError **err);
-
-// A case's trace as JSON Lines (one event a line), as a host stores it.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_trace_jsonl(const struct FqEngine *engine,
-                                    const char *actor,
-                                    const char *case_code,
-                                    int64_t now_ms,
-                                    char **out,
-                                    struct FqError **err);
-
-// Verifies a case's trace (SM3 chain) and that replaying it gives the live state.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_verify(const struct FqEngine *engine,
-                               const char *case_code,
-                               struct FqError **err);
-
-// Every case's standing against its limits and the legal windows at `now_ms`, most urgent
-// first (`DeadlineStatus[]` JSON). A read: takes the shared lock, changes nothing.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_deadlines(const struct FqEngine *engine,
-                                  int64_t now_ms,
-                                  char **out,
-                                  struct FqError **err);
-
-// The deadline sweep at `now_ms` (`Sweep` JSON): the standings, and overdue cases reported
-// up as their rules say (traced).
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_sweep(const struct FqEngine *engine,
-                              int64_t now_ms,
-                              char **out,
-                              struct FqError **err);
-
-// Statistics (`Query` JSON in, `Report` JSON out) over the cases `actor` may see.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_statistics(const struct FqEngine *engine,
-                                   const char *actor,
-                                   const char *query,
-                                   int64_t now_ms,
-                                   char **out,
-                                   struct FqError **err);
-
-// The assessment (考核: supervision cards, cases gone red, extensions, suspensions and a
-// score per unit; `AssessmentQuery` JSON in, `Assessment` JSON out) over the cases
-// `actor` may see, judged at `now_ms`.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_assessment(const struct FqEngine *engine,
-                                   const char *actor,
-                                   const char *query,
-                                   int64_t now_ms,
-                                   char **out,
-                                   struct FqError **err);
-
-// Files a daily zero report (`ZeroReport` JSON) by a household head or grid worker.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_file_report(const struct FqEngine *engine,
-                                    const char *actor,
-                                    const char *report,
-                                    struct FqError **err);
-
-// Who in `unit_code`'s subtree (in `actor`'s area) did not report on `date`
-// (`YYYY-MM-DD`), with streaks (`MissingReport[]` JSON).
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_missing_reports(const struct FqEngine *engine,
-                                        const char *actor,
-                                        const char *unit_code,
-                                        const char *date,
-                                        int64_t now_ms,
-                                        char **out,
-                                        struct FqError **err);
-
-// The daily analysis (日研判) of `unit_code`'s subtree, most urgent first (`Ranked[]`
-// JSON).
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_daily_analysis(const struct FqEngine *engine,
-                                       const char *actor,
-                                       const char *unit_code,
-                                       int64_t now_ms,
-                                       char **out,
-                                       struct FqError **err);
-
-// The weekly dispatch (周调度) of the ISO week containing `date` (`YYYY-MM-DD`): one row per
-// unit at `level` (e.g. `community`, a bare word) inside `unit_code` (`WeekRow[]` JSON).
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_weekly_dispatch(const struct FqEngine *engine,
-                                        const char *actor,
-                                        const char *unit_code,
-                                        const char *level,
-                                        const char *date,
-                                        int64_t now_ms,
-                                        char **out,
-                                        struct FqError **err);
-
-// What-if: replays a history (JSON Lines or a JSON array of `HistoricalDispute`) under
-// rule sets A and B (`RuleSet` JSON) and compares them (`Comparison` JSON).
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_what_if(const struct FqEngine *engine,
-                                const char *history,
-                                const char *rules_a,
-                                const char *rules_b,
-                                char **out,
-                                struct FqError **err);
-
 // Rebuilds an engine after a restart from the world document it was built from and its
 // journal (JSON Lines of `JournalEntry`, as `fq_engine_journal` wrote them): the same
 // cases, traces, heads, loads, statistics, reports, denials and rule-set versions. Every
@@ -774,9 +294,615 @@ enum FqStatus fq_engine_restore_snapshot(const char *snapshot,
                                          struct FqEngine **out,
                                          struct FqError **err);
 
-// The journal entries after `after_seq`, at most `max_entries`, as JSON Lines into `*out`
-// (an empty string when there are none). The host's loop: apply, read the journal after
-// the last stored position, store the entries in the same transaction as its own data.
+// The shipped default rule set.
+//
+// `*out`: `RuleSet` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_default_rules(char **out, struct FqError **err);
+
+// Verifies a trace without an engine (its SM3 chain) and replays it: the rebuilt case. A
+// tampered trace fails with `FQ_STATUS_TRACE` and the position of the problem in the details;
+// text that is not a list of events with `FQ_STATUS_INVALID_INPUT`.
+//
+// `events`: a JSON array or JSON Lines of `TraceEvent`; `*out`: `Dispute` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_trace_verify(const char *events, char **out, struct FqError **err);
+
+// The world as `actor` may export it: residents of the actor's area only, identity numbers and
+// phones removed unless the world's privacy settings let the actor see them. `now_ms` is the
+// time a refusal is logged with.
+//
+// **Writes the journal.** A whole read of personal data (an actor who sees identifiers whole)
+// adds an audit entry (`read_whole`; 等保 GB/T 22239-2019 8.1.4.3), and a refused read a denial:
+// both move the journal's head, so store the journal after this read as after a write.
+//
+// `actor`: `Actor` JSON; `*out`: `WorldData` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_world(const struct FqEngine *engine,
+                              const char *actor,
+                              int64_t now_ms,
+                              char **out,
+                              struct FqError **err);
+
+// TRUSTED: the whole world with every identifier (no cases), for the host's own persistence.
+// Never answer a user's request with it; use `fq_engine_world`.
+//
+// `*out`: `WorldData` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_world_export(const struct FqEngine *engine,
+                                     char **out,
+                                     struct FqError **err);
+
+// A unit by division code.
+//
+// `unit_code`: a division code; `*out`: `Unit` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_unit(const struct FqEngine *engine,
+                             const char *unit_code,
+                             char **out,
+                             struct FqError **err);
+
+// The root units, counties or above.
+//
+// `*out`: `Unit[]` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_roots(const struct FqEngine *engine, char **out, struct FqError **err);
+
+// A unit's children, in code order.
+//
+// `unit_code`: a division code; `*out`: `Unit[]` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_children(const struct FqEngine *engine,
+                                 const char *unit_code,
+                                 char **out,
+                                 struct FqError **err);
+
+// The staff serving a unit, based there or covering it.
+//
+// `unit_code`: a division code; `*out`: `Staff[]` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_staff_at(const struct FqEngine *engine,
+                                 const char *unit_code,
+                                 char **out,
+                                 struct FqError **err);
+
+// The residents of a household in `actor`'s area, identifiers masked unless the world's
+// privacy settings let the actor see them.
+//
+// **Writes the journal.** A whole read of personal data (an actor who sees identifiers whole)
+// adds an audit entry (`read_whole`; 等保 GB/T 22239-2019 8.1.4.3), and a refused read a denial:
+// both move the journal's head, so store the journal after this read as after a write.
+//
+// `actor`: `Actor` JSON; `household`: a household's id; `*out`: `PersonView[]` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_residents(const struct FqEngine *engine,
+                                  const char *actor,
+                                  const char *household,
+                                  int64_t now_ms,
+                                  char **out,
+                                  struct FqError **err);
+
+// Adds a unit.
+//
+// Journaled: store the journal after the call.
+//
+// `unit`: `Unit` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_add_unit(const struct FqEngine *engine,
+                                 const char *unit,
+                                 struct FqError **err);
+
+// Moves a unit and its subtree under `new_parent`, where it is coded `new_code` (区划调整).
+//
+// Journaled: store the journal after the call.
+//
+// `unit_code`: a division code; `new_parent`: a division code; `new_code`: a division code.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_move_unit(const struct FqEngine *engine,
+                                  const char *unit_code,
+                                  const char *new_parent,
+                                  const char *new_code,
+                                  struct FqError **err);
+
+// Retires a unit; refused while staff serve it or open cases are in it.
+//
+// Journaled: store the journal after the call.
+//
+// `unit_code`: a division code.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_retire_unit(const struct FqEngine *engine,
+                                    const char *unit_code,
+                                    struct FqError **err);
+
+// Adds a resident. Prefer `fq_engine_add_person_at` whenever the host knows the time.
+//
+// Journaled: store the journal after the call.
+//
+// `person`: `Person` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_add_person(const struct FqEngine *engine,
+                                   const char *person,
+                                   struct FqError **err);
+
+// Replaces a resident's record (the id of a known resident): a new phone or identity number, a
+// move to another household. Checked as a new resident is. `FQ_STATUS_NOT_FOUND` for an
+// unknown id.
+//
+// Journaled: store the journal after the call.
+//
+// `person`: `Person` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_update_person(const struct FqEngine *engine,
+                                      const char *person,
+                                      struct FqError **err);
+
+// Adds a resident as `fq_engine_add_person` does, at `now_ms`: an identity number whose birth
+// date is after that day (China time) is refused with `FQ_STATUS_INVALID_INPUT` (problem
+// `born_in_future`) and nothing changes.
+//
+// Journaled: store the journal after the call.
+//
+// `person`: `Person` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_add_person_at(const struct FqEngine *engine,
+                                      const char *person,
+                                      int64_t now_ms,
+                                      struct FqError **err);
+
+// Replaces a resident's record as `fq_engine_update_person` does, at `now_ms`: a birth date
+// after that day is refused (`born_in_future`).
+//
+// Journaled: store the journal after the call.
+//
+// `person`: `Person` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_update_person_at(const struct FqEngine *engine,
+                                         const char *person,
+                                         int64_t now_ms,
+                                         struct FqError **err);
+
+// Adds a staff member.
+//
+// Journaled: store the journal after the call.
+//
+// `staff`: `Staff` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_add_staff(const struct FqEngine *engine,
+                                  const char *staff,
+                                  struct FqError **err);
+
+// Replaces a staff member's record (the id of known staff): a new post, other units covered,
+// another role. Checked as new staff are; the open-case load is kept. `FQ_STATUS_NOT_FOUND`
+// for an unknown id.
+//
+// Journaled: store the journal after the call.
+//
+// `staff`: `Staff` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_update_staff(const struct FqEngine *engine,
+                                     const char *staff,
+                                     struct FqError **err);
+
+// Adds an agency (a body of 公安+司法+法院+综治+N).
+//
+// Journaled: store the journal after the call.
+//
+// `agency`: `Agency` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_add_agency(const struct FqEngine *engine,
+                                   const char *agency,
+                                   struct FqError **err);
+
+// Marks a staff member available or not (leave, illness): routing skips the unavailable.
+//
+// Journaled: store the journal after the call.
+//
+// `staff_id`: a staff member's id.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_set_available(const struct FqEngine *engine,
+                                      const char *staff_id,
+                                      bool available,
+                                      struct FqError **err);
+
+// Replaces who sees identity numbers and phones whole.
+//
+// Journaled: store the journal after the call.
+//
+// `privacy`: `Privacy` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_set_privacy(const struct FqEngine *engine,
+                                    const char *privacy,
+                                    struct FqError **err);
+
+// Sets a unit's local calendar (its own days off and working days over the national calendar,
+// 特色日历), or removes it (no days). Refused with `FQ_STATUS_CALENDAR`, nothing changed, when it
+// contradicts itself or the national calendar.
+//
+// Journaled: store the journal after the call.
+//
+// `calendar`: `LocalCalendar` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_set_local_calendar(const struct FqEngine *engine,
+                                           const char *calendar,
+                                           struct FqError **err);
+
+// TRUSTED: every refused request, oldest first, for the host's audit.
+//
+// `*out`: `Denial[]` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_denials(const struct FqEngine *engine, char **out, struct FqError **err);
+
+// The rule set in force.
+//
+// `*out`: `RuleSet` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_rules(const struct FqEngine *engine, char **out, struct FqError **err);
+
+// Validates a rule set against the engine's world without loading it: every diagnostic. A rule
+// set that cannot be read fails with `FQ_STATUS_RULE_SET` and the diagnostics in the error's
+// details.
+//
+// `rules`: `RuleSet` JSON; `*out`: `Diagnostic[]` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_validate_rules(const struct FqEngine *engine,
+                                       const char *rules,
+                                       char **out,
+                                       struct FqError **err);
+
+// Every diagnostic of a rule set given as text (as an editor holds it), each with the line,
+// column and bytes of the value it names: text that is not a rule set gives its reading's
+// diagnostic, located, not an error. For live validation as the analyst types.
+//
+// `rules`: `RuleSet` as text; `*out`: `Located[]` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_validate_rules_text(const struct FqEngine *engine,
+                                            const char *rules,
+                                            char **out,
+                                            struct FqError **err);
+
+// Validates and loads a rule set on behalf of `actor` at `now_ms` (the journal records who
+// loaded which version, and when): the warnings. Refused with `FQ_STATUS_RULE_SET` and every
+// diagnostic if it has errors, or if another body was loaded under the same `id@version`;
+// nothing changes. Cases already routed keep the version that decided them.
+//
+// Journaled and audited: store the journal after the call.
+//
+// `actor`: `Actor` JSON; `rules`: `RuleSet` JSON; `*out`: `Diagnostic[]` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_load_rules(const struct FqEngine *engine,
+                                   const char *actor,
+                                   const char *rules,
+                                   int64_t now_ms,
+                                   char **out,
+                                   struct FqError **err);
+
+// Registers a dispute (录入) by `actor` at `now_ms`: its case code. The library trusts the actor
+// it is given: the host authenticates people.
+//
+// Journaled: store the journal after the call.
+//
+// `actor`: `Actor` JSON; `input`: `DisputeInput` JSON; `*out`: a case code, bare text.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_register(const struct FqEngine *engine,
+                                 const char *actor,
+                                 const char *input,
+                                 int64_t now_ms,
+                                 char **out,
+                                 struct FqError **err);
+
+// What routing would decide for a case `actor` may see, without applying it.
+//
+// `actor`: `Actor` JSON; `case_code`: a case code; `*out`: `Decision` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_decide(const struct FqEngine *engine,
+                               const char *actor,
+                               const char *case_code,
+                               int64_t now_ms,
+                               char **out,
+                               struct FqError **err);
+
+// What routing would decide for an unregistered dispute: previews and what-if.
+//
+// `input`: `DisputeInput` JSON; `*out`: `Decision` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_decide_input(const struct FqEngine *engine,
+                                     const char *input,
+                                     char **out,
+                                     struct FqError **err);
+
+// Routes a case (流转; a traced `route` event, and `report_up` if the rules escalate at once):
+// the decision with its explanation and the legal windows it starts.
+//
+// Journaled: store the journal after the call.
+//
+// `actor`: `Actor` JSON; `case_code`: a case code; `*out`: `Decision` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_route(const struct FqEngine *engine,
+                              const char *actor,
+                              const char *case_code,
+                              int64_t now_ms,
+                              char **out,
+                              struct FqError **err);
+
+// Applies a lifecycle operation (e.g. `{"op":"accept"}`): the case's new state. Refused with
+// `FQ_STATUS_LIFECYCLE` (details: refusal, operation, state) and nothing changes when the
+// state or the law does not allow it.
+//
+// Journaled: store the journal after the call.
+//
+// `actor`: `Actor` JSON; `case_code`: a case code; `operation`: `Operation` JSON; `*out`:
+// `Dispute` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_apply(const struct FqEngine *engine,
+                              const char *actor,
+                              const char *case_code,
+                              const char *operation,
+                              int64_t now_ms,
+                              char **out,
+                              struct FqError **err);
+
+// A case as `actor` may see it (identifiers masked as configured), with its standing and legal
+// windows.
+//
+// **Writes the journal.** A whole read of personal data (an actor who sees identifiers whole)
+// adds an audit entry (`read_whole`; 等保 GB/T 22239-2019 8.1.4.3), and a refused read a denial:
+// both move the journal's head, so store the journal after this read as after a write.
+//
+// `actor`: `Actor` JSON; `case_code`: a case code; `*out`: `CaseView` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_view_case(const struct FqEngine *engine,
+                                  const char *actor,
+                                  const char *case_code,
+                                  int64_t now_ms,
+                                  char **out,
+                                  struct FqError **err);
+
+// Codes of the cases `actor` may see, in code order.
+//
+// `actor`: `Actor` JSON; `*out`: `string[]` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_case_codes(const struct FqEngine *engine,
+                                   const char *actor,
+                                   int64_t now_ms,
+                                   char **out,
+                                   struct FqError **err);
+
+// A case's trace (留痕) as `actor` may read it.
+//
+// `actor`: `Actor` JSON; `case_code`: a case code; `*out`: `TraceEvent[]` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_trace(const struct FqEngine *engine,
+                              const char *actor,
+                              const char *case_code,
+                              int64_t now_ms,
+                              char **out,
+                              struct FqError **err);
+
+// A case's trace as JSON Lines (one event a line), as a host stores it.
+//
+// `actor`: `Actor` JSON; `case_code`: a case code; `*out`: JSON Lines of `TraceEvent`.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_trace_jsonl(const struct FqEngine *engine,
+                                    const char *actor,
+                                    const char *case_code,
+                                    int64_t now_ms,
+                                    char **out,
+                                    struct FqError **err);
+
+// TRUSTED: verifies a case's trace (its SM3 chain) and that replaying it gives the live state;
+// `FQ_STATUS_TRACE` if it does not. Reveals nothing but whether it holds.
+//
+// `case_code`: a case code.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_verify(const struct FqEngine *engine,
+                               const char *case_code,
+                               struct FqError **err);
+
+// Every case's standing against its limits and the legal windows at `now_ms`, most urgent
+// first. A read: changes nothing.
+//
+// `*out`: `DeadlineStatus[]` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_deadlines(const struct FqEngine *engine,
+                                  int64_t now_ms,
+                                  char **out,
+                                  struct FqError **err);
+
+// The deadline sweep at `now_ms`: the standings, and overdue cases reported up as their rules
+// say (traced).
+//
+// Journaled: store the journal after the call.
+//
+// `*out`: `Sweep` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_sweep(const struct FqEngine *engine,
+                              int64_t now_ms,
+                              char **out,
+                              struct FqError **err);
+
+// Statistics over the cases `actor` may see.
+//
+// `actor`: `Actor` JSON; `query`: `StatsQuery` JSON; `*out`: `StatsReport` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_statistics(const struct FqEngine *engine,
+                                   const char *actor,
+                                   const char *query,
+                                   int64_t now_ms,
+                                   char **out,
+                                   struct FqError **err);
+
+// The assessment (考核: supervision cards, cases gone red, extensions, suspensions and a score
+// per unit) over the cases `actor` may see, judged at `now_ms`.
+//
+// `actor`: `Actor` JSON; `query`: `AssessmentQuery` JSON; `*out`: `Assessment` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_assessment(const struct FqEngine *engine,
+                                   const char *actor,
+                                   const char *query,
+                                   int64_t now_ms,
+                                   char **out,
+                                   struct FqError **err);
+
+// Files a daily zero report (有事报情况、无事报平安) by a household head or grid worker.
+//
+// Journaled: store the journal after the call.
+//
+// `actor`: `Actor` JSON; `report`: `ZeroReport` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_file_report(const struct FqEngine *engine,
+                                    const char *actor,
+                                    const char *report,
+                                    struct FqError **err);
+
+// Who in `unit_code`'s subtree (in `actor`'s area) did not report on `date`, with streaks.
+//
+// `actor`: `Actor` JSON; `unit_code`: a division code; `date`: a date, `YYYY-MM-DD` (China
+// time); `*out`: `MissingReport[]` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_missing_reports(const struct FqEngine *engine,
+                                        const char *actor,
+                                        const char *unit_code,
+                                        const char *date,
+                                        int64_t now_ms,
+                                        char **out,
+                                        struct FqError **err);
+
+// The daily analysis (日研判) of `unit_code`'s subtree, most urgent first.
+//
+// `actor`: `Actor` JSON; `unit_code`: a division code; `*out`: `Ranked[]` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_daily_analysis(const struct FqEngine *engine,
+                                       const char *actor,
+                                       const char *unit_code,
+                                       int64_t now_ms,
+                                       char **out,
+                                       struct FqError **err);
+
+// The weekly dispatch (周调度) of the ISO week containing `date`: one row per unit at `level`
+// inside `unit_code`.
+//
+// `actor`: `Actor` JSON; `unit_code`: a division code; `level`: a level word, e.g.
+// `community`; `date`: a date, `YYYY-MM-DD` (China time); `*out`: `WeekRow[]` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_weekly_dispatch(const struct FqEngine *engine,
+                                        const char *actor,
+                                        const char *unit_code,
+                                        const char *level,
+                                        const char *date,
+                                        int64_t now_ms,
+                                        char **out,
+                                        struct FqError **err);
+
+// What-if: replays a history under rule sets A and B and compares them. A rule set with errors
+// fails with `FQ_STATUS_RULE_SET` naming which one.
+//
+// `history`: a JSON array or JSON Lines of `HistoricalDispute`; `rules_a`: `RuleSet` JSON;
+// `rules_b`: `RuleSet` JSON; `*out`: `Comparison` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_what_if(const struct FqEngine *engine,
+                                const char *history,
+                                const char *rules_a,
+                                const char *rules_b,
+                                char **out,
+                                struct FqError **err);
+
+// TRUSTED: the journal entries after `after_seq`, at most `max_entries` (empty text when there
+// are none). The host's loop: apply, read the journal after the last stored position, store
+// the entries in the same transaction as its own data.
+//
+// `*out`: JSON Lines of `JournalEntry`.
 //
 // # Safety
 // See the pointer rules at the top of this header.
@@ -786,9 +912,10 @@ enum FqStatus fq_engine_journal(const struct FqEngine *engine,
                                 char **out,
                                 struct FqError **err);
 
-// The journal's position: `{"seq": N, "digest": "…", "origin": "…"}` into `*out`. Keep the
-// digest apart from the entries (or sign it): a journal rewritten as a whole ends in
-// another digest.
+// The journal's position (sequence number, digest, origin). Keep the digest apart from the
+// entries, or sign it: a journal rewritten as a whole ends in another digest.
+//
+// `*out`: `JournalHead` JSON.
 //
 // # Safety
 // See the pointer rules at the top of this header.
@@ -796,7 +923,9 @@ enum FqStatus fq_engine_journal_head(const struct FqEngine *engine,
                                      char **out,
                                      struct FqError **err);
 
-// A case's head, the hash of its last event (64 hex digits) into `*out`.
+// A case's head, the SM3 hash of its last event.
+//
+// `case_code`: a case code; `*out`: 64 hex digits, bare text.
 //
 // # Safety
 // See the pointer rules at the top of this header.
@@ -805,7 +934,10 @@ enum FqStatus fq_engine_case_head(const struct FqEngine *engine,
                                   char **out,
                                   struct FqError **err);
 
-// A snapshot of the whole engine at its journal position (`Snapshot` JSON) into `*out`.
+// TRUSTED: a snapshot of the whole engine at its journal position, to restore from with the
+// journal entries after it.
+//
+// `*out`: `Snapshot` JSON.
 //
 // # Safety
 // See the pointer rules at the top of this header.
@@ -813,7 +945,12 @@ enum FqStatus fq_engine_snapshot(const struct FqEngine *engine, char **out, stru
 
 // `fq_engine_apply`, only if the case's last event has sequence number `expected_seq`
 // (optimistic concurrency for hosts that run several engines over one store); otherwise
-// `FQ_STATUS_CONFLICT`, nothing changes: reload the case from the store and retry.
+// `FQ_STATUS_CONFLICT` and nothing changes: reload the case and retry.
+//
+// Journaled: store the journal after the call.
+//
+// `actor`: `Actor` JSON; `case_code`: a case code; `operation`: `Operation` JSON; `*out`:
+// `Dispute` JSON.
 //
 // # Safety
 // See the pointer rules at the top of this header.
@@ -828,13 +965,39 @@ enum FqStatus fq_engine_apply_expecting(const struct FqEngine *engine,
 
 // Lets the engine forget the journal entries up to and including `seq` once the host has
 // stored them: an engine that runs for years keeps only what is not yet stored. Reading
-// entries before `seq` afterwards fails with `FQ_STATUS_JOURNAL`.
+// entries before it afterwards fails with `FQ_STATUS_JOURNAL`.
 //
 // # Safety
 // See the pointer rules at the top of this header.
 enum FqStatus fq_engine_release_journal(const struct FqEngine *engine,
                                         uint64_t seq,
                                         struct FqError **err);
+
+// Erases a subject's personal data by destroying its key (个人信息保护法 art. 47). Every chain still
+// verifies.
+//
+// Journaled and audited: store the journal after the call.
+//
+// `actor`: `Actor` JSON; `subject`: a resident's id or a case code.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_erase_personal(const struct FqEngine *engine,
+                                       const char *actor,
+                                       const char *subject,
+                                       int64_t now_ms,
+                                       struct FqError **err);
+
+// TRUSTED: the audit record, oldest first: denials, refused and failed calls, whole reads of
+// personal data, erasures. Keep it six months at least (等保 GB/T 22239-2019 8.1.4.3).
+//
+// `*out`: `AuditEntry[]` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_audit_record(const struct FqEngine *engine,
+                                     char **out,
+                                     struct FqError **err);
 
 // Registers the host's signer (its certified module, GM/T 0018): `algorithm` (`"SM2"`)
 // and `key_id` are written into every head it signs. Replaces an earlier signer.
@@ -920,26 +1083,6 @@ enum FqStatus fq_engine_set_protector(const struct FqEngine *engine,
 // # Safety
 // See the pointer rules at the top of this header.
 enum FqStatus fq_engine_set_sm4_keyring(const struct FqEngine *engine, struct FqError **err);
-
-// Erases a subject's personal data — a resident's id or a case code — by destroying its
-// key (个人信息保护法 art. 47); journaled and audited. Every chain still verifies.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_erase_personal(const struct FqEngine *engine,
-                                       const char *actor,
-                                       const char *subject,
-                                       int64_t now_ms,
-                                       struct FqError **err);
-
-// TRUSTED: the audit record, oldest first (`AuditEntry[]` JSON): denials, refused and
-// failed calls, whole reads of personal data, erasures. Keep it six months at least.
-//
-// # Safety
-// See the pointer rules at the top of this header.
-enum FqStatus fq_engine_audit_record(const struct FqEngine *engine,
-                                     char **out,
-                                     struct FqError **err);
 
 #ifdef __cplusplus
 }  // extern "C"

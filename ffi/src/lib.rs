@@ -296,6 +296,8 @@ fn write<T>(p: *const FqEngine, f: impl FnOnce(&mut Engine) -> Res<T>) -> Res<T>
 
 mod api;
 pub use api::*;
+mod operations;
+pub use operations::*;
 mod status;
 pub use status::FqStatus;
 mod security;

@@ -12,8 +12,8 @@ use js_sys::{Function, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use super::{
-    arg, ms, ret, throw, Engine, JsActor, JsAuditRecord, JsHeadSigner, JsHeadVerifier, JsProtector,
-    JsSealReport, JsSignedHead, JsSignedHeads, JsWorld,
+    arg, ms, ret, throw, Engine, JsHeadSigner, JsHeadVerifier, JsProtector, JsSealReport,
+    JsSignedHead, JsSignedHeads, JsWorld,
 };
 
 /// A JS object held by the engine. JS values live on the one thread of a WebAssembly
@@ -202,7 +202,12 @@ impl Engine {
                 "no signer: call setSigner first",
             ))
         })?;
-        ret(ops::sign_head(&self.inner, signer, subject, ms(now_ms)?))
+        ret(ops::sign_head(
+            &self.inner,
+            signer,
+            subject,
+            ms(now_ms, "now_ms")?,
+        ))
     }
 
     /// Verifies a journal (JSON Lines from its first entry) from its world document against
@@ -248,24 +253,5 @@ impl Engine {
             .set_protector(Arc::new(imp))
             .map(|n| n as u32)
             .map_err(|e| throw(e.into()))
-    }
-
-    /// Erases a subject's personal data (a resident's id or a case code) by destroying its
-    /// key; journaled and audited.
-    #[wasm_bindgen(js_name = erasePersonal)]
-    pub fn erase_personal(
-        &mut self,
-        actor: JsActor,
-        subject: &str,
-        now_ms: f64,
-    ) -> Result<(), JsValue> {
-        let a = arg(&actor.into(), "actor")?;
-        ops::erase_personal(&mut self.inner, a.as_bytes(), subject, ms(now_ms)?).map_err(throw)
-    }
-
-    /// TRUSTED: the audit record, oldest first.
-    #[wasm_bindgen(js_name = auditRecord)]
-    pub fn audit_record(&self) -> Result<JsAuditRecord, JsValue> {
-        ret(ops::audit_record(&self.inner))
     }
 }
