@@ -217,6 +217,19 @@ pub fn time_f64(name: &str, ms: f64) -> Res<DateTime<Utc>> {
 /// A calendar date written `YYYY-MM-DD` (China time), exactly 10 characters, from 2000 to
 /// 2099 (the years the engine reasons about).
 pub fn date(name: &str, text: &str) -> Res<NaiveDate> {
+    date_checked(name, text)
+}
+
+/// An optional date: absent, the day (China time, UTC+8) of `now_ms`, which is checked as
+/// [`time`] checks it. A dashboard asks about "today" without computing China's date.
+pub fn date_or_day_of(name: &str, text: Option<&str>, now_ms: i64) -> Res<NaiveDate> {
+    match text {
+        Some(t) => date(name, t),
+        None => Ok(fengqiao::calendar::china_date(time("now_ms", now_ms)?)),
+    }
+}
+
+fn date_checked(name: &str, text: &str) -> Res<NaiveDate> {
     let ok = text.len() == 10
         && text.as_bytes()[4] == b'-'
         && text.as_bytes()[7] == b'-'

@@ -318,17 +318,19 @@ pub fn file_report(e: &mut Engine, actor: &[u8], report: &[u8]) -> Res<()> {
     Ok(e.file_report(&actor, r)?)
 }
 
-/// Who in `unit`'s subtree did not report on `date` (`MissingReport[]` JSON).
+/// Who in `unit`'s subtree did not report on `date` (absent: the day of `now_ms`, China
+/// time) (`MissingReport[]` JSON).
 pub fn missing_reports(
     e: &Engine,
     actor: &[u8],
     unit: &str,
-    date: &str,
+    date: Option<&str>,
     now_ms: i64,
 ) -> Res<String> {
     let r = reader(e, actor, now_ms)?;
     let unit = args::unit("unit_code", unit)?;
-    to_json(&r.missing_reports(unit, args::date("date", date)?)?)
+    let day = args::date_or_day_of("date", date, now_ms)?;
+    to_json(&r.missing_reports(unit, day)?)
 }
 
 /// The daily analysis (日研判) of `unit`'s subtree (`Ranked[]` JSON).
@@ -337,20 +339,21 @@ pub fn daily_analysis(e: &Engine, actor: &[u8], unit: &str, now_ms: i64) -> Res<
     to_json(&r.daily_analysis(args::unit("unit_code", unit)?)?)
 }
 
-/// The weekly dispatch (周调度) of the ISO week containing `date`, one row per unit at
-/// `level` (`WeekRow[]` JSON).
+/// The weekly dispatch (周调度) of the ISO week containing `date` (absent: the day of
+/// `now_ms`, China time), one row per unit at `level` (`WeekRow[]` JSON).
 pub fn weekly_dispatch(
     e: &Engine,
     actor: &[u8],
     unit: &str,
     level: &str,
-    date: &str,
+    date: Option<&str>,
     now_ms: i64,
 ) -> Res<String> {
     let r = reader(e, actor, now_ms)?;
     let unit = args::unit("unit_code", unit)?;
     let level = args::level("level", level)?;
-    to_json(&r.weekly_dispatch(unit, level, args::date("date", date)?)?)
+    let day = args::date_or_day_of("date", date, now_ms)?;
+    to_json(&r.weekly_dispatch(unit, level, day)?)
 }
 
 /// What-if: a history (JSON array or JSON Lines of `HistoricalDispute`) under rule sets A

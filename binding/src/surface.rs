@@ -220,7 +220,12 @@ const ACTOR: Arg = arg("actor", Ty::Actor);
 const NOW: Arg = arg("now_ms", Ty::Time);
 const CASE: Arg = arg("case_code", Ty::Text("a case code"));
 const UNIT: Arg = arg("unit_code", Ty::Text("a division code"));
-const DATE: Arg = arg("date", Ty::Text("a date, `YYYY-MM-DD` (China time)"));
+/// The day a cadence read is about; absent, the day of `now_ms` (China time).
+const DATE: Arg = Arg {
+    name: "date",
+    ty: Ty::Text("a date, `YYYY-MM-DD` (China time); absent: the day of `now_ms`"),
+    optional: true,
+};
 
 /// The shape of a generated operation, with nothing recorded.
 const fn gen(

@@ -841,7 +841,7 @@ enum FqStatus fq_engine_file_report(const struct FqEngine *engine,
 // Who in `unit_code`'s subtree (in `actor`'s area) did not report on `date`, with streaks.
 //
 // `actor`: `Actor` JSON; `unit_code`: a division code; `date`: a date, `YYYY-MM-DD` (China
-// time); `*out`: `MissingReport[]` JSON.
+// time); absent: the day of `now_ms`; NULL: absent; `*out`: `MissingReport[]` JSON.
 //
 // # Safety
 // See the pointer rules at the top of this header.
@@ -870,7 +870,8 @@ enum FqStatus fq_engine_daily_analysis(const struct FqEngine *engine,
 // inside `unit_code`.
 //
 // `actor`: `Actor` JSON; `unit_code`: a division code; `level`: a level word, e.g.
-// `community`; `date`: a date, `YYYY-MM-DD` (China time); `*out`: `WeekRow[]` JSON.
+// `community`; `date`: a date, `YYYY-MM-DD` (China time); absent: the day of `now_ms`; NULL:
+// absent; `*out`: `WeekRow[]` JSON.
 //
 // # Safety
 // See the pointer rules at the top of this header.

@@ -217,6 +217,15 @@ fn text<'a>(p: *const c_char, name: &str) -> Res<&'a str> {
     })
 }
 
+/// An optional NUL-terminated UTF-8 argument: NULL is absent.
+fn opt_text<'a>(p: *const c_char, name: &str) -> Res<Option<&'a str>> {
+    if p.is_null() {
+        Ok(None)
+    } else {
+        text(p, name).map(Some)
+    }
+}
+
 /// A NUL-terminated argument's bytes, checked for null and size only: the binding layer
 /// reads them as UTF-8 itself, so a damaged journal entry is named as an entry
 /// (`args::journal_text`), not as a byte offset into the whole argument.

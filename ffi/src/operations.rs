@@ -995,7 +995,7 @@ pub unsafe extern "C" fn fq_engine_file_report(
 /// Who in `unit_code`'s subtree (in `actor`'s area) did not report on `date`, with streaks.
 ///
 /// `actor`: `Actor` JSON; `unit_code`: a division code; `date`: a date, `YYYY-MM-DD` (China
-/// time); `*out`: `MissingReport[]` JSON.
+/// time); absent: the day of `now_ms`; NULL: absent; `*out`: `MissingReport[]` JSON.
 ///
 /// # Safety
 /// See the pointer rules at the top of this header.
@@ -1016,7 +1016,7 @@ pub unsafe extern "C" fn fq_engine_missing_reports(
                 e,
                 bytes(actor, "actor")?,
                 text(unit_code, "unit_code")?,
-                text(date, "date")?,
+                opt_text(date, "date")?,
                 now_ms,
             )
         })?;
@@ -1057,7 +1057,8 @@ pub unsafe extern "C" fn fq_engine_daily_analysis(
 /// inside `unit_code`.
 ///
 /// `actor`: `Actor` JSON; `unit_code`: a division code; `level`: a level word, e.g.
-/// `community`; `date`: a date, `YYYY-MM-DD` (China time); `*out`: `WeekRow[]` JSON.
+/// `community`; `date`: a date, `YYYY-MM-DD` (China time); absent: the day of `now_ms`; NULL:
+/// absent; `*out`: `WeekRow[]` JSON.
 ///
 /// # Safety
 /// See the pointer rules at the top of this header.
@@ -1080,7 +1081,7 @@ pub unsafe extern "C" fn fq_engine_weekly_dispatch(
                 bytes(actor, "actor")?,
                 text(unit_code, "unit_code")?,
                 text(level, "level")?,
-                text(date, "date")?,
+                opt_text(date, "date")?,
                 now_ms,
             )
         })?;

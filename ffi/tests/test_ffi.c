@@ -234,6 +234,11 @@ static void test_operations(FqEngine *e, const char *history, const char *rules_
     CHECK(fq_engine_missing_reports(e, CC, "522301001001", "2025-06-09", T0, &out, &err) == FQ_STATUS_OK);
     CHECK(!CONTAINS(out, "gw-522301001001001"));
     CHECK(CONTAINS(out, "hh-52230100100100101"));
+    /* An absent date (NULL) is the day of now_ms, China time: the same answer. */
+    char *today = NULL;
+    CHECK(fq_engine_missing_reports(e, CC, "522301001001", NULL, T0, &today, &err) == FQ_STATUS_OK);
+    CHECK(today && strcmp(out, today) == 0);
+    fq_string_free(today);
     fq_string_free(out);
     /* The grid worker may not ask about the whole community. */
     CHECK(fq_engine_missing_reports(e, GW, "522301001001", "2025-06-09", T0, &out, &err) == FQ_STATUS_DENIED);
@@ -248,6 +253,13 @@ static void test_operations(FqEngine *e, const char *history, const char *rules_
     CHECK(fq_engine_weekly_dispatch(e, centre, "522301001000", "community", "2025-06-09", T0, &out, &err) == FQ_STATUS_OK);
     CHECK(CONTAINS(out, "\"new\":1"));
     fq_string_free(out);
+    /* NULL date: the week of now_ms; the other arguments stay required. */
+    CHECK(fq_engine_weekly_dispatch(e, centre, "522301001000", "community", NULL, T0, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "\"new\":1"));
+    fq_string_free(out);
+    CHECK(fq_engine_weekly_dispatch(e, centre, NULL, "community", NULL, T0, &out, &err) == FQ_STATUS_NULL_POINTER);
+    CHECK(CONTAINS(fq_error_message(err), "unit_code"));
+    fq_error_free(err);
     CHECK(fq_engine_weekly_dispatch(e, centre, "522301001000", "parish", "2025-06-09", T0, &out, &err) == FQ_STATUS_INVALID_INPUT);
     CHECK(CONTAINS(fq_error_message(err), "allowed: "));
     CHECK(CONTAINS(fq_error_message(err), "community"));

@@ -563,14 +563,14 @@ impl Engine {
         &self,
         actor: JsActor,
         unit_code: &str,
-        date: &str,
+        date: Option<String>,
         now_ms: f64,
     ) -> Result<JsMissingReportList, JsValue> {
         ret(ops::missing_reports(
             &self.inner,
             arg(&actor, "actor")?.as_bytes(),
             unit_code,
-            date,
+            date.as_deref(),
             ms(now_ms, "now_ms")?,
         ))
     }
@@ -599,7 +599,7 @@ impl Engine {
         actor: JsActor,
         unit_code: &str,
         level: &str,
-        date: &str,
+        date: Option<String>,
         now_ms: f64,
     ) -> Result<JsWeekRowList, JsValue> {
         ret(ops::weekly_dispatch(
@@ -607,7 +607,7 @@ impl Engine {
             arg(&actor, "actor")?.as_bytes(),
             unit_code,
             level,
-            date,
+            date.as_deref(),
             ms(now_ms, "now_ms")?,
         ))
     }

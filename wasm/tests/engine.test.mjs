@@ -167,6 +167,9 @@ test('deadlines, statistics, zero reports, daily analysis, what-if', () => {
   assert.equal(e.dailyAnalysis('system', '522301001000', T0)[0].case, code);
   const week = e.weeklyDispatch('system', '522301001000', 'community', '2025-09-25', T0);
   assert.equal(week[0].new, 1);
+  // An absent date (null or undefined) is the day of now_ms, China time.
+  assert.deepEqual(e.weeklyDispatch('system', '522301001000', 'community', null, T0), week);
+  assert.deepEqual(e.missingReports({ staff: 'cs-522301001001' }, '522301001001', undefined, T0), missing);
   throwsCode(() => e.weeklyDispatch('system', '522301001000', 'parish', '2025-09-25', T0), 'invalid_input', (err) => assert.match(err.message, /allowed: .*community/));
   const cmp = e.whatIf(history, e.rules(), variant);
   assert.deepEqual(cmp.changed.map((c) => c.id), ['h0010', 'h0016']);

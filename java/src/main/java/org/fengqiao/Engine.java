@@ -661,13 +661,14 @@ public final class Engine implements AutoCloseable {
      *
      * @param actor who acts
      * @param unitCode a division code
-     * @param date a date, {@code YYYY-MM-DD} (China time)
+     * @param date a date, {@code YYYY-MM-DD} (China time); absent: the day of {@code now_ms};
+     * {@code null}: absent
      * @param now the time of the call
      * @return {@code MissingReport[]} JSON
      * @throws FengqiaoException when refused (nothing changes)
      */
     public String missingReportsJson(Actor actor, String unitCode, String date, Instant now) {
-        return call((h, o, e) -> FqLibrary.fq_engine_missing_reports(h, c(actor(actor)), c(unitCode), c(date), ms(now), o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_missing_reports(h, c(actor(actor)), c(unitCode), cOrNull(date), ms(now), o, e));
     }
 
     /**
@@ -690,13 +691,14 @@ public final class Engine implements AutoCloseable {
      * @param actor who acts
      * @param unitCode a division code
      * @param level a level word, e.g. {@code community}
-     * @param date a date, {@code YYYY-MM-DD} (China time)
+     * @param date a date, {@code YYYY-MM-DD} (China time); absent: the day of {@code now_ms};
+     * {@code null}: absent
      * @param now the time of the call
      * @return {@code WeekRow[]} JSON
      * @throws FengqiaoException when refused (nothing changes)
      */
     public String weeklyDispatchJson(Actor actor, String unitCode, String level, String date, Instant now) {
-        return call((h, o, e) -> FqLibrary.fq_engine_weekly_dispatch(h, c(actor(actor)), c(unitCode), c(level), c(date), ms(now), o, e));
+        return call((h, o, e) -> FqLibrary.fq_engine_weekly_dispatch(h, c(actor(actor)), c(unitCode), c(level), cOrNull(date), ms(now), o, e));
     }
 
     /**

@@ -65,6 +65,14 @@ class StoryTest {
                 assertEquals(engine.journalHead(), again.journalHead());
             }
             assertEquals(9 + 0, engine.journal(0, 100).stream().filter(e -> e.change.has("event")).count());
+
+            // The weekly dispatch of "this week": a null date is the day of `now` (China time).
+            String week = engine.weeklyDispatchJson(Actor.system(), "522301001000", "community", "2025-06-12", day(3));
+            assertEquals(week, engine.weeklyDispatchJson(Actor.system(), "522301001000", "community", null, day(3)));
+            FengqiaoException bad = assertThrows(FengqiaoException.class,
+                    () -> engine.weeklyDispatchJson(Actor.system(), "522301001000", "community", "12/06/2025", day(3)));
+            assertEquals(ErrorCode.INVALID_INPUT, bad.code());
+            assertThrows(IllegalArgumentException.class, () -> engine.caseCodesJson(null, day(3)));
         }
     }
 }
