@@ -15,6 +15,7 @@ LIBS=$(cargo rustc -p fengqiao-ffi --locked --quiet --features debug-panic,fengq
 CFLAGS="-std=c11 -Wall -Wextra -Werror -O1 -g -Iffi/include"
 gcc $CFLAGS -DFQ_DEBUG_PANIC ffi/tests/test_ffi.c "$PROFILE_DIR/libfengqiao_ffi.a" $LIBS -lpthread -o target/c/test_ffi
 gcc $CFLAGS examples/c/route.c "$PROFILE_DIR/libfengqiao_ffi.a" $LIBS -o target/c/route
+gcc $CFLAGS -Iffi/tests ffi/tests/corpus.c "$PROFILE_DIR/libfengqiao_ffi.a" $LIBS -o target/c/corpus
 # Also link against the shared library, as most hosts do.
 gcc $CFLAGS examples/c/route.c -L"$PROFILE_DIR" -lfengqiao_ffi -o target/c/route_shared
 
@@ -26,6 +27,11 @@ RUST_BACKTRACE=1 target/c/test_ffi $ARGS 2> target/c/stderr.txt
 if grep -q "panicked" target/c/stderr.txt; then
   echo "a panic was printed on the host's stderr:"; cat target/c/stderr.txt; exit 1
 fi
+echo "--- the scenario corpus through the C ABI (tests/scenarios; checked as Rust checks its own)"
+cargo run -q --locked -p fengqiao-corpus -- plan target/c/corpus.plan
+valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+  target/c/corpus target/c/corpus.plan target/c/corpus.outcomes
+cargo run -q --locked -p fengqiao-corpus -- check target/c/corpus.outcomes
 echo "--- the header compiles alone, first, as C99, C11 and C++"
 printf '#include "fengqiao.h"\nint main(void) { return fq_version_number() == FQ_VERSION_NUMBER ? 0 : 1; }\n' > target/c/alone.c
 for std in c99 c11; do gcc -std=$std -Wall -Wextra -Werror -pedantic -Iffi/include -c target/c/alone.c -o target/c/alone-$std.o; done

@@ -90,10 +90,19 @@ pub fn json<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Res<T> {
             .text("argument", name)
             .number("line", e.line() as u64)
             .number("column", e.column().max(1) as u64);
-        err.details = if path.is_empty() {
+        let details = if path.is_empty() {
             details
         } else {
             details.text("path", &path)
+        };
+        // A bad identity number or phone inside the document is an identity problem, as
+        // the core names it (the code `identity`, its problem word), not mere bad input.
+        err.details = match fengqiao::people::IdentityError::kind_in_message(&e.to_string()) {
+            Some(kind) => {
+                err.code = Code::Identity;
+                details.text("problem", kind)
+            }
+            None => details,
         }
         .build();
         err

@@ -96,7 +96,10 @@ pub fn children(e: &Engine, code: &str) -> Res<String> {
 
 /// Staff serving a unit, based there or covering it (`Staff[]` JSON).
 pub fn staff_at(e: &Engine, code: &str) -> Res<String> {
-    to_json(&e.staff_at(args::unit("unit_code", code)?))
+    let c = args::unit("unit_code", code)?;
+    // A unit the world does not hold is not found, not a unit nobody serves.
+    e.hierarchy().unit(c).map_err(EngineError::from)?;
+    to_json(&e.staff_at(c))
 }
 
 /// The residents of a household as `actor` may see them (`PersonView[]` JSON).

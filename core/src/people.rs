@@ -49,6 +49,39 @@ impl IdentityError {
             IdentityError::Phone => "phone",
         }
     }
+
+    /// The problem named by a message this error wrote, when only its text survives (serde
+    /// carries a deserializer's error as text): lets the bindings answer a bad identity
+    /// number or phone inside a JSON document with the `identity` code and its problem, as
+    /// the core answers it, rather than as any malformed input.
+    ///
+    /// ```
+    /// use fengqiao::people::{IdNumber, IdentityError};
+    /// let e = IdNumber::parse("522301198206074675").unwrap_err();
+    /// let text = format!("{e} at line 1 column 80");
+    /// assert_eq!(IdentityError::kind_in_message(&text), Some("id_checksum"));
+    /// assert_eq!(IdentityError::kind_in_message("missing field `name`"), None);
+    /// ```
+    pub fn kind_in_message(message: &str) -> Option<&'static str> {
+        // Each variant's message begins with its own fixed words (see the #[error]s above).
+        const HEADS: [(&str, &str); 5] = [
+            ("identity number must be 17 digits", "id_format"),
+            (
+                "identity number has an impossible birth date",
+                "id_birth_date",
+            ),
+            (
+                "identity number has an impossible address code",
+                "id_address",
+            ),
+            ("identity number check character is wrong", "id_checksum"),
+            ("phone number must be 7", "phone"),
+        ];
+        HEADS
+            .iter()
+            .find(|(head, _)| message.starts_with(head))
+            .map(|(_, kind)| *kind)
+    }
 }
 
 /// A resident identity number (居民身份证号码, GB 11643): 6-digit address code, 8-digit
@@ -239,6 +272,26 @@ pub struct Person {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every variant's message is recognised as its own kind, so the bindings' `identity`
+    /// answers cannot drift from the messages.
+    #[test]
+    fn every_identity_message_names_its_kind() {
+        let all = [
+            IdentityError::IdFormat { len: 3 },
+            IdentityError::IdBirthDate,
+            IdentityError::IdAddress,
+            IdentityError::IdChecksum { expected: 'X' },
+            IdentityError::Phone,
+        ];
+        for e in all {
+            assert_eq!(
+                IdentityError::kind_in_message(&e.to_string()),
+                Some(e.kind()),
+                "{e}"
+            );
+        }
+    }
 
     #[test]
     fn identity_numbers_are_checked() {

@@ -7,8 +7,9 @@
  * Handles. FqEngine is opaque: fq_engine_new makes one, fq_engine_free releases it. A NULL
  *   handle gives FQ_STATUS_NULL_POINTER, a freed or foreign one FQ_STATUS_INVALID_HANDLE;
  *   neither is dereferenced. The handle is checked before any other argument.
- * Strings in. Every `const char *` is a NUL-terminated UTF-8 string, must not be NULL, is
- *   only read during the call and stays the caller's. Structured values are JSON in the
+ * Strings in. Every `const char *` is a NUL-terminated UTF-8 string, must not be NULL
+ *   (unless its comment says "NULL: absent": an optional argument), is only read during
+ *   the call and stays the caller's. Structured values are JSON in the
  *   shapes of docs/data-model.md; words (levels), division codes, case codes and dates
  *   (YYYY-MM-DD) are bare text. An actor is JSON: "system", {"staff": id} or
  *   {"agency": id} (the bare word system is accepted too).

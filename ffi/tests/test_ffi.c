@@ -57,7 +57,8 @@ static void test_bad_construction(const char *world) {
     fq_error_free(err);
     /* An invalid identity number. */
     const char *bad_id = "{\"hierarchy\":{\"units\":[]},\"people\":[{\"id\":\"x\",\"name\":\"x\",\"id_number\":\"110105194912310021\",\"household\":\"5223010010010010101\"}]}";
-    CHECK(fq_engine_new(bad_id, &e, &err) == FQ_STATUS_INVALID_INPUT);
+    CHECK(fq_engine_new(bad_id, &e, &err) == FQ_STATUS_IDENTITY);
+    CHECK(CONTAINS(fq_error_details(err), "\"problem\":\"id_checksum\""));
     CHECK(CONTAINS(fq_error_message(err), "check character"));
     fq_error_free(err);
     /* Oversized input: refused before parsing. */
@@ -557,8 +558,9 @@ static void test_law_rows(const char *world) {
     CHECK(fq_engine_add_unit(e, "{\"code\":\"522301001000001\",\"kind\":\"grid\",\"name\":\"x\"}", &err) == FQ_STATUS_HIERARCHY);
     CHECK(fq_error_message(err)[0] != '\0');
     fq_error_free(err);
-    CHECK(fq_engine_add_person(e, "{\"id\":\"z\",\"name\":\"z\",\"id_number\":\"000000198501011230\",\"household\":\"5223010010010010101\"}", &err) == FQ_STATUS_INVALID_INPUT);
+    CHECK(fq_engine_add_person(e, "{\"id\":\"z\",\"name\":\"z\",\"id_number\":\"000000198501011230\",\"household\":\"5223010010010010101\"}", &err) == FQ_STATUS_IDENTITY);
     CHECK(CONTAINS(fq_error_message(err), "address code"));
+    CHECK(CONTAINS(fq_error_details(err), "\"problem\":\"id_address\""));
     CHECK(!CONTAINS(fq_error_message(err), "000000198501011230"));
     fq_error_free(err);
     CHECK(fq_engine_register(e, GW, "  ", T0 + 2 * DAY, &out, &err) == FQ_STATUS_INVALID_INPUT);

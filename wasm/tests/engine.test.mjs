@@ -96,7 +96,7 @@ test('errors carry codes and details', () => {
   throwsCode(() => e.unit('52a'), 'hierarchy');
   throwsCode(() => new fq.Engine({ hierarchy: { units: [{ code: '522301000001', kind: 'county' }] } }), 'hierarchy');
   const person = { id: 'x', name: 'x', id_number: '110105194912310021', household: '5223010010010010101' };
-  throwsCode(() => e.addPerson(person), 'invalid_input', (err) => assert.match(err.message, /check character/));
+  throwsCode(() => e.addPerson(person), 'identity', (err) => { assert.match(err.message, /check character/); assert.equal(err.details.problem, 'id_checksum'); });
   // A birth date in the future (2099-01-01 in digits 7-14, GB 11643) is refused when the time is given (issue 31).
   const born2099 = { id: 'p-2099', name: 'x', id_number: '522301209901010112', household: '5223010010010010101' };
   throwsCode(() => e.addPersonAt(born2099, T0), 'invalid_input', (err) => {

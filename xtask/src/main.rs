@@ -16,6 +16,7 @@ use std::process::ExitCode;
 use fengqiao_binding::{CodeInfo, CODES};
 
 mod c_abi;
+mod corpus;
 mod docs;
 mod java;
 mod render;
@@ -115,6 +116,18 @@ fn outputs(root: &Path) -> Result<Vec<Output>, String> {
                 "operations",
                 &java::methods()?,
             )?,
+        },
+        Output {
+            path: "docs/operations.json",
+            text: corpus::table_json()?,
+        },
+        Output {
+            path: "corpus/src/calls.rs",
+            text: corpus::rust_calls()?,
+        },
+        Output {
+            path: "ffi/tests/corpus_calls.c",
+            text: corpus::c_calls(),
         },
         Output {
             path: "docs/integration.md",

@@ -26,6 +26,18 @@ public final class Actor {
         return new Actor("{\"agency\":" + Json.quote(id) + "}");
     }
 
+    /**
+     * An actor given as JSON ({@code "system"}, {@code {"staff": id}}, {@code {"agency": id}}),
+     * as a host's own records or a request may carry it. Checked by the library when it is
+     * used: anything else is refused with {@link ErrorCode#INVALID_INPUT} naming the argument.
+     */
+    public static Actor fromJson(String json) {
+        if (json == null) {
+            throw new IllegalArgumentException("argument `json`: null; an actor's JSON is required");
+        }
+        return new Actor(json);
+    }
+
     /** The actor as the C ABI reads it. */
     public String toJson() {
         return json;
