@@ -19,6 +19,8 @@ use crate::trace::Actor;
 /// How an audited call ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+// Named apart from the rules' `Outcome` in the schemas (and so in Java and TypeScript).
+#[cfg_attr(feature = "schema", schemars(rename = "AuditOutcome"))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Outside the actor's remit (the access log's denials).

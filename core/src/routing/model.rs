@@ -381,7 +381,7 @@ impl<'de> Deserialize<'de> for Target {
 #[cfg(feature = "schema")]
 impl schemars::JsonSchema for Target {
     fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Target".into()
+        "EscalationTarget".into()
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let mut words: Vec<&str> = Level::ALL.iter().map(|l| l.as_str()).collect();

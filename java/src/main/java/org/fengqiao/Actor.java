@@ -1,5 +1,9 @@
 package org.fengqiao;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * Who acts: a staff member, an agency, or the system (routing, sweeps). The library trusts
  * the actor it is given: the host authenticates people and passes who they are.
@@ -41,6 +45,28 @@ public final class Actor {
     /** The actor as the C ABI reads it. */
     public String toJson() {
         return json;
+    }
+
+    /** The actor as a JSON tree: how the model classes (an event's actor, a denial's) write it. */
+    @JsonValue
+    public JsonNode toTree() {
+        return Json.tree(json);
+    }
+
+    /** The actor a model class reads (an event's, a denial's …). */
+    @JsonCreator
+    static Actor ofTree(JsonNode tree) {
+        return new Actor(tree.toString());
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Actor && ((Actor) o).toTree().equals(toTree());
+    }
+
+    @Override
+    public int hashCode() {
+        return toTree().hashCode();
     }
 
     @Override

@@ -9,15 +9,18 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 /**
  * The binding's one Jackson mapper: absent values stay absent ({@code NON_NULL}), and
- * properties a newer native library adds are ignored, so an upgrade of the library never
- * breaks a host's parsing (the drift test reads strictly).
+ * properties and vocabulary words a newer native library adds are ignored (a word reads as
+ * its enum's {@code UNKNOWN}), so an upgrade of the library never breaks a host's parsing
+ * (the drift test reads strictly).
  */
 public final class Json {
     private Json() {}
 
     static final ObjectMapper MAPPER = new ObjectMapper()
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            // A vocabulary word a newer library adds reads as the enum's UNKNOWN.
+            .configure(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE, true);
 
     /** The mapper the binding uses (configure a copy, never this one). */
     public static ObjectMapper mapper() {

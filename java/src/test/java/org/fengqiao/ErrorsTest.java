@@ -95,13 +95,13 @@ class ErrorsTest {
             // agreement without an amount resolves; a null sent by hand names its field.
             String other = engine.register(GW, labour(), T0);
             org.fengqiao.model.Decision routed = engine.route(Actor.system(), other, T0);
-            Actor mediator = Actor.staff(routed.team.stream().filter(m -> "mediator".equals(m.role))
+            Actor mediator = Actor.staff(routed.team.stream().filter(m -> m.role == org.fengqiao.model.Role.MEDIATOR)
                     .findFirst().get().staff);
             engine.apply(mediator, other, Operation.accept(""), T0);
-            engine.apply(mediator, other, Operation.recordSession("face_to_face", "双方陈述", true), T0);
+            engine.apply(mediator, other, Operation.recordSession(org.fengqiao.model.Method.FACE_TO_FACE, "双方陈述", true), T0);
             org.fengqiao.model.Agreement noAmount = written("2025-06-09", 1);
             noAmount.amountYuan = null;
-            assertEquals("resolved", engine.apply(mediator, other, Operation.resolve(noAmount), T0).state);
+            assertEquals(org.fengqiao.model.State.RESOLVED, engine.apply(mediator, other, Operation.resolve(noAmount), T0).state);
             FengqiaoException nullAmount = refused(FengqiaoException.class, ErrorCode.INVALID_INPUT,
                     () -> engine.applyJson(MD, code, "{\"op\":\"resolve\",\"agreement\":{\"form\":\"written\","
                             + "\"terms\":\"x\",\"effective_on\":\"2025-06-09\",\"amount_yuan\":null}}", T0));

@@ -9,6 +9,12 @@ import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.Arrays;
 import org.fengqiao.model.Agreement;
+import org.fengqiao.model.AgreementForm;
+import org.fengqiao.model.Category;
+import org.fengqiao.model.Channel;
+import org.fengqiao.model.Party;
+import org.fengqiao.model.RiskColour;
+import org.fengqiao.model.Urgency;
 import org.fengqiao.model.DisputeInput;
 
 /** The small world of the C and Rust suites, and the story's people. */
@@ -47,25 +53,25 @@ final class Fixtures {
     /** Wages owed to twelve workers: a labour dispute between two residents' sides. */
     static DisputeInput labour() {
         DisputeInput d = new DisputeInput();
-        d.category = "labour";
-        d.channel = "walk_in";
+        d.category = Category.LABOUR;
+        d.channel = Channel.WALK_IN;
         d.parties = Arrays.asList(party("p0-0"), party("p1-0"));
         d.location = "5223010010010010101";
-        d.urgency = "medium";
-        d.risk = "yellow";
+        d.urgency = Urgency.MEDIUM;
+        d.risk = RiskColour.YELLOW;
         d.amountYuan = 36000L;
         d.description = "12名务工人员被拖欠工资";
         d.discoveredAt = "2025-06-08T02:00:00Z";
         return d;
     }
 
-    static com.fasterxml.jackson.databind.JsonNode party(String person) {
-        return Json.MAPPER.createObjectNode().put("person", person);
+    static Party party(String person) {
+        return Party.person(person);
     }
 
     static Agreement written(String effectiveOn, long amount) {
         Agreement a = new Agreement();
-        a.form = "written";
+        a.form = AgreementForm.WRITTEN;
         a.effectiveOn = effectiveOn;
         a.terms = "分期支付";
         a.amountYuan = amount;

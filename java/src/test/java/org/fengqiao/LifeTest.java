@@ -32,10 +32,10 @@ class LifeTest {
                         codes.add(code);
                         org.fengqiao.model.Decision d = engine.route(Actor.system(), code, T0);
                         // Routing spreads cases over the mediators by load: the team's acts.
-                        Actor mediator = d.team.stream().filter(m -> m.role.equals("mediator"))
+                        Actor mediator = d.team.stream().filter(m -> m.role == org.fengqiao.model.Role.MEDIATOR)
                                 .map(m -> Actor.staff(m.staff)).findFirst().orElseThrow(AssertionError::new);
                         engine.apply(mediator, code, Operation.accept(""), T0);
-                        assertEquals("accepted", engine.viewCase(mediator, code, T0).dispute.state);
+                        assertEquals(org.fengqiao.model.State.ACCEPTED, engine.viewCase(mediator, code, T0).dispute.state);
                         engine.statistics(Actor.system(), new org.fengqiao.model.StatsQuery(), T0);
                     }
                     return null;

@@ -50,6 +50,54 @@ class SchemaDriftTest {
         }
     }
 
+    /** Every vocabulary enum has exactly its schema's words (and UNKNOWN), each read and written as the word. */
+    @Test
+    void everyVocabularyHasExactlyItsSchemasWords() throws Exception {
+        assertTrue(Schemas.ENUMS.length >= 25, Schemas.ENUMS.length + " vocabularies");
+        for (String[] row : Schemas.ENUMS) {
+            Class<?> type = Class.forName("org.fengqiao.model." + row[0]);
+            JsonNode shape = STRICT.readTree(Fixtures.read("docs/schema/" + row[1])).path("$defs").path(row[2]);
+            TreeSet<String> expected = new TreeSet<>();
+            shape.path("oneOf").forEach(a -> expected.add(a.path("const").asText()));
+            shape.path("enum").forEach(w -> expected.add(w.asText()));
+            TreeSet<String> actual = new TreeSet<>();
+            for (Object c : type.getEnumConstants()) {
+                String word = (String) type.getMethod("word").invoke(c);
+                if (word != null) {
+                    actual.add(word);
+                    assertEquals("\"" + word + "\"", STRICT.writeValueAsString(c), row[0] + "." + c);
+                    assertEquals(c, STRICT.readValue("\"" + word + "\"", type));
+                }
+            }
+            assertEquals(expected, actual, row[0] + " against " + row[1] + ": run python3 scripts/java-model.py");
+        }
+        // A word a newer library adds reads as UNKNOWN, not as a failure.
+        assertEquals(org.fengqiao.model.Category.UNKNOWN, Json.read("\"space_debris\"", org.fengqiao.model.Category.class));
+        assertEquals("婚姻家庭", org.fengqiao.model.Category.MARRIAGE_FAMILY.chinese());
+        assertEquals("marriage family", org.fengqiao.model.Category.MARRIAGE_FAMILY.english());
+        assertEquals(org.fengqiao.model.AgencyKind.GOVERNANCE_CENTRE, org.fengqiao.model.AgencyKind.of("governance_centre"));
+    }
+
+    /** Every one-of class has one field per alternative of its union, and writes only the one set. */
+    @Test
+    void everyOneOfClassHasItsAlternatives() throws Exception {
+        for (String[] row : Schemas.ONE_OF) {
+            Class<?> type = Class.forName("org.fengqiao.model." + row[0]);
+            JsonNode shape = STRICT.readTree(Fixtures.read("docs/schema/" + row[1])).path("$defs").path(row[2]);
+            TreeSet<String> expected = new TreeSet<>();
+            shape.path("oneOf").forEach(a -> a.path("properties").fieldNames().forEachRemaining(expected::add));
+            TreeSet<String> actual = new TreeSet<>();
+            for (Field f : type.getFields()) {
+                JsonProperty p = f.getAnnotation(JsonProperty.class);
+                if (p != null) {
+                    actual.add(p.value());
+                }
+            }
+            assertEquals(expected, actual, row[0] + " against " + row[1]);
+        }
+        assertEquals("{\"person\":\"p0-0\"}", Json.write(org.fengqiao.model.Party.person("p0-0")));
+    }
+
     /** docs/examples file → the class it is an instance of (a list of it when in brackets). */
     private static final Map<String, String> EXAMPLES = new HashMap<>();
 

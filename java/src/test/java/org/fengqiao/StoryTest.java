@@ -20,29 +20,29 @@ class StoryTest {
             assertTrue(code.startsWith("5223010010010010101-20250609-"), code);
 
             Decision d = engine.route(Actor.system(), code, T0);
-            assertEquals("community", d.level);
+            assertEquals(org.fengqiao.model.Level.COMMUNITY, d.level);
             assertTrue(d.matched.contains("labour-window"), d.matched.toString());
             assertTrue(d.offerConfirmation);
             assertFalse(d.team.isEmpty());
             // The labour 15 days are shown on day 1 (issue 31; 劳动争议调解仲裁法 art. 14):
             // received 2025-06-09, the last day is 06-24.
             org.fengqiao.model.LegalWindow labour = d.legalWindows.stream()
-                    .filter(w -> w.window.equals("labour_mediation")).findFirst().get();
+                    .filter(w -> w.window == org.fengqiao.model.WindowKind.LABOUR_MEDIATION).findFirst().get();
             assertEquals("2025-06-24", labour.lastDay);
             assertTrue(labour.source.contains("art. 14"), labour.source);
 
             engine.apply(MD, code, Operation.accept("受理"), T0);
-            engine.apply(MD, code, Operation.recordSession("bench_meeting", "双方到场", true), T0);
+            engine.apply(MD, code, Operation.recordSession(org.fengqiao.model.Method.BENCH_MEETING, "双方到场", true), T0);
             Dispute resolved = engine.apply(MD, code, Operation.resolve(written("2025-06-09", 30000)), T0);
-            assertEquals("resolved", resolved.state);
+            assertEquals(org.fengqiao.model.State.RESOLVED, resolved.state);
             assertEquals(Long.valueOf(30000), resolved.agreement.amountYuan);
             engine.apply(GW, code, Operation.verify(true), day(1));
 
             Operation apply = Operation.applyConfirmation("2025-06-10", Arrays.asList(party("p0-0"), party("p1-0")));
-            assertEquals("applied", engine.apply(MD, code, apply, day(1)).confirmation.status);
+            assertEquals(org.fengqiao.model.ConfirmationStatus.APPLIED, engine.apply(MD, code, apply, day(1)).confirmation.status);
             engine.apply(COURT, code, Operation.acceptConfirmation("2025-06-11"), day(2));
             Dispute confirmed = engine.apply(COURT, code, Operation.grantConfirmation("2025-06-12"), day(3));
-            assertEquals("granted", confirmed.confirmation.status);
+            assertEquals(org.fengqiao.model.ConfirmationStatus.GRANTED, confirmed.confirmation.status);
             assertEquals("2025-06-12", confirmed.confirmation.decidedOn);
 
             // The trace holds every step, and verifies; the statistics count the confirmation.
@@ -57,14 +57,14 @@ class StoryTest {
             try (Engine again = Engine.restore(world(), engine.journalJsonl(0, Long.MAX_VALUE))) {
                 assertEquals(engine.journalHead(), again.journalHead());
                 assertEquals(engine.caseHead(code), again.caseHead(code));
-                assertEquals("granted", again.viewCase(MD, code, day(3)).dispute.confirmation.status);
+                assertEquals(org.fengqiao.model.ConfirmationStatus.GRANTED, again.viewCase(MD, code, day(3)).dispute.confirmation.status);
             }
             // restore takes the world as create does (issue 31): a WorldData.
             org.fengqiao.model.WorldData data = Json.MAPPER.readValue(world(), org.fengqiao.model.WorldData.class);
             try (Engine again = Engine.restore(data, engine.journalJsonl(0, Long.MAX_VALUE))) {
                 assertEquals(engine.journalHead(), again.journalHead());
             }
-            assertEquals(9 + 0, engine.journal(0, 100).stream().filter(e -> e.change.has("event")).count());
+            assertEquals(9 + 0, engine.journal(0, 100).stream().filter(e -> e.change.event != null).count());
 
             // The weekly dispatch of "this week": a null date is the day of `now` (China time).
             String week = engine.weeklyDispatchJson(Actor.system(), "522301001000", "community", "2025-06-12", day(3));

@@ -38,7 +38,7 @@ class TimeLimitsTest {
             String code = engine.register(GW, labour(), T0);
             engine.route(Actor.system(), code, T0);
             engine.apply(MD, code, Operation.accept(""), T0);
-            engine.apply(MD, code, Operation.suspend("appraisal", "等待房屋安全鉴定"), day(1));
+            engine.apply(MD, code, Operation.suspend(org.fengqiao.model.PauseReason.APPRAISAL, "等待房屋安全鉴定"), day(1));
             engine.apply(MD, code, Operation.resume(""), day(3));
             engine.apply(MD, code, Operation.requestExtension(5, "等待鉴定"), day(3));
             FengqiaoException.LifecycleException below = assertThrows(FengqiaoException.LifecycleException.class,

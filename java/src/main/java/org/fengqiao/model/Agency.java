@@ -13,7 +13,7 @@ public class Agency {
 
     /** Kind. */
     @JsonProperty("kind")
-    public String kind;
+    public AgencyKind kind;
 
     /** Name, e.g. "洒金街道综治中心". */
     @JsonProperty("name")

@@ -21,11 +21,11 @@ public class Agreement {
 
     /** A matter the court does not accept for judicial confirmation, if the agreement is about one (民诉法解释 art. 355; 法释〔2011〕5号 art. 4): a personal-status relationship, a matter of another special procedure, ownership of property or of intellectual property. Property and support terms between family members are not excluded. */
     @JsonProperty("excluded")
-    public String excluded;
+    public ExcludedMatter excluded;
 
     /** Written or oral. */
     @JsonProperty("form")
-    public String form;
+    public AgreementForm form;
 
     /** Written: the mediator signed. */
     @JsonProperty("mediator_signed")

@@ -13,7 +13,7 @@ public class AssessmentQuery {
 
     /** One row per unit at this level (default: village/community, the level the practice assesses). */
     @JsonProperty("level")
-    public String level;
+    public Level level;
 
     /** The last day of the period. */
     @JsonProperty("to")

@@ -2,7 +2,6 @@
 package org.fengqiao.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One audited event.
@@ -14,7 +13,7 @@ public class AuditEntry {
 
     /** Who. */
     @JsonProperty("actor")
-    public JsonNode actor;
+    public org.fengqiao.Actor actor;
 
     /** When (the time the call gave). */
     @JsonProperty("at")
@@ -30,7 +29,7 @@ public class AuditEntry {
 
     /** How it ended. */
     @JsonProperty("outcome")
-    public String outcome;
+    public AuditOutcome outcome;
 
     /** On what: a case code, a unit code, `person:&lt;id&gt;`. */
     @JsonProperty("target")

@@ -2,7 +2,6 @@
 package org.fengqiao.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
@@ -15,7 +14,7 @@ public class Confirmation {
 
     /** Who applied: every party, jointly (人民调解法 art. 33). */
     @JsonProperty("applicants")
-    public List<JsonNode> applicants;
+    public List<Party> applicants;
 
     /** When the parties applied. */
     @JsonProperty("applied_on")
@@ -35,5 +34,5 @@ public class Confirmation {
 
     /** Where it stands. */
     @JsonProperty("status")
-    public String status;
+    public ConfirmationStatus status;
 }

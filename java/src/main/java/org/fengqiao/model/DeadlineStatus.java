@@ -18,11 +18,11 @@ public class DeadlineStatus {
 
     /** Legal windows passed. */
     @JsonProperty("legal")
-    public List<String> legal;
+    public List<LegalNotice> legal;
 
     /** The phase timed, if a limit applies. */
     @JsonProperty("phase")
-    public String phase;
+    public Phase phase;
 
     /** The last day before red. */
     @JsonProperty("red_on")
@@ -30,7 +30,7 @@ public class DeadlineStatus {
 
     /** Where it stands. */
     @JsonProperty("standing")
-    public String standing;
+    public Standing standing;
 
     /** The day the clock was suspended, while it is (中止计时): thresholds not yet passed are not reached until it runs again. */
     @JsonProperty("suspended_since")

@@ -34,7 +34,7 @@ public class Decision {
 
     /** The level the rules send the case to (小事不出社区: community unless a rule says otherwise). */
     @JsonProperty("level")
-    public String level;
+    public Level level;
 
     /** Ids of the rules that matched, in evaluation order. Under `first`, the first decided. */
     @JsonProperty("matched")
@@ -46,7 +46,7 @@ public class Decision {
 
     /** The rule set's hit policy. */
     @JsonProperty("policy")
-    public String policy;
+    public HitPolicy policy;
 
     /** `id@version` of the rule set that decided. */
     @JsonProperty("rule_set")
@@ -54,7 +54,7 @@ public class Decision {
 
     /** Supervision grade from the start. */
     @JsonProperty("supervision")
-    public String supervision;
+    public Grade supervision;
 
     /** The team. */
     @JsonProperty("team")

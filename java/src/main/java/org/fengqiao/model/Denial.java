@@ -2,7 +2,6 @@
 package org.fengqiao.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * A refused request, as the access log keeps it.
@@ -14,7 +13,7 @@ public class Denial {
 
     /** Who tried. */
     @JsonProperty("actor")
-    public JsonNode actor;
+    public org.fengqiao.Actor actor;
 
     /** When. */
     @JsonProperty("at")

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public class Diagnostic {
     /** What kind of problem. */
     @JsonProperty("code")
-    public String code;
+    public DiagnosticCode code;
 
     /** What is wrong and, where it helps, how to fix it. */
     @JsonProperty("message")
@@ -25,5 +25,5 @@ public class Diagnostic {
 
     /** Error or warning. */
     @JsonProperty("severity")
-    public String severity;
+    public Severity severity;
 }

@@ -71,7 +71,7 @@ public class Dispute {
 
     /** Where it was referred. */
     @JsonProperty("referred_to")
-    public String referredTo;
+    public ReferralTarget referredTo;
 
     /** When it was registered. */
     @JsonProperty("registered_at")
@@ -87,7 +87,7 @@ public class Dispute {
 
     /** The routes given when mediation was terminated. */
     @JsonProperty("routes_given")
-    public List<String> routesGiven;
+    public List<OtherRoute> routesGiven;
 
     /** The last routing decision applied. */
     @JsonProperty("routing")
@@ -99,11 +99,11 @@ public class Dispute {
 
     /** Where it stands. */
     @JsonProperty("state")
-    public String state;
+    public State state;
 
     /** Highest supervision grade. */
     @JsonProperty("supervision")
-    public String supervision;
+    public Grade supervision;
 
     /** Whether a revisit verified the result, and whether the parties were satisfied. */
     @JsonProperty("verified")

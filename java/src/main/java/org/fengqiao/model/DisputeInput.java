@@ -2,7 +2,6 @@
 package org.fengqiao.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
@@ -20,11 +19,11 @@ public class DisputeInput {
 
     /** Category. */
     @JsonProperty("category")
-    public String category;
+    public Category category;
 
     /** How it was found. */
     @JsonProperty("channel")
-    public String channel;
+    public Channel channel;
 
     /** What happened, in the registrar's words. */
     @JsonProperty("description")
@@ -36,7 +35,7 @@ public class DisputeInput {
 
     /** Flags. */
     @JsonProperty("flags")
-    public List<String> flags;
+    public List<Flag> flags;
 
     /** How many people are involved in all (group disputes count everyone, not only the named parties). At least the number of parties. */
     @JsonProperty("headcount")
@@ -48,11 +47,11 @@ public class DisputeInput {
 
     /** The parties. */
     @JsonProperty("parties")
-    public List<JsonNode> parties;
+    public List<Party> parties;
 
     /** Risk colour. */
     @JsonProperty("risk")
-    public String risk;
+    public RiskColour risk;
 
     /** A subtype from the rule set's vocabulary (e.g. "wage_arrears" under labour). */
     @JsonProperty("subtype")
@@ -60,5 +59,5 @@ public class DisputeInput {
 
     /** Urgency. */
     @JsonProperty("urgency")
-    public String urgency;
+    public Urgency urgency;
 }

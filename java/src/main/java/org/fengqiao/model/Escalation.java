@@ -11,13 +11,13 @@ import java.util.List;
 public class Escalation {
     /** Agencies copied (CC). */
     @JsonProperty("cc")
-    public List<String> cc;
+    public List<AgencyKind> cc;
 
     /** Where it goes. */
     @JsonProperty("to")
-    public String to;
+    public EscalationTarget to;
 
     /** When it fires. */
     @JsonProperty("when")
-    public String when;
+    public EscalateWhen when;
 }

@@ -2,7 +2,6 @@
 package org.fengqiao.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One accepted operation.
@@ -10,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 public class Event {
     /** Who. */
     @JsonProperty("actor")
-    public JsonNode actor;
+    public org.fengqiao.Actor actor;
 
     /** When it was applied. */
     @JsonProperty("at")

@@ -21,7 +21,7 @@ public class Extension {
 
     /** The phase whose limit it extends. */
     @JsonProperty("phase")
-    public String phase;
+    public Phase phase;
 
     /** Why. */
     @JsonProperty("reason")
@@ -33,5 +33,5 @@ public class Extension {
 
     /** Where it stands. */
     @JsonProperty("status")
-    public String status;
+    public ExtensionStatus status;
 }

@@ -13,5 +13,5 @@ public class JoinedAgency {
 
     /** The kind asked for. */
     @JsonProperty("kind")
-    public String kind;
+    public AgencyKind kind;
 }

@@ -2,7 +2,6 @@
 package org.fengqiao.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One accepted change: see the module docs.
@@ -10,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 public class JournalEntry {
     /** What changed. */
     @JsonProperty("change")
-    public JsonNode change;
+    public Change change;
 
     /** The digest of the journal up to and including this entry. */
     @JsonProperty("digest")

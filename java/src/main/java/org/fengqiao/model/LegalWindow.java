@@ -37,5 +37,5 @@ public class LegalWindow {
 
     /** Which window. */
     @JsonProperty("window")
-    public String window;
+    public WindowKind window;
 }

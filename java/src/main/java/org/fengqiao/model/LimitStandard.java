@@ -10,7 +10,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public class LimitStandard {
     /** The category it is for. */
     @JsonProperty("category")
-    public String category;
+    public Category category;
 
     /** The limits: accept, handle, verify, each yellow and red, in working days. */
     @JsonProperty("deadlines")
@@ -18,7 +18,7 @@ public class LimitStandard {
 
     /** The functional department (职能部门) it is for: cases the routing joins an agency of this kind to (the labour department for wage arrears, housing for property disputes). */
     @JsonProperty("department")
-    public String department;
+    public AgencyKind department;
 
     /** Where the standard comes from (the county's 时限标准 notice). */
     @JsonProperty("source")

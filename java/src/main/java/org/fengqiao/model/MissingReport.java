@@ -9,7 +9,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public class MissingReport {
     /** Their role. */
     @JsonProperty("role")
-    public String role;
+    public Role role;
 
     /** Who should have reported. */
     @JsonProperty("staff")

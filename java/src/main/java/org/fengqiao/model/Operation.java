@@ -48,8 +48,8 @@ public class Operation {
         return of("accept").with("note", note);
     }
 
-    /** 调解: one mediation session ({@code method}: face_to_face, bench_meeting, joint …). */
-    public static Operation recordSession(String method, String summary, boolean partiesConsent) {
+    /** 调解: one mediation session, held as {@code method} says. */
+    public static Operation recordSession(Method method, String summary, boolean partiesConsent) {
         return of("record_session").with("method", method).with("summary", summary)
                 .with("parties_consent", partiesConsent);
     }
@@ -64,8 +64,8 @@ public class Operation {
         return of("verify").with("satisfied", satisfied);
     }
 
-    /** 申请司法确认: every party applies jointly (人民调解法 art. 33); parties as JSON trees. */
-    public static Operation applyConfirmation(String appliedOn, List<JsonNode> applicants) {
+    /** 申请司法确认: every party applies jointly (人民调解法 art. 33). */
+    public static Operation applyConfirmation(String appliedOn, List<Party> applicants) {
         return of("apply_confirmation").with("applied_on", appliedOn)
                 .with("applicants", new ArrayList<>(applicants));
     }
@@ -81,10 +81,10 @@ public class Operation {
     }
 
     /**
-     * 中止计时: the working-day clock stops ({@code reason}: waiting_for_party, appraisal,
-     * other_body, other — the last with a note). The legal windows keep running.
+     * 中止计时: the working-day clock stops ({@link PauseReason#OTHER} with a note). The legal
+     * windows keep running.
      */
-    public static Operation suspend(String reason, String note) {
+    public static Operation suspend(PauseReason reason, String note) {
         return of("suspend").with("reason", reason).with("note", note);
     }
 

@@ -11,7 +11,7 @@ import java.util.List;
 public class Outcome {
     /** Agencies that join, by kind. */
     @JsonProperty("agencies")
-    public List<String> agencies;
+    public List<AgencyKind> agencies;
 
     /** Working-day limits. */
     @JsonProperty("deadlines")
@@ -23,7 +23,7 @@ public class Outcome {
 
     /** Handling level: grid, community, street or county. */
     @JsonProperty("level")
-    public String level;
+    public Level level;
 
     /** Whether judicial confirmation (司法确认) is to be offered once agreed. */
     @JsonProperty("offer_confirmation")
@@ -35,7 +35,7 @@ public class Outcome {
 
     /** Supervision grade from the start. */
     @JsonProperty("supervision")
-    public String supervision;
+    public Grade supervision;
 
     /** The team's roles. */
     @JsonProperty("team")

@@ -2,7 +2,6 @@
 package org.fengqiao.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * A party as an actor may see it.
@@ -22,7 +21,7 @@ public class PartyView {
 
     /** The party as registered. */
     @JsonProperty("party")
-    public JsonNode party;
+    public Party party;
 
     /** Phone, masked likewise. */
     @JsonProperty("phone")

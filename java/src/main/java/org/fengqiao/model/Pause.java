@@ -9,11 +9,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public class Pause {
     /** The phase it stopped. */
     @JsonProperty("phase")
-    public String phase;
+    public Phase phase;
 
     /** Why. */
     @JsonProperty("reason")
-    public String reason;
+    public PauseReason reason;
 
     /** When it began. */
     @JsonProperty("since")

@@ -25,7 +25,7 @@ public class PreviousResult {
 
     /** The state it ended in. */
     @JsonProperty("state")
-    public String state;
+    public State state;
 
     /** The revisit's verdict. */
     @JsonProperty("verified")

@@ -11,9 +11,9 @@ import java.util.List;
 public class Privacy {
     /** Agency kinds that see them whole. */
     @JsonProperty("agencies")
-    public List<String> agencies;
+    public List<AgencyKind> agencies;
 
     /** Staff roles that see personal identifiers whole. */
     @JsonProperty("roles")
-    public List<String> roles;
+    public List<Role> roles;
 }

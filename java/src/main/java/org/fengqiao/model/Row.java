@@ -9,7 +9,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public class Row {
     /** The category, when grouped by category. */
     @JsonProperty("category")
-    public String category;
+    public Category category;
 
     /** Counts. */
     @JsonProperty("counts")

@@ -18,7 +18,7 @@ public class RuleSet {
 
     /** How matching rules combine. */
     @JsonProperty("hit_policy")
-    public String hitPolicy;
+    public HitPolicy hitPolicy;
 
     /** Identifier, e.g. `fengqiao-default`. */
     @JsonProperty("id")

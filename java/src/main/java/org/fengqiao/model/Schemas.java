@@ -53,6 +53,7 @@ public final class Schemas {
         {"Rule", "world.schema.json", "Rule"},
         {"RuleNote", "decision.schema.json", "RuleNote"},
         {"RuleSet", "world.schema.json", "RuleSet"},
+        {"RulesLoaded", "journal-entry.schema.json", "RulesLoaded"},
         {"SealedPerson", "world.schema.json", "SealedPerson"},
         {"SignatureReport", "signature-report.schema.json", ""},
         {"SignedHead", "signed-head.schema.json", ""},
@@ -71,5 +72,47 @@ public final class Schemas {
         {"WorldData", "world.schema.json", ""},
         {"YearNotice", "world.schema.json", "YearNotice"},
         {"ZeroReport", "zero-report.schema.json", ""},
+    };
+
+    /** The vocabularies (enums): {enum, schema file, $defs name}. */
+    public static final String[][] ENUMS = {
+        {"AgencyKind", "world.schema.json", "AgencyKind"},
+        {"AgreementForm", "case-view.schema.json", "AgreementForm"},
+        {"AuditOutcome", "journal-entry.schema.json", "AuditOutcome"},
+        {"Category", "world.schema.json", "Category"},
+        {"Channel", "dispute-input.schema.json", "Channel"},
+        {"ConfirmationStatus", "case-view.schema.json", "ConfirmationStatus"},
+        {"DiagnosticCode", "diagnostic.schema.json", "DiagnosticCode"},
+        {"EscalateWhen", "world.schema.json", "EscalateWhen"},
+        {"EscalationTarget", "world.schema.json", "EscalationTarget"},
+        {"ExcludedMatter", "case-view.schema.json", "ExcludedMatter"},
+        {"ExtensionStatus", "case-view.schema.json", "ExtensionStatus"},
+        {"Flag", "dispute-input.schema.json", "Flag"},
+        {"Grade", "world.schema.json", "Grade"},
+        {"GroupSize", "journal-entry.schema.json", "GroupSize"},
+        {"HitPolicy", "world.schema.json", "HitPolicy"},
+        {"JournalProblem", "journal-error.schema.json", "JournalProblem"},
+        {"LegalNotice", "sweep.schema.json", "LegalNotice"},
+        {"Level", "world.schema.json", "Level"},
+        {"Method", "event.schema.json", "Method"},
+        {"OtherRoute", "case-view.schema.json", "OtherRoute"},
+        {"PauseReason", "case-view.schema.json", "PauseReason"},
+        {"Period", "stats-query.schema.json", "Period"},
+        {"Phase", "case-view.schema.json", "Phase"},
+        {"ReferralTarget", "case-view.schema.json", "ReferralTarget"},
+        {"RiskColour", "dispute-input.schema.json", "RiskColour"},
+        {"Role", "world.schema.json", "Role"},
+        {"Severity", "diagnostic.schema.json", "Severity"},
+        {"Standing", "sweep.schema.json", "Standing"},
+        {"State", "case-view.schema.json", "State"},
+        {"UnitKind", "world.schema.json", "UnitKind"},
+        {"Urgency", "dispute-input.schema.json", "Urgency"},
+        {"WindowKind", "decision.schema.json", "WindowKind"},
+    };
+
+    /** The unions of one-property objects: {class, schema file, $defs name}. */
+    public static final String[][] ONE_OF = {
+        {"Change", "journal-entry.schema.json", "Change"},
+        {"Party", "dispute-input.schema.json", "Party"},
     };
 }

@@ -34,7 +34,7 @@ public class Staff {
 
     /** Role. */
     @JsonProperty("role")
-    public String role;
+    public Role role;
 
     /** The unit served (a grid worker's grid, a head's household group, a mediator's community…). */
     @JsonProperty("unit")

@@ -13,11 +13,11 @@ public class StatsQuery {
 
     /** One row per unit at this level (cases roll up to their ancestor there). */
     @JsonProperty("by_level")
-    public String byLevel;
+    public Level byLevel;
 
     /** One row per period of registration. */
     @JsonProperty("by_period")
-    public String byPeriod;
+    public Period byPeriod;
 
     /** Only cases registered on or after this day (China time). */
     @JsonProperty("from")

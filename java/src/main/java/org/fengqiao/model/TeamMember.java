@@ -9,7 +9,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public class TeamMember {
     /** The role filled. */
     @JsonProperty("role")
-    public String role;
+    public Role role;
 
     /** Who fills it. */
     @JsonProperty("staff")

@@ -11,9 +11,9 @@ import java.util.List;
 public class TeamSlot {
     /** Allowed levels of the unit the staff member serves. */
     @JsonProperty("from")
-    public List<String> from;
+    public List<Level> from;
 
     /** The role. */
     @JsonProperty("role")
-    public String role;
+    public Role role;
 }

@@ -13,5 +13,5 @@ public class Unfilled {
 
     /** The role. */
     @JsonProperty("role")
-    public String role;
+    public Role role;
 }

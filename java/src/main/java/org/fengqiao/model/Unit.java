@@ -13,7 +13,7 @@ public class Unit {
 
     /** Checked against the code when the unit is added. */
     @JsonProperty("kind")
-    public String kind;
+    public UnitKind kind;
 
     /** Display name (may be empty for households). */
     @JsonProperty("name")
