@@ -69,7 +69,14 @@ fn deadlines(c: &mut Criterion) {
         weights: None,
     };
     g.bench_function(BenchmarkId::new("assessment_by_community", n), |b| {
-        b.iter(|| black_box(timed.assessment(&street, &q, as_of).unwrap()))
+        b.iter(|| {
+            black_box(
+                timed
+                    .reader(&street, as_of)
+                    .and_then(|r| r.assessment(&q))
+                    .unwrap(),
+            )
+        })
     });
     // time-limits: end
     g.finish();

@@ -246,10 +246,24 @@ fn statistics(c: &mut Criterion) {
     g.sample_size(10);
     g.throughput(Throughput::Elements(n as u64));
     g.bench_function(BenchmarkId::new("rollup_community_x_category", n), |b| {
-        b.iter(|| black_box(engine.statistics(&Actor::System, &q, as_of).unwrap()))
+        b.iter(|| {
+            black_box(
+                engine
+                    .reader(&Actor::System, as_of)
+                    .and_then(|r| r.statistics(&q))
+                    .unwrap(),
+            )
+        })
     });
     g.bench_function(BenchmarkId::new("county_centre_within_county", n), |b| {
-        b.iter(|| black_box(engine.statistics(&centre, &within, as_of).unwrap()))
+        b.iter(|| {
+            black_box(
+                engine
+                    .reader(&centre, as_of)
+                    .and_then(|r| r.statistics(&within))
+                    .unwrap(),
+            )
+        })
     });
     g.finish();
 }

@@ -57,7 +57,12 @@ fn eight_threads_lose_nothing() {
                         )
                         .unwrap();
                     // Readers interleave with writers.
-                    let seen = engine.read().unwrap().view_case(&gw, &code, now).unwrap();
+                    let seen = engine
+                        .read()
+                        .unwrap()
+                        .reader(&gw, now)
+                        .and_then(|r| r.case(&code))
+                        .unwrap();
                     assert_eq!(seen.events, 3);
                     codes.push(code);
                 }

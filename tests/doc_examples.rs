@@ -94,7 +94,10 @@ fn every_shape_has_a_live_example() {
     check("event", case.events.last().unwrap());
     check(
         "case-view",
-        &w.engine.view_case(&gw, &code, at(2025, 9, 28)).unwrap(),
+        &w.engine
+            .reader(&gw, at(2025, 9, 28))
+            .and_then(|r| r.case(&code))
+            .unwrap(),
     );
     let report = ZeroReport {
         date: date("2025-09-25"),
@@ -106,7 +109,8 @@ fn every_shape_has_a_live_example() {
     check(
         "missing-reports",
         &w.engine
-            .missing_reports(w.places.communities[0], date("2025-09-25"))
+            .reader(&Actor::System, at(2025, 9, 25))
+            .and_then(|r| r.missing_reports(w.places.communities[0], date("2025-09-25")))
             .unwrap(),
     );
     let q = fengqiao::stats::Query {
@@ -117,7 +121,10 @@ fn every_shape_has_a_live_example() {
     check("stats-query", &q);
     check(
         "stats-report",
-        &w.engine.statistics(&centre, &q, at(2025, 10, 31)).unwrap(),
+        &w.engine
+            .reader(&centre, at(2025, 10, 31))
+            .and_then(|r| r.statistics(&q))
+            .unwrap(),
     );
     check(
         "sweep",
@@ -190,7 +197,10 @@ fn every_shape_has_a_live_example() {
     check("assessment-query", &aq);
     check(
         "assessment",
-        &w.engine.assessment(&centre, &aq, at(2026, 4, 30)).unwrap(),
+        &w.engine
+            .reader(&centre, at(2026, 4, 30))
+            .and_then(|r| r.assessment(&aq))
+            .unwrap(),
     );
     // 国密 (docs/security.md): a signed head (SM2 signing is deterministic, RFC 6979) and an
     // audit entry (a sealed resident is not: a fresh nonce per value).

@@ -166,7 +166,7 @@ fn reads_that_write_the_audit_record_say_so_in_every_language() {
     for f in ["pub fn view_case(", "pub fn residents(", "pub fn world("] {
         says("wasm/src/operations.rs", f);
     }
-    says("core/src/engine/access.rs", "pub fn view_case(");
+    says("core/src/engine/reader.rs", "pub fn case(&self");
     says("core/src/engine/reader.rs", "pub fn residents(");
     says("core/src/engine/reader.rs", "pub fn world(&self)");
     for f in [
@@ -259,6 +259,48 @@ fn no_module_below_the_engine_imports_it() {
     assert!(
         offenders.is_empty(),
         "modules below the engine import it: {offenders:?}"
+    );
+}
+
+/// One way to read as an actor (issue 32, item 4): every public engine method that takes
+/// an actor and only reads (`&self`) is on `Reader`, apart from making the reader itself
+/// and the yes-or-no questions a host's own authorisation asks; an actor-taking method on
+/// `Engine` changes the engine (`&mut self`).
+#[test]
+fn reads_that_take_an_actor_are_on_the_reader_only() {
+    let allowed = [
+        "reader",
+        "actor_kind",
+        "actor_unit",
+        "may_access",
+        "may_act",
+    ];
+    let mut offenders = Vec::new();
+    for entry in std::fs::read_dir(root("core/src/engine")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name == "reader.rs" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        // Each public function's signature, up to its body.
+        for (at, _) in text.match_indices("    pub fn ") {
+            let sig = &text[at..text[at..].find('{').map_or(text.len(), |e| at + e)];
+            let fn_name: String = sig["    pub fn ".len()..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if sig.contains("&self")
+                && sig.contains(": &Actor")
+                && !allowed.contains(&fn_name.as_str())
+            {
+                offenders.push(format!("{name}: {fn_name}"));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "public reads that take an actor outside Reader: {offenders:?}"
     );
 }
 

@@ -319,7 +319,10 @@ fn outsiders_are_denied_and_the_attempt_is_logged() {
         )
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Denied);
-    assert!(e.view_case(&outsider, &code, at(2025, 9, 25)).is_err());
+    assert!(e
+        .reader(&outsider, at(2025, 9, 25))
+        .and_then(|r| r.case(&code))
+        .is_err());
     let log = e.denials();
     assert_eq!(log.len(), 2);
     assert_eq!(log[0].actor, outsider);
@@ -345,13 +348,19 @@ fn identifiers_are_masked_for_those_who_do_not_need_them() {
         )
         .unwrap();
     let whole = e.person("p0-0").unwrap().id_number.clone().unwrap();
-    let v = e.view_case(&gw(&p, 0), &code, at(2025, 9, 25)).unwrap();
+    let v = e
+        .reader(&gw(&p, 0), at(2025, 9, 25))
+        .and_then(|r| r.case(&code))
+        .unwrap();
     assert_eq!(
         v.parties[0].id_number.as_deref(),
         Some(whole.masked().as_str())
     );
     assert!(v.parties[0].phone.as_ref().unwrap().contains("****"));
-    let v = e.view_case(&centre(&p), &code, at(2025, 9, 25)).unwrap();
+    let v = e
+        .reader(&centre(&p), at(2025, 9, 25))
+        .and_then(|r| r.case(&code))
+        .unwrap();
     assert_eq!(v.parties[0].id_number.as_deref(), Some(whole.as_str()));
 }
 
@@ -378,7 +387,8 @@ fn statistics_follow_new_rules_and_a_new_calendar() {
     d.discovered_at = at(2025, 3, 1);
     e.register(&gw(&p, 0), d, at(2025, 3, 3)).unwrap();
     let red = |e: &Engine| {
-        e.statistics(&Actor::System, &Query::default(), at(2025, 3, 12))
+        e.reader(&Actor::System, at(2025, 3, 12))
+            .and_then(|r| r.statistics(&Query::default()))
             .unwrap()
             .total
             .counts

@@ -26,7 +26,8 @@ fn a_working_day_limit_never_ends_after_the_labour_fifteen_days_art_14() {
     resolve(&mut w, &code, "2025-10-15", at(2025, 10, 15));
     let r = w
         .engine
-        .statistics(&w.street_centre(), &Query::default(), at(2025, 10, 31))
+        .reader(&w.street_centre(), at(2025, 10, 31))
+        .and_then(|r| r.statistics(&Query::default()))
         .unwrap();
     assert_eq!(
         (r.total.counts.results, r.total.counts.results_on_time),
@@ -270,7 +271,8 @@ fn a_reopened_case_gets_a_new_clock_and_keeps_its_past_in_the_statistics() {
     let march = Query::default();
     let before = w
         .engine
-        .statistics(&centre, &march, at(2025, 3, 31))
+        .reader(&centre, at(2025, 3, 31))
+        .and_then(|r| r.statistics(&march))
         .unwrap()
         .total
         .counts;
@@ -296,7 +298,8 @@ fn a_reopened_case_gets_a_new_clock_and_keeps_its_past_in_the_statistics() {
     // What March achieved is still counted for March.
     let after = w
         .engine
-        .statistics(&centre, &march, at(2025, 7, 2))
+        .reader(&centre, at(2025, 7, 2))
+        .and_then(|r| r.statistics(&march))
         .unwrap()
         .total
         .counts;
@@ -351,7 +354,8 @@ fn a_confirmed_agreement_is_enforced_not_mediated_again_art_33() {
     );
     let c = w
         .engine
-        .statistics(&w.street_centre(), &Query::default(), at(2025, 6, 1))
+        .reader(&w.street_centre(), at(2025, 6, 1))
+        .and_then(|r| r.statistics(&Query::default()))
         .unwrap()
         .total
         .counts;
@@ -450,7 +454,10 @@ fn who_acts_on_a_routed_case_follows_its_team() {
         "{r:?}"
     );
     assert!(
-        w.engine.view_case(&other, &code, at(2025, 5, 6)).is_ok(),
+        w.engine
+            .reader(&other, at(2025, 5, 6))
+            .and_then(|r| r.case(&code))
+            .is_ok(),
         "still reads it"
     );
     let street = w.street_centre();

@@ -62,7 +62,8 @@ fn the_labour_fifteen_days_are_shown_from_day_one_art_14() {
     assert!(s.legal.is_empty());
     let view = w
         .engine
-        .view_case(&w.street_centre(), &code, at(2025, 1, 22))
+        .reader(&w.street_centre(), at(2025, 1, 22))
+        .and_then(|r| r.case(&code))
         .unwrap();
     assert_eq!(
         view.windows
@@ -193,7 +194,8 @@ fn a_case_overdue_under_every_calendar_counts_as_overdue_with_the_bound_stated()
     let centre = w.street_centre();
     let report = |w: &World, y, m, d| {
         w.engine
-            .statistics(&centre, &Query::default(), at(y, m, d))
+            .reader(&centre, at(y, m, d))
+            .and_then(|r| r.statistics(&Query::default()))
             .unwrap()
     };
 

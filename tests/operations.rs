@@ -165,7 +165,8 @@ fn counts_and_rates_on_a_hand_checked_set() {
     let centre = w.street_centre();
     let r = w
         .engine
-        .statistics(&centre, &Query::default(), at(2025, 6, 30))
+        .reader(&centre, at(2025, 6, 30))
+        .and_then(|r| r.statistics(&Query::default()))
         .unwrap();
     let c = r.total.counts;
     assert_eq!(c.screened, 5);
@@ -194,7 +195,11 @@ fn counts_and_rates_on_a_hand_checked_set() {
         by_level: Some(Level::Community),
         ..Query::default()
     };
-    let r = w.engine.statistics(&centre, &q, at(2025, 6, 30)).unwrap();
+    let r = w
+        .engine
+        .reader(&centre, at(2025, 6, 30))
+        .and_then(|r| r.statistics(&q))
+        .unwrap();
     assert_eq!(r.rows.len(), 2);
     assert_eq!(r.rows[0].unit, Some(w.places.communities[0]));
     assert_eq!(r.rows[0].counts.screened, 4);
@@ -207,7 +212,11 @@ fn counts_and_rates_on_a_hand_checked_set() {
         by_period: Some(Period::Month),
         ..Query::default()
     };
-    let r = w.engine.statistics(&centre, &q, at(2025, 6, 30)).unwrap();
+    let r = w
+        .engine
+        .reader(&centre, at(2025, 6, 30))
+        .and_then(|r| r.statistics(&q))
+        .unwrap();
     let labour = r
         .rows
         .iter()
@@ -230,7 +239,8 @@ fn counts_and_rates_on_a_hand_checked_set() {
     };
     assert_eq!(
         w.engine
-            .statistics(&centre, &q, at(2025, 6, 30))
+            .reader(&centre, at(2025, 6, 30))
+            .and_then(|r| r.statistics(&q))
             .unwrap()
             .total
             .counts
@@ -246,7 +256,8 @@ fn statistics_only_count_what_the_actor_may_see() {
     // Community B's mediator sees only case 4.
     let r = w
         .engine
-        .statistics(&w.mediator(1), &Query::default(), at(2025, 6, 30))
+        .reader(&w.mediator(1), at(2025, 6, 30))
+        .and_then(|r| r.statistics(&Query::default()))
         .unwrap();
     assert_eq!(r.total.counts.screened, 1);
     // Asking for another area is refused.
@@ -256,7 +267,8 @@ fn statistics_only_count_what_the_actor_may_see() {
     };
     assert_eq!(
         w.engine
-            .statistics(&w.mediator(1), &q, at(2025, 6, 30))
+            .reader(&w.mediator(1), at(2025, 6, 30))
+            .and_then(|r| r.statistics(&q))
             .unwrap_err()
             .code(),
         ErrorCode::Denied
@@ -292,13 +304,12 @@ fn missing_zero_reports_skip_rest_days_and_count_streaks() {
         )
         .unwrap();
     // On a holiday nobody is missing.
-    assert!(w
-        .engine
+    let system = w.engine.reader(&Actor::System, at(2025, 10, 9)).unwrap();
+    assert!(system
         .missing_reports(community, date("2025-10-03"))
         .unwrap()
         .is_empty());
-    let missing = w
-        .engine
+    let missing = system
         .missing_reports(community, date("2025-10-09"))
         .unwrap();
     let h = missing.iter().find(|m| m.staff == head).unwrap();
@@ -354,7 +365,8 @@ fn daily_analysis_ranks_by_risk_with_reasons() {
     let c = w.engine.register(&centre, high, at(2025, 9, 1)).unwrap();
     let ranked = w
         .engine
-        .daily_analysis(&centre, w.places.streets[0], at(2025, 9, 1))
+        .reader(&centre, at(2025, 9, 1))
+        .and_then(|r| r.daily_analysis(w.places.streets[0]))
         .unwrap();
     let order: Vec<_> = ranked.iter().map(|r| r.case.clone()).collect();
     assert_eq!(order, vec![c.clone(), b, a]);
@@ -371,28 +383,17 @@ fn weekly_dispatch_counts_the_week_from_the_traces() {
     five_cases(&mut w);
     let centre = w.street_centre();
     // Week of Mon 10 March 2025: 1 resolved on 11th, 1 resolved on 12th, 1 stabilised.
-    let rows = w
-        .engine
-        .weekly_dispatch(
-            &centre,
-            w.places.streets[0],
-            Level::Community,
-            date("2025-03-12"),
-        )
+    let reader = w.engine.reader(&centre, at(2025, 3, 14)).unwrap();
+    let rows = reader
+        .weekly_dispatch(w.places.streets[0], Level::Community, date("2025-03-12"))
         .unwrap();
     let a = rows
         .iter()
         .find(|r| r.unit == Some(w.places.communities[0]))
         .unwrap();
     assert_eq!((a.new, a.resolved, a.stabilised), (0, 2, 1));
-    let rows = w
-        .engine
-        .weekly_dispatch(
-            &centre,
-            w.places.streets[0],
-            Level::Community,
-            date("2025-03-05"),
-        )
+    let rows = reader
+        .weekly_dispatch(w.places.streets[0], Level::Community, date("2025-03-05"))
         .unwrap();
     let total_new: u32 = rows.iter().map(|r| r.new).sum();
     assert_eq!(total_new, 5);
@@ -406,10 +407,19 @@ fn jurisdiction_rules_hold() {
     let e = &w.engine;
     let b_case = &codes[3];
     // Staff: their subtree only.
-    assert!(e.view_case(&w.mediator(1), b_case, t).is_ok());
-    assert!(e.view_case(&w.mediator(0), b_case, t).is_err());
+    assert!(e
+        .reader(&w.mediator(1), t)
+        .and_then(|r| r.case(b_case))
+        .is_ok());
+    assert!(e
+        .reader(&w.mediator(0), t)
+        .and_then(|r| r.case(b_case))
+        .is_err());
     // The street sees both communities.
-    assert!(e.view_case(&w.street_centre(), b_case, t).is_ok());
+    assert!(e
+        .reader(&w.street_centre(), t)
+        .and_then(|r| r.case(b_case))
+        .is_ok());
     // A team member from outside the area (the street's counsel is on community teams).
     let counsel_on_team = e
         .case(&codes[0])
@@ -423,15 +433,16 @@ fn jurisdiction_rules_hold() {
         .any(|m| m.staff.starts_with("lc-"));
     assert!(counsel_on_team);
     // Agencies: the county court sees the county; a street's police station only its street.
-    assert!(e.view_case(&w.court(), b_case, t).is_ok());
+    assert!(e.reader(&w.court(), t).and_then(|r| r.case(b_case)).is_ok());
     let police = Actor::Agency(ids::agency(
         fengqiao::agency::AgencyKind::Police,
         w.places.streets[0],
     ));
-    assert!(e.view_case(&police, b_case, t).is_ok());
+    assert!(e.reader(&police, t).and_then(|r| r.case(b_case)).is_ok());
     // Unknown actors are refused before anything else.
     assert_eq!(
-        e.view_case(&Actor::Staff("nobody".into()), b_case, t)
+        e.reader(&Actor::Staff("nobody".into()), t)
+            .and_then(|r| r.case(b_case))
             .unwrap_err()
             .code(),
         ErrorCode::NotFound
@@ -490,7 +501,11 @@ fn randomized_jurisdiction() {
         });
         let allowed = in_area || joined;
         let before = w.engine.case(&code).unwrap().events.len();
-        let seen = w.engine.view_case(&actor, &code, at(2025, 4, 2)).is_ok();
+        let seen = w
+            .engine
+            .reader(&actor, at(2025, 4, 2))
+            .and_then(|r| r.case(&code))
+            .is_ok();
         assert_eq!(seen, allowed, "{actor} on {code}");
         let acted = w.engine.apply(
             &actor,

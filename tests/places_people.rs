@@ -180,7 +180,8 @@ fn statistics_say_when_a_limit_cannot_be_computed() {
     w.engine.register(&gw, input, at(2026, 12, 31)).unwrap();
     let r = w
         .engine
-        .statistics(&w.street_centre(), &Query::default(), at(2027, 2, 1))
+        .reader(&w.street_centre(), at(2027, 2, 1))
+        .and_then(|r| r.statistics(&Query::default()))
         .unwrap();
     assert_eq!(r.total.counts.overdue_red, 0);
     assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);

@@ -267,7 +267,8 @@ fn personal_data_is_sealed_where_it_is_stored_and_opened_for_those_who_may_see_i
     let mediator = w.handler(&code);
     let view = w
         .engine
-        .view_case(&mediator, &code, at(2025, 5, 7))
+        .reader(&mediator, at(2025, 5, 7))
+        .and_then(|r| r.case(&code))
         .unwrap();
     assert!(view.dispute.input.description.contains("排水沟"));
     assert_eq!(
@@ -296,7 +297,11 @@ fn personal_data_is_sealed_where_it_is_stored_and_opened_for_those_who_may_see_i
         .ends_with("residents with identifiers whole"));
     // A grid worker sees masks, and nothing is audited as read whole.
     let before = w.engine.audit_record().len();
-    let view = w.engine.view_case(&gw, &code, at(2025, 5, 7)).unwrap();
+    let view = w
+        .engine
+        .reader(&gw, at(2025, 5, 7))
+        .and_then(|r| r.case(&code))
+        .unwrap();
     assert_eq!(view.dispute.input.description, personal::MASKED_TEXT);
     assert_eq!(
         view.parties[0].id_number.as_deref(),
@@ -379,7 +384,8 @@ fn erasure_destroys_the_key_and_every_chain_still_verifies() {
     let mediator = w.handler(&code);
     let view = w
         .engine
-        .view_case(&mediator, &code, at(2025, 6, 2))
+        .reader(&mediator, at(2025, 6, 2))
+        .and_then(|r| r.case(&code))
         .unwrap();
     assert_eq!(view.dispute.input.description, personal::ERASED_TEXT);
     assert_eq!(view.parties[0].name.as_deref(), Some(personal::ERASED_TEXT));
@@ -475,7 +481,10 @@ fn refused_calls_are_in_the_audit_record_and_the_journal() {
     w.engine.register(&gw, input, at(2025, 5, 7)).unwrap_err();
     // Outside the remit: a denial, in the record once.
     let outsider = w.grid_worker(w.places.grids.len() - 1);
-    w.engine.view_case(&outsider, &code, at(2025, 5, 7)).ok();
+    w.engine
+        .reader(&outsider, at(2025, 5, 7))
+        .and_then(|r| r.case(&code))
+        .ok();
 
     let record = w.engine.audit_record();
     let summary: Vec<_> = record

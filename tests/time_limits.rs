@@ -415,13 +415,15 @@ fn the_early_warning_stands_before_yellow_in_sweeps_statistics_and_daily_analysi
     assert_eq!(status(&w, &code, noon).standing, Standing::Warning);
     let r = w
         .engine
-        .statistics(&w.street_centre(), &fengqiao::stats::Query::default(), noon)
+        .reader(&w.street_centre(), noon)
+        .and_then(|r| r.statistics(&fengqiao::stats::Query::default()))
         .unwrap();
     assert_eq!(r.total.counts.early_warning, 1);
     assert_eq!(r.total.counts.overdue_yellow, 0);
     let ranked = w
         .engine
-        .daily_analysis(&w.street_centre(), w.places.streets[0], noon)
+        .reader(&w.street_centre(), noon)
+        .and_then(|r| r.daily_analysis(w.places.streets[0]))
         .unwrap();
     assert!(ranked[0]
         .reasons
@@ -599,7 +601,11 @@ fn the_assessment_agrees_with_a_recount_of_the_journal() {
         to: date("2026-04-30"),
         weights: None,
     };
-    let a = w.engine.assessment(&street, &query, as_of).unwrap();
+    let a = w
+        .engine
+        .reader(&street, as_of)
+        .and_then(|r| r.assessment(&query))
+        .unwrap();
 
     // The recount: the journal's events, by the community handling each case.
     let h = w.engine.hierarchy();
@@ -676,14 +682,13 @@ fn the_assessment_agrees_with_a_recount_of_the_journal() {
     // A period backwards is refused, naming both days.
     let err = w
         .engine
-        .assessment(
-            &street,
-            &AssessmentQuery {
+        .reader(&street, as_of)
+        .and_then(|r| {
+            r.assessment(&AssessmentQuery {
                 from: date("2026-05-01"),
                 ..query
-            },
-            as_of,
-        )
+            })
+        })
         .unwrap_err();
     assert!(err.to_string().contains("2026-05-01"), "{err}");
 }

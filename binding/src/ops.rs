@@ -309,9 +309,8 @@ pub fn statistics(e: &Engine, actor: &[u8], query: &[u8], now_ms: i64) -> Res<St
 /// The assessment (考核) over the cases `actor` may see (`AssessmentQuery` JSON in,
 /// `Assessment` JSON out).
 pub fn assessment(e: &Engine, actor: &[u8], query: &[u8], now_ms: i64) -> Res<String> {
-    let actor = args::actor("actor", actor)?;
     let q: fengqiao::assessment::AssessmentQuery = args::object("query", query)?;
-    to_json(&e.assessment(&actor, &q, args::time("now_ms", now_ms)?)?)
+    to_json(&reader(e, actor, now_ms)?.assessment(&q)?)
 }
 
 /// Files a daily zero report (`ZeroReport` JSON) by a household head or grid worker.

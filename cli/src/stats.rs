@@ -52,7 +52,8 @@ pub(crate) fn run(out: &Out, ask: &Ask) -> Result<u8, Failure> {
     });
     let as_of = as_of.unwrap_or(DateTime::<Utc>::MIN_UTC);
     let report = engine
-        .statistics(&Actor::System, &query, as_of)
+        .reader(&Actor::System, as_of)
+        .and_then(|r| r.statistics(&query))
         .map_err(|e| Failure::Data(e.to_string()))?;
     if let Some(path) = ask.svg {
         std::fs::write(path, chart(&report, out.lang))

@@ -17,7 +17,7 @@
 //!   approvals decided in the period and the working days they granted;
 //! - **suspensions**: `suspend` events in the period.
 //!
-//! The same numbers come from the engine ([`crate::engine::Engine::assessment`]) and from
+//! The same numbers come from the engine ([`crate::engine::Reader::assessment`]) and from
 //! both bindings (`fq_assessment`, `assessment`).
 
 use chrono::{DateTime, NaiveDate, Utc};

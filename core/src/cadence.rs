@@ -2,12 +2,12 @@
 //!
 //! - **Zero reports** (零报告): every household head (联户长) and grid worker (网格员) reports
 //!   each working day — "有事报情况，无事报平安": either all is well or the disputes found.
-//!   [`Engine::missing_reports`](crate::engine::Engine::missing_reports) lists, for a day and a subtree, who did not report and for
+//!   [`Reader::missing_reports`](crate::engine::Reader::missing_reports) lists, for a day and a subtree, who did not report and for
 //!   how many working days in a row. Rest days (weekends, holidays) neither need a report
 //!   nor break a streak.
-//! - **Daily analysis** (日研判): [`Engine::daily_analysis`](crate::engine::Engine::daily_analysis) ranks open cases by risk, with
+//! - **Daily analysis** (日研判): [`Reader::daily_analysis`](crate::engine::Reader::daily_analysis) ranks open cases by risk, with
 //!   the reason for each score.
-//! - **Weekly dispatch** (周调度): [`Engine::weekly_dispatch`](crate::engine::Engine::weekly_dispatch) summarises an ISO week per unit,
+//! - **Weekly dispatch** (周调度): [`Reader::weekly_dispatch`](crate::engine::Reader::weekly_dispatch) summarises an ISO week per unit,
 //!   from the traces.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -31,7 +31,7 @@ fn summary(e: &Engine) -> serde_json::Value {
         "digest": e.journal_digest().to_string(),
         "heads": e.cases().map(|c| (c.dispute.code.to_string(), c.head().to_string())).collect::<Vec<_>>(),
         "traces": fengqiao::trace::Hash::sm3(serde_json::to_string(&traces).unwrap().as_bytes()).to_string(),
-        "stats": e.statistics(&Actor::System, &query, at(2025, 12, 31)).unwrap(),
+        "stats": e.reader(&Actor::System, at(2025, 12, 31)).and_then(|r| r.statistics(&query)).unwrap(),
         "deadlines": e.deadlines(at(2025, 12, 31)).unwrap().len(),
         "loads": e.all_staff().iter().map(|s| s.active_cases).sum::<u32>(),
         "denials": e.denials().len(),
@@ -71,7 +71,8 @@ fn round_trip_in_a_new_process() {
         .unwrap();
     let outsider = Actor::Staff(ids::grid_worker(places.grids[3]));
     assert!(engine
-        .view_case(&outsider, &codes[0], at(2025, 4, 2))
+        .reader(&outsider, at(2025, 4, 2))
+        .and_then(|r| r.case(&codes[0]))
         .is_err());
     engine.set_available(&gw, false).unwrap();
     let mut rules = engine.router().rule_set().clone();

@@ -19,7 +19,7 @@
 //! parties, risk, timing, judicial confirmation, feedback, revisits, daily zero reports and
 //! weekly deadline sweeps — is drawn from a seeded generator, and every step goes through
 //! the engine: the default rule set routes, the lifecycle checks, the trace records. The
-//! figures come out of [`Engine::statistics`], not out of constants.
+//! figures come out of [`Reader::statistics`](fengqiao::engine::Reader::statistics), not out of constants.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -865,32 +865,28 @@ pub fn figures(s: &Scenario) -> Result<Figures, EngineError> {
         to: NaiveDate::from_ymd_opt(y, 12, 31),
         ..Query::default()
     };
-    let totals = e.statistics(
-        &centre,
-        &Query {
+    let totals = e.reader(&centre, as_of).and_then(|r| {
+        r.statistics(&Query {
             within: Some(street),
             ..Query::default()
-        },
-        as_of,
-    )?;
-    let by_category_2023 = e.statistics(
-        &centre,
-        &Query {
+        })
+    })?;
+    let by_category_2023 = e.reader(&centre, as_of).and_then(|r| {
+        r.statistics(&Query {
             by_category: true,
             ..year(2023)
-        },
-        as_of,
-    )?;
-    let totals_2023 = e.statistics(&centre, &year(2023), as_of)?;
-    let by_community = e.statistics(
-        &centre,
-        &Query {
+        })
+    })?;
+    let totals_2023 = e
+        .reader(&centre, as_of)
+        .and_then(|r| r.statistics(&year(2023)))?;
+    let by_community = e.reader(&centre, as_of).and_then(|r| {
+        r.statistics(&Query {
             within: Some(street),
             by_level: Some(Level::Community),
             ..Query::default()
-        },
-        as_of,
-    )?;
+        })
+    })?;
     let mut traces_verified = 0;
     let mut events = 0;
     let (mut reviews, mut terminations, mut reopened) = (0, 0, 0);
@@ -916,18 +912,19 @@ pub fn figures(s: &Scenario) -> Result<Figures, EngineError> {
                 .contains(&fengqiao::deadline::LegalNotice::ReviewOverdue)
         })
         .count();
-    let missing_last_day = e.missing_reports(street, last)?.len();
-    let assessment_2023 = e.assessment(
-        &centre,
-        &fengqiao::assessment::AssessmentQuery {
+    let missing_last_day = e
+        .reader(&Actor::System, as_of)
+        .and_then(|r| r.missing_reports(street, last))?
+        .len();
+    let assessment_2023 = e.reader(&centre, as_of).and_then(|r| {
+        r.assessment(&fengqiao::assessment::AssessmentQuery {
             within: Some(street),
             level: Level::Community,
             from: NaiveDate::from_ymd_opt(2023, 1, 1).expect("valid"),
             to: last,
             weights: None,
-        },
-        as_of,
-    )?;
+        })
+    })?;
     let local_days_off = e.local_calendars().map(|c| c.days_off.len()).sum();
     Ok(Figures {
         totals,

@@ -187,7 +187,7 @@ impl Engine {
     /// whole) adds an audit entry (`read_whole`; 等保 GB/T 22239-2019 8.1.4.3), and a refused
     /// read a denial: both move the journal's head, so store the journal after this read as
     /// after a write.
-    pub fn view_case(
+    pub(crate) fn view_case(
         &self,
         actor: &Actor,
         code: &CaseCode,

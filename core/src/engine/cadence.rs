@@ -51,7 +51,7 @@ impl Engine {
 
     /// Who in `within`'s subtree did not report on `date`, with their streak of missed
     /// working days. A rest day needs no report: asking about one returns nothing.
-    pub fn missing_reports(
+    pub(crate) fn missing_reports(
         &self,
         within: DivisionCode,
         date: NaiveDate,
@@ -100,7 +100,7 @@ impl Engine {
 
     /// 日研判: the open cases in `within`'s subtree that `actor` may see, most urgent first,
     /// each with its score and reasons.
-    pub fn daily_analysis(
+    pub(crate) fn daily_analysis(
         &self,
         actor: &Actor,
         within: DivisionCode,
@@ -150,7 +150,7 @@ impl Engine {
     }
 
     /// 周调度: the ISO week containing `day`, per unit at `level` inside `within`.
-    pub fn weekly_dispatch(
+    pub(crate) fn weekly_dispatch(
         &self,
         actor: &Actor,
         within: DivisionCode,

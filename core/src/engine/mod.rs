@@ -410,9 +410,9 @@ impl Engine {
         self.people.get(id)
     }
 
-    /// The residents of a household, by id, identifiers whole. Trusted: no actor is checked
-    /// (a user's request goes through [`Reader::residents`]).
-    pub fn residents(&self, household: DivisionCode) -> Vec<&Person> {
+    /// The residents of a household, by id, identifiers whole. Trusted, as its name says: no
+    /// actor is checked (a user's request goes through [`Reader::residents`], which masks).
+    pub fn residents_trusted(&self, household: DivisionCode) -> Vec<&Person> {
         let mut v: Vec<&Person> = self
             .people
             .values()

@@ -1,7 +1,7 @@
 //! [`Reader`]: what one actor may read, as one type.
 //!
-//! The engine has two kinds of reads. Trusted reads ([`Engine::case`], [`Engine::cases`],
-//! [`Engine::person`], [`Engine::residents`], [`Engine::to_world`] …) check nobody: they are
+//! The engine has two kinds of reads, and a read that takes an actor is only here. Trusted reads ([`Engine::case`], [`Engine::cases`],
+//! [`Engine::person`], [`Engine::residents_trusted`], [`Engine::to_world`] …) check nobody: they are
 //! for the host's own code (persistence, batch jobs, its own authorisation), never for
 //! answering a user's request directly. Scoped reads go through a `Reader`, made for one
 //! actor: every method checks the actor's jurisdiction (refusals are logged, as
@@ -82,7 +82,13 @@ impl<'e> Reader<'e> {
         Ok(case)
     }
 
-    /// A case, parties masked as the actor requires.
+    /// A case as the actor may see it: parties masked as the actor requires, with its
+    /// standing and legal windows.
+    ///
+    /// **Writes the journal.** A whole read of personal data (an actor who sees identifiers
+    /// whole) adds an audit entry (`read_whole`; 等保 GB/T 22239-2019 8.1.4.3), and a refused
+    /// read a denial: both move the journal's head, so store the journal after this read as
+    /// after a write.
     pub fn case(&self, code: &CaseCode) -> Result<CaseView, EngineError> {
         self.engine.view_case(&self.actor, code, self.at)
     }
@@ -122,7 +128,7 @@ impl<'e> Reader<'e> {
         self.engine
             .authorize_unit(&self.actor, household, "residents", self.at)?;
         let whole = self.sees_identifiers();
-        let people = self.engine.residents(household);
+        let people = self.engine.residents_trusted(household);
         if whole && self.actor != Actor::System {
             for p in &people {
                 self.engine.audit_whole_person(&self.actor, &p.id, self.at);
@@ -180,18 +186,31 @@ impl<'e> Reader<'e> {
         w
     }
 
-    /// Statistics over the cases the actor may see (see [`Engine::statistics`]).
+    /// Statistics over the cases the actor may see, as of the reader's time: counts,
+    /// rates and amounts per unit, category or period as the query asks (see
+    /// [`crate::stats`]).
     pub fn statistics(&self, query: &Query) -> Result<Report, EngineError> {
         self.engine.statistics(&self.actor, query, self.at)
     }
 
-    /// The daily analysis of `within`'s subtree (see [`Engine::daily_analysis`]).
+    /// The assessment (考核) of the units at `query.level` over `query.from..=query.to`,
+    /// over the cases the actor may see, judged at the reader's time; see
+    /// [`crate::assessment`] for what is counted. Weights: the query's, else the rule
+    /// set's in force.
+    pub fn assessment(
+        &self,
+        query: &crate::assessment::AssessmentQuery,
+    ) -> Result<crate::assessment::Assessment, EngineError> {
+        self.engine.assessment(&self.actor, query, self.at)
+    }
+
+    /// 日研判: the open cases in `within`'s subtree that the actor may see, most urgent
+    /// first, each with its score and reasons.
     pub fn daily_analysis(&self, within: DivisionCode) -> Result<Vec<Ranked>, EngineError> {
         self.engine.daily_analysis(&self.actor, within, self.at)
     }
 
-    /// The weekly dispatch of the ISO week containing `day` (see
-    /// [`Engine::weekly_dispatch`]).
+    /// 周调度: the ISO week containing `day`, one row per unit at `level` inside `within`.
     pub fn weekly_dispatch(
         &self,
         within: DivisionCode,
@@ -201,8 +220,9 @@ impl<'e> Reader<'e> {
         self.engine.weekly_dispatch(&self.actor, within, level, day)
     }
 
-    /// Who in `within`'s subtree did not report on `date` (see
-    /// [`Engine::missing_reports`]); `within` must be in the actor's area.
+    /// Who in `within`'s subtree did not report on `date`, with their streak of missed
+    /// working days; `within` must be in the actor's area. A rest day needs no report:
+    /// asking about one returns nothing.
     pub fn missing_reports(
         &self,
         within: DivisionCode,

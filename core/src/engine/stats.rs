@@ -19,7 +19,7 @@ impl Engine {
     /// system, or staff and agencies asking `within` their own area) the whole roll-up is
     /// one pass over a dense array. Otherwise the cases are filtered one by one by what the
     /// actor may see, then read the same way.
-    pub fn statistics(
+    pub(crate) fn statistics(
         &self,
         actor: &Actor,
         query: &Query,

@@ -60,7 +60,7 @@ impl Engine {
     /// The assessment (考核) of the units at `query.level` over `query.from..=query.to`,
     /// over the cases `actor` may see, judged at `as_of`; see [`crate::assessment`] for what
     /// is counted. Weights: the query's, else the rule set's in force.
-    pub fn assessment(
+    pub(crate) fn assessment(
         &self,
         actor: &Actor,
         query: &AssessmentQuery,
