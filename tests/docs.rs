@@ -5,7 +5,7 @@
 use fengqiao::hierarchy::{Hierarchy, HierarchyData};
 
 fn root(p: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+    std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join(p)
 }
 
 /// Replaces or checks the text between `<!-- BEGIN name -->` and `<!-- END name -->`.

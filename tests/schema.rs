@@ -5,7 +5,7 @@
 
 #[test]
 fn schemas_match_the_types() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema");
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join("docs/schema");
     let bless = std::env::var_os("FENGQIAO_BLESS").is_some();
     if bless {
         std::fs::create_dir_all(&dir).unwrap();
@@ -53,7 +53,7 @@ fn schemas_name_the_domain_words() {
 #[test]
 fn typescript_declarations_match_the_schemas() {
     let ts =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/wasm/types.d.ts")).unwrap();
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../wasm/types.d.ts")).unwrap();
     let interfaces = ts_interfaces(&ts);
     // Rust type name → TypeScript name, where they differ.
     let alias = |rust: &str| -> String {
