@@ -12,8 +12,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 fn check<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(name: &str, value: &T) {
-    let path =
-        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join(format!("docs/examples/{name}.json"));
+    let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .join(format!("docs/examples/{name}.json"));
     let text = serde_json::to_string_pretty(value).unwrap() + "\n";
     if std::env::var_os("FENGQIAO_BLESS").is_some() {
         std::fs::write(&path, &text).unwrap();

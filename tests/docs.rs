@@ -193,12 +193,18 @@ fn reads_that_write_the_audit_record_say_so_in_every_language() {
     assert!(engine.journal_seq() > before, "a read that writes nothing");
 }
 
-/// The npm package's README shows a world document a front-end developer can start from
-/// (issue 32): it loads as written, and a dispute between its two households registers and
-/// routes in its community, with the team the README promises.
+/// The npm package's and the Java binding's READMEs show a world document a developer can
+/// start from (issue 32): it loads as written, and a dispute between its two households
+/// registers and routes in its community, with the team the README promises.
 #[test]
-fn the_npm_readmes_world_example_builds_an_engine_that_routes() {
-    let readme = std::fs::read_to_string(root("npm/README.md")).unwrap();
+fn the_readmes_world_example_builds_an_engine_that_routes() {
+    for file in ["npm/README.md", "java/README.md"] {
+        world_example_routes(file);
+    }
+}
+
+fn world_example_routes(file: &str) {
+    let readme = std::fs::read_to_string(root(file)).unwrap();
     let at = readme.find("<!-- world example -->").expect("the marker");
     let block = &readme[at..];
     let start = block.find("```json\n").unwrap() + 8;

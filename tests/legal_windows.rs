@@ -331,9 +331,10 @@ fn judicial_confirmation_cites_the_civil_procedure_law_as_amended_in_2023() {
         "docs/time-limits.md",
         "README.md",
     ] {
-        let body =
-            std::fs::read_to_string(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join(doc))
-                .unwrap();
+        let body = std::fs::read_to_string(
+            std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join(doc),
+        )
+        .unwrap();
         assert!(
             !body.contains("民事诉讼法 art. 201"),
             "{doc} cites the 2021 numbering"

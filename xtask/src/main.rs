@@ -20,6 +20,7 @@ mod corpus;
 mod docs;
 mod java;
 mod render;
+mod typescript;
 mod vocab;
 mod wasm;
 
@@ -82,18 +83,21 @@ fn outputs(root: &Path) -> Result<Vec<Output>, String> {
         },
         Output {
             path: "wasm/types.d.ts",
-            text: replace_markers(
-                &between_markers(
-                    root,
+            text: typescript::document(
+                root,
+                &replace_markers(
+                    &between_markers(
+                        root,
+                        "wasm/types.d.ts",
+                        "// ",
+                        "error codes",
+                        &ts_error_code(),
+                    )?,
                     "wasm/types.d.ts",
                     "// ",
-                    "error codes",
-                    &ts_error_code(),
+                    "vocabularies",
+                    &vocab::typescript(root)?,
                 )?,
-                "wasm/types.d.ts",
-                "// ",
-                "vocabularies",
-                &vocab::typescript(root)?,
             )?,
         },
         Output {
