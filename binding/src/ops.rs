@@ -94,6 +94,17 @@ pub fn children(e: &Engine, code: &str) -> Res<String> {
     to_json(&units)
 }
 
+/// The unit and the units above it, root first (`Unit[]` JSON).
+pub fn unit_path(e: &Engine, code: &str) -> Res<String> {
+    let h = e.hierarchy();
+    let code = args::unit("unit_code", code)?;
+    let mut path = h.ancestors(code).map_err(EngineError::from)?;
+    path.reverse();
+    path.push(code);
+    let units: Vec<_> = path.into_iter().filter_map(|c| h.unit(c).ok()).collect();
+    to_json(&units)
+}
+
 /// Staff serving a unit, based there or covering it (`Staff[]` JSON).
 pub fn staff_at(e: &Engine, code: &str) -> Res<String> {
     let c = args::unit("unit_code", code)?;

@@ -318,6 +318,14 @@ pub const OPERATIONS: &[Op] = &[
         "A unit's children, in code order.",
     ),
     gen(
+        "unit_path",
+        Read,
+        &[UNIT],
+        J("Unit[]"),
+        "The unit and the units above it, root first (county, street, community, grid …): the \
+         breadcrumb a front-end shows above a case or a grid.",
+    ),
+    gen(
         "staff_at",
         Read,
         &[UNIT],

@@ -18,6 +18,7 @@ pub fn call(e: &mut Engine, op: &str, a: &[Value]) -> Option<Res<Option<String>>
         "unit" => ops::unit(e, a[0].text()).map(Some),
         "roots" => ops::roots(e).map(Some),
         "children" => ops::children(e, a[0].text()).map(Some),
+        "unit_path" => ops::unit_path(e, a[0].text()).map(Some),
         "staff_at" => ops::staff_at(e, a[0].text()).map(Some),
         "residents" => ops::residents(e, a[0].bytes(), a[1].text(), a[2].time()).map(Some),
         "add_unit" => ops::add_unit(e, a[0].bytes()).map(|()| None),

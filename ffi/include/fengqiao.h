@@ -372,6 +372,18 @@ enum FqStatus fq_engine_children(const struct FqEngine *engine,
                                  char **out,
                                  struct FqError **err);
 
+// The unit and the units above it, root first (county, street, community, grid …): the
+// breadcrumb a front-end shows above a case or a grid.
+//
+// `unit_code`: a division code; `*out`: `Unit[]` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_unit_path(const struct FqEngine *engine,
+                                  const char *unit_code,
+                                  char **out,
+                                  struct FqError **err);
+
 // The staff serving a unit, based there or covering it.
 //
 // `unit_code`: a division code; `*out`: `Staff[]` JSON.

@@ -155,6 +155,27 @@ pub unsafe extern "C" fn fq_engine_children(
     })
 }
 
+/// The unit and the units above it, root first (county, street, community, grid …): the
+/// breadcrumb a front-end shows above a case or a grid.
+///
+/// `unit_code`: a division code; `*out`: `Unit[]` JSON.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_unit_path(
+    engine: *const FqEngine,
+    unit_code: *const c_char,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        let r = read(engine, |e| ops::unit_path(e, text(unit_code, "unit_code")?))?;
+        put(out, r)
+    })
+}
+
 /// The staff serving a unit, based there or covering it.
 ///
 /// `unit_code`: a division code; `*out`: `Staff[]` JSON.

@@ -16,6 +16,7 @@ static int corpus_call(FqEngine *e, const char *op, char **a, char **out, FqErro
     if (strcmp(op, "unit") == 0) return fq_engine_unit(e, a[0], out, err);
     if (strcmp(op, "roots") == 0) return fq_engine_roots(e, out, err);
     if (strcmp(op, "children") == 0) return fq_engine_children(e, a[0], out, err);
+    if (strcmp(op, "unit_path") == 0) return fq_engine_unit_path(e, a[0], out, err);
     if (strcmp(op, "staff_at") == 0) return fq_engine_staff_at(e, a[0], out, err);
     if (strcmp(op, "residents") == 0) return fq_engine_residents(e, a[0], a[1], strtoll(a[2], NULL, 10), out, err);
     if (strcmp(op, "add_unit") == 0) return fq_engine_add_unit(e, a[0], err);

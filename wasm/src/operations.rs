@@ -145,6 +145,13 @@ impl Engine {
         ret(ops::children(&self.inner, unit_code))
     }
 
+    /// The unit and the units above it, root first (county, street, community, grid …): the
+    /// breadcrumb a front-end shows above a case or a grid.
+    #[wasm_bindgen(js_name = unitPath)]
+    pub fn unit_path(&self, unit_code: &str) -> Result<JsUnitList, JsValue> {
+        ret(ops::unit_path(&self.inner, unit_code))
+    }
+
     /// The staff serving a unit, based there or covering it.
     #[wasm_bindgen(js_name = staffAt)]
     pub fn staff_at(&self, unit_code: &str) -> Result<JsStaffList, JsValue> {

@@ -183,6 +183,18 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * The unit and the units above it, root first (county, street, community, grid …): the
+     * breadcrumb a front-end shows above a case or a grid.
+     *
+     * @param unitCode a division code
+     * @return {@code Unit[]} JSON
+     * @throws FengqiaoException when refused (nothing changes)
+     */
+    public String unitPathJson(String unitCode) {
+        return call((h, o, e) -> FqLibrary.fq_engine_unit_path(h, c(unitCode), o, e));
+    }
+
+    /**
      * The staff serving a unit, based there or covering it.
      *
      * @param unitCode a division code

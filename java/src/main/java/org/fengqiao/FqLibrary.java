@@ -46,6 +46,7 @@ final class FqLibrary {
     static native int fq_engine_unit(Pointer engine, byte[] unitCode, PointerByReference out, PointerByReference err);
     static native int fq_engine_roots(Pointer engine, PointerByReference out, PointerByReference err);
     static native int fq_engine_children(Pointer engine, byte[] unitCode, PointerByReference out, PointerByReference err);
+    static native int fq_engine_unit_path(Pointer engine, byte[] unitCode, PointerByReference out, PointerByReference err);
     static native int fq_engine_staff_at(Pointer engine, byte[] unitCode, PointerByReference out, PointerByReference err);
     static native int fq_engine_residents(Pointer engine, byte[] actor, byte[] household, long now, PointerByReference out, PointerByReference err);
     static native int fq_engine_add_unit(Pointer engine, byte[] unit, PointerByReference err);
