@@ -115,6 +115,8 @@ fn dispute_at(location: fengqiao::hierarchy::DivisionCode) -> DisputeInput {
         description: String::new(),
         discovered_at: Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap(),
         assigned_by: None,
+        external: None,
+        idempotency_key: None,
     }
 }
 

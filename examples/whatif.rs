@@ -161,6 +161,8 @@ fn generate(n: usize) -> Vec<HistoricalDispute> {
                 description: String::new(),
                 discovered_at: at,
                 assigned_by: None,
+                external: None,
+                idempotency_key: None,
             };
             HistoricalDispute {
                 id: format!("h{i:04}"),

@@ -42,6 +42,8 @@ fn input(places: &Places, category: Category, parties: &[&str]) -> DisputeInput 
         description: "test".into(),
         discovered_at: at(2025, 9, 24),
         assigned_by: None,
+        external: None,
+        idempotency_key: None,
     }
 }
 

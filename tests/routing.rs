@@ -100,6 +100,8 @@ fn default_rules_on_every_category_and_size() {
                     .unwrap()
                     .to_utc(),
                 assigned_by: None,
+                external: None,
+                idempotency_key: None,
             };
             let d = engine.decide_input(&input).unwrap();
             let roles: Vec<Role> = d.team.iter().map(|m| m.role).collect();

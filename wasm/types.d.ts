@@ -577,6 +577,20 @@ export interface AuditEntry {
 
 export type Party = { person: string } | { household: DivisionCode } | { organisation: { name: string; unit?: DivisionCode } };
 /**
+ * A case's id in another system that sent it here — a 110 call diverted to the centre (警调对接), a
+ * 12345 ticket, a court's pre-litigation referral (诉前委派调解) — so either side finds the other's
+ * record: an engine holds at most one case per reference.
+ */
+export interface ExternalRef {
+  /**
+   * The other system, as the host names it (`110`, `12345`, `court-mediation`): 1–64 characters, no
+   * control characters.
+   */
+  system: string;
+  /** The case's id in that system: 1–64 characters, no control characters. */
+  id: string;
+}
+/**
  * What the person entering a dispute provides (网上录入). The engine adds the case code, the
  * registration time and the registering actor.
  */
@@ -610,6 +624,19 @@ export interface DisputeInput {
   discovered_at: Instant;
   /** For cases assigned from above: the unit that assigned it and expects feedback. */
   assigned_by?: DivisionCode;
+  /**
+   * The case's id in the system that sent it (a 110 call, a 12345 ticket, a court's 委派 case). An
+   * engine registers each reference once: a second registration of it is refused as a duplicate
+   * naming the case it already is.
+   */
+  external?: ExternalRef;
+  /**
+   * A key the sender makes once per registration it means (a phone's UUID for a form): the same key
+   * again returns the case it registered and changes nothing, so a submission resent when the
+   * signal returns never makes a second case. The same key with another dispute is refused
+   * (`conflict`). 1–64 characters, no control characters.
+   */
+  idempotency_key?: string;
 }
 
 /** Who acts: a staff member, an agency, or the platform. */

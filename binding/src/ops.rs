@@ -292,6 +292,23 @@ pub fn trace_jsonl(e: &Engine, actor: &[u8], case: &str, now_ms: i64) -> Res<Str
     ))
 }
 
+/// The case registered for `system`'s `id` (bare text: its case code), if `actor` may see
+/// it.
+pub fn case_by_external(
+    e: &Engine,
+    actor: &[u8],
+    system: &str,
+    id: &str,
+    now_ms: i64,
+) -> Res<String> {
+    let r = reader(e, actor, now_ms)?;
+    let external = fengqiao::dispute::ExternalRef {
+        system: system.to_string(),
+        id: id.to_string(),
+    };
+    Ok(r.case_by_external(&external)?.to_string())
+}
+
 /// Trusted: verifies a case's trace and that replaying it gives the live state (reveals
 /// nothing but whether it holds).
 pub fn verify(e: &Engine, case: &str) -> Res<()> {

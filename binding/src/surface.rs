@@ -499,7 +499,24 @@ pub const OPERATIONS: &[Op] = &[
         &[ACTOR, arg("input", Ty::Json("DisputeInput")), NOW],
         Output::Text("a case code"),
         "Registers a dispute (录入) by {arg:actor} at {arg:now_ms}: its case code. The \
-         library trusts the actor it is given: the host authenticates people.",
+         library trusts the actor it is given: the host authenticates people. With an \
+         `idempotency_key` the same registration resent returns the same case and changes \
+         nothing ({code:conflict} if the key made another dispute); an `external` reference \
+         registers once ({code:duplicate} names the case it is).",
+    ),
+    gen(
+        "case_by_external",
+        Read,
+        &[
+            ACTOR,
+            arg("system", Ty::Text("the other system's name, e.g. `110`")),
+            arg("id", Ty::Text("the case's id in that system")),
+            NOW,
+        ],
+        Output::Text("a case code"),
+        "The case registered here for a case of another system (a 110 call, a 12345 ticket, \
+         a court's 委派 case), if {arg:actor} may see it; {code:not_found} when none is. The \
+         other way, a case's reference is its input's `external`.",
     ),
     gen(
         "decide",

@@ -366,6 +366,25 @@ impl fmt::Display for CaseCode {
     }
 }
 
+/// A case's id in another system that sent it here — a 110 call diverted to the centre
+/// (警调对接), a 12345 ticket, a court's pre-litigation referral (诉前委派调解) — so either
+/// side finds the other's record: an engine holds at most one case per reference.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ExternalRef {
+    /// The other system, as the host names it (`110`, `12345`, `court-mediation`): 1–64
+    /// characters, no control characters.
+    pub system: String,
+    /// The case's id in that system: 1–64 characters, no control characters.
+    pub id: String,
+}
+
+/// The most characters of an external reference's parts and of an idempotency key: ids
+/// of other platforms and device-made keys (UUIDs) fit; a document pasted by mistake does
+/// not.
+pub const MAX_REFERENCE_CHARS: usize = 64;
+
 /// What the person entering a dispute provides (网上录入). The engine adds the case code,
 /// the registration time and the registering actor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -405,6 +424,17 @@ pub struct DisputeInput {
     /// For cases assigned from above: the unit that assigned it and expects feedback.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_by: Option<DivisionCode>,
+    /// The case's id in the system that sent it (a 110 call, a 12345 ticket, a court's
+    /// 委派 case). An engine registers each reference once: a second registration of it is
+    /// refused as a duplicate naming the case it already is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external: Option<ExternalRef>,
+    /// A key the sender makes once per registration it means (a phone's UUID for a form):
+    /// the same key again returns the case it registered and changes nothing, so a
+    /// submission resent when the signal returns never makes a second case. The same key
+    /// with another dispute is refused (`conflict`). 1–64 characters, no control characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<String>,
 }
 
 impl DisputeInput {

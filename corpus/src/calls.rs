@@ -40,6 +40,9 @@ pub fn call(e: &mut Engine, op: &str, a: &[Value]) -> Option<Res<Option<String>>
         "validate_rules_text" => ops::validate_rules_text(e, a[0].bytes()).map(Some),
         "load_rules" => ops::load_rules(e, a[0].bytes(), a[1].bytes(), a[2].time()).map(Some),
         "register" => ops::register(e, a[0].bytes(), a[1].bytes(), a[2].time()).map(Some),
+        "case_by_external" => {
+            ops::case_by_external(e, a[0].bytes(), a[1].text(), a[2].text(), a[3].time()).map(Some)
+        }
         "decide" => ops::decide(e, a[0].bytes(), a[1].text(), a[2].time()).map(Some),
         "decide_input" => ops::decide_input(e, a[0].bytes()).map(Some),
         "route" => ops::route(e, a[0].bytes(), a[1].text(), a[2].time()).map(Some),

@@ -644,7 +644,10 @@ enum FqStatus fq_engine_load_rules(const struct FqEngine *engine,
                                    struct FqError **err);
 
 // Registers a dispute (录入) by `actor` at `now_ms`: its case code. The library trusts the actor
-// it is given: the host authenticates people.
+// it is given: the host authenticates people. With an `idempotency_key` the same registration
+// resent returns the same case and changes nothing (`FQ_STATUS_CONFLICT` if the key made
+// another dispute); an `external` reference registers once (`FQ_STATUS_DUPLICATE` names the
+// case it is).
 //
 // Journaled: store the journal after the call.
 //
@@ -658,6 +661,23 @@ enum FqStatus fq_engine_register(const struct FqEngine *engine,
                                  int64_t now_ms,
                                  char **out,
                                  struct FqError **err);
+
+// The case registered here for a case of another system (a 110 call, a 12345 ticket, a court's
+// 委派 case), if `actor` may see it; `FQ_STATUS_NOT_FOUND` when none is. The other way, a case's
+// reference is its input's `external`.
+//
+// `actor`: `Actor` JSON; `system`: the other system's name, e.g. `110`; `id`: the case's id in
+// that system; `*out`: a case code, bare text.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_case_by_external(const struct FqEngine *engine,
+                                         const char *actor,
+                                         const char *system,
+                                         const char *id,
+                                         int64_t now_ms,
+                                         char **out,
+                                         struct FqError **err);
 
 // What routing would decide for a case `actor` may see, without applying it.
 //

@@ -622,7 +622,10 @@ pub unsafe extern "C" fn fq_engine_load_rules(
 }
 
 /// Registers a dispute (录入) by `actor` at `now_ms`: its case code. The library trusts the actor
-/// it is given: the host authenticates people.
+/// it is given: the host authenticates people. With an `idempotency_key` the same registration
+/// resent returns the same case and changes nothing (`FQ_STATUS_CONFLICT` if the key made
+/// another dispute); an `external` reference registers once (`FQ_STATUS_DUPLICATE` names the
+/// case it is).
 ///
 /// Journaled: store the journal after the call.
 ///
@@ -643,6 +646,40 @@ pub unsafe extern "C" fn fq_engine_register(
         clear(out);
         let r = write(engine, |e| {
             ops::register(e, bytes(actor, "actor")?, bytes(input, "input")?, now_ms)
+        })?;
+        put(out, r)
+    })
+}
+
+/// The case registered here for a case of another system (a 110 call, a 12345 ticket, a court's
+/// 委派 case), if `actor` may see it; `FQ_STATUS_NOT_FOUND` when none is. The other way, a case's
+/// reference is its input's `external`.
+///
+/// `actor`: `Actor` JSON; `system`: the other system's name, e.g. `110`; `id`: the case's id in
+/// that system; `*out`: a case code, bare text.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_case_by_external(
+    engine: *const FqEngine,
+    actor: *const c_char,
+    system: *const c_char,
+    id: *const c_char,
+    now_ms: i64,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        let r = read(engine, |e| {
+            ops::case_by_external(
+                e,
+                bytes(actor, "actor")?,
+                text(system, "system")?,
+                text(id, "id")?,
+                now_ms,
+            )
         })?;
         put(out, r)
     })

@@ -151,6 +151,8 @@ pub fn dispute(
         description: format!("{}纠纷", category.label_zh()),
         discovered_at: registered - Duration::hours(rng.below(48) as i64),
         assigned_by: (channel == Channel::AssignedFromAbove).then_some(assigned_by),
+        external: None,
+        idempotency_key: None,
     }
 }
 

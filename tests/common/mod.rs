@@ -103,6 +103,8 @@ impl World {
             description: String::new(),
             discovered_at: discovered,
             assigned_by: None,
+            external: None,
+            idempotency_key: None,
         }
     }
 }

@@ -356,7 +356,9 @@ impl Engine {
     }
 
     /// Registers a dispute (录入) by `actor` at `now_ms`: its case code. The library trusts the actor
-    /// it is given: the host authenticates people.
+    /// it is given: the host authenticates people. With an `idempotency_key` the same registration
+    /// resent returns the same case and changes nothing (`conflict` if the key made another
+    /// dispute); an `external` reference registers once (`duplicate` names the case it is).
     ///
     /// Journaled: store the journal after the call.
     pub fn register(
@@ -369,6 +371,27 @@ impl Engine {
             &mut self.inner,
             arg(&actor, "actor")?.as_bytes(),
             arg(&input, "input")?.as_bytes(),
+            ms(now_ms, "now_ms")?,
+        )
+        .map_err(throw)
+    }
+
+    /// The case registered here for a case of another system (a 110 call, a 12345 ticket, a court's
+    /// 委派 case), if `actor` may see it; `not_found` when none is. The other way, a case's reference
+    /// is its input's `external`.
+    #[wasm_bindgen(js_name = caseByExternal)]
+    pub fn case_by_external(
+        &self,
+        actor: JsActor,
+        system: &str,
+        id: &str,
+        now_ms: f64,
+    ) -> Result<String, JsValue> {
+        ops::case_by_external(
+            &self.inner,
+            arg(&actor, "actor")?.as_bytes(),
+            system,
+            id,
             ms(now_ms, "now_ms")?,
         )
         .map_err(throw)

@@ -73,6 +73,9 @@ impl Engine {
             }));
         }
         self.authorize_unit(actor, input.location, "register", now)?;
+        if let Some(code) = self.registered_before(&input)? {
+            return Ok(code);
+        }
         let unit = self.hierarchy.unit(input.location)?;
         if unit.retired {
             return Err(EngineError::RetiredUnit(unit.code));
@@ -151,8 +154,76 @@ impl Engine {
             },
         );
         self.codes.push(code.clone());
+        self.index_references(&code, &self.cases[&code].dispute.input.clone());
         self.journal_event(slot, 0, hash);
         Ok(code)
+    }
+
+    /// The case a registration already made, when `input` carries its idempotency key
+    /// (the same dispute resent: nothing changes); refused when the key made another
+    /// dispute, or the external reference is already a case. Checks both strings first.
+    fn registered_before(&self, input: &DisputeInput) -> Result<Option<CaseCode>, EngineError> {
+        let check = |field: &'static str, s: &str| {
+            let n = s.chars().count();
+            if n == 0 || n > crate::dispute::MAX_REFERENCE_CHARS || s.chars().any(char::is_control)
+            {
+                Err(EngineError::BadReference {
+                    field,
+                    message: format!(
+                        "{s:?} is not 1 to {} characters without control characters",
+                        crate::dispute::MAX_REFERENCE_CHARS
+                    ),
+                })
+            } else {
+                Ok(())
+            }
+        };
+        if let Some(x) = &input.external {
+            check("external.system", &x.system)?;
+            check("external.id", &x.id)?;
+        }
+        if let Some(key) = &input.idempotency_key {
+            check("idempotency_key", key)?;
+            if let Some(code) = self.by_key.get(key) {
+                let was = &self.case(code)?.dispute.input;
+                // The same dispute: what identifies it, not its free text (which a
+                // protector may have sealed since).
+                let same = was.category == input.category
+                    && was.channel == input.channel
+                    && was.location == input.location
+                    && was.parties == input.parties
+                    && was.discovered_at == input.discovered_at
+                    && was.external == input.external;
+                return if same {
+                    Ok(Some(code.clone()))
+                } else {
+                    Err(EngineError::KeyReused {
+                        key: key.clone(),
+                        case: code.clone(),
+                    })
+                };
+            }
+        }
+        if let Some(x) = &input.external {
+            if let Some(code) = self.by_external.get(x) {
+                return Err(EngineError::ExternalTaken {
+                    system: x.system.clone(),
+                    id: x.id.clone(),
+                    case: code.clone(),
+                });
+            }
+        }
+        Ok(None)
+    }
+
+    /// Remembers a registration's idempotency key and external reference.
+    pub(crate) fn index_references(&mut self, code: &CaseCode, input: &DisputeInput) {
+        if let Some(key) = &input.idempotency_key {
+            self.by_key.insert(key.clone(), code.clone());
+        }
+        if let Some(x) = &input.external {
+            self.by_external.insert(x.clone(), code.clone());
+        }
     }
 
     /// A case, whole. Trusted: no actor is checked (a user reads through [`Engine::reader`]).

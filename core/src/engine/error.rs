@@ -173,6 +173,14 @@ pub enum EngineError {
     /// No such case.
     #[error("no case with code `{0}`")]
     UnknownCase(CaseCode),
+    /// No case registered for this external reference.
+    #[error("no case registered for {system} `{id}`")]
+    UnknownExternal {
+        /// The other system.
+        system: String,
+        /// The id there.
+        id: String,
+    },
     /// An id used twice.
     #[error("{0} already exists")]
     Duplicate(String),
@@ -197,6 +205,33 @@ pub enum EngineError {
     /// Sealing or opening personal data failed.
     #[error(transparent)]
     Protection(#[from] crate::personal::ProtectionError),
+    /// An external reference or idempotency key that is empty, too long or holds control
+    /// characters.
+    #[error("input.{field}: {message}")]
+    BadReference {
+        /// The field (`external.system`, `external.id`, `idempotency_key`).
+        field: &'static str,
+        /// What is wrong and what is allowed.
+        message: String,
+    },
+    /// An idempotency key already used for another dispute: a key names one registration.
+    #[error("idempotency key `{key}` registered {case} with another dispute: a key names one registration; make a new key for a new dispute")]
+    KeyReused {
+        /// The key.
+        key: String,
+        /// The case it registered.
+        case: CaseCode,
+    },
+    /// An external reference already registered (without the same idempotency key).
+    #[error("{system} `{id}` is already case {case}: a reference is registered once (send the same idempotency key to get the case back)")]
+    ExternalTaken {
+        /// The other system.
+        system: String,
+        /// The id there.
+        id: String,
+        /// The case it is here.
+        case: CaseCode,
+    },
     /// The actor may not see or act on this.
     #[error("access denied: {actor} may not {action} {target}: {reason}")]
     Denied {
@@ -229,7 +264,10 @@ impl EngineError {
             | EngineError::ImplausibleAmount { .. }
             | EngineError::NotSupplied { .. }
             | EngineError::StaffPlacement { .. }
-            | EngineError::BadPeriod { .. } => ErrorCode::InvalidInput,
+            | EngineError::BadPeriod { .. }
+            | EngineError::BadReference { .. } => ErrorCode::InvalidInput,
+            EngineError::KeyReused { .. } => ErrorCode::Conflict,
+            EngineError::ExternalTaken { .. } => ErrorCode::Duplicate,
             EngineError::Journal(_) => ErrorCode::Journal,
             EngineError::Conflict { .. } => ErrorCode::Conflict,
             EngineError::Hierarchy(HierarchyError::Duplicate(_)) => ErrorCode::Duplicate,
@@ -239,7 +277,8 @@ impl EngineError {
             EngineError::UnknownPerson(_)
             | EngineError::UnknownStaff(_)
             | EngineError::UnknownAgency(_)
-            | EngineError::UnknownCase(_) => ErrorCode::NotFound,
+            | EngineError::UnknownCase(_)
+            | EngineError::UnknownExternal { .. } => ErrorCode::NotFound,
             EngineError::Duplicate(_) => ErrorCode::Duplicate,
             EngineError::Rules(_) => ErrorCode::RuleSet,
             EngineError::Routing(_) => ErrorCode::Routing,
@@ -360,6 +399,18 @@ impl EngineError {
                 .build(),
             EngineError::Hierarchy(e) => e.details(),
             EngineError::Identity(e) => problem(e.kind()).build(),
+            EngineError::BadReference { field, .. } => problem("bad_reference")
+                .text("argument", format!("input.{field}"))
+                .build(),
+            EngineError::KeyReused { key, case } => problem("key_reused")
+                .text("key", key)
+                .text("case", case)
+                .build(),
+            EngineError::ExternalTaken { system, id, case } => problem("external_taken")
+                .text("system", system)
+                .text("id", id)
+                .text("case", case)
+                .build(),
             EngineError::UnknownPerson(id)
             | EngineError::UnknownStaff(id)
             | EngineError::UnknownAgency(id) => D::new().text("id", id).build(),

@@ -67,6 +67,10 @@ pub struct Engine {
     /// One statistics entry per case (see `stats::Ledger`), refreshed with every change.
     pub(crate) ledger: crate::stats::Ledger,
     day_seq: HashMap<(DivisionCode, NaiveDate), u32>,
+    /// Registrations by idempotency key, and cases by their reference in another system
+    /// (both rebuilt from the registrations on restore).
+    pub(crate) by_key: HashMap<String, CaseCode>,
+    pub(crate) by_external: HashMap<crate::dispute::ExternalRef, CaseCode>,
     pub(crate) reports: crate::cadence::ReportBook,
     pub(crate) privacy: Privacy,
     pub(crate) access_log: AccessLog,
@@ -111,6 +115,8 @@ impl Engine {
             cases: BTreeMap::new(),
             ledger: Default::default(),
             day_seq: HashMap::new(),
+            by_key: HashMap::new(),
+            by_external: HashMap::new(),
             reports: Default::default(),
             privacy: Privacy::default(),
             access_log: AccessLog::default(),

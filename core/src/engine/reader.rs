@@ -105,6 +105,26 @@ impl<'e> Reader<'e> {
         self.engine.decide(code)
     }
 
+    /// The case registered here for a reference in another system (a 110 call, a 12345
+    /// ticket, a court's 委派 case), if the actor may see it; the other way, a case's
+    /// reference is in its input (`external`).
+    pub fn case_by_external(
+        &self,
+        external: &crate::dispute::ExternalRef,
+    ) -> Result<&'e CaseCode, EngineError> {
+        let engine: &'e Engine = self.engine;
+        let code =
+            engine
+                .by_external
+                .get(external)
+                .ok_or_else(|| EngineError::UnknownExternal {
+                    system: external.system.clone(),
+                    id: external.id.clone(),
+                })?;
+        self.case_record(code, "case_by_external")?;
+        Ok(code)
+    }
+
     /// Codes of the cases the actor may see, in code order.
     pub fn case_codes(&self) -> Vec<&'e CaseCode> {
         let engine: &'e Engine = self.engine;

@@ -167,6 +167,7 @@ impl Engine {
             rules,
         ));
         self.codes.push(case.dispute.code.clone());
+        self.index_references(&case.dispute.code, &case.dispute.input);
         self.cases.insert(case.dispute.code.clone(), case);
     }
 

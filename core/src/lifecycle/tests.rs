@@ -40,6 +40,8 @@ fn dispute(state: State) -> Dispute {
         description: String::new(),
         discovered_at: Utc.with_ymd_and_hms(2025, 5, 1, 0, 0, 0).unwrap(),
         assigned_by: Some("522301001000".parse().unwrap()),
+        external: None,
+        idempotency_key: None,
     };
     let mut d = register(
         "522301001001-20250609-0001".parse::<CaseCode>().unwrap(),

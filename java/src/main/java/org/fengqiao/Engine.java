@@ -461,7 +461,10 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Registers a dispute (录入) by {@code actor} at {@code now}: its case code. The library trusts
-     * the actor it is given: the host authenticates people.
+     * the actor it is given: the host authenticates people. With an {@code idempotency_key} the
+     * same registration resent returns the same case and changes nothing
+     * ({@code ErrorCode.CONFLICT} if the key made another dispute); an {@code external} reference
+     * registers once ({@code ErrorCode.DUPLICATE} names the case it is).
      *
      * <p>Journaled: store the journal after the call.
      *
@@ -473,6 +476,22 @@ public final class Engine implements AutoCloseable {
      */
     public String registerJson(Actor actor, String input, Instant now) {
         return call((h, o, e) -> FqLibrary.fq_engine_register(h, c(actor(actor)), c(input), ms(now), o, e));
+    }
+
+    /**
+     * The case registered here for a case of another system (a 110 call, a 12345 ticket, a court's
+     * 委派 case), if {@code actor} may see it; {@code ErrorCode.NOT_FOUND} when none is. The other
+     * way, a case's reference is its input's {@code external}.
+     *
+     * @param actor who acts
+     * @param system the other system's name, e.g. {@code 110}
+     * @param id the case's id in that system
+     * @param now the time of the call
+     * @return a case code
+     * @throws FengqiaoException when refused (nothing changes)
+     */
+    public String caseByExternal(Actor actor, String system, String id, Instant now) {
+        return call((h, o, e) -> FqLibrary.fq_engine_case_by_external(h, c(actor(actor)), c(system), c(id), ms(now), o, e));
     }
 
     /**

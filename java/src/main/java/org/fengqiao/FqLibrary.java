@@ -68,6 +68,7 @@ final class FqLibrary {
     static native int fq_engine_validate_rules_text(Pointer engine, byte[] rules, PointerByReference out, PointerByReference err);
     static native int fq_engine_load_rules(Pointer engine, byte[] actor, byte[] rules, long now, PointerByReference out, PointerByReference err);
     static native int fq_engine_register(Pointer engine, byte[] actor, byte[] input, long now, PointerByReference out, PointerByReference err);
+    static native int fq_engine_case_by_external(Pointer engine, byte[] actor, byte[] system, byte[] id, long now, PointerByReference out, PointerByReference err);
     static native int fq_engine_decide(Pointer engine, byte[] actor, byte[] caseCode, long now, PointerByReference out, PointerByReference err);
     static native int fq_engine_decide_input(Pointer engine, byte[] input, PointerByReference out, PointerByReference err);
     static native int fq_engine_route(Pointer engine, byte[] actor, byte[] caseCode, long now, PointerByReference out, PointerByReference err);

@@ -33,6 +33,10 @@ public class DisputeInput {
     @JsonProperty("discovered_at")
     public String discoveredAt;
 
+    /** The case's id in the system that sent it (a 110 call, a 12345 ticket, a court's 委派 case). An engine registers each reference once: a second registration of it is refused as a duplicate naming the case it already is. */
+    @JsonProperty("external")
+    public ExternalRef external;
+
     /** Flags. */
     @JsonProperty("flags")
     public List<Flag> flags;
@@ -40,6 +44,10 @@ public class DisputeInput {
     /** How many people are involved in all (group disputes count everyone, not only the named parties). At least the number of parties. */
     @JsonProperty("headcount")
     public Long headcount;
+
+    /** A key the sender makes once per registration it means (a phone's UUID for a form): the same key again returns the case it registered and changes nothing, so a submission resent when the signal returns never makes a second case. The same key with another dispute is refused (`conflict`). 1–64 characters, no control characters. */
+    @JsonProperty("idempotency_key")
+    public String idempotencyKey;
 
     /** Where it happened or where the parties live: the unit it is registered in. */
     @JsonProperty("location")

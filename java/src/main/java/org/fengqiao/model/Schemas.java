@@ -30,6 +30,7 @@ public final class Schemas {
         {"Event", "event.schema.json", ""},
         {"Explanation", "decision.schema.json", "Explanation"},
         {"Extension", "case-view.schema.json", "Extension"},
+        {"ExternalRef", "dispute-input.schema.json", "ExternalRef"},
         {"HierarchyData", "hierarchy.schema.json", ""},
         {"Holiday", "world.schema.json", "Holiday"},
         {"JoinedAgency", "decision.schema.json", "JoinedAgency"},
