@@ -547,6 +547,54 @@ pub fn verify_heads(
     to_json(&report)
 }
 
+/// Verifies one case on its own — its trace (a JSON array or JSON Lines of events) and the
+/// signed heads of that case among `heads` — with `verifier`, without the world document
+/// or the journal: what a court does with the one case it receives. The report
+/// (`SignatureReport` JSON). A trace without a signed head of its case proves only that it
+/// is unbroken, not who wrote it: refused with `signature`.
+pub fn verify_case(
+    events: &[u8],
+    heads: &[u8],
+    verifier: &dyn fengqiao::signing::Verifier,
+) -> Res<String> {
+    use fengqiao::signing::{self, SignatureError, Subject};
+    let events: Vec<Event> = args::list("events", events)?;
+    let heads: Vec<signing::SignedHead> = args::list("heads", heads)?;
+    let Some(first) = events.first() else {
+        return Err(BindingError::argument(
+            "events",
+            "is empty: a case's trace has its registration at least",
+        ));
+    };
+    let case = first.case.clone();
+    if !heads
+        .iter()
+        .any(|h| matches!(&h.subject, Subject::Case(c) if *c == case))
+    {
+        return Err(EngineError::Signature(SignatureError::Malformed {
+            what: "heads".into(),
+            message: format!(
+                "no signed head of case {case} among the heads: a trace alone proves only that it is unbroken, not who kept it"
+            ),
+        })
+        .into());
+    }
+    let report = signing::verify_trace(&events, &heads, verifier).map_err(EngineError::from)?;
+    to_json(&report)
+}
+
+/// The built-in SM2 verifier over `keys`, a JSON object of public keys by key id
+/// (`{"centre-2025": "04…"}`, SEC1 hex).
+#[cfg(feature = "guomi")]
+pub fn sm2_verifier(keys: &[u8]) -> Res<fengqiao::signing::Sm2Verifier> {
+    let keys: std::collections::BTreeMap<String, String> = args::object("keys", keys)?;
+    let mut v = fengqiao::signing::Sm2Verifier::default();
+    for (id, key) in &keys {
+        v.add_key(id, key).map_err(EngineError::Signature)?;
+    }
+    Ok(v)
+}
+
 /// Destroys the key of `subject` (a resident's id or a case code): see
 /// `Engine::erase_personal`.
 pub fn erase_personal(e: &mut Engine, actor: &[u8], subject: &str, now_ms: i64) -> Res<()> {

@@ -741,6 +741,24 @@ pub const OPERATIONS: &[Op] = &[
         ),
         "signs with the signer the front-end holds (C callbacks, a JS function)",
     ),
+    hand(
+        gen(
+            "verify_case",
+            Free,
+            &[
+                arg("events", Ty::ListOrLines("TraceEvent")),
+                arg("heads", Ty::Json("SignedHead[]")),
+            ],
+            J("SignatureReport"),
+            "Verifies one case on its own — its trace and the signed heads of that case among \
+             {arg:heads} — without the world document or the journal: what a court does with \
+             the one case it receives. {code:signature} when no head of the case is given (a \
+             trace alone proves only that it is unbroken) or the chain is rewritten, cut short \
+             or wrongly signed.",
+        ),
+        "verifies with the host's verifier (a C callback, a JS object, a Java interface), or \
+         the built-in SM2 one (`_sm2` in C and Java)",
+    ),
     records(
         gen(
             "erase_personal",

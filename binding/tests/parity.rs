@@ -91,6 +91,7 @@ fn every_operation_is_in_the_c_header() {
         "fq_engine_set_sm2_signer",
         "fq_engine_set_sm4_keyring",
         "fq_verify_heads_sm2",
+        "fq_verify_case_sm2",
     ];
     for (c_name, _) in CONSTRUCTORS {
         assert!(c.contains(*c_name), "{c_name} is missing from fengqiao.h");

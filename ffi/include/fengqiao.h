@@ -1096,6 +1096,33 @@ enum FqStatus fq_verify_heads_sm2(const char *world,
                                   char **out,
                                   struct FqError **err);
 
+// Verifies one case on its own — its trace (`events`: JSON Lines or a JSON array of
+// events) and the signed heads of that case among `heads` (`SignedHead[]` JSON) — with
+// the host's `verify` callback, without the world document or the journal: what a court
+// does with the one case it receives. `*out` receives the report (`SignatureReport` JSON).
+// A trace without a signed head of its case is refused (`FQ_STATUS_SIGNATURE`): it proves
+// only that it is unbroken; so is one rewritten, cut short or wrongly signed.
+//
+// # Safety
+// See the pointer rules at the top of this header and the callback rules above.
+enum FqStatus fq_verify_case(const char *events,
+                             const char *heads,
+                             FqVerifyFn verify,
+                             void *ctx,
+                             char **out,
+                             struct FqError **err);
+
+// `fq_verify_case` with the built-in SM2 verifier: `keys` is a JSON object of public keys
+// by key id (`{"centre-2025": "04…"}`, SEC1 hex).
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_verify_case_sm2(const char *events,
+                                 const char *heads,
+                                 const char *keys,
+                                 char **out,
+                                 struct FqError **err);
+
 // Registers the host's protector for personal data (its certified module; see
 // `personal` in docs/security.md): from now on residents' records and cases' free text are
 // sealed before they are journaled. Residents restored from sealed records are opened

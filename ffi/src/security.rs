@@ -403,14 +403,62 @@ pub unsafe extern "C" fn fq_verify_heads_sm2(
 ) -> FqStatus {
     call(err, || {
         clear(out);
-        let keys: std::collections::BTreeMap<String, String> =
-            fengqiao_binding::args::object("keys", bytes(keys, "keys")?)?;
-        let mut v = fengqiao::signing::Sm2Verifier::default();
-        for (id, key) in &keys {
-            v.add_key(id, key)
-                .map_err(|e| BindingError::from(fengqiao::engine::EngineError::Signature(e)))?;
-        }
+        let v = ops::sm2_verifier(bytes(keys, "keys")?)?;
         verify_into(world, journal, heads, &v, out)
+    })
+}
+
+/// Verifies one case on its own — its trace (`events`: JSON Lines or a JSON array of
+/// events) and the signed heads of that case among `heads` (`SignedHead[]` JSON) — with
+/// the host's `verify` callback, without the world document or the journal: what a court
+/// does with the one case it receives. `*out` receives the report (`SignatureReport` JSON).
+/// A trace without a signed head of its case is refused (`FQ_STATUS_SIGNATURE`): it proves
+/// only that it is unbroken; so is one rewritten, cut short or wrongly signed.
+///
+/// # Safety
+/// See the pointer rules at the top of this header and the callback rules above.
+#[no_mangle]
+pub unsafe extern "C" fn fq_verify_case(
+    events: *const c_char,
+    heads: *const c_char,
+    verify: FqVerifyFn,
+    ctx: *mut c_void,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        let v = CVerifier {
+            verify: need(verify, "verify")?,
+            ctx: Ctx(ctx),
+        };
+        put(
+            out,
+            ops::verify_case(bytes(events, "events")?, bytes(heads, "heads")?, &v)?,
+        )
+    })
+}
+
+/// `fq_verify_case` with the built-in SM2 verifier: `keys` is a JSON object of public keys
+/// by key id (`{"centre-2025": "04…"}`, SEC1 hex).
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_verify_case_sm2(
+    events: *const c_char,
+    heads: *const c_char,
+    keys: *const c_char,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        let v = ops::sm2_verifier(bytes(keys, "keys")?)?;
+        put(
+            out,
+            ops::verify_case(bytes(events, "events")?, bytes(heads, "heads")?, &v)?,
+        )
     })
 }
 

@@ -880,6 +880,37 @@ static void test_security(const char *world) {
         free(regs);
         fq_string_free(reg);
     }
+    /* One case verified on its own (issue 33): its trace and its signed head, no world, no
+     * journal — what a court does with the one case it receives. */
+    {
+        char *ch = NULL, *chs = NULL, *trace = NULL;
+        CHECK(fq_engine_sign_head(e, code, T0, &ch, &err) == FQ_STATUS_OK);
+        size_t n = strlen(ch) + 3;
+        chs = malloc(n);
+        snprintf(chs, n, "[%s]", ch);
+        CHECK(fq_engine_trace_jsonl(e, "system", code, T0, &trace, &err) == FQ_STATUS_OK);
+        CHECK(fq_verify_case_sm2(trace, chs, keyjson, &out, &err) == FQ_STATUS_OK);
+        CHECK(CONTAINS(out, "\"heads\":1") && CONTAINS(out, "\"unsigned\":0"));
+        fq_string_free(out);
+        /* The journal's head is no head of the case: a bare trace proves only it is unbroken. */
+        CHECK(fq_verify_case_sm2(trace, heads, keyjson, &out, &err) == FQ_STATUS_SIGNATURE);
+        CHECK(CONTAINS(fq_error_message(err), "no signed head"));
+        fq_error_free(err);
+        /* Another key, and a trace whose last event was dropped. */
+        CHECK(fq_verify_case_sm2(trace, chs, "{\"centre-2025\":\"04ab\"}", &out, &err) == FQ_STATUS_SIGNATURE);
+        fq_error_free(err);
+        char *first = dup(trace);
+        *(strchr(first, '\n') + 1) = 0;
+        CHECK(fq_verify_case_sm2(first, chs, keyjson, &out, &err) == FQ_STATUS_SIGNATURE);
+        CHECK(CONTAINS(fq_error_message(err), "truncated"));
+        fq_error_free(err);
+        free(first);
+        CHECK(fq_verify_case_sm2("", chs, keyjson, &out, &err) == FQ_STATUS_INVALID_INPUT);
+        fq_error_free(err);
+        fq_string_free(trace);
+        free(chs);
+        fq_string_free(ch);
+    }
     /* Cut short (the last entry dropped): refused as truncated. */
     char *cut = dup(journal);
     size_t cl = strlen(cut);
@@ -913,6 +944,17 @@ static void test_security(const char *world) {
     fq_string_free(out);
     CHECK(fq_verify_heads(world, journal, heads, NULL, NULL, &out, &err) == FQ_STATUS_NULL_POINTER);
     fq_error_free(err);
+    {
+        /* The one case with the host's verifier, as a court's platform would. */
+        char *trace = NULL;
+        CHECK(fq_engine_trace_jsonl(e, "system", code, T0, &trace, &err) == FQ_STATUS_OK);
+        CHECK(fq_verify_case(trace, heads, toy_verify, NULL, &out, &err) == FQ_STATUS_OK);
+        CHECK(CONTAINS(out, "\"heads\":1"));
+        fq_string_free(out);
+        CHECK(fq_verify_case(trace, heads, NULL, NULL, &out, &err) == FQ_STATUS_NULL_POINTER);
+        fq_error_free(err);
+        fq_string_free(trace);
+    }
     toy_fail_signing = 1;
     CHECK(fq_engine_sign_head(e, "journal", T0, &out, &err) == FQ_STATUS_SIGNATURE);
     CHECK(CONTAINS(fq_error_message(err), "returned 7"));

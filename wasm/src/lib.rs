@@ -42,6 +42,8 @@ extern "C" {
 extern "C" {
     #[wasm_bindgen(typescript_type = "WorldData")]
     pub type JsWorld;
+    #[wasm_bindgen(typescript_type = "TraceEvent[] | string")]
+    pub type JsTraceInput;
     #[wasm_bindgen(typescript_type = "Snapshot")]
     pub type JsSnapshot;
     #[wasm_bindgen(typescript_type = "HeadSigner")]

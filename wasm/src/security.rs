@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 
 use super::{
     arg, ms, ret, throw, Engine, JsHeadSigner, JsHeadVerifier, JsProtector, JsSealReport,
-    JsSignedHead, JsSignedHeads, JsWorld,
+    JsSignedHead, JsSignedHeads, JsTraceInput, JsWorld,
 };
 
 /// A JS object held by the engine. JS values live on the one thread of a WebAssembly
@@ -234,6 +234,33 @@ impl Engine {
             h.as_bytes(),
             &verifier,
         ))
+    }
+
+    /// Verifies one case on its own — its trace (an array of events or JSON Lines text) and
+    /// the signed heads of that case among `heads` — with the host's verifier `{
+    /// verify(algorithm, keyId, message, signature) → boolean }`, without the world document
+    /// or the journal: what a court does with the one case it receives. Throws `signature`
+    /// when no head of the case is given (a trace alone proves only that it is unbroken) or
+    /// the chain is rewritten, cut short or wrongly signed.
+    #[wasm_bindgen(js_name = verifyCase)]
+    pub fn verify_case(
+        events: JsTraceInput,
+        heads: JsSignedHeads,
+        verifier: JsHeadVerifier,
+    ) -> Result<JsSealReport, JsValue> {
+        let v: JsValue = verifier.into();
+        let verify = method(&v, "verify", "verifier")?;
+        let verifier = JsVerifier {
+            verify: Held(verify.into()),
+            this: Held(v),
+        };
+        let events: JsValue = events.into();
+        let events = match events.as_string() {
+            Some(lines) => lines,
+            None => arg(&events, "events")?,
+        };
+        let h = arg(&heads.into(), "heads")?;
+        ret(ops::verify_case(events.as_bytes(), h.as_bytes(), &verifier))
     }
 
     /// Sets the host's protector for personal data: `{ algorithm, seal(subject, bytes),

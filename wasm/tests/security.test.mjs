@@ -87,6 +87,14 @@ test('signed heads: a host signer by callback, verified; a cut or moved head is 
   // Both heads are counted: the journal's and the case's (issue 31).
   assert.deepEqual(report, { end: journalHead.seq, heads: 2, signed_to: journalHead.seq, unsigned: 0 });
   assert.equal(fq.Engine.verifyHeads(world, journal, [caseHead], verifier).heads, 1);
+  // One case on its own (issue 33): its trace and its head, no world, no journal.
+  const trace = e.trace('system', code, T0);
+  assert.equal(fq.Engine.verifyCase(trace, [caseHead], verifier).heads, 1);
+  assert.equal(fq.Engine.verifyCase(e.traceJsonl('system', code, T0), [caseHead], verifier).unsigned, 0);
+  assert.throws(() => fq.Engine.verifyCase(trace, [journalHead], verifier),
+    (x) => x.code === 'signature' && /no signed head/.test(x.message));
+  assert.throws(() => fq.Engine.verifyCase(trace.slice(0, -1), [caseHead], verifier),
+    (x) => x.code === 'signature' && /truncated/.test(x.message));
   const lines = journal.trim().split('\n');
   const cut = lines.slice(0, -1).join('\n');
   assert.throws(() => fq.Engine.verifyHeads(world, cut, [journalHead], verifier),

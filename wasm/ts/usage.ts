@@ -76,6 +76,11 @@ export function tour(): void {
   const events: TraceEvent[] = engine.trace(gridWorker, code, now);
   const jsonl: string = engine.traceJsonl(gridWorker, code, now);
   engine.verify(code);
+  const caseReport: SignatureReport = Engine.verifyCase(events, [engine.signHead(code, now)], verifier);
+  const fromPhone: string = engine.register(gridWorker, { ...input, external: { system: "110", id: "c-1" }, idempotency_key: "k-1" }, now);
+  const same: string = engine.caseByExternal(gridWorker, "110", "c-1", now);
+  const crumbs: Unit[] = engine.unitPath("5223010010010010101");
+  void caseReport; void fromPhone; void same; void crumbs;
   const replayed: Dispute = traceVerify(events);
   const replayed2: Dispute = traceVerify(jsonl);
   const statuses: DeadlineStatus[] = engine.deadlines(now);

@@ -1083,6 +1083,27 @@ public final class Engine implements AutoCloseable {
         return out(null, (h, o, e) -> FqLibrary.fq_verify_heads_sm2(c(world), c(journal), c(heads), c(keys), o, e));
     }
 
+    /**
+     * Verifies one case on its own — its trace (JSON Lines or a JSON array of events) and the
+     * signed heads of that case among {@code heads} — with the host's verifier, without the
+     * world document or the journal: what a court does with the one case it receives. Throws
+     * {@link ErrorCode#SIGNATURE} when no head of the case is given (a trace alone proves only
+     * that it is unbroken) or the chain is rewritten, cut short or wrongly signed.
+     *
+     * @return the report ({@code SignatureReport} JSON)
+     */
+    public static String verifyCaseJson(String events, String heads, Guomi.HeadVerifier verifier) {
+        Guomi.VerifyFn fn = Guomi.verifyFn(verifier);
+        String report = out(null, (h, o, e) -> FqLibrary.fq_verify_case(c(events), c(heads), fn, null, o, e));
+        keepAlive = fn; // as in verifyHeadsJson: reachable until the call has returned
+        return report;
+    }
+
+    /** {@link #verifyCaseJson} with the built-in SM2 verifier: {@code keys} is {@code {"keyId": "04…"}}. */
+    public static String verifyCaseSm2Json(String events, String heads, String keys) {
+        return out(null, (h, o, e) -> FqLibrary.fq_verify_case_sm2(c(events), c(heads), c(keys), o, e));
+    }
+
     /** Registers the host's protector for personal data; residents restored sealed are opened now. */
     public void setProtector(String algorithm, Guomi.Protector protector) {
         Object[] fns = {Guomi.sealFn(protector, true), Guomi.sealFn(protector, false), Guomi.eraseFn(protector)};

@@ -106,6 +106,8 @@ final class FqLibrary {
     static native int fq_engine_set_sm2_signer(Pointer engine, byte[] keyId, byte[] secretHex, PointerByReference publicKey, PointerByReference err);
     static native int fq_engine_sign_head(Pointer engine, byte[] subject, long nowMs, PointerByReference out, PointerByReference err);
     static native int fq_verify_heads(byte[] world, byte[] journal, byte[] heads, Guomi.VerifyFn verify, Pointer ctx, PointerByReference out, PointerByReference err);
+    static native int fq_verify_case(byte[] events, byte[] heads, Guomi.VerifyFn verify, Pointer ctx, PointerByReference out, PointerByReference err);
+    static native int fq_verify_case_sm2(byte[] events, byte[] heads, byte[] keys, PointerByReference out, PointerByReference err);
     static native int fq_verify_heads_sm2(byte[] world, byte[] journal, byte[] heads, byte[] keys, PointerByReference out, PointerByReference err);
     static native int fq_engine_set_protector(Pointer engine, byte[] algorithm, Guomi.SealFn seal, Guomi.SealFn open, Guomi.EraseFn erase, Pointer ctx, PointerByReference err);
     static native int fq_engine_set_sm4_keyring(Pointer engine, PointerByReference err);

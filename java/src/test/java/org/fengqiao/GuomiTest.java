@@ -48,6 +48,15 @@ class GuomiTest {
             assertEquals(ErrorCode.SIGNATURE, truncated.code());
             assertTrue(truncated.getMessage().contains("truncated"), truncated.getMessage());
 
+            // One case on its own (issue 33): its trace and its signed head, no world, no journal.
+            String signedCase = "[" + engine.signHeadJson(code, T0) + "]";
+            String trace = engine.traceJsonl(Actor.system(), code, T0);
+            assertEquals(1, Json.tree(Engine.verifyCaseSm2Json(trace, signedCase, keys)).get("heads").asInt());
+            FengqiaoException bare = assertThrows(FengqiaoException.class,
+                    () -> Engine.verifyCaseSm2Json(trace, heads, keys));
+            assertEquals(ErrorCode.SIGNATURE, bare.code());
+            assertTrue(bare.getMessage().contains("no signed head"), bare.getMessage());
+
             // The host's signer and verifier by callback.
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
@@ -58,6 +67,12 @@ class GuomiTest {
                     (alg, id, m, sig) -> alg.equals("HMAC-SHA256") && Arrays.equals(mac(key, m), sig)));
             // A case head alone is counted as the head it checked (issue 31).
             assertEquals(1, caseReport.get("heads").asInt());
+            String caseTrace = engine.traceJsonl(Actor.system(), code, T0);
+            assertEquals(1, Json.tree(Engine.verifyCaseJson(caseTrace, "[" + caseHead + "]",
+                    (alg, id, m, sig) -> alg.equals("HMAC-SHA256") && Arrays.equals(mac(key, m), sig))).get("heads").asInt());
+            FengqiaoException forged = assertThrows(FengqiaoException.class, () -> Engine.verifyCaseJson(caseTrace,
+                    "[" + caseHead + "]", (alg, id, m, sig) -> false));
+            assertEquals(ErrorCode.SIGNATURE, forged.code());
             FengqiaoException wrong = assertThrows(FengqiaoException.class, () -> Engine.verifyHeadsJson(world(), all,
                     "[" + caseHead + "]", (alg, id, m, sig) -> false));
             assertEquals(ErrorCode.SIGNATURE, wrong.code());
