@@ -165,25 +165,30 @@ fn restore(c: &mut Criterion) {
     // The same journal as it was before route events stopped copying their rules' text
     // (0.1's slim events): each route event's explanation held every matched rule's
     // description and source. Measured here, in the same run, by adding that text back.
-    let copied: usize = entries
-        .iter()
-        .filter_map(|e| match &e.change {
-            Change::Event(ev) => match &ev.op {
-                Operation::Route { decision } => Some(decision),
-                _ => None,
-            },
+    // Likewise the chosen candidates, which copied the team until session 10: measured by
+    // putting them back.
+    let routes = entries.iter().filter_map(|e| match &e.change {
+        Change::Event(ev) => match &ev.op {
+            Operation::Route { decision } => Some(decision),
             _ => None,
-        })
-        .map(|d| {
-            let notes = engine.router().rule_set().notes(&d.matched);
-            ",\"rules\":".len() + serde_json::to_string(&notes).unwrap().len()
-        })
-        .sum();
+        },
+        _ => None,
+    });
+    let (mut copied, mut chosen) = (0usize, 0usize);
+    for d in routes {
+        let notes = engine.router().rule_set().notes(&d.matched);
+        copied += ",\"rules\":".len() + serde_json::to_string(&notes).unwrap().len();
+        let mut whole = d.as_ref().clone();
+        whole.restore_chosen();
+        chosen += serde_json::to_string(&whole).unwrap().len()
+            - serde_json::to_string(d.as_ref()).unwrap().len();
+    }
     println!(
-        "size: {cases} cases, {events} events; journal {} bytes ({} per event; {} per event with each route copying its rules' text, as before slim events); snapshot {} bytes ({} per case)",
+        "size: {cases} cases, {events} events; journal {} bytes ({} per event; {} with each route copying its chosen candidates, as before session 10; {} copying its rules' text too, as before slim events); snapshot {} bytes ({} per case)",
         text.len(),
         text.len() / events.max(1),
-        (text.len() + copied) / events.max(1),
+        (text.len() + chosen) / events.max(1),
+        (text.len() + chosen + copied) / events.max(1),
         snap_json.len(),
         snap_json.len() / cases.max(1)
     );

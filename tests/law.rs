@@ -487,9 +487,25 @@ fn who_acts_on_a_routed_case_follows_its_team() {
         .rules
         .iter()
         .all(|r| !r.description.is_empty()));
-    let mut slim = decided;
-    slim.explanation.rules.clear();
-    assert_eq!(slim, applied);
+    // Nor the chosen candidates, which are the team: each member keeps where its candidate
+    // stood and its load, and `decide` puts them back where they were.
+    assert!(applied
+        .explanation
+        .candidates
+        .iter()
+        .all(|c| !matches!(c.verdict, fengqiao::routing::Verdict::Chosen { .. })));
+    assert!(applied.team.iter().all(|m| m.chosen.is_some()));
+    let chosen: Vec<&str> = decided
+        .explanation
+        .candidates
+        .iter()
+        .filter(|c| matches!(c.verdict, fengqiao::routing::Verdict::Chosen { .. }))
+        .map(|c| c.staff.as_str())
+        .collect();
+    let team: Vec<&str> = decided.team.iter().map(|m| m.staff.as_str()).collect();
+    assert_eq!(chosen, team);
+    assert!(decided.team.iter().all(|m| m.chosen.is_none()));
+    assert_eq!(decided.recorded(), applied);
 }
 
 #[test]

@@ -903,6 +903,23 @@ export interface TeamMember {
   staff: string;
   /** The unit they serve. */
   unit: DivisionCode;
+  /**
+   * Only in a case's recorded `route` event: where this member's `chosen` candidate stood in the
+   * explanation, and their open cases then. The recorded explanation leaves the chosen candidates
+   * out — they are this team, copied — and reads put them back from here, so the trace keeps each
+   * member once.
+   */
+  chosen?: ChosenAt;
+}
+/**
+ * Where a team member's `chosen` candidate stood in a decision's explanation, and their load then
+ * (see `TeamMember::chosen`).
+ */
+export interface ChosenAt {
+  /** Its index among the candidates. */
+  at: number;
+  /** Their open cases at the time. */
+  load: number;
 }
 export type Verdict = { verdict: "chosen"; load: number } | { verdict: "more_loaded"; load: number } | { verdict: "unavailable" } | { verdict: "recused"; reason: string };
 export type Candidate = { role: Role; staff: string; unit: DivisionCode } & Verdict;

@@ -460,6 +460,24 @@ pub struct TeamMember {
     pub staff: StaffId,
     /// The unit they serve.
     pub unit: DivisionCode,
+    /// Only in a case's recorded `route` event: where this member's `chosen` candidate
+    /// stood in the explanation, and their open cases then. The recorded explanation leaves
+    /// the chosen candidates out — they are this team, copied — and reads put them back
+    /// from here, so the trace keeps each member once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chosen: Option<ChosenAt>,
+}
+
+/// Where a team member's `chosen` candidate stood in a decision's explanation, and their
+/// load then (see [`TeamMember::chosen`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChosenAt {
+    /// Its index among the candidates.
+    pub at: u32,
+    /// Their open cases at the time.
+    pub load: u32,
 }
 
 /// Agencies joined on a case.

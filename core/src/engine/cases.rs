@@ -254,14 +254,16 @@ impl Engine {
         }
     }
 
-    /// A recorded decision with its explanation's rule notes rebuilt from the rule set
-    /// version it names (the engine keeps every version a case was decided by).
+    /// A recorded decision with its explanation whole again: the rule notes rebuilt from
+    /// the rule set version it names (the engine keeps every version a case was decided
+    /// by), the chosen candidates from the team (see [`Decision::recorded`]).
     pub(crate) fn explained(&self, mut d: Decision) -> Decision {
         if d.explanation.rules.is_empty() {
             if let Some(set) = self.rule_sets.get(&d.rule_set) {
                 d.explanation.rules = set.notes(&d.matched);
             }
         }
+        d.restore_chosen();
         d
     }
 
@@ -299,10 +301,7 @@ impl Engine {
     ) -> Result<Decision, EngineError> {
         let input = &self.case(code)?.dispute.input;
         let mut decision = self.router.decide(input, &self.world())?;
-        // Recorded without the rules' text: the event names the rule set version (whose
-        // body the journal keeps) and the matched ids; reads rebuild the text.
-        let mut recorded = decision.clone();
-        recorded.explanation.rules.clear();
+        let recorded = decision.recorded();
         self.apply_op(
             actor,
             code,

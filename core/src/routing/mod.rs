@@ -109,6 +109,62 @@ impl Decision {
         };
         has(K::Police) && has(K::Justice) && has(K::Court) && has(K::GovernanceCentre)
     }
+
+    /// The decision as a case's `route` event records it: nothing copied that the trace or
+    /// the journal already holds. The rules' text is left out (the event names the rule set
+    /// version, whose body the journal keeps, and the matched ids); so are the `chosen`
+    /// candidates, which are the team — each member keeps where its candidate stood and its
+    /// load ([`crate::dispute::TeamMember::chosen`]). [`Decision::restore_chosen`] and the
+    /// rule set's notes make it whole again on read; traces recorded before hash as written.
+    pub fn recorded(&self) -> Decision {
+        let mut d = self.clone();
+        d.explanation.rules.clear();
+        d.legal_windows.clear();
+        let mut kept = Vec::with_capacity(d.explanation.candidates.len());
+        for (i, c) in d.explanation.candidates.drain(..).enumerate() {
+            let team::Verdict::Chosen { load } = c.verdict else {
+                kept.push(c);
+                continue;
+            };
+            let member = d.team.iter_mut().find(|m| {
+                m.chosen.is_none() && m.role == c.role && m.staff == c.staff && m.unit == c.unit
+            });
+            match (member, u32::try_from(i)) {
+                (Some(m), Ok(at)) => {
+                    m.chosen = Some(crate::dispute::ChosenAt { at, load });
+                }
+                _ => kept.push(c),
+            }
+        }
+        d.explanation.candidates = kept;
+        d
+    }
+
+    /// Puts back the `chosen` candidates a recorded decision keeps in its team, where they
+    /// stood (see [`Decision::recorded`]); a decision recorded whole is left as it is.
+    pub fn restore_chosen(&mut self) {
+        let mut back: Vec<(u32, team::Candidate)> = self
+            .team
+            .iter_mut()
+            .filter_map(|m| {
+                let c = m.chosen.take()?;
+                Some((
+                    c.at,
+                    team::Candidate {
+                        role: m.role,
+                        staff: m.staff.clone(),
+                        unit: m.unit,
+                        verdict: team::Verdict::Chosen { load: c.load },
+                    },
+                ))
+            })
+            .collect();
+        back.sort_by_key(|(at, _)| *at);
+        for (at, c) in back {
+            let at = (at as usize).min(self.explanation.candidates.len());
+            self.explanation.candidates.insert(at, c);
+        }
+    }
 }
 
 /// Why a decision came out as it did.

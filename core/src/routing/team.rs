@@ -217,6 +217,7 @@ pub fn assemble(
                 role: slot.role,
                 staff: eligible[0].id.clone(),
                 unit: unit.code,
+                chosen: None,
             });
             break;
         }

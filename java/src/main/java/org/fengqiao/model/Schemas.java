@@ -16,6 +16,7 @@ public final class Schemas {
         {"AssessmentWeights", "world.schema.json", "AssessmentWeights"},
         {"AuditEntry", "audit-entry.schema.json", ""},
         {"CaseView", "case-view.schema.json", ""},
+        {"ChosenAt", "decision.schema.json", "ChosenAt"},
         {"CodeScheme", "world.schema.json", "CodeScheme"},
         {"Confirmation", "case-view.schema.json", "Confirmation"},
         {"Counts", "stats-report.schema.json", "Counts"},

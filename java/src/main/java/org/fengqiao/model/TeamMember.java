@@ -7,6 +7,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * A member of a handling team, as recorded on the case.
  */
 public class TeamMember {
+    /** Only in a case's recorded `route` event: where this member's `chosen` candidate stood in the explanation, and their open cases then. The recorded explanation leaves the chosen candidates out — they are this team, copied — and reads put them back from here, so the trace keeps each member once. */
+    @JsonProperty("chosen")
+    public ChosenAt chosen;
+
     /** The role filled. */
     @JsonProperty("role")
     public Role role;
