@@ -5,7 +5,10 @@
 //! of 200,000); `FQ_BENCH_PREFECTURE=1000000` adds the prefecture (see `prefecture`).
 //! Sizes are printed as `size:` lines.
 
+#[path = "common/caseload.rs"]
+mod caseload;
 mod common;
+use caseload::{agreement, caseload};
 
 use std::hint::black_box;
 
@@ -13,74 +16,9 @@ use chrono::{TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use fengqiao::engine::Engine;
 use fengqiao::journal::{self, Change};
-use fengqiao::lifecycle::{Agreement, AgreementForm, Method, Operation};
+use fengqiao::lifecycle::{Method, Operation};
 use fengqiao::trace::{Actor, Hash};
 use fengqiao_synth::{ids, world_data, Rng, Spec};
-
-fn agreement() -> Agreement {
-    Agreement {
-        form: AgreementForm::Oral,
-        effective_on: "2025-06-03".parse().unwrap(),
-        terms: "t".into(),
-        amount_yuan: 0,
-        parties_signed: false,
-        mediator_signed: false,
-        committee_sealed: false,
-        excluded: None,
-    }
-}
-
-/// Registers `n` disputes over the county's households and takes each through routing,
-/// acceptance, a session and an agreement: five events a case.
-fn caseload(e: &mut Engine, places: &fengqiao_synth::Places, n: usize) {
-    let mut rng = Rng::new(11);
-    let t0 = Utc.with_ymd_and_hms(2023, 1, 3, 1, 0, 0).unwrap();
-    let every = chrono::Duration::minutes(3 * 365 * 24 * 60) / n as i32;
-    let cases: Vec<_> = fengqiao_synth::disputes::caseload(&mut rng, places, t0, every)
-        .take(n)
-        .collect();
-    for (at, d) in cases {
-        let grid = places
-            .grids
-            .iter()
-            .find(|g| d.location.starts_with(**g))
-            .copied();
-        let Some(grid) = grid else { continue };
-        let gw = Actor::Staff(ids::grid_worker(grid));
-        let Ok(code) = e.register(&gw, d, at) else {
-            continue;
-        };
-        let Ok(decision) = e.route(&Actor::System, &code, at) else {
-            continue;
-        };
-        let Some(m) = decision
-            .team
-            .iter()
-            .find(|m| m.role == fengqiao::staff::Role::Mediator)
-        else {
-            continue;
-        };
-        let md = Actor::Staff(m.staff.clone());
-        let later = at + chrono::Duration::hours(1);
-        let _ = e.apply(
-            &md,
-            &code,
-            Operation::Accept {
-                note: String::new(),
-            },
-            later,
-        );
-        let session = Operation::RecordSession {
-            method: Method::FaceToFace,
-            summary: String::new(),
-            parties_consent: true,
-        };
-        let _ = e.apply(&md, &code, session, later);
-        let mut a = agreement();
-        a.effective_on = fengqiao::calendar::china_date(later);
-        let _ = e.apply(&md, &code, Operation::Resolve { agreement: a }, later);
-    }
-}
 
 /// What the journal adds to an operation: one SM3 block over the previous digest and the
 /// event's hash (and two vector pushes), beside the five-operation life it is part of.
