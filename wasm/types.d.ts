@@ -581,6 +581,15 @@ export type Party = { person: string } | { household: DivisionCode } | { organis
  * 12345 ticket, a court's pre-litigation referral (诉前委派调解) — so either side finds the other's
  * record: an engine holds at most one case per reference.
  */
+/** A GB/T 31000-2015 code with its name, and whether the library's word maps to it exactly. */
+export interface Gbt31000Code { code: string; name: string; exact: boolean; note: string }
+/** The GB/T 31000-2015 codes of a dispute (`eventCodes`): 事件类型 and 层级. */
+export interface EventCodes { event_type: Gbt31000Code; level: { code: string; name: string; exact: boolean } }
+/**
+ * A case's id in another system that sent it here — a 110 call diverted to the centre (警调对接), a
+ * 12345 ticket, a court's pre-litigation referral (诉前委派调解) — so either side finds the other's
+ * record: an engine holds at most one case per reference.
+ */
 export interface ExternalRef {
   /**
    * The other system, as the host names it (`110`, `12345`, `court-mediation`): 1–64 characters, no

@@ -309,6 +309,21 @@ pub fn case_by_external(
     Ok(r.case_by_external(&external)?.to_string())
 }
 
+/// The GB/T 31000-2015 codes of a dispute (`DisputeInput` JSON in, `EventCodes` JSON out):
+/// its 事件类型 and the 层级 of the unit it is located in.
+pub fn event_codes(e: &Engine, input: &[u8]) -> Res<String> {
+    let input: fengqiao::dispute::DisputeInput = args::object("input", input)?;
+    let unit = e
+        .hierarchy()
+        .unit(input.location)
+        .map_err(EngineError::from)?;
+    to_json(&fengqiao::gbt31000::event_codes(
+        input.category,
+        input.subtype.as_deref(),
+        unit.level(),
+    ))
+}
+
 /// Trusted: verifies a case's trace and that replaying it gives the live state (reveals
 /// nothing but whether it holds).
 pub fn verify(e: &Engine, case: &str) -> Res<()> {

@@ -526,6 +526,15 @@ pub const OPERATIONS: &[Op] = &[
         "What routing would decide for a case {arg:actor} may see, without applying it.",
     ),
     gen(
+        "event_codes",
+        Read,
+        &[arg("input", Ty::Json("DisputeInput"))],
+        J("EventCodes"),
+        "The GB/T 31000-2015 codes an upper platform expects of a dispute: its 事件类型 (from \
+         the category and, where it decides, the subtype) and the 层级 of the unit it is located \
+         in, each saying whether the mapping is exact and, if not, which way it loses.",
+    ),
+    gen(
         "decide_input",
         Read,
         &[arg("input", Ty::Json("DisputeInput"))],

@@ -48,6 +48,7 @@ pub mod deadline;
 pub mod dispute;
 pub mod engine;
 pub mod error;
+pub mod gbt31000;
 pub mod hierarchy;
 pub mod journal;
 pub mod lifecycle;

@@ -44,6 +44,7 @@ pub fn call(e: &mut Engine, op: &str, a: &[Value]) -> Option<Res<Option<String>>
             ops::case_by_external(e, a[0].bytes(), a[1].text(), a[2].text(), a[3].time()).map(Some)
         }
         "decide" => ops::decide(e, a[0].bytes(), a[1].text(), a[2].time()).map(Some),
+        "event_codes" => ops::event_codes(e, a[0].bytes()).map(Some),
         "decide_input" => ops::decide_input(e, a[0].bytes()).map(Some),
         "route" => ops::route(e, a[0].bytes(), a[1].text(), a[2].time()).map(Some),
         "apply" => ops::apply(e, a[0].bytes(), a[1].text(), a[2].bytes(), a[3].time()).map(Some),

@@ -692,6 +692,19 @@ enum FqStatus fq_engine_decide(const struct FqEngine *engine,
                                char **out,
                                struct FqError **err);
 
+// The GB/T 31000-2015 codes an upper platform expects of a dispute: its 事件类型 (from the
+// category and, where it decides, the subtype) and the 层级 of the unit it is located in, each
+// saying whether the mapping is exact and, if not, which way it loses.
+//
+// `input`: `DisputeInput` JSON; `*out`: `EventCodes` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_event_codes(const struct FqEngine *engine,
+                                    const char *input,
+                                    char **out,
+                                    struct FqError **err);
+
 // What routing would decide for an unregistered dispute: previews and what-if.
 //
 // `input`: `DisputeInput` JSON; `*out`: `Decision` JSON.

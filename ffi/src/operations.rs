@@ -714,6 +714,28 @@ pub unsafe extern "C" fn fq_engine_decide(
     })
 }
 
+/// The GB/T 31000-2015 codes an upper platform expects of a dispute: its 事件类型 (from the
+/// category and, where it decides, the subtype) and the 层级 of the unit it is located in, each
+/// saying whether the mapping is exact and, if not, which way it loses.
+///
+/// `input`: `DisputeInput` JSON; `*out`: `EventCodes` JSON.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_event_codes(
+    engine: *const FqEngine,
+    input: *const c_char,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        let r = read(engine, |e| ops::event_codes(e, bytes(input, "input")?))?;
+        put(out, r)
+    })
+}
+
 /// What routing would decide for an unregistered dispute: previews and what-if.
 ///
 /// `input`: `DisputeInput` JSON; `*out`: `Decision` JSON.

@@ -40,6 +40,7 @@ static int corpus_call(FqEngine *e, const char *op, char **a, char **out, FqErro
     if (strcmp(op, "register") == 0) return fq_engine_register(e, a[0], a[1], strtoll(a[2], NULL, 10), out, err);
     if (strcmp(op, "case_by_external") == 0) return fq_engine_case_by_external(e, a[0], a[1], a[2], strtoll(a[3], NULL, 10), out, err);
     if (strcmp(op, "decide") == 0) return fq_engine_decide(e, a[0], a[1], strtoll(a[2], NULL, 10), out, err);
+    if (strcmp(op, "event_codes") == 0) return fq_engine_event_codes(e, a[0], out, err);
     if (strcmp(op, "decide_input") == 0) return fq_engine_decide_input(e, a[0], out, err);
     if (strcmp(op, "route") == 0) return fq_engine_route(e, a[0], a[1], strtoll(a[2], NULL, 10), out, err);
     if (strcmp(op, "apply") == 0) return fq_engine_apply(e, a[0], a[1], a[2], strtoll(a[3], NULL, 10), out, err);

@@ -38,6 +38,8 @@ extern "C" {
     pub type JsDispute;
     #[wasm_bindgen(typescript_type = "DisputeInput")]
     pub type JsDisputeInput;
+    #[wasm_bindgen(typescript_type = "EventCodes")]
+    pub type JsEventCodes;
     #[wasm_bindgen(typescript_type = "HistoricalDispute[] | string")]
     pub type JsHistoricalDisputeListOrString;
     #[wasm_bindgen(typescript_type = "JournalHead")]
@@ -409,6 +411,17 @@ impl Engine {
             arg(&actor, "actor")?.as_bytes(),
             case_code,
             ms(now_ms, "now_ms")?,
+        ))
+    }
+
+    /// The GB/T 31000-2015 codes an upper platform expects of a dispute: its 事件类型 (from the
+    /// category and, where it decides, the subtype) and the 层级 of the unit it is located in, each
+    /// saying whether the mapping is exact and, if not, which way it loses.
+    #[wasm_bindgen(js_name = eventCodes)]
+    pub fn event_codes(&self, input: JsDisputeInput) -> Result<JsEventCodes, JsValue> {
+        ret(ops::event_codes(
+            &self.inner,
+            arg(&input, "input")?.as_bytes(),
         ))
     }
 

@@ -18,6 +18,7 @@ use fengqiao_binding::{CodeInfo, CODES};
 mod c_abi;
 mod corpus;
 mod docs;
+mod exchange;
 mod java;
 mod render;
 mod typescript;
@@ -126,6 +127,16 @@ fn outputs(root: &Path) -> Result<Vec<Output>, String> {
                 "    // ",
                 "operations",
                 &java::methods()?,
+            )?,
+        },
+        Output {
+            path: "docs/exchange.md",
+            text: between_markers(
+                root,
+                "docs/exchange.md",
+                "<!-- ",
+                "GB/T 31000 -->",
+                &exchange::tables(),
             )?,
         },
         Output {

@@ -508,6 +508,19 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * The GB/T 31000-2015 codes an upper platform expects of a dispute: its 事件类型 (from the category
+     * and, where it decides, the subtype) and the 层级 of the unit it is located in, each saying
+     * whether the mapping is exact and, if not, which way it loses.
+     *
+     * @param input {@code DisputeInput} JSON
+     * @return {@code EventCodes} JSON
+     * @throws FengqiaoException when refused (nothing changes)
+     */
+    public String eventCodesJson(String input) {
+        return call((h, o, e) -> FqLibrary.fq_engine_event_codes(h, c(input), o, e));
+    }
+
+    /**
      * What routing would decide for an unregistered dispute: previews and what-if.
      *
      * @param input {@code DisputeInput} JSON

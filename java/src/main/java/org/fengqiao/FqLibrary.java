@@ -70,6 +70,7 @@ final class FqLibrary {
     static native int fq_engine_register(Pointer engine, byte[] actor, byte[] input, long now, PointerByReference out, PointerByReference err);
     static native int fq_engine_case_by_external(Pointer engine, byte[] actor, byte[] system, byte[] id, long now, PointerByReference out, PointerByReference err);
     static native int fq_engine_decide(Pointer engine, byte[] actor, byte[] caseCode, long now, PointerByReference out, PointerByReference err);
+    static native int fq_engine_event_codes(Pointer engine, byte[] input, PointerByReference out, PointerByReference err);
     static native int fq_engine_decide_input(Pointer engine, byte[] input, PointerByReference out, PointerByReference err);
     static native int fq_engine_route(Pointer engine, byte[] actor, byte[] caseCode, long now, PointerByReference out, PointerByReference err);
     static native int fq_engine_apply(Pointer engine, byte[] actor, byte[] caseCode, byte[] operation, long now, PointerByReference out, PointerByReference err);
