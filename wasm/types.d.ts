@@ -62,7 +62,7 @@ export type AuditOutcome = "denied" | "refused" | "failed" | "read_whole" | "era
  * - `medical`: 医疗
  * - `traffic`: 道路交通事故
  * - `property_management`: 物业
- * - `education`: 教育 (counted separately by the seed article; [`Category::moj`] files it under 其他)
+ * - `education`: 教育 (counted separately by the seed article; `Category::moj` files it under 其他)
  * - `other`: 其他
  */
 export type Category = "marriage_family" | "neighbour" | "housing_homestead" | "contract" | "business" | "damages" | "forest_land" | "expropriation" | "environment" | "labour" | "consumer" | "medical" | "traffic" | "property_management" | "education" | "other";
@@ -176,12 +176,12 @@ export type GroupSize = "under_50" | "50_to_100" | "100_to_500" | "over_500";
 /**
  * How matching rules combine (as in DMN decision tables).
  * - `first`: The matching rule with the highest priority decides (ties: the earlier rule).
- * - `collect`: Every matching rule contributes; outcomes merge (see [`Outcome::merge`]).
+ * - `collect`: Every matching rule contributes; outcomes merge (see `Outcome::merge`).
  */
 export type HitPolicy = "first" | "collect";
 /**
  * What is wrong with a journal entry.
- * - `format`: Another format than [`FORMAT`].
+ * - `format`: Another format than `FORMAT`.
  * - `sequence`: Not the next sequence number: entries are missing, duplicated or reordered.
  * - `digest`: The digest does not follow: the entry was changed, or it belongs to another world.
  * - `event`: A case event that does not verify or replay.

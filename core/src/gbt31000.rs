@@ -278,24 +278,24 @@ pub struct LevelCode {
 
 /// The codes of a dispute of `category`/`subtype` registered at a unit of `level`.
 pub fn event_codes(category: Category, subtype: Option<&str>, level: Level) -> EventCodes {
-    let (code, name, exact) = level_code(level);
     EventCodes {
         event_type: event_type(category, subtype),
-        level: LevelCode { code, name, exact },
+        level: level_code(level),
     }
 }
 
 /// The standard's 层级 of a level: 01 中央 … 05 乡镇街道, 06 村社区. Grids, household groups
 /// and households lie below 村社区, where the standard has no level: 06, inexact.
-pub fn level_code(level: Level) -> (&'static str, &'static str, bool) {
-    match level {
+pub fn level_code(level: Level) -> LevelCode {
+    let (code, name, exact) = match level {
         Level::Province => ("02", "省", true),
         Level::Prefecture => ("03", "市", true),
         Level::County => ("04", "县", true),
         Level::Street => ("05", "乡镇街道", true),
         Level::Community => ("06", "村社区", true),
         _ => ("06", "村社区", false),
-    }
+    };
+    LevelCode { code, name, exact }
 }
 
 #[cfg(test)]
@@ -342,7 +342,11 @@ mod tests {
         assert_eq!(event_type(Category::Neighbour, Some("noise")).code, "0203");
         let guess = event_type(Category::Neighbour, None);
         assert_eq!((guess.code, guess.exact), ("0299", false));
-        assert_eq!(level_code(Level::Street), ("05", "乡镇街道", true));
-        assert!(!level_code(Level::Grid).2);
+        let street = level_code(Level::Street);
+        assert_eq!(
+            (street.code, street.name, street.exact),
+            ("05", "乡镇街道", true)
+        );
+        assert!(!level_code(Level::Grid).exact);
     }
 }

@@ -432,11 +432,21 @@ pub unsafe extern "C" fn fq_verify_case(
             verify: need(verify, "verify")?,
             ctx: Ctx(ctx),
         };
-        put(
-            out,
-            ops::verify_case(bytes(events, "events")?, bytes(heads, "heads")?, &v)?,
-        )
+        verify_case_into(events, heads, &v, out)
     })
+}
+
+/// The shared body of the two `fq_verify_case*`: decode, verify, write the report.
+fn verify_case_into(
+    events: *const c_char,
+    heads: *const c_char,
+    v: &dyn Verifier,
+    out: *mut *mut c_char,
+) -> Res<()> {
+    put(
+        out,
+        ops::verify_case(bytes(events, "events")?, bytes(heads, "heads")?, v)?,
+    )
 }
 
 /// `fq_verify_case` with the built-in SM2 verifier: `keys` is a JSON object of public keys
@@ -455,10 +465,7 @@ pub unsafe extern "C" fn fq_verify_case_sm2(
     call(err, || {
         clear(out);
         let v = ops::sm2_verifier(bytes(keys, "keys")?)?;
-        put(
-            out,
-            ops::verify_case(bytes(events, "events")?, bytes(heads, "heads")?, &v)?,
-        )
+        verify_case_into(events, heads, &v, out)
     })
 }
 

@@ -95,6 +95,18 @@ struct JsVerifier {
     this: Held,
 }
 
+impl JsVerifier {
+    /// The host's verifier object `{ verify(algorithm, keyId, message, signature) → boolean }`.
+    fn of(verifier: JsHeadVerifier) -> Result<JsVerifier, JsValue> {
+        let v: JsValue = verifier.into();
+        let verify = method(&v, "verify", "verifier")?;
+        Ok(JsVerifier {
+            verify: Held(verify.into()),
+            this: Held(v),
+        })
+    }
+}
+
 impl Verifier for JsVerifier {
     fn verify(
         &self,
@@ -221,12 +233,7 @@ impl Engine {
         heads: JsSignedHeads,
         verifier: JsHeadVerifier,
     ) -> Result<JsSealReport, JsValue> {
-        let v: JsValue = verifier.into();
-        let verify = method(&v, "verify", "verifier")?;
-        let verifier = JsVerifier {
-            verify: Held(verify.into()),
-            this: Held(v),
-        };
+        let verifier = JsVerifier::of(verifier)?;
         let (w, h) = (arg(&world.into(), "world")?, arg(&heads.into(), "heads")?);
         ret(ops::verify_heads(
             w.as_bytes(),
@@ -248,12 +255,7 @@ impl Engine {
         heads: JsSignedHeads,
         verifier: JsHeadVerifier,
     ) -> Result<JsSealReport, JsValue> {
-        let v: JsValue = verifier.into();
-        let verify = method(&v, "verify", "verifier")?;
-        let verifier = JsVerifier {
-            verify: Held(verify.into()),
-            this: Held(v),
-        };
+        let verifier = JsVerifier::of(verifier)?;
         let events: JsValue = events.into();
         let events = match events.as_string() {
             Some(lines) => lines,

@@ -55,12 +55,14 @@ pub fn tables() -> String {
     }
     s.push_str("\n| level | 层级 | name | exact |\n|---|---|---|---|\n");
     for &l in Level::ALL {
-        let (code, name, exact) = level_code(l);
+        let c = level_code(l);
         s.push_str(&format!(
-            "| `{}` ({}) | `{code}` | {name} | {} |\n",
+            "| `{}` ({}) | `{}` | {} | {} |\n",
             l.as_str(),
             l.label_zh(),
-            if exact {
+            c.code,
+            c.name,
+            if c.exact {
                 "yes"
             } else {
                 "no: below 村社区 the standard has no level"

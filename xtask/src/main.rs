@@ -21,6 +21,7 @@ mod docs;
 mod exchange;
 mod java;
 mod render;
+mod schemas;
 mod typescript;
 mod vocab;
 mod wasm;

@@ -28,23 +28,12 @@ fn ts_name(rust: &str) -> &str {
 
 fn text(v: &serde_json::Value) -> Option<String> {
     let t = v.get("description")?.as_str()?.trim();
-    (!t.is_empty()).then(|| t.replace("*/", "* /").replace("[`", "`").replace("`]", "`"))
+    (!t.is_empty()).then(|| crate::schemas::unlink(t))
 }
 
 fn words(root: &Path) -> Result<BTreeMap<String, Words>, String> {
-    let dir = root.join("docs/schema");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.to_string_lossy().ends_with(".schema.json"))
-        .collect();
-    files.sort();
     let mut out = BTreeMap::new();
-    for f in files {
-        let schema: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?,
-        )
-        .map_err(|e| format!("{}: {e}", f.display()))?;
+    for schema in crate::schemas::read_all(root)? {
         let mut shapes = Vec::new();
         if let Some(title) = schema.get("title").and_then(|t| t.as_str()) {
             shapes.push((title.to_string(), schema.clone()));

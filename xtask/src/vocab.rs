@@ -15,11 +15,7 @@ struct Vocabulary {
 /// A schema's description as one line, rustdoc's intra-doc links (`` [`Category::moj`] ``)
 /// left as code.
 fn plain(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace("[`", "`")
-        .replace("`]", "`")
+    crate::schemas::unlink(&text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 fn words(def: &serde_json::Value) -> Option<Vec<(String, String)>> {
@@ -35,28 +31,15 @@ fn words(def: &serde_json::Value) -> Option<Vec<(String, String)>> {
             let word = a.get("const")?.as_str()?;
             (a.get("type")?.as_str()? == "string").then(|| {
                 let label = a.get("description").and_then(|d| d.as_str()).unwrap_or("");
-                (
-                    word.to_string(),
-                    label.split_whitespace().collect::<Vec<_>>().join(" "),
-                )
+                (word.to_string(), plain(label))
             })
         })
         .collect()
 }
 
 fn vocabularies(root: &Path) -> Result<BTreeMap<String, Vocabulary>, String> {
-    let dir = root.join("docs/schema");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.to_string_lossy().ends_with(".schema.json"))
-        .collect();
-    files.sort();
     let mut out: BTreeMap<String, Vocabulary> = BTreeMap::new();
-    for f in files {
-        let text = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
-        let schema: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", f.display()))?;
+    for schema in crate::schemas::read_all(root)? {
         let Some(defs) = schema.get("$defs").and_then(|d| d.as_object()) else {
             continue;
         };
@@ -91,12 +74,12 @@ pub fn typescript(root: &Path) -> Result<String, String> {
     let mut s =
         String::from("// The vocabularies of docs/schema, each word with the schema's label.\n");
     for (name, v) in vocabularies(root)? {
-        s.push_str(&format!("/**\n * {}\n", v.about.replace("*/", "* /")));
+        s.push_str(&format!("/**\n * {}\n", v.about));
         for (w, label) in &v.words {
             if label.is_empty() {
                 s.push_str(&format!(" * - `{w}`\n"));
             } else {
-                s.push_str(&format!(" * - `{w}`: {}\n", label.replace("*/", "* /")));
+                s.push_str(&format!(" * - `{w}`: {}\n", label));
             }
         }
         let union: Vec<String> = v.words.iter().map(|(w, _)| format!("\"{w}\"")).collect();

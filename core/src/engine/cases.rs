@@ -137,6 +137,8 @@ impl Engine {
             unreachable!("built above")
         };
         let input = input.clone();
+        // Nothing below fails: the references are the case's from here.
+        self.index_references(&code, &input);
         let event = Event::new(code.clone(), None, now, actor.clone(), op);
         let dispute = lifecycle::register(code.clone(), input, now);
         let slot = self.ledger.push(crate::stats::Entry::of(
@@ -154,7 +156,6 @@ impl Engine {
             },
         );
         self.codes.push(code.clone());
-        self.index_references(&code, &self.cases[&code].dispute.input.clone());
         self.journal_event(slot, 0, hash);
         Ok(code)
     }
