@@ -304,8 +304,16 @@ export type Standing = "on_time" | "warning" | "yellow" | "red";
  * - `terminated`: 调解终止: mediation failed; the parties were told of other routes (人民调解法 art. 26).
  * - `referred`: 已移送: referred to a court, labour arbitration or the police.
  * - `closed`: 已结案: closed.
+ * - `transferred_out`: 已移交: sent to another system with its trace (`crate::transfer`); kept here read-only until a result comes back.
  */
-export type State = "registered" | "accepted" | "mediating" | "resolved" | "stabilised" | "terminated" | "referred" | "closed";
+export type State = "registered" | "accepted" | "mediating" | "resolved" | "stabilised" | "terminated" | "referred" | "closed" | "transferred_out";
+/**
+ * Why a case moves to another system.
+ * - `escalation`: 上报: to the deployment of a level above (street → county → prefecture).
+ * - `referral`: 移送: to another body's platform (the court's for judicial confirmation or 诉前委派 back, the police's, the petition bureau's).
+ * - `result`: 反馈: the result returned to the system the case came from.
+ */
+export type TransferReason = "escalation" | "referral" | "result";
 /**
  * The kind of a unit, finer than its `Level`: the code tells a street from a town, a community from a village, and reports name them differently.
  * - `province`: 省
@@ -1192,6 +1200,13 @@ export interface Dispute {
   pauses?: Pause[];
   /** Extension requests (延期申请) and their decisions, oldest first. */
   extensions?: Extension[];
+  /** Where it went, while it is `transferred_out` (see `crate::transfer`). */
+  transferred?: Transferred;
+  /**
+   * The ends it was transferred in from, nearest last: a result goes back to the last (反馈 retraces
+   * the path, so the case is open in one engine at a time).
+   */
+  came_from?: Endpoint[];
 }
 /** A party as an actor may see it. */
 export interface PartyView {
@@ -1603,6 +1618,109 @@ export interface SignedHead {
   /** The signature, as hex. */
   signature: string;
 }
+/**
+ * One end of a transfer: a unit's governance centre, or another body's platform at that unit (the
+ * court's, the police's). Two bodies at one unit are two ends: a result goes back to the very end
+ * the case came from.
+ */
+export interface Endpoint {
+  /**
+   * The unit (a county's code for the county's deployment; the court's county for the court's
+   * platform).
+   */
+  unit: string;
+  /**
+   * The body when it is not the unit's governance centre (`"court"`, `"police"`, a platform's own
+   * name; an agency sending gives its kind); 1–64 characters.
+   */
+  body?: string;
+}
+/**
+ * What a case in `transferred_out` keeps of its transfer: where it went, why, and the state it was
+ * sent in (a result returned restores the state the receiver sent it back in).
+ */
+export interface Transferred {
+  /** Where it went. */
+  to: Endpoint;
+  /** Why. */
+  reason: TransferReason;
+  /** The state it was in when it left. */
+  state: State;
+}
+/**
+ * The sending engine: its end and its journal's origin (the SM3 of the world document its journal
+ * started from), which names the deployment the document left.
+ */
+export interface TransferSender {
+  /** The end that sent it. */
+  end: Endpoint;
+  /** The sending engine's journal origin. */
+  origin: string;
+}
+/**
+ * GB/T 31000-2015 codes of a transferred case (see `crate::gbt31000`): the 事件类型 of its category and
+ * subtype, whether that mapping is exact, and the 层级 of both ends. 事件规模 is not given: the
+ * standard's text as we have it sets no head count.
+ */
+export interface TransferCodes {
+  /** 事件类型 (`0202`). */
+  event_type: string;
+  /** Whether the category maps to it exactly. */
+  event_type_exact: boolean;
+  /** 层级 of the sending unit (`05`). */
+  from_level: string;
+  /** 层级 of the receiving unit (`04`). */
+  to_level: string;
+}
+/**
+ * A case on its way to another system, with everything the receiver needs to trust it: the trace
+ * from the registration to the `transfer_out` event, and the sender's signed head of that last
+ * event when the sender has a signer. JSON Schema: `docs/schemas/ TransferDocument.json`; examples
+ * in `docs/exchange.md`.
+ *
+ * Everything but `events` and `head` restates what the last event says, for a receiver that files
+ * the document before reading the trace (the GB/T 31000 codes an upper platform indexes by); intake
+ * checks that the two agree.
+ *
+ * ``` use fengqiao::transfer::{TransferDocument, FORMAT}; let text = r#"{"format":
+ * "fengqiao-transfer/0", "case": "x"}"#; // Parsing is the receiver's first check; intake then
+ * checks the form's version. assert!(serde_json::from_str::<TransferDocument>(text).is_err());
+ * assert_eq!(FORMAT, "fengqiao-transfer/1"); ```
+ */
+export interface TransferDocument {
+  /** `FORMAT`. */
+  format: string;
+  /** The case (its code travels with it: the document is the id mapping). */
+  case: string;
+  /** Why it moves. */
+  reason: TransferReason;
+  /** Who sends it. */
+  from: TransferSender;
+  /** Where it goes. */
+  to: Endpoint;
+  /** When it was sent (the `transfer_out` event's time). */
+  sent_at: Instant;
+  /** The case's id in the platform it first came from (a 110 call, a 12345 ticket). */
+  external?: ExternalRef;
+  /** The national standard's codes of the case, for platforms that index by them. */
+  codes: TransferCodes;
+  /** The case's whole trace, from its registration to this transfer. */
+  events: TraceEvent[];
+  /** The sender's signed head of the last event (absent when the sender has no signer). */
+  head?: SignedHead;
+}
+/**
+ * What intake did: the case, and how many events it appended here (the document's new events and
+ * this engine's `transfer_in`; 0 when the document was taken in before, which changes nothing).
+ */
+export interface Intake {
+  /** The case. */
+  case: string;
+  /** Events appended to its trace here. */
+  added: number;
+  /** Why it came. */
+  reason: TransferReason;
+}
 /** What `verify_journal` and `verify_trace` established. */
 export interface SignatureReport {
   /** The last position the entries reach. */
@@ -1686,8 +1804,9 @@ export interface Snapshot {
  * - `conflict`: The case is not at the expected sequence number: another writer changed it first.
  * - `signature`: A signed head that does not verify, or a signer that failed.
  * - `protection`: Personal data that could not be sealed or opened.
+ * - `transfer`: A transfer document intake refused (the details name the problem: `format`, `shape`, `unsigned`, `elsewhere`, `not_sent_here`).
  */
-export type ErrorCode = "invalid_input" | "hierarchy" | "identity" | "not_found" | "duplicate" | "rule_set" | "routing" | "lifecycle" | "trace" | "calendar" | "denied" | "internal" | "invalid_utf8" | "journal" | "conflict" | "signature" | "protection";
+export type ErrorCode = "invalid_input" | "hierarchy" | "identity" | "not_found" | "duplicate" | "rule_set" | "routing" | "lifecycle" | "trace" | "calendar" | "denied" | "internal" | "invalid_utf8" | "journal" | "conflict" | "signature" | "protection" | "transfer";
 // END generated by xtask: error codes
 /**
  * The error every binding reports, as JSON: a stable code, a message for people and details for

@@ -103,6 +103,9 @@ codes! {
     Signature = (18, "signature", Some(ErrorCode::Signature), true),
     /// Personal data that could not be sealed or opened.
     Protection = (19, "protection", Some(ErrorCode::Protection), true),
+    /// A transfer document intake refused (the details name the problem: `format`,
+    /// `shape`, `unsigned`, `elsewhere`, `not_sent_here`).
+    Transfer = (20, "transfer", Some(ErrorCode::Transfer), true),
 }
 
 impl Code {

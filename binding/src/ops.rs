@@ -622,3 +622,93 @@ pub fn erase_personal(e: &mut Engine, actor: &[u8], subject: &str, now_ms: i64) 
 pub fn audit_record(e: &Engine) -> Res<String> {
     to_json(&e.audit_record())
 }
+
+/// 移交: sends a case to another system (`TransferDocument` JSON), signed by the front-end's
+/// signer when it holds one.
+#[allow(clippy::too_many_arguments)]
+pub fn transfer_out(
+    e: &mut Engine,
+    signer: Option<&dyn fengqiao::signing::Signer>,
+    actor: &[u8],
+    case: &str,
+    to: &[u8],
+    reason: &str,
+    note: Option<&str>,
+    now_ms: i64,
+) -> Res<String> {
+    let actor = args::actor("actor", actor)?;
+    let case = args::case("case_code", case)?;
+    let to: fengqiao::transfer::Endpoint = args::object("to", to)?;
+    let reason: fengqiao::transfer::TransferReason = reason.parse().map_err(|_| {
+        let allowed: Vec<&str> = fengqiao::transfer::TransferReason::ALL
+            .iter()
+            .map(|r| r.as_str())
+            .collect();
+        BindingError::argument(
+            "reason",
+            format!(
+                "`{}` is not a transfer reason; allowed: {}",
+                args::shown(reason),
+                allowed.join(", ")
+            ),
+        )
+    })?;
+    let now = args::time("now_ms", now_ms)?;
+    let doc = e.transfer_out(
+        &actor,
+        &case,
+        to,
+        reason,
+        note.unwrap_or_default().to_string(),
+        now,
+        signer,
+    )?;
+    to_json(&doc)
+}
+
+/// The transfer document of a case this engine sent, again (a resend), signed by the
+/// front-end's signer when it holds one.
+pub fn transfer_document(
+    e: &mut Engine,
+    signer: Option<&dyn fengqiao::signing::Signer>,
+    case: &str,
+    now_ms: i64,
+) -> Res<String> {
+    let case = args::case("case_code", case)?;
+    let now = args::time("now_ms", now_ms)?;
+    to_json(&e.transfer_document(&case, now, signer)?)
+}
+
+/// 接收移交: takes in a transfer document (its text as received), verifying its head with the
+/// SM2 public keys `keys` (a JSON object by key id) when given (`Intake` JSON).
+pub fn intake(
+    e: &mut Engine,
+    actor: &[u8],
+    document: &[u8],
+    keys: Option<&str>,
+    now_ms: i64,
+) -> Res<String> {
+    let actor = args::actor("actor", actor)?;
+    let doc: fengqiao::transfer::TransferDocument = args::object("document", document)?;
+    let now = args::time("now_ms", now_ms)?;
+    let taken = match keys {
+        None => e.intake(&actor, doc, None, now)?,
+        Some(keys) => {
+            #[cfg(feature = "guomi")]
+            {
+                let v = sm2_verifier(keys.as_bytes())?;
+                e.intake(&actor, doc, Some(&v), now)?
+            }
+            #[cfg(not(feature = "guomi"))]
+            {
+                let _ = (keys, doc);
+                return Err(EngineError::Signature(fengqiao::signing::SignatureError::Malformed {
+                    what: "keys".into(),
+                    message: "this build has no SM2 verifier (the browser module): check the document's head with verify_case and the host's verifier, then take it in without keys".into(),
+                })
+                .into());
+            }
+        }
+    };
+    to_json(&taken)
+}

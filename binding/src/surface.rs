@@ -27,6 +27,11 @@ pub enum Access {
     Trusted,
     /// Changes the engine (C: exclusive lock).
     Write,
+    /// Changes the engine, or reads a case to send it, and signs what it hands back with
+    /// the signer the front-end holds when it holds one (C `fq_engine_set_signer`, JS
+    /// `setSigner`, Java `setSigner`): the front-end passes it, the caller does not (C:
+    /// exclusive lock).
+    Signs,
 }
 
 impl Access {
@@ -37,7 +42,12 @@ impl Access {
 
     /// Whether the operation changes the engine (C takes the exclusive lock).
     pub fn changes(self) -> bool {
-        self == Access::Write
+        matches!(self, Access::Write | Access::Signs)
+    }
+
+    /// Whether the front-end passes its signer (the binding function's second parameter).
+    pub fn signs(self) -> bool {
+        self == Access::Signs
     }
 }
 
@@ -227,6 +237,15 @@ const DATE: Arg = Arg {
     optional: true,
 };
 
+/// An argument that may be absent.
+const fn opt(name: &'static str, ty: Ty) -> Arg {
+    Arg {
+        name,
+        ty,
+        optional: true,
+    }
+}
+
 /// The shape of a generated operation, with nothing recorded.
 const fn gen(
     name: &'static str,
@@ -241,7 +260,7 @@ const fn gen(
         args,
         output,
         records: match access {
-            Access::Write => Records::Journal,
+            Access::Write | Access::Signs => Records::Journal,
             _ => Records::Nothing,
         },
         doc,
@@ -260,7 +279,7 @@ const fn hand(op: Op, why: &'static str) -> Op {
     }
 }
 
-use Access::{Free, Read, Trusted, Write};
+use Access::{Free, Read, Signs, Trusted, Write};
 use Output::{Json as J, Nothing as N};
 
 /// Every operation, which every binding exposes (a test checks the C header and the JS
@@ -517,6 +536,69 @@ pub const OPERATIONS: &[Op] = &[
         "The case registered here for a case of another system (a 110 call, a 12345 ticket, \
          a court's 委派 case), if {arg:actor} may see it; {code:not_found} when none is. The \
          other way, a case's reference is its input's `external`.",
+    ),
+    records(
+        gen(
+            "transfer_out",
+            Signs,
+            &[
+                ACTOR,
+                CASE,
+                arg("to", Ty::Json("Endpoint")),
+                arg("reason", Ty::Text("`escalation`, `referral` or `result`")),
+                opt("note", Ty::Text("remarks")),
+                NOW,
+            ],
+            J("TransferDocument"),
+            "移交: sends a case to another system — the deployment of a level above \
+             (`escalation`), another body's platform such as the court's (`referral`), or \
+             back where it came from (`result`) — and returns the document to deliver, its \
+             case head signed with the front-end's signer when one is set. The case stays \
+             here `transferred_out`, read-only. {code:lifecycle} for a closed or already sent \
+             case, an unknown destination, or a result that does not go back where the case \
+             came from.",
+        ),
+        Records::Journal,
+    ),
+    records(
+        gen(
+            "transfer_document",
+            Signs,
+            &[CASE, NOW],
+            J("TransferDocument"),
+            "The document of a case this engine transferred out, again (a resend after a lost \
+             delivery: intake takes it in once), signed with the front-end's signer when one \
+             is set. {code:lifecycle} when the case is not `transferred_out` here.",
+        ),
+        Records::Nothing,
+    ),
+    records(
+        gen(
+            "intake",
+            Write,
+            &[
+                ACTOR,
+                arg("document", Ty::Source("TransferDocument")),
+                opt(
+                    "keys",
+                    Ty::Text(
+                        "the SM2 public keys trusted, a JSON object by key id \
+                         (`{\"centre-2026\": \"04…\"}`)",
+                    ),
+                ),
+                NOW,
+            ],
+            J("Intake"),
+            "接收移交: takes in a case another system transferred, checking before anything \
+             changes its form ({code:transfer}), its chain ({code:trace}), its head against \
+             {arg:keys} ({code:signature}; absent keys: the host trusts its transport and no \
+             signature is checked — the browser module has no SM2, so check the head with \
+             {op:verify_case} first), the units ({code:not_found}) and that the case is not \
+             here with another history ({code:duplicate}). The case continues its chain here; \
+             a result continues the trace of a case this engine sent. The same document twice \
+             returns `added: 0` and changes nothing.",
+        ),
+        Records::JournalAndAudit,
     ),
     gen(
         "decide",

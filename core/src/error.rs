@@ -46,6 +46,10 @@ domain_enum! {
         Signature = ("signature", "签名校验失败", "signature check failed"),
         /// Personal data that could not be sealed or opened (see `personal`).
         Protection = ("protection", "个人信息保护失败", "personal-data protection failed"),
+        /// A transfer document refused by intake (see `transfer`): not this version's form,
+        /// events that do not end in the transfer it describes, unsigned where keys are
+        /// trusted, a case held elsewhere, a result for a case never sent from here.
+        Transfer = ("transfer", "移交文书被拒绝", "transfer document refused"),
     }
 }
 

@@ -63,6 +63,7 @@ pub mod staff;
 pub mod stats;
 pub mod table;
 pub mod trace;
+pub mod transfer;
 pub mod whatif;
 pub mod world;
 

@@ -111,5 +111,11 @@ pub fn all() -> Vec<(&'static str, Schema)> {
         ),
         ("audit-entry", schema_for!(crate::audit::AuditEntry)),
         ("located", schema_for!(crate::routing::Located)),
+        (
+            "transfer-document",
+            schema_for!(crate::transfer::TransferDocument),
+        ),
+        ("endpoint", schema_for!(crate::transfer::Endpoint)),
+        ("intake", schema_for!(crate::transfer::Intake)),
     ]
 }

@@ -43,6 +43,21 @@ pub fn call(e: &mut Engine, op: &str, a: &[Value]) -> Option<Res<Option<String>>
         "case_by_external" => {
             ops::case_by_external(e, a[0].bytes(), a[1].text(), a[2].text(), a[3].time()).map(Some)
         }
+        "transfer_out" => ops::transfer_out(
+            e,
+            None,
+            a[0].bytes(),
+            a[1].text(),
+            a[2].bytes(),
+            a[3].text(),
+            a[4].opt_text(),
+            a[5].time(),
+        )
+        .map(Some),
+        "transfer_document" => ops::transfer_document(e, None, a[0].text(), a[1].time()).map(Some),
+        "intake" => {
+            ops::intake(e, a[0].bytes(), a[1].bytes(), a[2].opt_text(), a[3].time()).map(Some)
+        }
         "decide" => ops::decide(e, a[0].bytes(), a[1].text(), a[2].time()).map(Some),
         "event_codes" => ops::event_codes(e, a[0].bytes()).map(Some),
         "decide_input" => ops::decide_input(e, a[0].bytes()).map(Some),

@@ -17,7 +17,7 @@
 //!   anything, any other value itself. The result is compared as JSON (JSON Lines as an
 //!   array of their lines, text as a string, no result as `null`).
 //! - `expect.error` is the error code the step must fail with (never just "an error").
-//! - `save` keeps a text result (a case code) under a name; `"$name"` in a later step's
+//! - `save` keeps a result's text (a case code, a transfer document's JSON) under a name; `"$name"` in a later step's
 //!   arguments is replaced by it.
 //! - `{"restart": true}` rebuilds the engine from the world and its whole journal, as a host
 //!   does after a crash, and checks that the journal's head is the same.

@@ -93,6 +93,9 @@ typedef enum FqStatus {
   FQ_STATUS_SIGNATURE = 18,
   // Personal data that could not be sealed or opened.
   FQ_STATUS_PROTECTION = 19,
+  // A transfer document intake refused (the details name the problem: `format`,
+  // `shape`, `unsigned`, `elsewhere`, `not_sent_here`).
+  FQ_STATUS_TRANSFER = 20,
 } FqStatus;
 
 // An engine: a world (hierarchy, people, staff, agencies, rules, calendar) and its cases.
@@ -678,6 +681,69 @@ enum FqStatus fq_engine_case_by_external(const struct FqEngine *engine,
                                          int64_t now_ms,
                                          char **out,
                                          struct FqError **err);
+
+// 移交: sends a case to another system — the deployment of a level above (`escalation`), another
+// body's platform such as the court's (`referral`), or back where it came from (`result`) —
+// and returns the document to deliver, its case head signed with the front-end's signer when
+// one is set. The case stays here `transferred_out`, read-only. `FQ_STATUS_LIFECYCLE` for a
+// closed or already sent case, an unknown destination, or a result that does not go back where
+// the case came from.
+//
+// Journaled: store the journal after the call.
+//
+// `actor`: `Actor` JSON; `case_code`: a case code; `to`: `Endpoint` JSON; `reason`:
+// `escalation`, `referral` or `result`; `note`: remarks; NULL: absent; `*out`:
+// `TransferDocument` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_transfer_out(const struct FqEngine *engine,
+                                     const char *actor,
+                                     const char *case_code,
+                                     const char *to,
+                                     const char *reason,
+                                     const char *note,
+                                     int64_t now_ms,
+                                     char **out,
+                                     struct FqError **err);
+
+// The document of a case this engine transferred out, again (a resend after a lost delivery:
+// intake takes it in once), signed with the front-end's signer when one is set.
+// `FQ_STATUS_LIFECYCLE` when the case is not `transferred_out` here.
+//
+// `case_code`: a case code; `*out`: `TransferDocument` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_transfer_document(const struct FqEngine *engine,
+                                          const char *case_code,
+                                          int64_t now_ms,
+                                          char **out,
+                                          struct FqError **err);
+
+// 接收移交: takes in a case another system transferred, checking before anything changes its form
+// (`FQ_STATUS_TRANSFER`), its chain (`FQ_STATUS_TRACE`), its head against `keys`
+// (`FQ_STATUS_SIGNATURE`; absent keys: the host trusts its transport and no signature is
+// checked — the browser module has no SM2, so check the head with `fq_verify_case` first), the
+// units (`FQ_STATUS_NOT_FOUND`) and that the case is not here with another history
+// (`FQ_STATUS_DUPLICATE`). The case continues its chain here; a result continues the trace of
+// a case this engine sent. The same document twice returns `added: 0` and changes nothing.
+//
+// Journaled and audited: store the journal after the call.
+//
+// `actor`: `Actor` JSON; `document`: `TransferDocument` as text; `keys`: the SM2 public keys
+// trusted, a JSON object by key id (`{"centre-2026": "04…"}`); NULL: absent; `*out`: `Intake`
+// JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_intake(const struct FqEngine *engine,
+                               const char *actor,
+                               const char *document,
+                               const char *keys,
+                               int64_t now_ms,
+                               char **out,
+                               struct FqError **err);
 
 // What routing would decide for a case `actor` may see, without applying it.
 //

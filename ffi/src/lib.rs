@@ -303,6 +303,16 @@ fn write<T>(p: *const FqEngine, f: impl FnOnce(&mut Engine) -> Res<T>) -> Res<T>
     )
 }
 
+/// The signer registered on the handle, if any: the operations of the table that sign what
+/// they hand back take it (a separate lock from the engine's, taken for the call).
+fn signer(p: *const FqEngine) -> Res<Option<std::sync::Arc<dyn fengqiao::signing::Signer>>> {
+    Ok(handle(p)?
+        .signer
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone())
+}
+
 mod api;
 pub use api::*;
 mod operations;

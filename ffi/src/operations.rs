@@ -685,6 +685,122 @@ pub unsafe extern "C" fn fq_engine_case_by_external(
     })
 }
 
+/// 移交: sends a case to another system — the deployment of a level above (`escalation`), another
+/// body's platform such as the court's (`referral`), or back where it came from (`result`) —
+/// and returns the document to deliver, its case head signed with the front-end's signer when
+/// one is set. The case stays here `transferred_out`, read-only. `FQ_STATUS_LIFECYCLE` for a
+/// closed or already sent case, an unknown destination, or a result that does not go back where
+/// the case came from.
+///
+/// Journaled: store the journal after the call.
+///
+/// `actor`: `Actor` JSON; `case_code`: a case code; `to`: `Endpoint` JSON; `reason`:
+/// `escalation`, `referral` or `result`; `note`: remarks; NULL: absent; `*out`:
+/// `TransferDocument` JSON.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_transfer_out(
+    engine: *const FqEngine,
+    actor: *const c_char,
+    case_code: *const c_char,
+    to: *const c_char,
+    reason: *const c_char,
+    note: *const c_char,
+    now_ms: i64,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        let r = write(engine, |e| {
+            ops::transfer_out(
+                e,
+                signer(engine)?.as_deref(),
+                bytes(actor, "actor")?,
+                text(case_code, "case_code")?,
+                bytes(to, "to")?,
+                text(reason, "reason")?,
+                opt_text(note, "note")?,
+                now_ms,
+            )
+        })?;
+        put(out, r)
+    })
+}
+
+/// The document of a case this engine transferred out, again (a resend after a lost delivery:
+/// intake takes it in once), signed with the front-end's signer when one is set.
+/// `FQ_STATUS_LIFECYCLE` when the case is not `transferred_out` here.
+///
+/// `case_code`: a case code; `*out`: `TransferDocument` JSON.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_transfer_document(
+    engine: *const FqEngine,
+    case_code: *const c_char,
+    now_ms: i64,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        let r = write(engine, |e| {
+            ops::transfer_document(
+                e,
+                signer(engine)?.as_deref(),
+                text(case_code, "case_code")?,
+                now_ms,
+            )
+        })?;
+        put(out, r)
+    })
+}
+
+/// 接收移交: takes in a case another system transferred, checking before anything changes its form
+/// (`FQ_STATUS_TRANSFER`), its chain (`FQ_STATUS_TRACE`), its head against `keys`
+/// (`FQ_STATUS_SIGNATURE`; absent keys: the host trusts its transport and no signature is
+/// checked — the browser module has no SM2, so check the head with `fq_verify_case` first), the
+/// units (`FQ_STATUS_NOT_FOUND`) and that the case is not here with another history
+/// (`FQ_STATUS_DUPLICATE`). The case continues its chain here; a result continues the trace of
+/// a case this engine sent. The same document twice returns `added: 0` and changes nothing.
+///
+/// Journaled and audited: store the journal after the call.
+///
+/// `actor`: `Actor` JSON; `document`: `TransferDocument` as text; `keys`: the SM2 public keys
+/// trusted, a JSON object by key id (`{"centre-2026": "04…"}`); NULL: absent; `*out`: `Intake`
+/// JSON.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_intake(
+    engine: *const FqEngine,
+    actor: *const c_char,
+    document: *const c_char,
+    keys: *const c_char,
+    now_ms: i64,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        let r = write(engine, |e| {
+            ops::intake(
+                e,
+                bytes(actor, "actor")?,
+                bytes(document, "document")?,
+                opt_text(keys, "keys")?,
+                now_ms,
+            )
+        })?;
+        put(out, r)
+    })
+}
+
 /// What routing would decide for a case `actor` may see, without applying it.
 ///
 /// `actor`: `Actor` JSON; `case_code`: a case code; `*out`: `Decision` JSON.

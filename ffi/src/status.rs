@@ -51,6 +51,9 @@ pub enum FqStatus {
     Signature = 18,
     /// Personal data that could not be sealed or opened.
     Protection = 19,
+    /// A transfer document intake refused (the details name the problem: `format`,
+    /// `shape`, `unsigned`, `elsewhere`, `not_sent_here`).
+    Transfer = 20,
 }
 
 impl FqStatus {
@@ -76,13 +79,14 @@ impl FqStatus {
             Code::Conflict => FqStatus::Conflict,
             Code::Signature => FqStatus::Signature,
             Code::Protection => FqStatus::Protection,
+            Code::Transfer => FqStatus::Transfer,
             _ => FqStatus::Internal,
         }
     }
 }
 
 /// The stable words of the statuses, by number (`fq_status_name`).
-pub(crate) const STATUS_NAMES: [&std::ffi::CStr; 20] = [
+pub(crate) const STATUS_NAMES: [&std::ffi::CStr; 21] = [
     c"ok",
     c"invalid_input",
     c"hierarchy",
@@ -103,4 +107,5 @@ pub(crate) const STATUS_NAMES: [&std::ffi::CStr; 20] = [
     c"conflict",
     c"signature",
     c"protection",
+    c"transfer",
 ];

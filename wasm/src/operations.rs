@@ -38,10 +38,14 @@ extern "C" {
     pub type JsDispute;
     #[wasm_bindgen(typescript_type = "DisputeInput")]
     pub type JsDisputeInput;
+    #[wasm_bindgen(typescript_type = "Endpoint")]
+    pub type JsEndpoint;
     #[wasm_bindgen(typescript_type = "EventCodes")]
     pub type JsEventCodes;
     #[wasm_bindgen(typescript_type = "HistoricalDispute[] | string")]
     pub type JsHistoricalDisputeListOrString;
+    #[wasm_bindgen(typescript_type = "Intake")]
+    pub type JsIntake;
     #[wasm_bindgen(typescript_type = "JournalHead")]
     pub type JsJournalHead;
     #[wasm_bindgen(typescript_type = "LocalCalendar")]
@@ -80,6 +84,8 @@ extern "C" {
     pub type JsTraceEventList;
     #[wasm_bindgen(typescript_type = "TraceEvent[] | string")]
     pub type JsTraceEventListOrString;
+    #[wasm_bindgen(typescript_type = "TransferDocument")]
+    pub type JsTransferDocument;
     #[wasm_bindgen(typescript_type = "Unit")]
     pub type JsUnit;
     #[wasm_bindgen(typescript_type = "Unit[]")]
@@ -397,6 +403,82 @@ impl Engine {
             ms(now_ms, "now_ms")?,
         )
         .map_err(throw)
+    }
+
+    /// 移交: sends a case to another system — the deployment of a level above (`escalation`), another
+    /// body's platform such as the court's (`referral`), or back where it came from (`result`) —
+    /// and returns the document to deliver, its case head signed with the front-end's signer when
+    /// one is set. The case stays here `transferred_out`, read-only. `lifecycle` for a closed or
+    /// already sent case, an unknown destination, or a result that does not go back where the case
+    /// came from.
+    ///
+    /// Journaled: store the journal after the call.
+    #[wasm_bindgen(js_name = transferOut)]
+    pub fn transfer_out(
+        &mut self,
+        actor: JsActor,
+        case_code: &str,
+        to: JsEndpoint,
+        reason: &str,
+        note: Option<String>,
+        now_ms: f64,
+    ) -> Result<JsTransferDocument, JsValue> {
+        ret(ops::transfer_out(
+            &mut self.inner,
+            self.signer
+                .as_ref()
+                .map(|s| s as &dyn fengqiao::signing::Signer),
+            arg(&actor, "actor")?.as_bytes(),
+            case_code,
+            arg(&to, "to")?.as_bytes(),
+            reason,
+            note.as_deref(),
+            ms(now_ms, "now_ms")?,
+        ))
+    }
+
+    /// The document of a case this engine transferred out, again (a resend after a lost delivery:
+    /// intake takes it in once), signed with the front-end's signer when one is set. `lifecycle`
+    /// when the case is not `transferred_out` here.
+    #[wasm_bindgen(js_name = transferDocument)]
+    pub fn transfer_document(
+        &mut self,
+        case_code: &str,
+        now_ms: f64,
+    ) -> Result<JsTransferDocument, JsValue> {
+        ret(ops::transfer_document(
+            &mut self.inner,
+            self.signer
+                .as_ref()
+                .map(|s| s as &dyn fengqiao::signing::Signer),
+            case_code,
+            ms(now_ms, "now_ms")?,
+        ))
+    }
+
+    /// 接收移交: takes in a case another system transferred, checking before anything changes its form
+    /// (`transfer`), its chain (`trace`), its head against `keys` (`signature`; absent keys: the
+    /// host trusts its transport and no signature is checked — the browser module has no SM2, so
+    /// check the head with `verifyCase` first), the units (`not_found`) and that the case is not
+    /// here with another history (`duplicate`). The case continues its chain here; a result
+    /// continues the trace of a case this engine sent. The same document twice returns `added: 0`
+    /// and changes nothing.
+    ///
+    /// Journaled and audited: store the journal after the call.
+    pub fn intake(
+        &mut self,
+        actor: JsActor,
+        document: &str,
+        keys: Option<String>,
+        now_ms: f64,
+    ) -> Result<JsIntake, JsValue> {
+        ret(ops::intake(
+            &mut self.inner,
+            arg(&actor, "actor")?.as_bytes(),
+            document.as_bytes(),
+            keys.as_deref(),
+            ms(now_ms, "now_ms")?,
+        ))
     }
 
     /// What routing would decide for a case `actor` may see, without applying it.

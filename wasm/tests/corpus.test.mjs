@@ -108,7 +108,10 @@ for (const file of files) {
             e.message = `${at}: ${step.op}: ${e.message}`;
             throw e;
           }
-          if (step.save && typeof result === 'string') vars[step.save] = result;
+          // A JSON result (a transfer document) is saved as the text another engine receives.
+          if (step.save && result !== undefined && result !== null) {
+            vars[step.save] = typeof result === 'string' ? result : JSON.stringify(result);
+          }
         }
       });
     } finally {

@@ -89,6 +89,9 @@ fn function(op: &Op) -> Result<String, String> {
     if op.access.needs_engine() {
         call_args.push("e".to_string());
     }
+    if op.access.signs() {
+        call_args.push("signer(engine)?.as_deref()".to_string());
+    }
     for a in op.args {
         call_args.push(value(op, a)?);
     }

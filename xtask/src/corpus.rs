@@ -61,6 +61,7 @@ pub fn table_json() -> Result<String, String> {
                 Access::Read => "read",
                 Access::Trusted => "trusted",
                 Access::Write => "write",
+                Access::Signs => "signs",
             },
             "records": match op.records {
                 Records::Nothing => "nothing",
@@ -98,6 +99,9 @@ pub fn rust_calls() -> Result<String, String> {
         let mut vals = Vec::new();
         if op.access.needs_engine() {
             vals.push("e".to_string());
+        }
+        if op.access.signs() {
+            vals.push("None".to_string());
         }
         for (i, arg) in op.args.iter().enumerate() {
             vals.push(match (arg.ty, arg.optional) {

@@ -17,6 +17,7 @@ pub fn table() -> Result<String, String> {
             Access::Read => "read",
             Access::Trusted => "trusted read",
             Access::Write => "write",
+            Access::Signs => "write, signed",
         };
         let records = match op.records {
             Records::Nothing => "—",

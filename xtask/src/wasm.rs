@@ -108,6 +108,10 @@ fn method(op: &Op) -> Result<String, String> {
             "&self.inner".to_string()
         });
     }
+    if op.access.signs() {
+        values
+            .push("self.signer.as_ref().map(|s| s as &dyn fengqiao::signing::Signer)".to_string());
+    }
     for a in op.args {
         let n = a.name;
         let (ty, value) = match (a.ty, a.optional) {

@@ -421,9 +421,22 @@ impl Engine {
         lifecycle::check(&case.dispute, &op, kind, now, &ctx)?;
         let mut op = op;
         self.seal_texts(code, &mut op)?;
+        self.append(code, actor, op, now);
+        Ok(&self.cases[code].dispute)
+    }
+
+    /// Appends a checked operation to a case: its event after the last, the state, the
+    /// statistics entry, the journal and the staff loads. Checks nothing: the caller did.
+    pub(crate) fn append(
+        &mut self,
+        code: &CaseCode,
+        actor: &Actor,
+        op: Operation,
+        now: DateTime<Utc>,
+    ) {
+        let case = self.cases.get_mut(code).expect("checked by the caller");
         let mark = LoadMark::before(&case.dispute, &op);
-        let event = Event::new(code.clone(), Some(last), now, actor.clone(), op);
-        let case = self.cases.get_mut(code).expect("looked up above");
+        let event = Event::new(code.clone(), case.events.last(), now, actor.clone(), op);
         lifecycle::apply(&mut case.dispute, &event.op, now);
         let (slot, index, hash) = (case.slot, case.events.len(), event.hash);
         case.events.push(event);
@@ -435,7 +448,6 @@ impl Engine {
         self.journal_event(slot, index, hash);
         self.adjust_load(&off, -1);
         self.adjust_load(&on, 1);
-        Ok(&self.cases[code].dispute)
     }
 
     /// [`Engine::apply`], only if the case's last event still has sequence number

@@ -222,6 +222,16 @@ pub enum EngineError {
         /// The case it registered.
         case: CaseCode,
     },
+    /// A transfer document intake refused (see [`crate::transfer`]); nothing changed.
+    #[error("transfer of {case}: {message}")]
+    Transfer {
+        /// What is wrong, as a word.
+        problem: crate::transfer::TransferProblem,
+        /// The case the document carries.
+        case: CaseCode,
+        /// What is wrong and what to do.
+        message: String,
+    },
     /// An external reference already registered (without the same idempotency key).
     #[error("{system} `{id}` is already case {case}: a reference is registered once (send the same idempotency key to get the case back)")]
     ExternalTaken {
@@ -268,6 +278,7 @@ impl EngineError {
             | EngineError::BadReference { .. } => ErrorCode::InvalidInput,
             EngineError::KeyReused { .. } => ErrorCode::Conflict,
             EngineError::ExternalTaken { .. } => ErrorCode::Duplicate,
+            EngineError::Transfer { problem, .. } => problem.code(),
             EngineError::Journal(_) => ErrorCode::Journal,
             EngineError::Conflict { .. } => ErrorCode::Conflict,
             EngineError::Hierarchy(HierarchyError::Duplicate(_)) => ErrorCode::Duplicate,
@@ -406,6 +417,9 @@ impl EngineError {
                 .text("key", key)
                 .text("case", case)
                 .build(),
+            EngineError::Transfer {
+                problem: p, case, ..
+            } => problem(p.as_str()).text("case", case).build(),
             EngineError::ExternalTaken { system, id, case } => problem("external_taken")
                 .text("system", system)
                 .text("id", id)

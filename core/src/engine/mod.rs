@@ -26,6 +26,7 @@ mod restore;
 mod signing;
 mod stats;
 mod time_limits;
+mod transfer;
 mod whatif;
 
 use std::collections::{BTreeMap, HashMap};

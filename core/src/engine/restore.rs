@@ -459,7 +459,7 @@ impl Engine {
 
     /// A case event from the journal: verified (its hash, its link, its place in the
     /// lifecycle) and applied as the engine applied it.
-    fn replay_event(&mut self, ev: Event, content: Content) -> Result<(), String> {
+    pub(super) fn replay_event(&mut self, ev: Event, content: Content) -> Result<(), String> {
         if content != Content::Matches {
             return Err("the event was changed: its content does not match its hash".into());
         }
@@ -530,7 +530,7 @@ const BATCH: usize = 512;
 
 /// Whether a case event's content matches its hash (checked where the entry was read).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Content {
+pub(super) enum Content {
     /// It does (or the entry is not a case event).
     Matches,
     /// It does not: the event was changed.

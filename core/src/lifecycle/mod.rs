@@ -53,6 +53,9 @@ domain_enum! {
         Referred = ("referred", "已移送", "referred"),
         /// 已结案: closed.
         Closed = ("closed", "已结案", "closed"),
+        /// 已移交: sent to another system with its trace ([`crate::transfer`]); kept here
+        /// read-only until a result comes back.
+        TransferredOut = ("transferred_out", "已移交", "transferred to another system"),
     }
 }
 
@@ -169,6 +172,13 @@ pub struct Dispute {
     /// Extension requests (延期申请) and their decisions, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extensions: Vec<Extension>,
+    /// Where it went, while it is `transferred_out` (see [`crate::transfer`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transferred: Option<crate::transfer::Transferred>,
+    /// The ends it was transferred in from, nearest last: a result goes back to the last
+    /// (反馈 retraces the path, so the case is open in one engine at a time).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub came_from: Vec<crate::transfer::Endpoint>,
 }
 
 /// The result of an earlier handling phase of a reopened case.
@@ -325,6 +335,15 @@ pub const TRANSITIONS: &[(OperationKind, &[State], Option<State>)] = {
             None,
         ),
         (O::DecideExtension, &[Registered, Accepted, Mediating], None),
+        (
+            O::TransferOut,
+            &[
+                Registered, Accepted, Mediating, Resolved, Stabilised, Terminated, Referred,
+            ],
+            Some(TransferredOut),
+        ),
+        // The state it was sent in comes back with it (`Dispute::transferred`).
+        (O::TransferIn, &[TransferredOut], None),
     ]
 };
 
@@ -394,6 +413,11 @@ pub fn permitted(op: OperationKind, actor: ActorKind) -> bool {
         // decides (the unit is checked with the data: 上级审批).
         O::Suspend | O::Resume | O::RequestExtension => mediators || staff(&[R::GridWorker]),
         O::DecideExtension => centre,
+        // The centre sends and receives (the system, for a host's automatic exchange); so
+        // do the joint mechanism's bodies on their own platforms (诉调对接, 警调对接, 访调对接).
+        O::TransferOut | O::TransferIn => {
+            centre || system || agency(&[A::Court, A::Police, A::Justice, A::Petitions])
+        }
     }
 }
 
@@ -488,6 +512,8 @@ pub fn register(code: CaseCode, input: DisputeInput, at: DateTime<Utc>) -> Dispu
         previous: Vec::new(),
         pauses: Vec::new(),
         extensions: Vec::new(),
+        transferred: None,
+        came_from: Vec::new(),
     }
 }
 
@@ -500,6 +526,7 @@ pub fn apply(d: &mut Dispute, op: &Operation, at: DateTime<Utc>) {
 
 fn apply_state(d: &mut Dispute, op: &Operation, at: DateTime<Utc>) {
     use Operation as O;
+    let before = d.state;
     if let Some(to) = TRANSITIONS
         .iter()
         .find(|t| t.0 == op.kind())
@@ -589,6 +616,24 @@ fn apply_state(d: &mut Dispute, op: &Operation, at: DateTime<Utc>) {
         O::Feedback { .. } => d.feedback_given = true,
         O::Verify { satisfied, .. } => d.verified = Some(*satisfied),
         O::Close { .. } => d.closed_at = Some(at),
+        O::TransferOut { to, reason, .. } => {
+            d.transferred = Some(crate::transfer::Transferred {
+                to: to.clone(),
+                reason: *reason,
+                state: before,
+            });
+        }
+        O::TransferIn { from, at, reason } => {
+            if let Some(t) = d.transferred.take() {
+                d.state = t.state;
+            }
+            d.handling_unit = at.unit;
+            if *reason == crate::transfer::TransferReason::Result {
+                d.came_from.pop();
+            } else {
+                d.came_from.push(from.clone());
+            }
+        }
         O::Return { .. } => {
             if let Some(up) = d.assigned_by.take() {
                 d.handling_unit = up;

@@ -70,6 +70,10 @@ domain_enum! {
         RequestExtension = ("request_extension", "延期申请", "request an extension"),
         /// 延期审批 (by a unit above the handling unit)
         DecideExtension = ("decide_extension", "延期审批", "decide an extension"),
+        /// 移交 (to another system)
+        TransferOut = ("transfer_out", "移交", "transfer to another system"),
+        /// 接收移交 (from another system)
+        TransferIn = ("transfer_in", "接收移交", "take in a transfer"),
     }
 }
 
@@ -425,6 +429,31 @@ pub enum Operation {
         #[serde(default)]
         note: String,
     },
+    /// 移交: the case leaves this engine for another system with its whole trace
+    /// ([`crate::transfer`]); here it becomes `transferred_out`, read-only. Made by
+    /// `Engine::transfer_out`, never supplied through `apply`.
+    TransferOut {
+        /// The end that sent it: the actor's unit (with its kind as the body for an agency),
+        /// or the handling unit when the system sends.
+        from: crate::transfer::Endpoint,
+        /// Where it goes.
+        to: crate::transfer::Endpoint,
+        /// Why.
+        reason: crate::transfer::TransferReason,
+        /// Remarks.
+        #[serde(default)]
+        note: String,
+    },
+    /// 接收移交: the first event the receiving engine adds after the sender's trace; the
+    /// case is back in the state it was sent in, handled at `at`. Made by `Engine::intake`.
+    TransferIn {
+        /// The end that sent it.
+        from: crate::transfer::Endpoint,
+        /// The end that received it (the document's `to`).
+        at: crate::transfer::Endpoint,
+        /// Why it was sent.
+        reason: crate::transfer::TransferReason,
+    },
 }
 
 impl Operation {
@@ -439,7 +468,8 @@ impl Operation {
             O::Route { .. }
             | O::ApplyConfirmation { .. }
             | O::AcceptConfirmation { .. }
-            | O::GrantConfirmation { .. } => vec![],
+            | O::GrantConfirmation { .. }
+            | O::TransferIn { .. } => vec![],
             O::Accept { note }
             | O::AssignDown { note, .. }
             | O::Refer { note, .. }
@@ -449,7 +479,8 @@ impl Operation {
             | O::MarkHistoric { note }
             | O::Suspend { note, .. }
             | O::Resume { note }
-            | O::DecideExtension { note, .. } => vec![note],
+            | O::DecideExtension { note, .. }
+            | O::TransferOut { note, .. } => vec![note],
             O::ReportUp { reason, .. }
             | O::Terminate { reason, .. }
             | O::ExtendConfirmation { reason, .. }
@@ -502,6 +533,8 @@ impl Operation {
             O::Resume { .. } => K::Resume,
             O::RequestExtension { .. } => K::RequestExtension,
             O::DecideExtension { .. } => K::DecideExtension,
+            O::TransferOut { .. } => K::TransferOut,
+            O::TransferIn { .. } => K::TransferIn,
         }
     }
 }
@@ -835,11 +868,52 @@ pub(super) fn check_data(
         | O::Resume { .. }
         | O::RequestExtension { .. }
         | O::DecideExtension { .. } => super::clock::check(d, op, ctx),
+        O::TransferOut { to, reason, .. } => {
+            need(ctx.hierarchy.unit(to.unit).is_ok(), MissingData, || {
+                format!(
+                    "the destination unit {} is not in this engine's hierarchy",
+                    to.unit
+                )
+            })?;
+            if let Some(body) = &to.body {
+                let n = body.chars().count();
+                need(
+                    n > 0
+                        && n <= crate::transfer::MAX_BODY_CHARS
+                        && !body.chars().any(char::is_control),
+                    MissingData,
+                    || {
+                        format!("the destination's body is 1 to {} characters without control characters", crate::transfer::MAX_BODY_CHARS)
+                    },
+                )?;
+            }
+            // A result goes back the way the case came (反馈 to the sender), so a case is
+            // open in one engine at a time.
+            match (reason, d.came_from.last()) {
+                (crate::transfer::TransferReason::Result, None) => Err((
+                    MissingData,
+                    "only a case taken in from another system returns a result".into(),
+                )),
+                (crate::transfer::TransferReason::Result, Some(back)) if back != to => Err((
+                    MissingData,
+                    format!(
+                        "a result goes back where the case came from: {}{}",
+                        back.unit,
+                        back.body
+                            .as_deref()
+                            .map(|b| format!(" ({b})"))
+                            .unwrap_or_default()
+                    ),
+                )),
+                _ => Ok(()),
+            }
+        }
         O::Accept { .. }
         | O::Refer { .. }
         | O::Verify { .. }
         | O::Supervise { .. }
         | O::Expedite { .. }
-        | O::MarkHistoric { .. } => Ok(()),
+        | O::MarkHistoric { .. }
+        | O::TransferIn { .. } => Ok(()),
     }
 }

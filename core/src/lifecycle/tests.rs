@@ -207,6 +207,29 @@ fn sample(kind: OperationKind) -> Operation {
             days: Some(3),
             note: String::new(),
         },
+        K::TransferOut => O::TransferOut {
+            from: crate::transfer::Endpoint {
+                unit: "522301001000".parse().unwrap(),
+                body: None,
+            },
+            to: crate::transfer::Endpoint {
+                unit: "522301000000".parse().unwrap(),
+                body: None,
+            },
+            reason: crate::transfer::TransferReason::Escalation,
+            note: String::new(),
+        },
+        K::TransferIn => O::TransferIn {
+            from: crate::transfer::Endpoint {
+                unit: "522301001000".parse().unwrap(),
+                body: None,
+            },
+            at: crate::transfer::Endpoint {
+                unit: "522301000000".parse().unwrap(),
+                body: None,
+            },
+            reason: crate::transfer::TransferReason::Escalation,
+        },
     }
 }
 

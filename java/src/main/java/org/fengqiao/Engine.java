@@ -495,6 +495,67 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * 移交: sends a case to another system — the deployment of a level above ({@code escalation}),
+     * another body's platform such as the court's ({@code referral}), or back where it came from
+     * ({@code result}) — and returns the document to deliver, its case head signed with the
+     * front-end's signer when one is set. The case stays here {@code transferred_out}, read-only.
+     * {@code ErrorCode.LIFECYCLE} for a closed or already sent case, an unknown destination, or a
+     * result that does not go back where the case came from.
+     *
+     * <p>Journaled: store the journal after the call.
+     *
+     * @param actor who acts
+     * @param caseCode a case code
+     * @param to {@code Endpoint} JSON
+     * @param reason {@code escalation}, {@code referral} or {@code result}
+     * @param note remarks; {@code null}: absent
+     * @param now the time of the call
+     * @return {@code TransferDocument} JSON
+     * @throws FengqiaoException when refused (nothing changes)
+     */
+    public String transferOutJson(Actor actor, String caseCode, String to, String reason, String note, Instant now) {
+        return call((h, o, e) -> FqLibrary.fq_engine_transfer_out(h, c(actor(actor)), c(caseCode), c(to), c(reason), cOrNull(note), ms(now), o, e));
+    }
+
+    /**
+     * The document of a case this engine transferred out, again (a resend after a lost delivery:
+     * intake takes it in once), signed with the front-end's signer when one is set.
+     * {@code ErrorCode.LIFECYCLE} when the case is not {@code transferred_out} here.
+     *
+     * @param caseCode a case code
+     * @param now the time of the call
+     * @return {@code TransferDocument} JSON
+     * @throws FengqiaoException when refused (nothing changes)
+     */
+    public String transferDocumentJson(String caseCode, Instant now) {
+        return call((h, o, e) -> FqLibrary.fq_engine_transfer_document(h, c(caseCode), ms(now), o, e));
+    }
+
+    /**
+     * 接收移交: takes in a case another system transferred, checking before anything changes its form
+     * ({@code ErrorCode.TRANSFER}), its chain ({@code ErrorCode.TRACE}), its head against
+     * {@code keys} ({@code ErrorCode.SIGNATURE}; absent keys: the host trusts its transport and no
+     * signature is checked — the browser module has no SM2, so check the head with
+     * {@code verifyCaseJson} first), the units ({@code ErrorCode.NOT_FOUND}) and that the case is
+     * not here with another history ({@code ErrorCode.DUPLICATE}). The case continues its chain
+     * here; a result continues the trace of a case this engine sent. The same document twice
+     * returns {@code added: 0} and changes nothing.
+     *
+     * <p>Journaled and audited: store the journal after the call.
+     *
+     * @param actor who acts
+     * @param document {@code TransferDocument} as text
+     * @param keys the SM2 public keys trusted, a JSON object by key id ({@code {"centre-2026":
+     * "04…"}}); {@code null}: absent
+     * @param now the time of the call
+     * @return {@code Intake} JSON
+     * @throws FengqiaoException when refused (nothing changes)
+     */
+    public String intakeJson(Actor actor, String document, String keys, Instant now) {
+        return call((h, o, e) -> FqLibrary.fq_engine_intake(h, c(actor(actor)), c(document), cOrNull(keys), ms(now), o, e));
+    }
+
+    /**
      * What routing would decide for a case {@code actor} may see, without applying it.
      *
      * @param actor who acts

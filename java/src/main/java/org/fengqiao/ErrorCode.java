@@ -47,6 +47,8 @@ public enum ErrorCode {
     SIGNATURE(18, "signature"),
     /** Personal data that could not be sealed or opened. */
     PROTECTION(19, "protection"),
+    /** A transfer document intake refused (the details name the problem: `format`, `shape`, `unsigned`, `elsewhere`, `not_sent_here`). */
+    TRANSFER(20, "transfer"),
     /** A status this binding does not know (a newer native library). */
     UNKNOWN(-1, "unknown");
 

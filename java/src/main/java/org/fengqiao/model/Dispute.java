@@ -21,6 +21,10 @@ public class Dispute {
     @JsonProperty("assigned_by")
     public String assignedBy;
 
+    /** The ends it was transferred in from, nearest last: a result goes back to the last (反馈 retraces the path, so the case is open in one engine at a time). */
+    @JsonProperty("came_from")
+    public List<Endpoint> cameFrom;
+
     /** When it was closed. */
     @JsonProperty("closed_at")
     public String closedAt;
@@ -104,6 +108,10 @@ public class Dispute {
     /** Highest supervision grade. */
     @JsonProperty("supervision")
     public Grade supervision;
+
+    /** Where it went, while it is `transferred_out` (see [`crate::transfer`]). */
+    @JsonProperty("transferred")
+    public Transferred transferred;
 
     /** Whether a revisit verified the result, and whether the parties were satisfied. */
     @JsonProperty("verified")

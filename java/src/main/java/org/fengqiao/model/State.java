@@ -16,6 +16,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * <li>{@code terminated}: 调解终止: mediation failed; the parties were told of other routes (人民调解法 art. 26).
  * <li>{@code referred}: 已移送: referred to a court, labour arbitration or the police.
  * <li>{@code closed}: 已结案: closed.
+ * <li>{@code transferred_out}: 已移交: sent to another system with its trace ({@code crate::transfer}); kept here read-only until a result comes back.
  * </ul>
  */
 public enum State {
@@ -50,6 +51,10 @@ public enum State {
     /** 已结案: closed. */
     @JsonProperty("closed")
     CLOSED("closed", "已结案: closed.", "已结案"),
+
+    /** 已移交: sent to another system with its trace ({@code crate::transfer}); kept here read-only until a result comes back. */
+    @JsonProperty("transferred_out")
+    TRANSFERRED_OUT("transferred_out", "已移交: sent to another system with its trace (`crate::transfer`); kept here read-only until a result comes back.", "已移交"),
 
     /** A word this binding does not know (a newer native library wrote it): read, never written. */
     @JsonEnumDefaultValue

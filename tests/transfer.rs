@@ -1,0 +1,566 @@
+//! Transfer between systems (issue 33): three engines in one test — a street, its county, and
+//! one standing for the court's platform. The street escalates to the county, the county
+//! refers the confirmation application to the court, the court's decision comes back the way
+//! the case came, and the street closes it; every trace verifies at every end. Then what
+//! intake refuses, each with its code: the same document twice (nothing changes), a tampered
+//! document, one signed by an unknown key or not at all, a case code already present, a
+//! result skipping the system that holds the case, a result for a case never sent.
+#![cfg(feature = "guomi")]
+
+mod common;
+
+use chrono::{DateTime, Utc};
+use common::*;
+use fengqiao::error::ErrorCode;
+use fengqiao::prelude::*;
+use fengqiao::signing::{self, Sm2Signer, Sm2Verifier};
+use fengqiao::transfer::{Endpoint, TransferDocument, TransferReason};
+
+const SECRET: &str = "3945208f7b2144b13f36e38ac6d39f95889393692860b51a42fb81ef4df7c5b8";
+
+/// Every engine signs with one key here (a real deployment has one per system); the
+/// verifier trusts it.
+fn keys() -> (Sm2Signer, Sm2Verifier) {
+    let signer = Sm2Signer::from_secret_hex("xingyi-2026", SECRET).unwrap();
+    let mut v = Sm2Verifier::default();
+    v.add_key("xingyi-2026", &signer.public_key_hex()).unwrap();
+    (signer, v)
+}
+
+fn county_centre(w: &World) -> Actor {
+    Actor::Staff(ids::centre_staff(w.places.county.unwrap()))
+}
+
+fn to(unit: DivisionCode, body: Option<&str>) -> Endpoint {
+    Endpoint {
+        unit,
+        body: body.map(str::to_string),
+    }
+}
+
+/// The path of one case: the documents each hop sent, and the engines at the end.
+struct Path {
+    street: World,
+    county: World,
+    court: World,
+    code: CaseCode,
+    escalation: TransferDocument,
+    referral: TransferDocument,
+    court_result: TransferDocument,
+    county_result: TransferDocument,
+}
+
+fn t(day: u32) -> DateTime<Utc> {
+    at(2025, 5, day)
+}
+
+/// Street → county (escalation) → court (referral for judicial confirmation) → county
+/// (result) → street (result), each document signed.
+fn path() -> Path {
+    let (signer, verifier) = keys();
+    let (mut street, mut county, mut court) = (World::small(), World::small(), World::small());
+    let code = registered(&mut street, Category::Neighbour, t(6));
+    accept(&mut street, &code, t(6));
+    let md = street.handler(&code);
+    street
+        .engine
+        .apply(&md, &code, session(Method::FaceToFace), t(7))
+        .unwrap();
+    let county_unit = street.places.county.unwrap();
+    let escalation = street
+        .engine
+        .transfer_out(
+            &street.street_centre(),
+            &code,
+            to(county_unit, None),
+            TransferReason::Escalation,
+            "涉及多户，街道调解未果".into(),
+            t(8),
+            Some(&signer),
+        )
+        .unwrap();
+
+    let cc = county_centre(&county);
+    let taken = county
+        .engine
+        .intake(&cc, escalation.clone(), Some(&verifier), t(8))
+        .unwrap();
+    assert_eq!(taken.added, escalation.events.len() as u64 + 1);
+    county
+        .engine
+        .apply(
+            &cc,
+            &code,
+            Operation::Resolve {
+                agreement: written_agreement("2025-05-09", 3000),
+            },
+            t(9),
+        )
+        .unwrap();
+    let parties = county.parties(&code);
+    county
+        .engine
+        .apply(
+            &cc,
+            &code,
+            Operation::ApplyConfirmation {
+                applied_on: date("2025-05-12"),
+                applicants: parties,
+            },
+            t(12),
+        )
+        .unwrap();
+    let referral = county
+        .engine
+        .transfer_out(
+            &cc,
+            &code,
+            to(county_unit, Some("court")),
+            TransferReason::Referral,
+            "申请司法确认".into(),
+            t(12),
+            Some(&signer),
+        )
+        .unwrap();
+
+    let judge = court.court();
+    court
+        .engine
+        .intake(&judge, referral.clone(), Some(&verifier), t(12))
+        .unwrap();
+    for op in [
+        Operation::AcceptConfirmation {
+            accepted_on: date("2025-05-13"),
+        },
+        Operation::GrantConfirmation {
+            decided_on: date("2025-05-20"),
+        },
+    ] {
+        court.engine.apply(&judge, &code, op, t(20)).unwrap();
+    }
+    let court_result = court
+        .engine
+        .transfer_out(
+            &judge,
+            &code,
+            to(county_unit, None),
+            TransferReason::Result,
+            "确认有效".into(),
+            t(20),
+            Some(&signer),
+        )
+        .unwrap();
+
+    county
+        .engine
+        .intake(&cc, court_result.clone(), Some(&verifier), t(21))
+        .unwrap();
+    let street_unit = street.places.streets[0];
+    let county_result = county
+        .engine
+        .transfer_out(
+            &cc,
+            &code,
+            to(street_unit, None),
+            TransferReason::Result,
+            String::new(),
+            t(21),
+            Some(&signer),
+        )
+        .unwrap();
+    street
+        .engine
+        .intake(
+            &street.street_centre(),
+            county_result.clone(),
+            Some(&verifier),
+            t(22),
+        )
+        .unwrap();
+    Path {
+        street,
+        county,
+        court,
+        code,
+        escalation,
+        referral,
+        court_result,
+        county_result,
+    }
+}
+
+#[test]
+fn a_case_escalated_referred_to_the_court_and_returned_closes_at_the_street() {
+    let mut p = path();
+    let code = p.code.clone();
+    let d = &p.street.engine.case(&code).unwrap().dispute;
+    // Back at the street as the court left it: resolved, the confirmation granted.
+    assert_eq!(d.state, State::Resolved);
+    assert_eq!(
+        d.confirmation.as_ref().unwrap().status,
+        fengqiao::lifecycle::ConfirmationStatus::Granted
+    );
+    assert_eq!(d.handling_unit, p.street.places.streets[0]);
+    assert!(d.came_from.is_empty() && d.transferred.is_none());
+    let sc = p.street.street_centre();
+    for op in [
+        Operation::Verify {
+            satisfied: true,
+            note: String::new(),
+        },
+        Operation::Close {
+            summary: "司法确认后回访结案".into(),
+        },
+    ] {
+        p.street.engine.apply(&sc, &code, op, t(23)).unwrap();
+    }
+    let trace = &p.street.engine.case(&code).unwrap().events;
+    let kinds: Vec<&str> = trace.iter().map(|e| e.op.kind().as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "register",
+            "route",
+            "accept",
+            "record_session",
+            "transfer_out",
+            "transfer_in",
+            "resolve",
+            "apply_confirmation",
+            "transfer_out",
+            "transfer_in",
+            "accept_confirmation",
+            "grant_confirmation",
+            "transfer_out",
+            "transfer_in",
+            "transfer_out",
+            "transfer_in",
+            "verify",
+            "close"
+        ]
+    );
+    // One chain from the registration to the close, with the court's steps in it; each
+    // engine's trace is a prefix of it, and each verifies with the signed heads.
+    fengqiao::trace::verify(trace).unwrap();
+    let (signer, verifier) = keys();
+    let head = p
+        .street
+        .engine
+        .sign_case_head(&code, &signer, t(23))
+        .unwrap();
+    signing::verify_trace(trace, &[head], &verifier).unwrap();
+    for (w, doc) in [(&p.county, &p.county_result), (&p.court, &p.court_result)] {
+        let theirs = &w.engine.case(&code).unwrap().events;
+        assert_eq!(theirs[..], trace[..theirs.len()]);
+        assert_eq!(theirs.last().unwrap().hash, doc.last().unwrap().hash);
+        signing::verify_trace(theirs, &[doc.head.clone().unwrap()], &verifier).unwrap();
+    }
+    // The county and the court keep the case read-only, where it went.
+    for w in [&mut p.county, &mut p.court] {
+        let d = &w.engine.case(&code).unwrap().dispute;
+        assert_eq!(d.state, State::TransferredOut);
+        let e = w
+            .engine
+            .apply(
+                &Actor::System,
+                &code,
+                Operation::Supervise {
+                    grade: fengqiao::routing::Grade::YellowCard,
+                    note: String::new(),
+                },
+                t(24),
+            )
+            .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::Lifecycle);
+    }
+}
+
+#[test]
+fn every_engine_restores_its_transfers_from_its_journal() {
+    let p = path();
+    for w in [&p.street, &p.county, &p.court] {
+        let (world, _) = fengqiao_synth::world_data(&fengqiao_synth::Spec::small()).unwrap();
+        let again = Engine::restore(world, w.engine.journal(0, usize::MAX).unwrap());
+        let again = again.unwrap();
+        assert_eq!(again.journal_digest(), w.engine.journal_digest());
+        assert_eq!(
+            again.head(&p.code).unwrap(),
+            w.engine.head(&p.code).unwrap()
+        );
+        assert_eq!(
+            again.case(&p.code).unwrap().dispute,
+            w.engine.case(&p.code).unwrap().dispute
+        );
+    }
+}
+
+#[test]
+fn the_same_document_twice_changes_nothing() {
+    let mut p = path();
+    let (_, verifier) = keys();
+    let cc = county_centre(&p.county);
+    let seq = p.county.engine.journal_seq();
+    // The escalation, long since taken in and sent on, and the court's result.
+    for doc in [&p.escalation, &p.court_result] {
+        let again = p
+            .county
+            .engine
+            .intake(&cc, doc.clone(), Some(&verifier), t(25))
+            .unwrap();
+        assert_eq!((again.case, again.added), (p.code.clone(), 0));
+    }
+    assert_eq!(p.county.engine.journal_seq(), seq);
+    // The sender taking in its own document: it holds its last event already.
+    let sc = p.street.street_centre();
+    let seq = p.street.engine.journal_seq();
+    let own = p
+        .street
+        .engine
+        .intake(&sc, p.county_result.clone(), None, t(25));
+    assert_eq!(own.unwrap().added, 0);
+    assert_eq!(p.street.engine.journal_seq(), seq);
+}
+
+/// Intake of `doc` by a fresh county engine, refused with `code` and `problem`, changing
+/// nothing.
+fn refused(doc: TransferDocument, verifier: Option<&Sm2Verifier>, code: ErrorCode, problem: &str) {
+    let mut county = World::small();
+    let cc = county_centre(&county);
+    let seq = county.engine.journal_seq();
+    let cases = county.engine.case_count();
+    let e = county
+        .engine
+        .intake(
+            &cc,
+            doc,
+            verifier.map(|v| v as &dyn signing::Verifier),
+            t(25),
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), code, "{e}");
+    if !problem.is_empty() {
+        assert_eq!(e.details()["problem"], problem, "{e}");
+    }
+    assert_eq!(county.engine.case_count(), cases);
+    // The refusal is audited (a journal entry), nothing else.
+    assert_eq!(county.engine.journal_seq(), seq + 1);
+}
+
+#[test]
+fn a_tampered_document_is_refused_naming_what_failed() {
+    let p = path();
+    let (_, verifier) = keys();
+    // An event's note changed: its hash no longer matches.
+    let mut doc = p.escalation.clone();
+    if let Operation::TransferOut { note, .. } = &mut doc.events.last_mut().unwrap().op {
+        *note = "改过的".into();
+    }
+    refused(doc, Some(&verifier), ErrorCode::Trace, "");
+    // The events re-chained by a forger: the chain holds, the signed head does not.
+    let mut doc = p.escalation.clone();
+    doc.events.truncate(doc.events.len() - 1);
+    let forged = fengqiao::trace::Event::new(
+        p.code.clone(),
+        doc.events.last(),
+        t(8),
+        Actor::System,
+        p.escalation.events.last().unwrap().op.clone(),
+    );
+    doc.events.push(forged);
+    refused(doc, Some(&verifier), ErrorCode::Signature, "");
+    // The document says another reason than its last event.
+    let mut doc = p.escalation.clone();
+    doc.reason = TransferReason::Referral;
+    refused(doc, Some(&verifier), ErrorCode::Transfer, "shape");
+    // Another version of the form.
+    let mut doc = p.escalation.clone();
+    doc.format = "fengqiao-transfer/2".into();
+    refused(doc, Some(&verifier), ErrorCode::Transfer, "format");
+}
+
+#[test]
+fn unknown_keys_and_missing_signatures_are_refused() {
+    let p = path();
+    let other = Sm2Verifier::default();
+    refused(p.escalation.clone(), Some(&other), ErrorCode::Signature, "");
+    let (_, verifier) = keys();
+    let mut doc = p.escalation.clone();
+    doc.head = None;
+    refused(
+        doc.clone(),
+        Some(&verifier),
+        ErrorCode::Transfer,
+        "unsigned",
+    );
+    // A host that trusts its transport (no keys) takes an unsigned document in.
+    let mut county = World::small();
+    let cc = county_centre(&county);
+    county.engine.intake(&cc, doc, None, t(25)).unwrap();
+}
+
+#[test]
+fn a_case_code_already_present_is_a_duplicate() {
+    let p = path();
+    // The county registered a case of its own at the same place the same day: same code.
+    let mut county = World::small();
+    let code = registered(&mut county, Category::Neighbour, t(6));
+    assert_eq!(code, p.code);
+    let cc = county_centre(&county);
+    let e = county
+        .engine
+        .intake(&cc, p.escalation.clone(), None, t(25))
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Duplicate);
+    assert_eq!(e.details()["problem"], "present");
+}
+
+#[test]
+fn a_result_goes_back_the_way_the_case_came() {
+    let p = path();
+    let (_, verifier) = keys();
+    // The court's result, addressed to the county, offered to the street: not its to take.
+    let mut street = World::small();
+    let sc = street.street_centre();
+    let e = street
+        .engine
+        .intake(&sc, p.court_result.clone(), Some(&verifier), t(25))
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Denied);
+    // The court referred the case on to the police; the police's result goes back to the
+    // court, not to the county, though both sit at the county's unit.
+    let (signer, _) = keys();
+    let county_unit = street.places.county.unwrap();
+    let (mut county, mut court, mut police) = (World::small(), World::small(), World::small());
+    let cc = county_centre(&county);
+    county
+        .engine
+        .intake(&cc, p.escalation.clone(), Some(&verifier), t(8))
+        .unwrap();
+    let referral = county
+        .engine
+        .transfer_out(
+            &cc,
+            &p.code,
+            to(county_unit, Some("court")),
+            TransferReason::Referral,
+            String::new(),
+            t(9),
+            Some(&signer),
+        )
+        .unwrap();
+    let judge = court.court();
+    court
+        .engine
+        .intake(&judge, referral, Some(&verifier), t(9))
+        .unwrap();
+    let onward = court
+        .engine
+        .transfer_out(
+            &judge,
+            &p.code,
+            to(county_unit, Some("police")),
+            TransferReason::Referral,
+            String::new(),
+            t(10),
+            Some(&signer),
+        )
+        .unwrap();
+    let officer = Actor::Agency(ids::agency(
+        fengqiao::agency::AgencyKind::Police,
+        county_unit,
+    ));
+    police
+        .engine
+        .intake(&officer, onward, Some(&verifier), t(10))
+        .unwrap();
+    // A result addressed to the county's centre is refused at the police: it goes to the court.
+    let e = police
+        .engine
+        .transfer_out(
+            &officer,
+            &p.code,
+            to(county_unit, None),
+            TransferReason::Result,
+            String::new(),
+            t(11),
+            None,
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Lifecycle);
+    let result = police
+        .engine
+        .transfer_out(
+            &officer,
+            &p.code,
+            to(county_unit, Some("court")),
+            TransferReason::Result,
+            String::new(),
+            t(11),
+            Some(&signer),
+        )
+        .unwrap();
+    let seq = county.engine.journal_seq();
+    let e = county
+        .engine
+        .intake(&cc, result.clone(), Some(&verifier), t(12))
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Transfer);
+    assert_eq!(e.details()["problem"], "elsewhere");
+    assert_eq!(
+        county.engine.journal_seq(),
+        seq + 1,
+        "only the refusal's audit entry"
+    );
+    // The court takes it back.
+    let back = court
+        .engine
+        .intake(&judge, result, Some(&verifier), t(12))
+        .unwrap();
+    assert_eq!(back.added, 3);
+    assert_eq!(
+        court.engine.case(&p.code).unwrap().dispute.came_from,
+        [to(street.places.streets[0], None), to(county_unit, None)]
+    );
+    // A result for a case an engine never sent.
+    refused(
+        p.court_result.clone(),
+        Some(&verifier),
+        ErrorCode::Transfer,
+        "not_sent_here",
+    );
+    // A case that was never taken in has no result to return.
+    let fresh = registered(&mut street, Category::Neighbour, t(9));
+    let county_unit = street.places.county.unwrap();
+    let e = street.engine.transfer_out(
+        &sc,
+        &fresh,
+        to(county_unit, None),
+        TransferReason::Result,
+        String::new(),
+        t(9),
+        None,
+    );
+    assert_eq!(e.unwrap_err().code(), ErrorCode::Lifecycle);
+}
+
+#[test]
+fn the_document_carries_the_codes_and_the_reference() {
+    let p = path();
+    let doc = &p.escalation;
+    assert_eq!(doc.format, fengqiao::transfer::FORMAT);
+    assert_eq!(doc.codes.event_type, "0299");
+    assert!(!doc.codes.event_type_exact);
+    assert_eq!(doc.from.end, to(p.street.places.streets[0], None));
+    assert_eq!(
+        (doc.codes.from_level.as_str(), doc.codes.to_level.as_str()),
+        ("05", "04")
+    );
+    assert_eq!(doc.from.origin, p.street.engine.journal_origin());
+    assert_eq!(p.referral.to.body.as_deref(), Some("court"));
+    // A JSON round trip gives the same document (what crosses the wire).
+    let text = serde_json::to_string(doc).unwrap();
+    assert_eq!(
+        &serde_json::from_str::<TransferDocument>(&text).unwrap(),
+        doc
+    );
+}
