@@ -564,3 +564,127 @@ fn the_document_carries_the_codes_and_the_reference() {
         doc
     );
 }
+
+/// The counts of every case `engine` holds, as the system reads them.
+fn counts(engine: &Engine, now: DateTime<Utc>) -> fengqiao::stats::Counts {
+    let r = engine.reader(&Actor::System, now).unwrap();
+    r.statistics(&fengqiao::stats::Query::default())
+        .unwrap()
+        .total
+        .counts
+}
+
+#[test]
+fn statistics_count_a_transferred_case_once_where_it_is_held() {
+    let mut p = path();
+    let sc = p.street.street_centre();
+    for op in [
+        Operation::Verify {
+            satisfied: true,
+            note: String::new(),
+        },
+        Operation::Close {
+            summary: String::new(),
+        },
+    ] {
+        p.street.engine.apply(&sc, &p.code, op, t(23)).unwrap();
+    }
+    let now = t(24);
+    let (street, county, court) = (
+        counts(&p.street.engine, now),
+        counts(&p.county.engine, now),
+        counts(&p.court.engine, now),
+    );
+    // The county and the court moved it on: that is all they count of it.
+    for c in [county, court] {
+        assert_eq!(
+            c,
+            fengqiao::stats::Counts {
+                transferred_out: 1,
+                ..Default::default()
+            }
+        );
+    }
+    // One engine that did it all, at the same steps: its counts are the street's.
+    let mut one = World::small();
+    let code = registered(&mut one, Category::Neighbour, t(6));
+    accept(&mut one, &code, t(6));
+    let md = one.handler(&code);
+    let cc = county_centre(&one);
+    let judge = one.court();
+    let parties = one.parties(&code);
+    let steps: Vec<(Actor, Operation, u32)> = vec![
+        (md, session(Method::FaceToFace), 7),
+        (
+            cc.clone(),
+            Operation::Resolve {
+                agreement: written_agreement("2025-05-09", 3000),
+            },
+            9,
+        ),
+        (
+            cc.clone(),
+            Operation::ApplyConfirmation {
+                applied_on: date("2025-05-12"),
+                applicants: parties,
+            },
+            12,
+        ),
+        (
+            judge.clone(),
+            Operation::AcceptConfirmation {
+                accepted_on: date("2025-05-13"),
+            },
+            20,
+        ),
+        (
+            judge,
+            Operation::GrantConfirmation {
+                decided_on: date("2025-05-20"),
+            },
+            20,
+        ),
+        (
+            cc.clone(),
+            Operation::Verify {
+                satisfied: true,
+                note: String::new(),
+            },
+            23,
+        ),
+        (
+            cc,
+            Operation::Close {
+                summary: String::new(),
+            },
+            23,
+        ),
+    ];
+    for (actor, op, day) in steps {
+        one.engine.apply(&actor, &code, op, t(day)).unwrap();
+    }
+    let alone = counts(&one.engine, now);
+    let mut sum = street;
+    sum.add(&county);
+    sum.add(&court);
+    let without_moves = fengqiao::stats::Counts {
+        transferred_out: 0,
+        ..sum
+    };
+    // Where it was handled differs (the street took the result back; alone, the routed
+    // community kept it), so compare what was done.
+    let done = |c: &fengqiao::stats::Counts| {
+        (
+            c.screened,
+            c.accepted,
+            c.mediated,
+            c.succeeded,
+            c.confirmed,
+            c.closed,
+            c.agreement_yuan,
+        )
+    };
+    assert_eq!(done(&without_moves), done(&alone));
+    assert_eq!(done(&alone), (1, 1, 1, 1, 1, 1, 3000));
+    assert_eq!(sum.transferred_out, 2);
+}

@@ -1389,6 +1389,11 @@ export interface Counts {
    * earlier (按时办结).
    */
   results_on_time: number;
+  /**
+   * 移交数: cases that left for another system with their trace; such a case counts nothing
+   * else here (a case counts where it is held, so the sender's and receiver's reports add up).
+   */
+  transferred_out: number;
 }
 /** Rates in `0.0..=1.0` (0 when the denominator is 0). */
 export interface Rates {

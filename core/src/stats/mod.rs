@@ -16,7 +16,10 @@
 //! - **on-time rate** (按时办结率) = cases concluded by the red day of their handling limit
 //!   (brought forward to the legal window's last day where that is earlier) / cases
 //!   concluded (办结: resolved, terminated or referred; a stabilisation is not a conclusion;
-//!   see [`Counts::results`]).
+//!   see [`Counts::results`]);
+//! - **transferred_out** (移交): the case left for another system with its trace
+//!   ([`crate::transfer`]) and counts nothing else here — a case counts where it is held, so
+//!   the counts of a sender and a receiver add up ([`Counts::add`]) without counting it twice.
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -151,10 +154,17 @@ counters! {
     /// … of which by the red day of their handling limit, or the legal window's last day
     /// where that is earlier (按时办结).
     results_on_time,
+    /// 移交数: cases that left for another system with their trace (see `transfer`). Such a
+    /// case counts nothing else here: a case counts where it is held, so reports from the
+    /// sender and the receiver add up without counting it twice.
+    transferred_out,
 }
 
 impl Counts {
-    pub(crate) fn add(&mut self, o: &Counts) {
+    /// Adds `o` counter by counter (saturating): the counts of units that hold disjoint
+    /// cases add up, as a level above adds its units' reports (a case counts where it is
+    /// held: see `transferred_out`).
+    pub fn add(&mut self, o: &Counts) {
         let (mut a, b) = (self.to_array(), o.to_array());
         for (x, y) in a.iter_mut().zip(b) {
             *x = x.saturating_add(y);
@@ -171,6 +181,12 @@ impl Counts {
         on_time: Option<bool>,
     ) -> Counts {
         let b = |x: bool| x as u64;
+        if d.state == State::TransferredOut {
+            return Counts {
+                transferred_out: 1,
+                ..Counts::default()
+            };
+        }
         Counts {
             screened: 1,
             accepted: b(d.accepted_at.is_some()),
@@ -200,6 +216,7 @@ impl Counts {
             kept_in_street: b(handled_at.is_some_and(|l| l >= Level::Street)),
             results: b(on_time.is_some()),
             results_on_time: b(on_time == Some(true)),
+            transferred_out: 0,
         }
     }
 

@@ -78,4 +78,8 @@ public class Counts {
     /** 化解/成功数: an agreement took effect (in any phase of the case). */
     @JsonProperty("succeeded")
     public Long succeeded;
+
+    /** 移交数: cases that left for another system with their trace (see `transfer`). Such a case counts nothing else here: a case counts where it is held, so reports from the sender and the receiver add up without counting it twice. */
+    @JsonProperty("transferred_out")
+    public Long transferredOut;
 }
