@@ -1390,8 +1390,9 @@ export interface Counts {
    */
   results_on_time: number;
   /**
-   * 移交数: cases that left for another system with their trace; such a case counts nothing
-   * else here (a case counts where it is held, so the sender's and receiver's reports add up).
+   * 移交数: cases that left for another system with their trace (see `transfer`). Such a case counts
+   * nothing else here: a case counts where it is held, so reports from the sender and the receiver
+   * add up without counting it twice.
    */
   transferred_out: number;
 }

@@ -679,6 +679,54 @@ pub fn transfer_document(
     to_json(&e.transfer_document(&case, now, signer)?)
 }
 
+/// What a transfer document says and what was checked of it without an engine
+/// (`TransferCheck` JSON): the form, the chain, and the head against the SM2 public keys
+/// `keys` when given.
+pub fn transfer_check(document: &[u8], keys: Option<&str>) -> Res<String> {
+    let doc: fengqiao::transfer::TransferDocument = args::object("document", document)?;
+    let checked = match keys {
+        None => doc.check(None)?,
+        Some(keys) => {
+            let v = verifier_of(keys)?;
+            doc.check(Some(&v))?
+        }
+    };
+    to_json(&checked)
+}
+
+/// The built-in SM2 verifier over `keys`, where the build has one.
+#[cfg(feature = "guomi")]
+fn verifier_of(keys: &str) -> Res<fengqiao::signing::Sm2Verifier> {
+    sm2_verifier(keys.as_bytes())
+}
+
+/// No SM2 in this build (the browser module): keys cannot be checked here.
+#[cfg(not(feature = "guomi"))]
+fn verifier_of(_keys: &str) -> Res<NoSm2> {
+    Err(EngineError::Signature(fengqiao::signing::SignatureError::Malformed {
+        what: "keys".into(),
+        message: "this build has no SM2 verifier (the browser module): check the document's head with verify_case and the host's verifier, then pass no keys".into(),
+    })
+    .into())
+}
+
+/// Stands for the verifier a build without SM2 cannot make (never constructed).
+#[cfg(not(feature = "guomi"))]
+enum NoSm2 {}
+
+#[cfg(not(feature = "guomi"))]
+impl fengqiao::signing::Verifier for NoSm2 {
+    fn verify(
+        &self,
+        _: &str,
+        _: &str,
+        _: &[u8],
+        _: &[u8],
+    ) -> Result<(), fengqiao::signing::SignatureError> {
+        match *self {}
+    }
+}
+
 /// 接收移交: takes in a transfer document (its text as received), verifying its head with the
 /// SM2 public keys `keys` (a JSON object by key id) when given (`Intake` JSON).
 pub fn intake(
@@ -694,20 +742,8 @@ pub fn intake(
     let taken = match keys {
         None => e.intake(&actor, doc, None, now)?,
         Some(keys) => {
-            #[cfg(feature = "guomi")]
-            {
-                let v = sm2_verifier(keys.as_bytes())?;
-                e.intake(&actor, doc, Some(&v), now)?
-            }
-            #[cfg(not(feature = "guomi"))]
-            {
-                let _ = (keys, doc);
-                return Err(EngineError::Signature(fengqiao::signing::SignatureError::Malformed {
-                    what: "keys".into(),
-                    message: "this build has no SM2 verifier (the browser module): check the document's head with verify_case and the host's verifier, then take it in without keys".into(),
-                })
-                .into());
-            }
+            let v = verifier_of(keys)?;
+            e.intake(&actor, doc, Some(&v), now)?
         }
     };
     to_json(&taken)

@@ -572,6 +572,25 @@ pub const OPERATIONS: &[Op] = &[
         ),
         Records::Nothing,
     ),
+    gen(
+        "transfer_check",
+        Free,
+        &[
+            arg("document", Ty::Source("TransferDocument")),
+            opt(
+                "keys",
+                Ty::Text(
+                    "the SM2 public keys trusted, a JSON object by key id \
+                     (`{\"centre-2026\": \"04…\"}`)",
+                ),
+            ),
+        ],
+        J("TransferCheck"),
+        "What a transfer document says, and what can be checked of it without an engine: its \
+         form and that its events end in the transfer it describes ({code:transfer}), its \
+         chain ({code:trace}), and its head against {arg:keys} ({code:signature}) — a \
+         receiver's first look before {op:intake}, or a court's check of a case sent to it.",
+    ),
     records(
         gen(
             "intake",

@@ -7,6 +7,7 @@
 //! fengqiao route rules.json --world world.json dispute.json
 //! fengqiao whatif --world world.json --history history.jsonl --before a.json --after b.json --svg moves.svg
 //! fengqiao verify --world world.json journal.jsonl --heads heads.json --keys keys.json
+//! fengqiao transfer escalation.json --keys keys.json
 //! ```
 //!
 //! Output is a table for people (`--lang zh` or `en`) or JSON for programs (`--format
@@ -179,6 +180,16 @@ enum Command {
         #[arg(long)]
         keys: Option<PathBuf>,
     },
+    /// Inspects and verifies a transfer document (移交文书) without an engine: what it
+    /// carries, its form, its chain and, with `--keys`, the sender's signature. Exit 0 when
+    /// it verifies, 2 when it does not.
+    Transfer {
+        /// The document (`TransferDocument` JSON).
+        document: PathBuf,
+        /// SM2 public keys trusted, by key id (`{"id": "04…"}`); the signature is checked.
+        #[arg(long)]
+        keys: Option<PathBuf>,
+    },
 }
 
 /// A failure, with the exit status it gives (sysexits.h).
@@ -279,6 +290,7 @@ fn main() -> ExitCode {
         ),
         Command::Import { table, to } => rules::import(&out, &table, to.as_deref()),
         Command::Export { rules, to } => rules::export(&out, &rules, &to),
+        Command::Transfer { document, keys } => verify::transfer(&out, &document, keys.as_deref()),
         Command::Verify {
             world,
             journal,

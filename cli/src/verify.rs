@@ -1,5 +1,6 @@
 //! `verify`: a journal recomputed from its world document, every event and digest, and
-//! checked against signed heads with SM2 public keys.
+//! checked against signed heads with SM2 public keys; `transfer`: a transfer document
+//! inspected and verified on its own.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -47,6 +48,71 @@ pub(crate) fn trace(
         trace,
         signing::verify_trace(&events, &heads, &verifier),
     )
+}
+
+/// A transfer document: what it carries, and its form, chain and (with keys) signature.
+pub(crate) fn transfer(out: &Out, document: &Path, keys: Option<&Path>) -> Result<u8, Failure> {
+    let doc: fengqiao::transfer::TransferDocument = read_json(document)?;
+    let (_, verifier) = heads_and_keys(None, keys)?;
+    let checked = doc.check(keys.map(|_| &verifier as &dyn signing::Verifier));
+    match checked {
+        Ok(c) => {
+            if out.json {
+                out.json(&c);
+            } else {
+                let l = |zh: &str, en: &str| out.label(zh, en).to_string();
+                let end = |e: &fengqiao::transfer::Endpoint| match &e.body {
+                    Some(b) => format!("{} ({b})", e.unit),
+                    None => e.unit.to_string(),
+                };
+                let mut t = Table::new(&[&l("项目", "item"), &l("内容", "value")]);
+                t.row(vec![l("案件", "case"), c.case.to_string()]);
+                t.row(vec![
+                    l("移交原因", "reason"),
+                    l(c.reason.label_zh(), c.reason.as_str()),
+                ]);
+                t.row(vec![l("移出方", "from"), end(&c.from)]);
+                t.row(vec![l("接收方", "to"), end(&c.to)]);
+                t.row(vec![l("移交时间", "sent at"), c.sent_at.to_rfc3339()]);
+                t.row(vec![
+                    l("事件类型（GB/T 31000）", "event type (GB/T 31000)"),
+                    doc.codes.event_type.clone(),
+                ]);
+                t.row(vec![
+                    l("留痕（链逐条重算）", "events (chain recomputed)"),
+                    c.events.to_string(),
+                ]);
+                let signed = match (&c.signed_by, c.signature_checked) {
+                    (Some(k), true) => format!("{k} ✓"),
+                    (Some(k), false) => l(
+                        &format!("{k}（未给公钥，未核验）"),
+                        &format!("{k} (no keys given: not checked)"),
+                    ),
+                    (None, _) => l("未签名", "unsigned"),
+                };
+                t.row(vec![l("签名", "signature"), signed]);
+                out.print(&t);
+            }
+            Ok(0)
+        }
+        Err(e) => {
+            if out.json {
+                out.json(&serde_json::json!({
+                    "code": e.code().as_str(),
+                    "message": e.to_string(),
+                    "details": e.details(),
+                }));
+            } else {
+                eprintln!(
+                    "fengqiao: {}: {} ({})",
+                    document.display(),
+                    e,
+                    e.code().as_str()
+                );
+            }
+            Ok(2)
+        }
+    }
 }
 
 fn heads_and_keys(

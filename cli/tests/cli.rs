@@ -549,3 +549,79 @@ fn bench_measures_growth_and_stops_cleanly_on_ctrl_c() {
     let done = runs[0]["decisions"].as_u64().unwrap();
     assert!(done > 0 && done < 100_000_000, "{done}");
 }
+
+#[test]
+fn transfer_inspects_and_verifies_a_document() {
+    use fengqiao::engine::{Engine, WorldData};
+    use fengqiao::signing::Sm2Signer;
+    use fengqiao::trace::Actor;
+    use fengqiao::transfer::{Endpoint, TransferReason};
+    let world: WorldData =
+        serde_json::from_str(&std::fs::read_to_string(data("world-small.json")).unwrap()).unwrap();
+    let mut e = Engine::from_world(world).unwrap();
+    let centre = Actor::Staff("cs-522301001000".into());
+    let input = serde_json::from_value(serde_json::json!({
+        "category": "neighbour", "channel": "walk_in",
+        "parties": [{"person": "p0-0"}, {"person": "p1-0"}], "location": "5223010010010010101",
+        "urgency": "low", "risk": "blue", "discovered_at": "2025-06-09T00:30:00Z"
+    }))
+    .unwrap();
+    let now = "2025-06-09T01:00:00Z".parse().unwrap();
+    let code = e.register(&centre, input, now).unwrap();
+    let signer = Sm2Signer::from_secret_hex("street", &"42".repeat(32)).unwrap();
+    let to = Endpoint {
+        unit: "522301000000".parse().unwrap(),
+        body: None,
+    };
+    let doc = e
+        .transfer_out(
+            &centre,
+            &code,
+            to,
+            TransferReason::Escalation,
+            String::new(),
+            now,
+            Some(&signer),
+        )
+        .unwrap();
+    let d = temp("transfer.json", &serde_json::to_string(&doc).unwrap());
+    let k = temp(
+        "transfer-keys.json",
+        &format!(r#"{{"street": "{}"}}"#, signer.public_key_hex()),
+    );
+    let o = run(&[
+        "--lang",
+        "en",
+        "transfer",
+        d.to_str().unwrap(),
+        "--keys",
+        k.to_str().unwrap(),
+    ]);
+    assert_eq!(status(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("street ✓"), "{}", stdout(&o));
+    assert!(stdout(&o).contains(code.as_str()));
+    // Signed by a key the reader does not trust.
+    let other = temp("other-keys.json", r#"{}"#);
+    let o = run(&[
+        "--format",
+        "json",
+        "transfer",
+        d.to_str().unwrap(),
+        "--keys",
+        other.to_str().unwrap(),
+    ]);
+    assert_eq!(status(&o), 2);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["code"], "signature");
+    // The trace rewritten on the way.
+    let mut bad = doc.clone();
+    bad.events[0].at = "2025-06-09T00:59:00Z".parse().unwrap();
+    let b = temp("transfer-bad.json", &serde_json::to_string(&bad).unwrap());
+    let o = run(&["--format", "json", "transfer", b.to_str().unwrap()]);
+    assert_eq!(status(&o), 2);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["code"], "trace");
+    // Not a document at all.
+    let n = temp("not-a-transfer.json", r#"{"format": "x"}"#);
+    assert_eq!(status(&run(&["transfer", n.to_str().unwrap()])), 65);
+}

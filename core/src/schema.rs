@@ -117,5 +117,9 @@ pub fn all() -> Vec<(&'static str, Schema)> {
         ),
         ("endpoint", schema_for!(crate::transfer::Endpoint)),
         ("intake", schema_for!(crate::transfer::Intake)),
+        (
+            "transfer-check",
+            schema_for!(crate::transfer::TransferCheck),
+        ),
     ]
 }

@@ -55,6 +55,7 @@ pub fn call(e: &mut Engine, op: &str, a: &[Value]) -> Option<Res<Option<String>>
         )
         .map(Some),
         "transfer_document" => ops::transfer_document(e, None, a[0].text(), a[1].time()).map(Some),
+        "transfer_check" => ops::transfer_check(a[0].bytes(), a[1].opt_text()).map(Some),
         "intake" => {
             ops::intake(e, a[0].bytes(), a[1].bytes(), a[2].opt_text(), a[3].time()).map(Some)
         }

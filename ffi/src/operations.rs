@@ -760,6 +760,32 @@ pub unsafe extern "C" fn fq_engine_transfer_document(
     })
 }
 
+/// What a transfer document says, and what can be checked of it without an engine: its form and
+/// that its events end in the transfer it describes (`FQ_STATUS_TRANSFER`), its chain
+/// (`FQ_STATUS_TRACE`), and its head against `keys` (`FQ_STATUS_SIGNATURE`) — a receiver's
+/// first look before `fq_engine_intake`, or a court's check of a case sent to it.
+///
+/// `document`: `TransferDocument` as text; `keys`: the SM2 public keys trusted, a JSON object
+/// by key id (`{"centre-2026": "04…"}`); NULL: absent; `*out`: `TransferCheck` JSON.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_transfer_check(
+    document: *const c_char,
+    keys: *const c_char,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        put(
+            out,
+            ops::transfer_check(bytes(document, "document")?, opt_text(keys, "keys")?)?,
+        )
+    })
+}
+
 /// 接收移交: takes in a case another system transferred, checking before anything changes its form
 /// (`FQ_STATUS_TRANSFER`), its chain (`FQ_STATUS_TRACE`), its head against `keys`
 /// (`FQ_STATUS_SIGNATURE`; absent keys: the host trusts its transport and no signature is

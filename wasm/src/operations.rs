@@ -84,6 +84,8 @@ extern "C" {
     pub type JsTraceEventList;
     #[wasm_bindgen(typescript_type = "TraceEvent[] | string")]
     pub type JsTraceEventListOrString;
+    #[wasm_bindgen(typescript_type = "TransferCheck")]
+    pub type JsTransferCheck;
     #[wasm_bindgen(typescript_type = "TransferDocument")]
     pub type JsTransferDocument;
     #[wasm_bindgen(typescript_type = "Unit")]
@@ -112,6 +114,15 @@ pub fn trace_verify(events: JsTraceEventListOrString) -> Result<JsDispute, JsVal
     ret(ops::trace_verify(
         list_or_lines(&events, "events")?.as_bytes(),
     ))
+}
+
+/// What a transfer document says, and what can be checked of it without an engine: its form and
+/// that its events end in the transfer it describes (`transfer`), its chain (`trace`), and its
+/// head against `keys` (`signature`) — a receiver's first look before `intake`, or a court's
+/// check of a case sent to it.
+#[wasm_bindgen(js_name = transferCheck)]
+pub fn transfer_check(document: &str, keys: Option<String>) -> Result<JsTransferCheck, JsValue> {
+    ret(ops::transfer_check(document.as_bytes(), keys.as_deref()))
 }
 
 #[wasm_bindgen]

@@ -10,8 +10,8 @@ use crate::lifecycle::{self, Dispute, Operation, State};
 use crate::signing::{SignedHead, Signer, Subject, Verifier};
 use crate::trace::{Actor, Event};
 use crate::transfer::{
-    Endpoint, Intake, TransferCodes, TransferDocument, TransferProblem, TransferReason,
-    TransferSender, FORMAT,
+    Endpoint, Intake, TransferCheck, TransferCodes, TransferDocument, TransferProblem,
+    TransferReason, TransferSender, FORMAT,
 };
 
 impl Engine {
@@ -190,8 +190,7 @@ impl Engine {
                 message: format!("{kind} may not take in transfers: a centre does"),
             }));
         }
-        check_document(&doc)?;
-        check_head(&doc, verifier)?;
+        doc.check(verifier)?;
         let Operation::Register { input, .. } = &doc.events[0].op else {
             unreachable!("checked by check_document")
         };
@@ -287,6 +286,47 @@ impl Engine {
             case: code,
             added,
             reason,
+        })
+    }
+}
+
+impl TransferDocument {
+    /// Checks what can be checked without an engine — the form, that the events begin with
+    /// the case's registration and end in the transfer the document describes, the SM3
+    /// chain, and the head: signed by a key `verifier` trusts when one is given (required
+    /// then), else at least naming the last event. What [`Engine::intake`] checks first;
+    /// the CLI's `fengqiao transfer` and every binding's `transfer_check` show it.
+    ///
+    /// ```
+    /// # use fengqiao::engine::{Engine, WorldData};
+    /// # use fengqiao::transfer::{Endpoint, TransferReason};
+    /// # let world: WorldData = serde_json::from_str(include_str!("../../../examples/data/world-small.json"))?;
+    /// # let mut street = Engine::from_world(world)?;
+    /// # let input = serde_json::from_value(serde_json::json!({"category": "neighbour", "channel": "walk_in",
+    /// #   "parties": [{"person": "p0-0"}, {"person": "p1-0"}], "location": "5223010010010010101",
+    /// #   "urgency": "low", "risk": "blue", "discovered_at": "2025-06-09T00:30:00Z", "description": "漏水"}))?;
+    /// # let now = "2025-06-09T01:00:00Z".parse()?;
+    /// # let centre = fengqiao::trace::Actor::Staff("cs-522301001000".into());
+    /// # let code = street.register(&centre, input, now)?;
+    /// # let to = Endpoint { unit: "522301000000".parse()?, body: None };
+    /// let mut doc = street.transfer_out(&centre, &code, to, TransferReason::Escalation, String::new(), now, None)?;
+    /// assert_eq!(doc.check(None)?.events, 2);
+    /// doc.events[0].at = "2025-06-09T00:59:00Z".parse()?; // rewritten on the way
+    /// assert_eq!(doc.check(None).unwrap_err().code(), fengqiao::error::ErrorCode::Trace);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check(&self, verifier: Option<&dyn Verifier>) -> Result<TransferCheck, EngineError> {
+        check_document(self)?;
+        check_head(self, verifier)?;
+        Ok(TransferCheck {
+            case: self.case.clone(),
+            reason: self.reason,
+            from: self.from.end.clone(),
+            to: self.to.clone(),
+            sent_at: self.sent_at,
+            events: self.events.len() as u64,
+            signed_by: self.head.as_ref().map(|h| h.key_id.clone()),
+            signature_checked: verifier.is_some() && self.head.is_some(),
         })
     }
 }

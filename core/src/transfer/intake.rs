@@ -52,3 +52,29 @@ pub struct Intake {
     /// Why it came.
     pub reason: TransferReason,
 }
+
+/// What a document says and what was checked of it without an engine
+/// ([`TransferDocument::check`](super::TransferDocument::check)): a receiver's first look,
+/// or a court's check of a case sent to it, before any intake.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TransferCheck {
+    /// The case.
+    pub case: CaseCode,
+    /// Why it moves.
+    pub reason: TransferReason,
+    /// Who sent it.
+    pub from: super::Endpoint,
+    /// Where it goes.
+    pub to: super::Endpoint,
+    /// When it was sent.
+    pub sent_at: chrono::DateTime<chrono::Utc>,
+    /// Events in its trace, each hash and link recomputed.
+    pub events: u64,
+    /// The key whose signed head it carries (absent: unsigned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_by: Option<String>,
+    /// Whether that signature was checked against trusted keys (false: keys not given).
+    pub signature_checked: bool,
+}

@@ -21,7 +21,7 @@ mod document;
 mod intake;
 
 pub use document::{TransferCodes, TransferDocument, TransferSender, FORMAT};
-pub use intake::{Intake, TransferProblem};
+pub use intake::{Intake, TransferCheck, TransferProblem};
 
 use serde::{Deserialize, Serialize};
 

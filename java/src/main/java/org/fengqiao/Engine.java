@@ -532,6 +532,22 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * What a transfer document says, and what can be checked of it without an engine: its form and
+     * that its events end in the transfer it describes ({@code ErrorCode.TRANSFER}), its chain
+     * ({@code ErrorCode.TRACE}), and its head against {@code keys} ({@code ErrorCode.SIGNATURE}) —
+     * a receiver's first look before {@code intakeJson}, or a court's check of a case sent to it.
+     *
+     * @param document {@code TransferDocument} as text
+     * @param keys the SM2 public keys trusted, a JSON object by key id ({@code {"centre-2026":
+     * "04…"}}); {@code null}: absent
+     * @return {@code TransferCheck} JSON
+     * @throws FengqiaoException when refused (nothing changes)
+     */
+    public static String transferCheckJson(String document, String keys) {
+        return out(null, (h, o, e) -> FqLibrary.fq_transfer_check(c(document), cOrNull(keys), o, e));
+    }
+
+    /**
      * 接收移交: takes in a case another system transferred, checking before anything changes its form
      * ({@code ErrorCode.TRANSFER}), its chain ({@code ErrorCode.TRACE}), its head against
      * {@code keys} ({@code ErrorCode.SIGNATURE}; absent keys: the host trusts its transport and no

@@ -71,6 +71,7 @@ final class FqLibrary {
     static native int fq_engine_case_by_external(Pointer engine, byte[] actor, byte[] system, byte[] id, long now, PointerByReference out, PointerByReference err);
     static native int fq_engine_transfer_out(Pointer engine, byte[] actor, byte[] caseCode, byte[] to, byte[] reason, byte[] note, long now, PointerByReference out, PointerByReference err);
     static native int fq_engine_transfer_document(Pointer engine, byte[] caseCode, long now, PointerByReference out, PointerByReference err);
+    static native int fq_transfer_check(byte[] document, byte[] keys, PointerByReference out, PointerByReference err);
     static native int fq_engine_intake(Pointer engine, byte[] actor, byte[] document, byte[] keys, long now, PointerByReference out, PointerByReference err);
     static native int fq_engine_decide(Pointer engine, byte[] actor, byte[] caseCode, long now, PointerByReference out, PointerByReference err);
     static native int fq_engine_event_codes(Pointer engine, byte[] input, PointerByReference out, PointerByReference err);
