@@ -106,6 +106,10 @@ codes! {
     /// A transfer document intake refused (the details name the problem: `format`,
     /// `shape`, `unsigned`, `elsewhere`, `not_sent_here`).
     Transfer = (20, "transfer", Some(ErrorCode::Transfer), true),
+    /// A statistical return a consolidation refused (the details name the problem and the
+    /// unit: `format`, `period`, `not_below`, `twice`, `counted_twice`, `inconsistent`,
+    /// `unsigned`).
+    StatisticalReturn = (21, "statistical_return", Some(ErrorCode::StatisticalReturn), true),
 }
 
 impl Code {

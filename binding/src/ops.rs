@@ -748,3 +748,49 @@ pub fn intake(
     };
     to_json(&taken)
 }
+
+/// 报表: a unit's statistical return for a period (`StatisticalReturn` JSON), signed by the
+/// front-end's signer when it holds one.
+pub fn statistical_return(
+    e: &mut Engine,
+    signer: Option<&dyn fengqiao::signing::Signer>,
+    actor: &[u8],
+    unit: &str,
+    from: &str,
+    to: &str,
+    now_ms: i64,
+) -> Res<String> {
+    let r = reader(e, actor, now_ms)?;
+    let unit = args::unit("unit_code", unit)?;
+    let from = args::date("from", from)?;
+    let to = args::date("to", to)?;
+    to_json(&r.statistical_return(unit, from, to, signer)?)
+}
+
+/// 汇总: the returns of the units below a unit added up (`Consolidation` JSON), their heads
+/// checked against the SM2 public keys `keys` when given.
+#[allow(clippy::too_many_arguments)]
+pub fn consolidate(
+    e: &Engine,
+    actor: &[u8],
+    unit: &str,
+    from: &str,
+    to: &str,
+    returns: &[u8],
+    keys: Option<&str>,
+    now_ms: i64,
+) -> Res<String> {
+    let r = reader(e, actor, now_ms)?;
+    let unit = args::unit("unit_code", unit)?;
+    let from = args::date("from", from)?;
+    let to = args::date("to", to)?;
+    let returns: Vec<fengqiao::returns::StatisticalReturn> = args::list("returns", returns)?;
+    let done = match keys {
+        None => r.consolidate(unit, from, to, &returns, None)?,
+        Some(keys) => {
+            let v = verifier_of(keys)?;
+            r.consolidate(unit, from, to, &returns, Some(&v))?
+        }
+    };
+    to_json(&done)
+}

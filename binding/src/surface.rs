@@ -723,6 +723,54 @@ pub const OPERATIONS: &[Op] = &[
         "Statistics over the cases {arg:actor} may see.",
     ),
     gen(
+        "statistical_return",
+        Signs,
+        &[
+            ACTOR,
+            UNIT,
+            arg(
+                "from",
+                Ty::Text("the first day of registration counted, `YYYY-MM-DD`"),
+            ),
+            arg("to", Ty::Text("the last day counted, `YYYY-MM-DD`")),
+            NOW,
+        ],
+        J("StatisticalReturn"),
+        "报表: {arg:unit_code}'s statistical return for the cases registered from {arg:from} \
+         to {arg:to}, as {arg:actor} may count them: the counts, the counts by GB/T 31000 \
+         事件类型 and the heads of the cases counted, signed with the front-end's signer when \
+         one is set. A case sent to another system counts only as `transferred_out`. \
+         {code:denied} outside the actor's area.",
+    ),
+    gen(
+        "consolidate",
+        Read,
+        &[
+            ACTOR,
+            UNIT,
+            arg(
+                "from",
+                Ty::Text("the first day of registration counted, `YYYY-MM-DD`"),
+            ),
+            arg("to", Ty::Text("the last day counted, `YYYY-MM-DD`")),
+            arg("returns", Ty::ListOrLines("StatisticalReturn")),
+            opt(
+                "keys",
+                Ty::Text(
+                    "the SM2 public keys trusted, a JSON object by key id \
+                     (`{\"centre-2026\": \"04…\"}`)",
+                ),
+            ),
+            NOW,
+        ],
+        J("Consolidation"),
+        "汇总: adds up the returns of the units below {arg:unit_code} for the period, \
+         refusing the whole set with {code:statistical_return} (the details name the problem \
+         and the unit) for a return of another form or period, from a unit not below, a \
+         second one of a unit that does not supersede the first, an inconsistent or unsigned \
+         one, or a case counted in two returns; {code:signature} for a wrong signature.",
+    ),
+    gen(
         "assessment",
         Read,
         &[ACTOR, arg("query", Ty::Json("AssessmentQuery")), NOW],

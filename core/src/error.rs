@@ -50,6 +50,9 @@ domain_enum! {
         /// events that do not end in the transfer it describes, unsigned where keys are
         /// trusted, a case held elsewhere, a result for a case never sent from here.
         Transfer = ("transfer", "移交文书被拒绝", "transfer document refused"),
+        /// A statistical return a consolidation refused (see `returns`): another form or
+        /// period, a unit not below, a second return of one unit, a case counted twice.
+        StatisticalReturn = ("statistical_return", "报表被拒绝", "statistical return refused"),
     }
 }
 

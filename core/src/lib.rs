@@ -55,6 +55,7 @@ pub mod lifecycle;
 pub mod people;
 pub mod period;
 pub mod personal;
+pub mod returns;
 pub mod routing;
 #[cfg(feature = "schema")]
 pub mod schema;

@@ -121,5 +121,10 @@ pub fn all() -> Vec<(&'static str, Schema)> {
             "transfer-check",
             schema_for!(crate::transfer::TransferCheck),
         ),
+        (
+            "statistical-return",
+            schema_for!(crate::returns::StatisticalReturn),
+        ),
+        ("consolidation", schema_for!(crate::returns::Consolidation)),
     ]
 }

@@ -72,6 +72,27 @@ pub fn call(e: &mut Engine, op: &str, a: &[Value]) -> Option<Res<Option<String>>
         "deadlines" => ops::deadlines(e, a[0].time()).map(Some),
         "sweep" => ops::sweep(e, a[0].time()).map(Some),
         "statistics" => ops::statistics(e, a[0].bytes(), a[1].bytes(), a[2].time()).map(Some),
+        "statistical_return" => ops::statistical_return(
+            e,
+            None,
+            a[0].bytes(),
+            a[1].text(),
+            a[2].text(),
+            a[3].text(),
+            a[4].time(),
+        )
+        .map(Some),
+        "consolidate" => ops::consolidate(
+            e,
+            a[0].bytes(),
+            a[1].text(),
+            a[2].text(),
+            a[3].text(),
+            a[4].bytes(),
+            a[5].opt_text(),
+            a[6].time(),
+        )
+        .map(Some),
         "assessment" => ops::assessment(e, a[0].bytes(), a[1].bytes(), a[2].time()).map(Some),
         "file_report" => ops::file_report(e, a[0].bytes(), a[1].bytes()).map(|()| None),
         "missing_reports" => {

@@ -96,6 +96,10 @@ typedef enum FqStatus {
   // A transfer document intake refused (the details name the problem: `format`,
   // `shape`, `unsigned`, `elsewhere`, `not_sent_here`).
   FQ_STATUS_TRANSFER = 20,
+  // A statistical return a consolidation refused (the details name the problem and the
+  // unit: `format`, `period`, `not_below`, `twice`, `counted_twice`, `inconsistent`,
+  // `unsigned`).
+  FQ_STATUS_STATISTICAL_RETURN = 21,
 } FqStatus;
 
 // An engine: a world (hierarchy, people, staff, agencies, rules, calendar) and its cases.
@@ -937,6 +941,52 @@ enum FqStatus fq_engine_statistics(const struct FqEngine *engine,
                                    int64_t now_ms,
                                    char **out,
                                    struct FqError **err);
+
+// 报表: `unit_code`'s statistical return for the cases registered from `from` to `to`, as
+// `actor` may count them: the counts, the counts by GB/T 31000 事件类型 and the heads of the cases
+// counted, signed with the front-end's signer when one is set. A case sent to another system
+// counts only as `transferred_out`. `FQ_STATUS_DENIED` outside the actor's area.
+//
+// Journaled: store the journal after the call.
+//
+// `actor`: `Actor` JSON; `unit_code`: a division code; `from`: the first day of registration
+// counted, `YYYY-MM-DD`; `to`: the last day counted, `YYYY-MM-DD`; `*out`: `StatisticalReturn`
+// JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_statistical_return(const struct FqEngine *engine,
+                                           const char *actor,
+                                           const char *unit_code,
+                                           const char *from,
+                                           const char *to,
+                                           int64_t now_ms,
+                                           char **out,
+                                           struct FqError **err);
+
+// 汇总: adds up the returns of the units below `unit_code` for the period, refusing the whole
+// set with `FQ_STATUS_STATISTICAL_RETURN` (the details name the problem and the unit) for a
+// return of another form or period, from a unit not below, a second one of a unit that does
+// not supersede the first, an inconsistent or unsigned one, or a case counted in two returns;
+// `FQ_STATUS_SIGNATURE` for a wrong signature.
+//
+// `actor`: `Actor` JSON; `unit_code`: a division code; `from`: the first day of registration
+// counted, `YYYY-MM-DD`; `to`: the last day counted, `YYYY-MM-DD`; `returns`: a JSON array or
+// JSON Lines of `StatisticalReturn`; `keys`: the SM2 public keys trusted, a JSON object by key
+// id (`{"centre-2026": "04…"}`); NULL: absent; `*out`: `Consolidation` JSON.
+//
+// # Safety
+// See the pointer rules at the top of this header.
+enum FqStatus fq_engine_consolidate(const struct FqEngine *engine,
+                                    const char *actor,
+                                    const char *unit_code,
+                                    const char *from,
+                                    const char *to,
+                                    const char *returns,
+                                    const char *keys,
+                                    int64_t now_ms,
+                                    char **out,
+                                    struct FqError **err);
 
 // The assessment (考核: supervision cards, cases gone red, extensions, suspensions and a score
 // per unit) over the cases `actor` may see, judged at `now_ms`.

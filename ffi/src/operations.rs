@@ -1167,6 +1167,91 @@ pub unsafe extern "C" fn fq_engine_statistics(
     })
 }
 
+/// 报表: `unit_code`'s statistical return for the cases registered from `from` to `to`, as
+/// `actor` may count them: the counts, the counts by GB/T 31000 事件类型 and the heads of the cases
+/// counted, signed with the front-end's signer when one is set. A case sent to another system
+/// counts only as `transferred_out`. `FQ_STATUS_DENIED` outside the actor's area.
+///
+/// Journaled: store the journal after the call.
+///
+/// `actor`: `Actor` JSON; `unit_code`: a division code; `from`: the first day of registration
+/// counted, `YYYY-MM-DD`; `to`: the last day counted, `YYYY-MM-DD`; `*out`: `StatisticalReturn`
+/// JSON.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_statistical_return(
+    engine: *const FqEngine,
+    actor: *const c_char,
+    unit_code: *const c_char,
+    from: *const c_char,
+    to: *const c_char,
+    now_ms: i64,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        let r = write(engine, |e| {
+            ops::statistical_return(
+                e,
+                signer(engine)?.as_deref(),
+                bytes(actor, "actor")?,
+                text(unit_code, "unit_code")?,
+                text(from, "from")?,
+                text(to, "to")?,
+                now_ms,
+            )
+        })?;
+        put(out, r)
+    })
+}
+
+/// 汇总: adds up the returns of the units below `unit_code` for the period, refusing the whole
+/// set with `FQ_STATUS_STATISTICAL_RETURN` (the details name the problem and the unit) for a
+/// return of another form or period, from a unit not below, a second one of a unit that does
+/// not supersede the first, an inconsistent or unsigned one, or a case counted in two returns;
+/// `FQ_STATUS_SIGNATURE` for a wrong signature.
+///
+/// `actor`: `Actor` JSON; `unit_code`: a division code; `from`: the first day of registration
+/// counted, `YYYY-MM-DD`; `to`: the last day counted, `YYYY-MM-DD`; `returns`: a JSON array or
+/// JSON Lines of `StatisticalReturn`; `keys`: the SM2 public keys trusted, a JSON object by key
+/// id (`{"centre-2026": "04…"}`); NULL: absent; `*out`: `Consolidation` JSON.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_consolidate(
+    engine: *const FqEngine,
+    actor: *const c_char,
+    unit_code: *const c_char,
+    from: *const c_char,
+    to: *const c_char,
+    returns: *const c_char,
+    keys: *const c_char,
+    now_ms: i64,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        let r = read(engine, |e| {
+            ops::consolidate(
+                e,
+                bytes(actor, "actor")?,
+                text(unit_code, "unit_code")?,
+                text(from, "from")?,
+                text(to, "to")?,
+                bytes(returns, "returns")?,
+                opt_text(keys, "keys")?,
+                now_ms,
+            )
+        })?;
+        put(out, r)
+    })
+}
+
 /// The assessment (考核: supervision cards, cases gone red, extensions, suspensions and a score
 /// per unit) over the cases `actor` may see, judged at `now_ms`.
 ///

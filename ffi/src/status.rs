@@ -54,6 +54,10 @@ pub enum FqStatus {
     /// A transfer document intake refused (the details name the problem: `format`,
     /// `shape`, `unsigned`, `elsewhere`, `not_sent_here`).
     Transfer = 20,
+    /// A statistical return a consolidation refused (the details name the problem and the
+    /// unit: `format`, `period`, `not_below`, `twice`, `counted_twice`, `inconsistent`,
+    /// `unsigned`).
+    StatisticalReturn = 21,
 }
 
 impl FqStatus {
@@ -80,13 +84,14 @@ impl FqStatus {
             Code::Signature => FqStatus::Signature,
             Code::Protection => FqStatus::Protection,
             Code::Transfer => FqStatus::Transfer,
+            Code::StatisticalReturn => FqStatus::StatisticalReturn,
             _ => FqStatus::Internal,
         }
     }
 }
 
 /// The stable words of the statuses, by number (`fq_status_name`).
-pub(crate) const STATUS_NAMES: [&std::ffi::CStr; 21] = [
+pub(crate) const STATUS_NAMES: [&std::ffi::CStr; 22] = [
     c"ok",
     c"invalid_input",
     c"hierarchy",
@@ -108,4 +113,5 @@ pub(crate) const STATUS_NAMES: [&std::ffi::CStr; 21] = [
     c"signature",
     c"protection",
     c"transfer",
+    c"statistical_return",
 ];

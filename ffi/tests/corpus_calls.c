@@ -56,6 +56,8 @@ static int corpus_call(FqEngine *e, const char *op, char **a, char **out, FqErro
     if (strcmp(op, "deadlines") == 0) return fq_engine_deadlines(e, strtoll(a[0], NULL, 10), out, err);
     if (strcmp(op, "sweep") == 0) return fq_engine_sweep(e, strtoll(a[0], NULL, 10), out, err);
     if (strcmp(op, "statistics") == 0) return fq_engine_statistics(e, a[0], a[1], strtoll(a[2], NULL, 10), out, err);
+    if (strcmp(op, "statistical_return") == 0) return fq_engine_statistical_return(e, a[0], a[1], a[2], a[3], strtoll(a[4], NULL, 10), out, err);
+    if (strcmp(op, "consolidate") == 0) return fq_engine_consolidate(e, a[0], a[1], a[2], a[3], a[4], a[5], strtoll(a[6], NULL, 10), out, err);
     if (strcmp(op, "assessment") == 0) return fq_engine_assessment(e, a[0], a[1], strtoll(a[2], NULL, 10), out, err);
     if (strcmp(op, "file_report") == 0) return fq_engine_file_report(e, a[0], a[1], err);
     if (strcmp(op, "missing_reports") == 0) return fq_engine_missing_reports(e, a[0], a[1], a[2], strtoll(a[3], NULL, 10), out, err);

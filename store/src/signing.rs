@@ -22,11 +22,7 @@ pub(crate) fn outcome_word(o: Outcome) -> &'static str {
 }
 
 fn subject_word(s: &Subject) -> String {
-    match s {
-        Subject::Journal => "journal".into(),
-        Subject::Register => "register".into(),
-        Subject::Case(c) => format!("case:{c}"),
-    }
+    s.word()
 }
 
 impl Store {

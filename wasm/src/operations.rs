@@ -26,6 +26,8 @@ extern "C" {
     pub type JsCaseView;
     #[wasm_bindgen(typescript_type = "Comparison")]
     pub type JsComparison;
+    #[wasm_bindgen(typescript_type = "Consolidation")]
+    pub type JsConsolidation;
     #[wasm_bindgen(typescript_type = "DeadlineStatus[]")]
     pub type JsDeadlineStatusList;
     #[wasm_bindgen(typescript_type = "Decision")]
@@ -72,6 +74,10 @@ extern "C" {
     pub type JsStaff;
     #[wasm_bindgen(typescript_type = "Staff[]")]
     pub type JsStaffList;
+    #[wasm_bindgen(typescript_type = "StatisticalReturn")]
+    pub type JsStatisticalReturn;
+    #[wasm_bindgen(typescript_type = "StatisticalReturn[] | string")]
+    pub type JsStatisticalReturnListOrString;
     #[wasm_bindgen(typescript_type = "StatsQuery")]
     pub type JsStatsQuery;
     #[wasm_bindgen(typescript_type = "StatsReport")]
@@ -660,6 +666,62 @@ impl Engine {
             &self.inner,
             arg(&actor, "actor")?.as_bytes(),
             arg(&query, "query")?.as_bytes(),
+            ms(now_ms, "now_ms")?,
+        ))
+    }
+
+    /// 报表: `unit_code`'s statistical return for the cases registered from `from` to `to`, as
+    /// `actor` may count them: the counts, the counts by GB/T 31000 事件类型 and the heads of the cases
+    /// counted, signed with the front-end's signer when one is set. A case sent to another system
+    /// counts only as `transferred_out`. `denied` outside the actor's area.
+    ///
+    /// Journaled: store the journal after the call.
+    #[wasm_bindgen(js_name = statisticalReturn)]
+    pub fn statistical_return(
+        &mut self,
+        actor: JsActor,
+        unit_code: &str,
+        from: &str,
+        to: &str,
+        now_ms: f64,
+    ) -> Result<JsStatisticalReturn, JsValue> {
+        ret(ops::statistical_return(
+            &mut self.inner,
+            self.signer
+                .as_ref()
+                .map(|s| s as &dyn fengqiao::signing::Signer),
+            arg(&actor, "actor")?.as_bytes(),
+            unit_code,
+            from,
+            to,
+            ms(now_ms, "now_ms")?,
+        ))
+    }
+
+    /// 汇总: adds up the returns of the units below `unit_code` for the period, refusing the whole
+    /// set with `statistical_return` (the details name the problem and the unit) for a return of
+    /// another form or period, from a unit not below, a second one of a unit that does not
+    /// supersede the first, an inconsistent or unsigned one, or a case counted in two returns;
+    /// `signature` for a wrong signature.
+    #[allow(clippy::too_many_arguments)]
+    pub fn consolidate(
+        &self,
+        actor: JsActor,
+        unit_code: &str,
+        from: &str,
+        to: &str,
+        returns: JsStatisticalReturnListOrString,
+        keys: Option<String>,
+        now_ms: f64,
+    ) -> Result<JsConsolidation, JsValue> {
+        ret(ops::consolidate(
+            &self.inner,
+            arg(&actor, "actor")?.as_bytes(),
+            unit_code,
+            from,
+            to,
+            list_or_lines(&returns, "returns")?.as_bytes(),
+            keys.as_deref(),
             ms(now_ms, "now_ms")?,
         ))
     }

@@ -147,6 +147,10 @@ fn method(op: &Op) -> Result<String, String> {
         }
         Output::Nothing => ("()".to_string(), format!("{call}.map_err(throw)")),
     };
+    if params.len() > 7 {
+        // The table's arguments, as the other bindings take them.
+        s.push_str("#[allow(clippy::too_many_arguments)]\n");
+    }
     s.push_str(&format!(
         "pub fn {}({}) -> Result<{ret_ty}, JsValue> {{\n{body}\n}}\n",
         op.name,

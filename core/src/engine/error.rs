@@ -232,6 +232,16 @@ pub enum EngineError {
         /// What is wrong and what to do.
         message: String,
     },
+    /// A statistical return a consolidation refused (see [`crate::returns`]); nothing added.
+    #[error("return of {unit}: {message}")]
+    Return {
+        /// What is wrong, as a word.
+        problem: crate::returns::ReturnProblem,
+        /// The reporting unit.
+        unit: crate::hierarchy::DivisionCode,
+        /// What is wrong and what to do.
+        message: String,
+    },
     /// An external reference already registered (without the same idempotency key).
     #[error("{system} `{id}` is already case {case}: a reference is registered once (send the same idempotency key to get the case back)")]
     ExternalTaken {
@@ -279,6 +289,7 @@ impl EngineError {
             EngineError::KeyReused { .. } => ErrorCode::Conflict,
             EngineError::ExternalTaken { .. } => ErrorCode::Duplicate,
             EngineError::Transfer { problem, .. } => problem.code(),
+            EngineError::Return { .. } => ErrorCode::StatisticalReturn,
             EngineError::Journal(_) => ErrorCode::Journal,
             EngineError::Conflict { .. } => ErrorCode::Conflict,
             EngineError::Hierarchy(HierarchyError::Duplicate(_)) => ErrorCode::Duplicate,
@@ -420,6 +431,9 @@ impl EngineError {
             EngineError::Transfer {
                 problem: p, case, ..
             } => problem(p.as_str()).text("case", case).build(),
+            EngineError::Return {
+                problem: p, unit, ..
+            } => problem(p.as_str()).text("unit", unit).build(),
             EngineError::ExternalTaken { system, id, case } => problem("external_taken")
                 .text("system", system)
                 .text("id", id)

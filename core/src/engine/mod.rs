@@ -23,6 +23,7 @@ mod journal;
 mod personal;
 mod reader;
 mod restore;
+mod returns;
 mod signing;
 mod stats;
 mod time_limits;

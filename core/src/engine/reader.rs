@@ -213,6 +213,58 @@ impl<'e> Reader<'e> {
         self.engine.statistics(&self.actor, query, self.at)
     }
 
+    /// 报表: `unit`'s statistical return for the cases registered from `from` to `to`
+    /// (China time), counted as this reader may count them at its time, signed by `signer`
+    /// when one is given (see [`crate::returns`]): the counts, the counts by GB/T 31000
+    /// 事件类型 and the heads of the cases counted. A case sent to another system counts
+    /// only as `transferred_out` and is not among the heads. `denied` outside the actor's
+    /// area; `invalid_input` for `to` before `from`.
+    pub fn statistical_return(
+        &self,
+        unit: DivisionCode,
+        from: NaiveDate,
+        to: NaiveDate,
+        signer: Option<&dyn crate::signing::Signer>,
+    ) -> Result<crate::returns::StatisticalReturn, EngineError> {
+        self.engine
+            .statistical_return(&self.actor, unit, from, to, self.at, signer)
+    }
+
+    /// 汇总: adds up the returns of the units below `unit` for `from..=to`, refusing the
+    /// whole set (`statistical_return`, naming the problem and the unit) for a return of
+    /// another form or period, from a unit not below, a second one of a unit that does not
+    /// supersede the first (a correction names the digest of the one it replaces), an
+    /// inconsistent one, an unsigned one where `verifier` is given, or a case counted in
+    /// two returns (a stale return after a transfer); `signature` for a wrong signature;
+    /// `denied` when the actor may not report for `unit`.
+    ///
+    /// ```
+    /// use fengqiao::engine::{Engine, WorldData};
+    /// use fengqiao::trace::Actor;
+    /// let world: WorldData = serde_json::from_str(include_str!("../../../examples/data/world-small.json"))?;
+    /// let community = Engine::from_world(world.clone())?;
+    /// let street = Engine::from_world(world)?;
+    /// let (from, to, now) = ("2025-06-01".parse()?, "2025-06-30".parse()?, "2025-07-01T01:00:00Z".parse()?);
+    /// let r = community.reader(&Actor::System, now)?.statistical_return("522301001001".parse()?, from, to, None)?;
+    /// let c = street.reader(&Actor::System, now)?.consolidate("522301001000".parse()?, from, to, &[r.clone()], None)?;
+    /// assert_eq!(c.returns[0].digest, r.digest());
+    /// // The community's own level cannot add up its own return: it is not below itself.
+    /// let e = street.reader(&Actor::System, now)?.consolidate("522301001001".parse()?, from, to, &[r], None);
+    /// assert_eq!(e.unwrap_err().code(), fengqiao::error::ErrorCode::StatisticalReturn);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn consolidate(
+        &self,
+        unit: DivisionCode,
+        from: NaiveDate,
+        to: NaiveDate,
+        returns: &[crate::returns::StatisticalReturn],
+        verifier: Option<&dyn crate::signing::Verifier>,
+    ) -> Result<crate::returns::Consolidation, EngineError> {
+        self.engine
+            .consolidate(&self.actor, unit, from, to, returns, verifier, self.at)
+    }
+
     /// The assessment (考核) of the units at `query.level` over `query.from..=query.to`,
     /// over the cases the actor may see, judged at the reader's time; see
     /// [`crate::assessment`] for what is counted. Weights: the query's, else the rule

@@ -88,6 +88,22 @@ pub enum Subject {
     /// The register of every case's head ([`CaseHead`], [`register_digest`]): `seq` is
     /// the number of cases. One signature covers a prefecture's million heads.
     Register,
+    /// A statistical return sent up ([`crate::returns`]): `head` is its digest, `seq` the
+    /// number of cases it counts.
+    Return,
+}
+
+impl Subject {
+    /// The subject as the signed message and the store write it: `journal`, `register`,
+    /// `return` or `case:<code>`.
+    pub fn word(&self) -> String {
+        match self {
+            Subject::Journal => "journal".into(),
+            Subject::Case(c) => format!("case:{c}"),
+            Subject::Register => "register".into(),
+            Subject::Return => "return".into(),
+        }
+    }
 }
 
 /// One line of the register of heads: a case, its last event's sequence number and hash.
@@ -226,11 +242,7 @@ impl SignedHead {
     }
 
     fn subject_text(&self) -> String {
-        match &self.subject {
-            Subject::Journal => "journal".into(),
-            Subject::Case(c) => format!("case:{c}"),
-            Subject::Register => "register".into(),
-        }
+        self.subject.word()
     }
 }
 
@@ -242,11 +254,7 @@ fn message(
     algorithm: &str,
     key_id: &str,
 ) -> Vec<u8> {
-    let subject = match subject {
-        Subject::Journal => "journal".to_string(),
-        Subject::Case(c) => format!("case:{c}"),
-        Subject::Register => "register".to_string(),
-    };
+    let subject = subject.word();
     format!(
         "fengqiao-head/1\n{subject}\n{seq}\n{head}\n{}\n{algorithm}\n{key_id}\n",
         at.to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -445,7 +453,7 @@ pub fn verify_heads(
                 h.check(verifier)?;
                 report.heads += 1;
             }
-            Subject::Case(_) | Subject::Journal => {}
+            Subject::Case(_) | Subject::Journal | Subject::Return => {}
         }
     }
     Ok(report)

@@ -750,6 +750,49 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * 报表: {@code unitCode}'s statistical return for the cases registered from {@code from} to
+     * {@code to}, as {@code actor} may count them: the counts, the counts by GB/T 31000 事件类型 and
+     * the heads of the cases counted, signed with the front-end's signer when one is set. A case
+     * sent to another system counts only as {@code transferred_out}. {@code ErrorCode.DENIED}
+     * outside the actor's area.
+     *
+     * <p>Journaled: store the journal after the call.
+     *
+     * @param actor who acts
+     * @param unitCode a division code
+     * @param from the first day of registration counted, {@code YYYY-MM-DD}
+     * @param to the last day counted, {@code YYYY-MM-DD}
+     * @param now the time of the call
+     * @return {@code StatisticalReturn} JSON
+     * @throws FengqiaoException when refused (nothing changes)
+     */
+    public String statisticalReturnJson(Actor actor, String unitCode, String from, String to, Instant now) {
+        return call((h, o, e) -> FqLibrary.fq_engine_statistical_return(h, c(actor(actor)), c(unitCode), c(from), c(to), ms(now), o, e));
+    }
+
+    /**
+     * 汇总: adds up the returns of the units below {@code unitCode} for the period, refusing the
+     * whole set with {@code ErrorCode.STATISTICAL_RETURN} (the details name the problem and the
+     * unit) for a return of another form or period, from a unit not below, a second one of a unit
+     * that does not supersede the first, an inconsistent or unsigned one, or a case counted in two
+     * returns; {@code ErrorCode.SIGNATURE} for a wrong signature.
+     *
+     * @param actor who acts
+     * @param unitCode a division code
+     * @param from the first day of registration counted, {@code YYYY-MM-DD}
+     * @param to the last day counted, {@code YYYY-MM-DD}
+     * @param returns a JSON array or JSON Lines of {@code StatisticalReturn}
+     * @param keys the SM2 public keys trusted, a JSON object by key id ({@code {"centre-2026":
+     * "04…"}}); {@code null}: absent
+     * @param now the time of the call
+     * @return {@code Consolidation} JSON
+     * @throws FengqiaoException when refused (nothing changes)
+     */
+    public String consolidateJson(Actor actor, String unitCode, String from, String to, String returns, String keys, Instant now) {
+        return call((h, o, e) -> FqLibrary.fq_engine_consolidate(h, c(actor(actor)), c(unitCode), c(from), c(to), c(returns), cOrNull(keys), ms(now), o, e));
+    }
+
+    /**
      * The assessment (考核: supervision cards, cases gone red, extensions, suspensions and a score
      * per unit) over the cases {@code actor} may see, judged at {@code now}.
      *

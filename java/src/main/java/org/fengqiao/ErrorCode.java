@@ -49,6 +49,8 @@ public enum ErrorCode {
     PROTECTION(19, "protection"),
     /** A transfer document intake refused (the details name the problem: `format`, `shape`, `unsigned`, `elsewhere`, `not_sent_here`). */
     TRANSFER(20, "transfer"),
+    /** A statistical return a consolidation refused (the details name the problem and the unit: `format`, `period`, `not_below`, `twice`, `counted_twice`, `inconsistent`, `unsigned`). */
+    STATISTICAL_RETURN(21, "statistical_return"),
     /** A status this binding does not know (a newer native library). */
     UNKNOWN(-1, "unknown");
 

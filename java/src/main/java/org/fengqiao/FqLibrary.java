@@ -86,6 +86,8 @@ final class FqLibrary {
     static native int fq_engine_deadlines(Pointer engine, long now, PointerByReference out, PointerByReference err);
     static native int fq_engine_sweep(Pointer engine, long now, PointerByReference out, PointerByReference err);
     static native int fq_engine_statistics(Pointer engine, byte[] actor, byte[] query, long now, PointerByReference out, PointerByReference err);
+    static native int fq_engine_statistical_return(Pointer engine, byte[] actor, byte[] unitCode, byte[] from, byte[] to, long now, PointerByReference out, PointerByReference err);
+    static native int fq_engine_consolidate(Pointer engine, byte[] actor, byte[] unitCode, byte[] from, byte[] to, byte[] returns, byte[] keys, long now, PointerByReference out, PointerByReference err);
     static native int fq_engine_assessment(Pointer engine, byte[] actor, byte[] query, long now, PointerByReference out, PointerByReference err);
     static native int fq_engine_file_report(Pointer engine, byte[] actor, byte[] report, PointerByReference err);
     static native int fq_engine_missing_reports(Pointer engine, byte[] actor, byte[] unitCode, byte[] date, long now, PointerByReference out, PointerByReference err);
