@@ -988,6 +988,59 @@ static void test_security(const char *world) {
     fq_engine_free(e);
 }
 
+/* Two engines exchanging a case through the C ABI (issue 33): the street's engine sends a
+ * signed document, the county's checks it and takes it in once, returns the result, and
+ * the street takes the county's steps into its trace; every refusal has its own status. */
+static void test_transfer(const char *world) {
+    FqEngine *street = NULL, *county = NULL;
+    FqError *err = NULL;
+    char *code = NULL, *doc = NULL, *out = NULL, *pub = NULL, *back = NULL;
+    const char *SC = "{\"staff\":\"cs-522301001000\"}", *KC = "{\"staff\":\"cs-522301000000\"}";
+    CHECK(fq_engine_new(world, &street, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_new(world, &county, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_set_sm2_signer(street, "street-2026",
+          "3945208f7b2144b13f36e38ac6d39f95889393692860b51a42fb81ef4df7c5b8", &pub, &err) == FQ_STATUS_OK);
+    char keys[300];
+    snprintf(keys, sizeof keys, "{\"street-2026\":\"%s\"}", pub);
+    CHECK(fq_engine_register(street, GW, DISPUTE, T0, &code, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_transfer_out(street, SC, code, "{\"unit\":\"522301000000\"}", "sideways", NULL, T0, &doc, &err) == FQ_STATUS_INVALID_INPUT);
+    fq_error_free(err);
+    CHECK(fq_engine_transfer_out(street, SC, code, "{\"unit\":\"522301000000\"}", "escalation", "涉及多户", T0, &doc, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(doc, "\"format\":\"fengqiao-transfer/1\"") && CONTAINS(doc, "\"key_id\":\"street-2026\""));
+    CHECK(fq_transfer_check(doc, keys, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "\"signature_checked\":true"));
+    fq_string_free(out);
+    /* A key the county does not trust; then taken in, twice (the second changes nothing). */
+    CHECK(fq_engine_intake(county, KC, doc, "{}", T0, &out, &err) == FQ_STATUS_SIGNATURE);
+    fq_error_free(err);
+    CHECK(fq_engine_intake(county, KC, doc, keys, T0, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "\"added\":3"));
+    fq_string_free(out);
+    CHECK(fq_engine_intake(county, KC, doc, keys, T0, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "\"added\":0"));
+    fq_string_free(out);
+    /* A result sent anywhere but back is refused; back to the street it goes. */
+    CHECK(fq_engine_transfer_out(county, KC, code, "{\"unit\":\"522301001001\"}", "result", NULL, T0, &back, &err) == FQ_STATUS_LIFECYCLE);
+    fq_error_free(err);
+    CHECK(fq_engine_transfer_out(county, KC, code, "{\"unit\":\"522301001000\"}", "result", NULL, T0, &back, &err) == FQ_STATUS_OK);
+    CHECK(fq_engine_intake(street, SC, back, NULL, T0, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "\"added\":3"));
+    fq_string_free(out);
+    /* The county's document offered again to the county, which sent it: nothing changes. */
+    CHECK(fq_engine_intake(county, KC, back, NULL, T0, &out, &err) == FQ_STATUS_OK);
+    CHECK(CONTAINS(out, "\"added\":0"));
+    fq_string_free(out);
+    /* Not a document of this form. */
+    CHECK(fq_engine_intake(county, KC, "{\"format\":1}", NULL, T0, &out, &err) == FQ_STATUS_INVALID_INPUT);
+    fq_error_free(err);
+    fq_string_free(back);
+    fq_string_free(doc);
+    fq_string_free(code);
+    fq_string_free(pub);
+    fq_engine_free(street);
+    fq_engine_free(county);
+}
+
 int main(int argc, char **argv) {
     if (argc < 4) {
         fprintf(stderr, "usage: %s world.json history.jsonl rules.json\n", argv[0]);
@@ -1011,6 +1064,7 @@ int main(int argc, char **argv) {
     test_hostile(world);
     test_law_rows(world);
     test_security(world);
+    test_transfer(world);
 #ifdef FQ_DEBUG_PANIC
     test_panic();
 #endif
