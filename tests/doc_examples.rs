@@ -226,6 +226,57 @@ fn every_shape_has_a_live_example() {
         let audit = w.engine.audit_record();
         check("audit-entry", audit.last().unwrap());
     }
+    // Exchange (docs/exchange.md): a signed transfer document, what intake answers, and a
+    // signed statistical return with the street's consolidation of it.
+    #[cfg(feature = "guomi")]
+    {
+        let signer =
+            fengqiao::signing::Sm2Signer::from_secret_hex("street-2026", &"1a".repeat(32)).unwrap();
+        let now = at(2026, 5, 6);
+        let input = w.dispute(Category::Neighbour, &["p0-0", "p1-0"], now);
+        let gw = w.grid_worker(0);
+        let sent = w.engine.register(&gw, input, now).unwrap();
+        let to = fengqiao::transfer::Endpoint {
+            unit: w.places.county.unwrap(),
+            body: None,
+        };
+        let doc = w
+            .engine
+            .transfer_out(
+                &w.street_centre(),
+                &sent,
+                to,
+                fengqiao::transfer::TransferReason::Escalation,
+                "涉及多户，需县级协调".into(),
+                now,
+                Some(&signer),
+            )
+            .unwrap();
+        check("transfer-document", &doc);
+        let mut county = World::small();
+        let county_centre = Actor::Staff(ids::centre_staff(county.places.county.unwrap()));
+        let taken = county
+            .engine
+            .intake(&county_centre, doc.clone(), None, now)
+            .unwrap();
+        check("intake", &taken);
+        check("transfer-check", &doc.check(None).unwrap());
+        let (from, to) = (date("2026-05-01"), date("2026-05-31"));
+        let ret = w
+            .engine
+            .reader(&Actor::System, at(2026, 6, 1))
+            .unwrap()
+            .statistical_return(w.places.communities[0], from, to, Some(&signer))
+            .unwrap();
+        check("statistical-return", &ret);
+        let sum = county
+            .engine
+            .reader(&Actor::System, at(2026, 6, 1))
+            .unwrap()
+            .consolidate(w.places.streets[0], from, to, &[ret], None)
+            .unwrap();
+        check("consolidation", &sum);
+    }
     let mut bad = w.engine.router().rule_set().clone();
     bad.rules[1].when = fengqiao::routing::Condition::CategoryIn(vec![]);
     check("diagnostics", &w.engine.validate_rules(&bad).items);

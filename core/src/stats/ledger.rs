@@ -144,6 +144,14 @@ impl Entry {
     #[inline]
     pub fn add_to(&self, t: &mut Tally, standing: Standing, handled_at: Level) {
         let at = |c: Counter, on: bool| (on as u32) << c as u32;
+        // A case sent to another system counts only as sent here (see
+        // `Counts::transferred_out`): nothing that depends on the moment is added.
+        if self.tally & at(Counter::transferred_out, true) != 0 {
+            for (i, n) in t.n.iter_mut().enumerate() {
+                *n += (self.tally >> i) & 1;
+            }
+            return;
+        }
         let bits = self.tally
             | at(Counter::early_warning, standing == Standing::Warning)
             | at(Counter::overdue_yellow, standing == Standing::Yellow)
