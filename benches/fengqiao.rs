@@ -215,6 +215,97 @@ fn lifecycle(c: &mut Criterion) {
     g.finish();
 }
 
+/// Exchange (issue 33): one case of six events sent with its signed trace and taken in by a
+/// second engine — SM2 signing at the sender, the document through JSON text (what crosses
+/// the wire), and intake with the chain recomputed and the signature checked.
+fn exchange(c: &mut Criterion) {
+    use fengqiao::signing::{Signer, Sm2Signer, Sm2Verifier};
+    use fengqiao::transfer::{Endpoint, TransferDocument, TransferReason};
+    let (engine, dir) = synth::world(&Spec::small()).unwrap();
+    let t = |d: u32| Utc.with_ymd_and_hms(2025, 6, d, 1, 0, 0).unwrap();
+    let gw = Actor::Staff(ids::grid_worker(dir.grids[0]));
+    let centre = Actor::Staff(ids::centre_staff(dir.streets[0]));
+    let county = Actor::Staff(ids::centre_staff(dir.county.unwrap()));
+    let signer = Sm2Signer::from_secret_hex("street-2026", &"1a".repeat(32)).unwrap();
+    let mut verifier = Sm2Verifier::default();
+    verifier
+        .add_key(signer.key_id(), &signer.public_key_hex())
+        .unwrap();
+    let mut street = engine.clone();
+    let code = street
+        .register(&gw, dispute_at(dir.households[0]), t(2))
+        .unwrap();
+    street.route(&Actor::System, &code, t(2)).unwrap();
+    for _ in 0..3 {
+        street
+            .apply(
+                &centre,
+                &code,
+                Operation::Supervise {
+                    grade: fengqiao::routing::Grade::Ordinary,
+                    note: String::new(),
+                },
+                t(3),
+            )
+            .unwrap();
+    }
+    let to = Endpoint {
+        unit: dir.county.unwrap(),
+        body: None,
+    };
+    let mut g = c.benchmark_group("exchange");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("transfer_out_signed", |b| {
+        b.iter_batched(
+            || street.clone(),
+            |mut e| {
+                black_box(
+                    e.transfer_out(
+                        &centre,
+                        &code,
+                        to.clone(),
+                        TransferReason::Escalation,
+                        String::new(),
+                        t(4),
+                        Some(&signer),
+                    )
+                    .unwrap(),
+                )
+            },
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    let doc = street
+        .clone()
+        .transfer_out(
+            &centre,
+            &code,
+            to,
+            TransferReason::Escalation,
+            String::new(),
+            t(4),
+            Some(&signer),
+        )
+        .unwrap();
+    let text = serde_json::to_string(&doc).unwrap();
+    println!(
+        "exchange: a document of {} events is {} bytes of JSON",
+        doc.events.len(),
+        text.len()
+    );
+    g.bench_function("intake_json_chain_sm2", |b| {
+        b.iter_batched(
+            || engine.clone(),
+            |mut e| {
+                let doc: TransferDocument = serde_json::from_str(&text).unwrap();
+                black_box(e.intake(&county, doc, Some(&verifier), t(4)).unwrap())
+            },
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
 /// The roll-up a centre runs for its weekly dispatch: community × category over every case,
 /// with the 2023 ledger's category mix. Quick mode: 100,000 cases in a county; full mode:
 /// 1,000,000 cases in a prefecture (the issue's size; ≈1.5 GB of case records).
@@ -273,6 +364,6 @@ fn statistics(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = common::tune(20);
-    targets = hierarchy_build, routing, team_assembly, lifecycle, statistics
+    targets = hierarchy_build, routing, team_assembly, lifecycle, exchange, statistics
 }
 criterion_main!(benches);
