@@ -80,6 +80,9 @@ pub enum StoreError {
         /// The newest version this library knows.
         known: i32,
     },
+    /// `Store::distribute` on a database without the Citus extension: nothing distributed.
+    #[error("the database has no Citus extension (CREATE EXTENSION citus on the coordinator, then add the workers): nothing was distributed")]
+    NotDistributed,
     /// The database failed (connection, permission, constraint).
     #[error("database: {0}")]
     Database(#[from] postgres::Error),

@@ -50,6 +50,7 @@
 
 #![deny(missing_docs)]
 
+mod citus;
 pub mod cluster;
 mod error;
 mod journal;
@@ -63,6 +64,7 @@ use fengqiao::engine::{Engine, WorldData};
 use fengqiao::trace::Hash;
 use postgres::{Client, NoTls};
 
+pub use citus::Layout;
 pub use error::StoreError;
 pub use journal::{Appended, TAIL};
 
@@ -92,10 +94,14 @@ impl Store {
     /// `postgresql://` URL). The schema must be migrated ([`Store::migrate`]) before reads
     /// and writes; they say so otherwise.
     pub fn connect(params: &str) -> Result<Store, StoreError> {
-        Ok(Store::from_client(Client::connect(params, NoTls)?))
+        let mut store = Store::from_client(Client::connect(params, NoTls)?);
+        store.prepare_session()?;
+        Ok(store)
     }
 
-    /// A store over a client the host configured itself (TLS, application name).
+    /// A store over a client the host configured itself (TLS, application name). On Citus,
+    /// the session needs `SET citus.enable_unsafe_triggers = on` before a county is created
+    /// ([`Store::connect`] sets it).
     pub fn from_client(client: Client) -> Store {
         Store {
             client,

@@ -499,6 +499,32 @@ fn an_unmigrated_database_says_so() {
     assert_eq!(store.migrate().unwrap(), 2, "migrating twice is harmless");
 }
 
+#[test]
+fn distributing_without_citus_says_so_and_changes_nothing() {
+    let (_cluster, mut store) = server();
+    assert!(!store.on_citus().unwrap());
+    let err = store.distribute().unwrap_err();
+    assert!(matches!(err, StoreError::NotDistributed), "{err}");
+    assert!(err.to_string().contains("CREATE EXTENSION citus"), "{err}");
+    // The partitions are still there: a county is created and restored as before.
+    let (world, _, engine) = small("522301");
+    store.create(&world).unwrap();
+    store.append(&engine).unwrap();
+    assert_eq!(
+        store.restore("522301").unwrap().journal_digest(),
+        engine.journal_digest()
+    );
+    let partitioned: bool = store
+        .client()
+        .query_one(
+            "SELECT relkind = 'p' FROM pg_class WHERE oid = 'fengqiao.journal'::regclass",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(partitioned);
+}
+
 /// A county whose journal is many batches long: its rows are parsed and checked on reader
 /// threads while the restoring thread applies them, and a row changed deep inside is still
 /// named by its case and seq.
