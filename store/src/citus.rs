@@ -56,6 +56,13 @@ impl Store {
     /// ([`StoreError::NotDistributed`]).
     pub fn distribute(&mut self) -> Result<usize, StoreError> {
         self.check_schema()?;
+        if !self.on_citus()? {
+            return Err(StoreError::NotDistributed);
+        }
+        // Once distributed, the layout stays: only tables not yet distributed are.
+        if self.is_distributed("fengqiao.journals")? {
+            return self.distribute_as(Layout::PartitionsByCounty);
+        }
         let counties: i64 = self
             .client
             .query_one("SELECT count(*) FROM fengqiao.journals", &[])?
@@ -82,14 +89,7 @@ impl Store {
         let mut done = 0;
         for (i, table) in DISTRIBUTED.iter().enumerate() {
             let name = format!("fengqiao.{table}");
-            let already: bool = self
-                .client
-                .query_one(
-                    "SELECT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = $1::text::regclass)",
-                    &[&name],
-                )?
-                .get(0);
-            if already {
+            if self.is_distributed(&name)? {
                 continue;
             }
             if i == 0 {
@@ -108,12 +108,26 @@ impl Store {
         Ok(done)
     }
 
+    /// Whether `table` is distributed already.
+    fn is_distributed(&mut self, table: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .client
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = $1::text::regclass)",
+                &[&table],
+            )?
+            .get(0))
+    }
+
     /// Recreates the partitioned tables as plain ones (same columns, keys, checks,
     /// defaults and append-only triggers) in one transaction, and makes
     /// `fengqiao.add_county` check the code only: Citus then shards each table by county
     /// once, instead of sharding every county's partition again. Refused once counties
     /// exist; a no-op once done.
     fn unpartition(&mut self) -> Result<(), StoreError> {
+        if self.is_distributed("fengqiao.journals")? {
+            return Ok(());
+        }
         let mut tx = self.client.transaction()?;
         let counties: i64 = tx
             .query_one("SELECT count(*) FROM fengqiao.journals", &[])?
