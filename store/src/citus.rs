@@ -55,13 +55,16 @@ impl Store {
     /// [`StoreError::Database`]; without Citus it distributes nothing and says so
     /// ([`StoreError::NotDistributed`]).
     pub fn distribute(&mut self) -> Result<usize, StoreError> {
-        self.check_schema()?;
+        let v = migrations_version(self)?;
+        if v == 0 || v > crate::migrations::VERSION {
+            self.check_schema()?;
+        }
         if !self.on_citus()? {
             return Err(StoreError::NotDistributed);
         }
         // Once distributed, the layout stays: only tables not yet distributed are.
-        if self.is_distributed("fengqiao.journals")? {
-            return self.distribute_as(Layout::PartitionsByCounty);
+        if let Some(layout) = layout_of(&mut self.client)? {
+            return self.distribute_as(layout);
         }
         let counties: i64 = self
             .client
@@ -78,10 +81,19 @@ impl Store {
     /// [`Store::distribute`] in the layout given. [`Layout::ByCounty`] needs a database
     /// without counties yet (its tables are recreated without partitions).
     pub fn distribute_as(&mut self, layout: Layout) -> Result<usize, StoreError> {
-        self.check_schema()?;
+        let v = migrations_version(self)?;
+        if v == 0 || v > crate::migrations::VERSION {
+            self.check_schema()?;
+        }
         if !self.on_citus()? {
             return Err(StoreError::NotDistributed);
         }
+        self.distribute_tables(layout)
+    }
+
+    /// Distributes the tables not yet distributed, at whatever schema version (a migration
+    /// on a distributed database calls it for the tables it added).
+    pub(crate) fn distribute_tables(&mut self, layout: Layout) -> Result<usize, StoreError> {
         self.prepare_session()?;
         if layout == Layout::ByCounty {
             self.unpartition()?;
@@ -89,7 +101,11 @@ impl Store {
         let mut done = 0;
         for (i, table) in DISTRIBUTED.iter().enumerate() {
             let name = format!("fengqiao.{table}");
-            if self.is_distributed(&name)? {
+            let exists: bool = self
+                .client
+                .query_one("SELECT to_regclass($1) IS NOT NULL", &[&name])?
+                .get(0);
+            if !exists || self.is_distributed(&name)? {
                 continue;
             }
             if i == 0 {
@@ -119,44 +135,61 @@ impl Store {
             .get(0))
     }
 
-    /// Recreates the partitioned tables as plain ones (same columns, keys, checks,
-    /// defaults and append-only triggers) in one transaction, and makes
+    /// Recreates the partitioned tables not yet distributed as plain ones (same columns,
+    /// keys, checks, defaults and append-only triggers), in one transaction, and makes
     /// `fengqiao.add_county` check the code only: Citus then shards each table by county
-    /// once, instead of sharding every county's partition again. Refused once counties
-    /// exist; a no-op once done.
-    fn unpartition(&mut self) -> Result<(), StoreError> {
-        if self.is_distributed("fengqiao.journals")? {
+    /// once, instead of sharding every county's partition again. A table that already has
+    /// partitions (counties stored in it) is refused: distribute it as it is.
+    pub(crate) fn unpartition(&mut self) -> Result<(), StoreError> {
+        // Nothing to do (every start of a distributed store's host comes here): no DDL, so
+        // hosts starting together do not contend for the catalog.
+        let pending: bool = self
+            .client
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                   WHERE n.nspname = 'fengqiao' AND c.relkind = 'p' AND NOT c.relispartition
+                     AND NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = c.oid))",
+                &[],
+            )?
+            .get(0);
+        if !pending {
             return Ok(());
         }
         let mut tx = self.client.transaction()?;
-        let counties: i64 = tx
-            .query_one("SELECT count(*) FROM fengqiao.journals", &[])?
-            .get(0);
         for table in &DISTRIBUTED[1..] {
-            let partitioned: bool = tx
-                .query_one(
-                    "SELECT relkind = 'p' FROM pg_class WHERE oid = $1::text::regclass",
-                    &[&format!("fengqiao.{table}")],
-                )?
-                .get(0);
-            if !partitioned {
+            let name = format!("fengqiao.{table}");
+            if tx
+                .query_one("SELECT to_regclass($1) IS NULL", &[&name])?
+                .get::<_, bool>(0)
+            {
                 continue;
             }
-            if counties > 0 {
+            let row = tx.query_one(
+                "SELECT c.relkind = 'p',
+                        EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = c.oid),
+                        (SELECT count(*) FROM pg_inherits WHERE inhparent = c.oid)
+                   FROM pg_class c WHERE c.oid = $1::text::regclass",
+                &[&name],
+            )?;
+            let (partitioned, distributed, partitions): (bool, bool, i64) =
+                (row.get(0), row.get(1), row.get(2));
+            if !partitioned || distributed {
+                continue;
+            }
+            if partitions > 0 {
                 return Err(StoreError::County {
                     message: format!(
-                        "{counties} counties are stored in per-county partitions: distribute them as they are (Layout::PartitionsByCounty)"
+                        "{name} holds {partitions} counties' partitions: distribute them as they are (Layout::PartitionsByCounty)"
                     ),
                 });
             }
-            let guarded = *table != "heads";
             let mut sql = format!(
                 "CREATE TABLE fengqiao.{table}_flat (LIKE fengqiao.{table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES);
                  DROP TABLE fengqiao.{table};
                  ALTER TABLE fengqiao.{table}_flat RENAME TO {table};
                  REVOKE ALL ON fengqiao.{table} FROM PUBLIC;"
             );
-            if guarded {
+            if *table != "heads" {
                 sql.push_str(&format!(
                     "CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON fengqiao.{table}
                          FOR EACH ROW EXECUTE FUNCTION fengqiao.refuse_change();
@@ -166,18 +199,81 @@ impl Store {
             }
             tx.batch_execute(&sql)?;
         }
-        tx.batch_execute(
-            "CREATE OR REPLACE FUNCTION fengqiao.add_county(c text) RETURNS void LANGUAGE plpgsql AS $$
-             BEGIN
-                 IF c !~ '^[0-9]{6}$' THEN
-                     RAISE EXCEPTION 'fengqiao: county code %: six digits expected', c USING ERRCODE = '22023';
-                 END IF;
-             END
-             $$;",
-        )?;
+        tx.batch_execute(CHECK_ONLY_ADD_COUNTY)?;
         tx.commit()?;
         Ok(())
     }
+}
+
+/// The schema version (a database distributed before its last migration is distributed at
+/// the version it has; the next migration distributes what it adds).
+fn migrations_version(store: &mut Store) -> Result<i32, StoreError> {
+    crate::migrations::version(&mut store.client)
+}
+
+/// `fengqiao.add_county` in the `ByCounty` layout: no partitions to make, the code checked.
+const CHECK_ONLY_ADD_COUNTY: &str =
+    "CREATE OR REPLACE FUNCTION fengqiao.add_county(c text) RETURNS void LANGUAGE plpgsql AS $$
+     BEGIN
+         IF c !~ '^[0-9]{6}$' THEN
+             RAISE EXCEPTION 'fengqiao: county code %: six digits expected', c USING ERRCODE = '22023';
+         END IF;
+     END
+     $$;";
+
+/// The statement a migration ends with to give the counties stored so far their new
+/// partitions. On Citus it would run on a worker (where `fengqiao.journals` is a shard):
+/// [`apply_migration`] runs it from the coordinator, county by county, instead.
+const COUNTY_LOOP: &str = "SELECT fengqiao.add_county(county) FROM fengqiao.journals;";
+
+/// The layout of a database already distributed (`None`: not on Citus, or not distributed).
+pub(crate) fn layout_of(client: &mut postgres::Client) -> Result<Option<Layout>, StoreError> {
+    let row = client.query_one(
+        "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')",
+        &[],
+    )?;
+    if !row.get::<_, bool>(0) {
+        return Ok(None);
+    }
+    let row = client.query_one(
+        "SELECT to_regclass('fengqiao.journals') IS NOT NULL
+            AND EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = to_regclass('fengqiao.journals')),
+                (SELECT relkind = 'p' FROM pg_class WHERE oid = to_regclass('fengqiao.journal'))",
+        &[],
+    )?;
+    Ok(
+        match (row.get::<_, bool>(0), row.get::<_, Option<bool>>(1)) {
+            (true, Some(true)) => Some(Layout::PartitionsByCounty),
+            (true, _) => Some(Layout::ByCounty),
+            _ => None,
+        },
+    )
+}
+
+/// A migration's SQL on a distributed database: its county loop run from the coordinator
+/// (per county for partitions; nothing to make in the `ByCounty` layout).
+pub(crate) fn apply_migration(
+    tx: &mut postgres::Transaction<'_>,
+    sql: &str,
+    layout: Layout,
+) -> Result<(), StoreError> {
+    let Some((before, after)) = sql.split_once(COUNTY_LOOP) else {
+        tx.batch_execute(sql)?;
+        return Ok(());
+    };
+    tx.batch_execute(before)?;
+    if layout == Layout::PartitionsByCounty {
+        let counties: Vec<String> = tx
+            .query("SELECT county FROM fengqiao.journals ORDER BY county", &[])?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        for c in counties {
+            tx.execute("SELECT fengqiao.add_county($1)", &[&c])?;
+        }
+    }
+    tx.batch_execute(after)?;
+    Ok(())
 }
 
 /// How the store's tables lie on a Citus cluster.

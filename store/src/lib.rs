@@ -118,10 +118,22 @@ impl Store {
 
     /// Applies the schema migrations the database lacks (as a role that may create
     /// tables); returns the schema version. Safe to call at every start.
+    /// On a distributed Citus database the tables a migration adds are distributed in the
+    /// database's layout as it runs (see [`Store::distribute`]).
     pub fn migrate(&mut self) -> Result<i32, StoreError> {
-        let version = migrations::migrate(&mut self.client)?;
-        self.schema_ok = true;
-        Ok(version)
+        self.migrate_to(migrations::VERSION)
+    }
+
+    /// [`Store::migrate`] up to `version` only: a staged upgrade, where hosts of the older
+    /// library still run against the database until the last step. Reads and writes need
+    /// the latest version ([`StoreError::Schema`] until then).
+    pub fn migrate_to(&mut self, version: i32) -> Result<i32, StoreError> {
+        let at = migrations::migrate(&mut self.client, version)?;
+        self.schema_ok = at == migrations::VERSION;
+        if let Some(layout) = citus::layout_of(&mut self.client)? {
+            self.distribute_tables(layout)?;
+        }
+        Ok(at)
     }
 
     /// Grants `role` what an application needs and no more: SELECT and INSERT on the

@@ -20,8 +20,9 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
 /// The schema version this library reads and writes.
 pub const VERSION: i32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
-/// Applies the migrations the database lacks; returns the version it is at.
-pub(crate) fn migrate(client: &mut Client) -> Result<i32, StoreError> {
+/// Applies the migrations the database lacks, up to `up_to`; returns the version it is at.
+/// On a distributed Citus database each runs as [`crate::citus::apply_migration`] says.
+pub(crate) fn migrate(client: &mut Client, up_to: i32) -> Result<i32, StoreError> {
     client.batch_execute(
         "CREATE SCHEMA IF NOT EXISTS fengqiao;
          CREATE TABLE IF NOT EXISTS fengqiao.migrations (
@@ -37,7 +38,8 @@ pub(crate) fn migrate(client: &mut Client) -> Result<i32, StoreError> {
             known: VERSION,
         });
     }
-    for (version, name, sql) in MIGRATIONS {
+    let distributed = crate::citus::layout_of(client)?;
+    for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 <= up_to) {
         let digest = Hash::sm3(sql.as_bytes());
         let mut tx = client.transaction()?;
         // One migrator at a time (two hosts starting together).
@@ -59,7 +61,10 @@ pub(crate) fn migrate(client: &mut Client) -> Result<i32, StoreError> {
                 }
             }
             None => {
-                tx.batch_execute(sql)?;
+                match distributed {
+                    Some(layout) => crate::citus::apply_migration(&mut tx, sql, layout)?,
+                    None => tx.batch_execute(sql)?,
+                }
                 tx.execute(
                     "INSERT INTO fengqiao.migrations (version, name, sm3) VALUES ($1, $2, $3)",
                     &[version, name, &digest.0.as_slice()],
@@ -68,7 +73,7 @@ pub(crate) fn migrate(client: &mut Client) -> Result<i32, StoreError> {
         }
         tx.commit()?;
     }
-    Ok(VERSION)
+    version(client)
 }
 
 /// The version the database is at (0 before any migration).

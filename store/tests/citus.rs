@@ -237,3 +237,71 @@ fn changes_are_refused_and_a_row_changed_on_a_worker_is_named_at_restore() {
         "{err}"
     );
 }
+
+#[test]
+#[ignore = "needs a Citus cluster (FENGQIAO_CITUS)"]
+fn a_database_distributed_at_schema_1_migrates_to_2() {
+    for layout in [Layout::ByCounty, Layout::PartitionsByCounty] {
+        let mut store = Store::connect(&params()).unwrap();
+        store
+            .client()
+            .batch_execute("DROP SCHEMA IF EXISTS fengqiao CASCADE")
+            .unwrap();
+        assert_eq!(store.migrate_to(1).unwrap(), 1);
+        if layout == Layout::PartitionsByCounty {
+            // A county an older library stored before the database was distributed.
+            store
+                .client()
+                .batch_execute(
+                    "SELECT fengqiao.add_county('522399');
+                     INSERT INTO fengqiao.journals (county, origin, world, digest)
+                     VALUES ('522399', decode(repeat('00', 32), 'hex'), '{}', decode(repeat('00', 32), 'hex'))",
+                )
+                .unwrap();
+        }
+        assert_eq!(
+            store.distribute_as(layout).unwrap(),
+            7,
+            "{layout:?}: schema 1's tables"
+        );
+        // Migration 2 adds two tables and, for partitions, each county's partitions of them:
+        // on Citus its county loop runs from the coordinator.
+        assert_eq!(store.migrate().unwrap(), 2, "{layout:?}");
+        for table in ["fengqiao.signed_heads", "fengqiao.audit"] {
+            let distributed: bool = store
+                .client()
+                .query_one(
+                    "SELECT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = $1::text::regclass)",
+                    &[&table],
+                )
+                .unwrap()
+                .get(0);
+            assert!(distributed, "{layout:?}: {table}");
+        }
+        if layout == Layout::PartitionsByCounty {
+            let partition: bool = store
+                .client()
+                .query_one(
+                    "SELECT to_regclass('fengqiao.audit_522399') IS NOT NULL",
+                    &[],
+                )
+                .unwrap()
+                .get(0);
+            assert!(
+                partition,
+                "the stored county got its partition of the new table"
+            );
+        }
+        // And the store works at schema 2: a county round-trips with a signed head kept.
+        let (world, places, mut engine) = small("522301");
+        store.create(&world).unwrap();
+        county::caseload(&mut engine, &places, &mut Rng::new(9), at(2025, 3, 3), 5).unwrap();
+        store.append(&engine).unwrap();
+        let again = store.restore("522301").unwrap();
+        assert_eq!(
+            again.journal_digest(),
+            engine.journal_digest(),
+            "{layout:?}"
+        );
+    }
+}
