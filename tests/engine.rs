@@ -535,7 +535,7 @@ fn a_forged_route_is_refused() {
             &Actor::System,
             &code,
             Operation::Route {
-                decision: Box::new(forged),
+                decision: std::sync::Arc::new(forged),
             },
             at(2025, 9, 25),
         )

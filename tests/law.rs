@@ -505,7 +505,7 @@ fn who_acts_on_a_routed_case_follows_its_team() {
     let team: Vec<&str> = decided.team.iter().map(|m| m.staff.as_str()).collect();
     assert_eq!(chosen, team);
     assert!(decided.team.iter().all(|m| m.chosen.is_none()));
-    assert_eq!(decided.recorded(), applied);
+    assert_eq!(decided.recorded(), *applied);
 }
 
 #[test]

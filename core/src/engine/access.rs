@@ -218,7 +218,9 @@ impl Engine {
             })
             .collect();
         let mut dispute = case.dispute.clone();
-        dispute.routing = dispute.routing.map(|d| self.explained(d));
+        dispute.routing = dispute
+            .routing
+            .map(|d| std::sync::Arc::new(self.explained((*d).clone())));
         let subject = code.as_str();
         let mut texts: Vec<&mut String> = vec![&mut dispute.input.description];
         if let Some(a) = &mut dispute.agreement {

@@ -250,7 +250,7 @@ impl Engine {
     pub fn decide(&self, code: &CaseCode) -> Result<Decision, EngineError> {
         let case = self.case(code)?;
         match &case.dispute.routing {
-            Some(d) => Ok(self.explained(d.clone())),
+            Some(d) => Ok(self.explained((**d).clone())),
             None => Ok(self.router.decide(&case.dispute.input, &self.world())?),
         }
     }
@@ -307,7 +307,7 @@ impl Engine {
             actor,
             code,
             Operation::Route {
-                decision: Box::new(recorded),
+                decision: std::sync::Arc::new(recorded),
             },
             now,
         )?;

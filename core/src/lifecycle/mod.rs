@@ -108,7 +108,7 @@ pub struct Dispute {
     pub handling_unit: DivisionCode,
     /// The last routing decision applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub routing: Option<Decision>,
+    pub routing: Option<std::sync::Arc<Decision>>,
     /// The unit that assigned it down and expects feedback (上级交办).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_by: Option<DivisionCode>,
@@ -541,7 +541,9 @@ fn apply_state(d: &mut Dispute, op: &Operation, at: DateTime<Utc>) {
             if decision.supervision > d.supervision {
                 d.supervision = decision.supervision;
             }
-            d.routing = Some((**decision).clone());
+            // Shared with the route event, not copied: a routed case held the decision
+            // twice (issue 37, memory per case).
+            d.routing = Some(decision.clone());
         }
         O::Accept { .. } => d.accepted_at = Some(at),
         O::AssignDown { to, .. } => {

@@ -233,7 +233,7 @@ pub enum Operation {
     /// 流转: apply a routing decision (handling unit, team, agencies, deadlines).
     Route {
         /// The decision, with its explanation.
-        decision: Box<Decision>,
+        decision: std::sync::Arc<Decision>,
     },
     /// 受理.
     Accept {

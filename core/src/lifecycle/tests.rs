@@ -94,7 +94,7 @@ fn sample(kind: OperationKind) -> Operation {
             input: dispute(State::Registered).input,
         },
         K::Route => O::Route {
-            decision: Box::new(crate::routing::Decision {
+            decision: std::sync::Arc::new(crate::routing::Decision {
                 rule_set: "t@1".into(),
                 policy: crate::routing::HitPolicy::First,
                 matched: vec![],
