@@ -29,7 +29,9 @@ TOP = {
     "denial": "Denial", "snapshot": "Snapshot", "assessment-query": "AssessmentQuery",
     "assessment": "Assessment", "local-calendar": "LocalCalendar",
     "signed-head": "SignedHead", "signature-report": "SignatureReport", "audit-entry": "AuditEntry",
-    "located": "Located",
+    "located": "Located", "transfer-document": "TransferDocument", "intake": "Intake",
+    "transfer-check": "TransferCheck", "statistical-return": "StatisticalReturn",
+    "consolidation": "Consolidation",
 }
 RENAME = {"Query": "StatsQuery", "Report": "StatsReport"}
 HAND = {"Operation": "Operation", "Actor": "org.fengqiao.Actor"}  # written by hand

@@ -112,6 +112,9 @@ class SchemaDriftTest {
             {"sweep", "Sweep"}, {"zero-report", "ZeroReport"}, {"assessment", "Assessment"},
             {"assessment-query", "AssessmentQuery"}, {"local-calendar", "LocalCalendar"},
             {"signed-head", "SignedHead"}, {"audit-entry", "AuditEntry"},
+            {"transfer-document", "TransferDocument"}, {"intake", "Intake"},
+            {"transfer-check", "TransferCheck"}, {"statistical-return", "StatisticalReturn"},
+            {"consolidation", "Consolidation"},
         };
         for (String[] p : pairs) {
             EXAMPLES.put(p[0], p[1]);
