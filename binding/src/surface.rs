@@ -230,6 +230,15 @@ const ACTOR: Arg = arg("actor", Ty::Actor);
 const NOW: Arg = arg("now_ms", Ty::Time);
 const CASE: Arg = arg("case_code", Ty::Text("a case code"));
 const UNIT: Arg = arg("unit_code", Ty::Text("a division code"));
+/// The SM2 public keys a document's signature is checked against; absent, the host trusts
+/// its transport (the browser module has no SM2).
+const KEYS: Arg = Arg {
+    name: "keys",
+    ty: Ty::Text(
+        "the SM2 public keys trusted, a JSON object by key id (`{\"centre-2026\": \"04…\"}`)",
+    ),
+    optional: true,
+};
 /// The day a cadence read is about; absent, the day of `now_ms` (China time).
 const DATE: Arg = Arg {
     name: "date",
@@ -575,16 +584,7 @@ pub const OPERATIONS: &[Op] = &[
     gen(
         "transfer_check",
         Free,
-        &[
-            arg("document", Ty::Source("TransferDocument")),
-            opt(
-                "keys",
-                Ty::Text(
-                    "the SM2 public keys trusted, a JSON object by key id \
-                     (`{\"centre-2026\": \"04…\"}`)",
-                ),
-            ),
-        ],
+        &[arg("document", Ty::Source("TransferDocument")), KEYS],
         J("TransferCheck"),
         "What a transfer document says, and what can be checked of it without an engine: its \
          form and that its events end in the transfer it describes ({code:transfer}), its \
@@ -598,13 +598,7 @@ pub const OPERATIONS: &[Op] = &[
             &[
                 ACTOR,
                 arg("document", Ty::Source("TransferDocument")),
-                opt(
-                    "keys",
-                    Ty::Text(
-                        "the SM2 public keys trusted, a JSON object by key id \
-                         (`{\"centre-2026\": \"04…\"}`)",
-                    ),
-                ),
+                KEYS,
                 NOW,
             ],
             J("Intake"),
@@ -754,13 +748,7 @@ pub const OPERATIONS: &[Op] = &[
             ),
             arg("to", Ty::Text("the last day counted, `YYYY-MM-DD`")),
             arg("returns", Ty::ListOrLines("StatisticalReturn")),
-            opt(
-                "keys",
-                Ty::Text(
-                    "the SM2 public keys trusted, a JSON object by key id \
-                     (`{\"centre-2026\": \"04…\"}`)",
-                ),
-            ),
+            KEYS,
             NOW,
         ],
         J("Consolidation"),

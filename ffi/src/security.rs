@@ -321,18 +321,12 @@ pub unsafe extern "C" fn fq_engine_sign_head(
 ) -> FqStatus {
     call(err, || {
         clear(out);
-        let h = handle(engine)?;
-        let signer = h
-            .signer
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-            .ok_or_else(|| {
-                failure(
-                    Code::Signature,
-                    "no signer: register one with fq_engine_set_signer first",
-                )
-            })?;
+        let signer = signer(engine)?.ok_or_else(|| {
+            failure(
+                Code::Signature,
+                "no signer: register one with fq_engine_set_signer first",
+            )
+        })?;
         let subject = text(subject, "subject")?;
         put(
             out,

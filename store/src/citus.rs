@@ -55,13 +55,7 @@ impl Store {
     /// [`StoreError::Database`]; without Citus it distributes nothing and says so
     /// ([`StoreError::NotDistributed`]).
     pub fn distribute(&mut self) -> Result<usize, StoreError> {
-        let v = migrations_version(self)?;
-        if v == 0 || v > crate::migrations::VERSION {
-            self.check_schema()?;
-        }
-        if !self.on_citus()? {
-            return Err(StoreError::NotDistributed);
-        }
+        self.check_distributable()?;
         // Once distributed, the layout stays: only tables not yet distributed are.
         if let Some(layout) = layout_of(&mut self.client)? {
             return self.distribute_as(layout);
@@ -81,14 +75,21 @@ impl Store {
     /// [`Store::distribute`] in the layout given. [`Layout::ByCounty`] needs a database
     /// without counties yet (its tables are recreated without partitions).
     pub fn distribute_as(&mut self, layout: Layout) -> Result<usize, StoreError> {
-        let v = migrations_version(self)?;
+        self.check_distributable()?;
+        self.distribute_tables(layout)
+    }
+
+    /// A schema of any version this library knows (a database distributed before its last
+    /// migration is distributed at the version it has), on Citus.
+    fn check_distributable(&mut self) -> Result<(), StoreError> {
+        let v = crate::migrations::version(&mut self.client)?;
         if v == 0 || v > crate::migrations::VERSION {
             self.check_schema()?;
         }
         if !self.on_citus()? {
             return Err(StoreError::NotDistributed);
         }
-        self.distribute_tables(layout)
+        Ok(())
     }
 
     /// Distributes the tables not yet distributed, at whatever schema version (a migration
@@ -203,12 +204,6 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
-}
-
-/// The schema version (a database distributed before its last migration is distributed at
-/// the version it has; the next migration distributes what it adds).
-fn migrations_version(store: &mut Store) -> Result<i32, StoreError> {
-    crate::migrations::version(&mut store.client)
 }
 
 /// `fengqiao.add_county` in the `ByCounty` layout: no partitions to make, the code checked.

@@ -12,7 +12,7 @@ use crate::lifecycle::State;
 use crate::returns::{Consolidation, ReturnAdded, ReturnProblem, StatisticalReturn, FORMAT};
 use crate::signing::{self, CaseHead, SignedHead, Signer, Subject, Verifier};
 use crate::stats::{Counts, Query};
-use crate::trace::Actor;
+use crate::trace::{Actor, Hash};
 
 fn refused(unit: DivisionCode, problem: ReturnProblem, message: impl Into<String>) -> EngineError {
     EngineError::Return {
@@ -122,8 +122,7 @@ impl Engine {
         self.authorize_unit(actor, unit, "consolidate", now)?;
         let mut digests = Vec::with_capacity(returns.len());
         for r in returns {
-            check_return(self, r, unit, from, to, verifier)?;
-            digests.push(r.digest());
+            digests.push(check_return(self, r, unit, from, to, verifier)?);
         }
         // A return superseded by another of its unit drops out; one per unit must remain.
         let superseded: Vec<bool> = digests
@@ -185,7 +184,8 @@ impl Engine {
     }
 }
 
-/// One return on its own: form, period, place, consistency, signature.
+/// One return on its own: form, period, place, consistency, signature; its digest (what
+/// the signature covers and a correction names), computed once.
 fn check_return(
     e: &Engine,
     r: &StatisticalReturn,
@@ -193,7 +193,7 @@ fn check_return(
     from: NaiveDate,
     to: NaiveDate,
     verifier: Option<&dyn Verifier>,
-) -> Result<(), EngineError> {
+) -> Result<Hash, EngineError> {
     use ReturnProblem as P;
     if r.format != FORMAT {
         return Err(refused(
@@ -233,6 +233,7 @@ fn check_return(
             "its heads (one per case counted, in case-code order), register digest, cases screened and counts by event type disagree",
         ));
     }
+    let digest = r.digest();
     match (&r.head, verifier) {
         (None, Some(_)) => Err(refused(
             r.unit,
@@ -240,7 +241,6 @@ fn check_return(
             "keys are trusted but the return carries no signed head",
         )),
         (Some(head), Some(v)) => {
-            let digest = r.digest();
             if head.subject != Subject::Return
                 || head.seq != r.heads.len() as u64
                 || head.head != digest
@@ -256,4 +256,5 @@ fn check_return(
         }
         (_, None) => Ok(()),
     }
+    .map(|()| digest)
 }
