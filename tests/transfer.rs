@@ -398,6 +398,50 @@ fn unknown_keys_and_missing_signatures_are_refused() {
     county.engine.intake(&cc, doc, None, t(25)).unwrap();
 }
 
+/// A county's engine escalates to the prefecture above it by the national code (its world
+/// holds the county, not the prefecture's subtree); any other unit it does not hold is
+/// refused, naming the destination, and nothing changes.
+#[test]
+fn a_county_escalates_to_the_prefecture_above_it_by_code() {
+    let mut w = World::small();
+    let code = registered(&mut w, Category::Neighbour, t(6));
+    let cc = county_centre(&w);
+    let other = "522400000000".parse().unwrap(); // 毕节市: not above 兴义市
+    let e = w
+        .engine
+        .transfer_out(
+            &cc,
+            &code,
+            to(other, None),
+            TransferReason::Escalation,
+            String::new(),
+            t(7),
+            None,
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Lifecycle);
+    assert!(e.to_string().contains("522400000000"), "{e}");
+    assert_eq!(w.engine.case(&code).unwrap().events.len(), 2);
+    let prefecture = "522300000000".parse().unwrap();
+    let doc = w
+        .engine
+        .transfer_out(
+            &cc,
+            &code,
+            to(prefecture, None),
+            TransferReason::Escalation,
+            String::new(),
+            t(7),
+            None,
+        )
+        .unwrap();
+    // Its level is the prefecture's (GB/T 31000 层级), from the code alone.
+    assert_eq!(
+        doc.codes.to_level,
+        fengqiao::gbt31000::level_code(fengqiao::hierarchy::Level::Prefecture).code
+    );
+}
+
 #[test]
 fn a_case_code_already_present_is_a_duplicate() {
     let p = path();

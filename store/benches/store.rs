@@ -178,16 +178,7 @@ fn bench(c: &mut Criterion) {
 }
 
 /// 黔西南州's eight county-level divisions: a prefecture's database.
-const PREFECTURE: [(&str, &str); 8] = [
-    ("522301", "兴义市"),
-    ("522302", "兴仁市"),
-    ("522323", "普安县"),
-    ("522324", "晴隆县"),
-    ("522325", "贞丰县"),
-    ("522326", "望谟县"),
-    ("522327", "册亨县"),
-    ("522328", "安龙县"),
-];
+const PREFECTURE: [(&str, &str); 8] = fengqiao_synth::prefecture::COUNTIES;
 
 /// `FQ_STORE_PREFECTURE=1000000`: a prefecture's database — eight county journals (one
 /// partition each), the cases split evenly — and one county restored from it. A county is

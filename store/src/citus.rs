@@ -22,6 +22,8 @@ pub const DISTRIBUTED: &[&str] = &[
     "snapshots",
     "signed_heads",
     "audit",
+    "outbox",
+    "inbox",
 ];
 
 impl Store {

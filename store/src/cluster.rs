@@ -20,6 +20,8 @@ pub struct Cluster {
     port: u16,
     as_postgres: bool,
     running: bool,
+    /// The `-c` settings the server starts with (again, after [`Cluster::crash_and_restart`]).
+    settings: String,
 }
 
 impl Cluster {
@@ -49,6 +51,10 @@ impl Cluster {
             port: free_port()?,
             as_postgres,
             running: false,
+            settings: settings
+                .iter()
+                .map(|(k, v)| format!(" -c {k}={v}"))
+                .collect(),
         };
         let data = cluster.dir.join("data");
         cluster.run(
@@ -68,31 +74,9 @@ impl Cluster {
         )?;
         // A port found free may be taken before the server binds it (another test's server,
         // or a client connection's ephemeral port): try again on another, a few times.
-        let log = cluster.dir.join("server.log");
         let mut attempt = 0;
         loop {
-            let mut options = format!(
-                "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=40",
-                cluster.port,
-                cluster.dir.display()
-            );
-            for (k, v) in settings {
-                options.push_str(&format!(" -c {k}={v}"));
-            }
-            let started = cluster.run(
-                "pg_ctl",
-                &[
-                    "-D".as_ref(),
-                    data.as_os_str(),
-                    "-l".as_ref(),
-                    log.as_os_str(),
-                    "-w".as_ref(),
-                    "-o".as_ref(),
-                    options.as_ref(),
-                    "start".as_ref(),
-                ],
-            );
-            match started {
+            match cluster.pg_start() {
                 Ok(()) => break,
                 Err(_) if attempt < 4 => {
                     attempt += 1;
@@ -145,6 +129,56 @@ impl Cluster {
             )?;
         }
         Ok(())
+    }
+
+    /// Stops the server as a crash would (`pg_ctl -m immediate`: no checkpoint, open
+    /// transactions cut off, crash recovery at the next start) and starts it again on the
+    /// same port: what a host's reconnecting writers see when the database restarts.
+    pub fn crash_and_restart(&mut self) -> io::Result<()> {
+        let data = self.dir.join("data");
+        if self.running {
+            self.run(
+                "pg_ctl",
+                &[
+                    "-D".as_ref(),
+                    data.as_os_str(),
+                    "-m".as_ref(),
+                    "immediate".as_ref(),
+                    "-w".as_ref(),
+                    "stop".as_ref(),
+                ],
+            )?;
+            self.running = false;
+        }
+        self.pg_start()?;
+        self.running = true;
+        Ok(())
+    }
+
+    /// Starts the server on its data directory with its port, socket directory and
+    /// settings, waiting until it accepts connections.
+    fn pg_start(&self) -> io::Result<()> {
+        let data = self.dir.join("data");
+        let log = self.dir.join("server.log");
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=60{}",
+            self.port,
+            self.dir.display(),
+            self.settings
+        );
+        self.run(
+            "pg_ctl",
+            &[
+                "-D".as_ref(),
+                data.as_os_str(),
+                "-l".as_ref(),
+                log.as_os_str(),
+                "-w".as_ref(),
+                "-o".as_ref(),
+                options.as_ref(),
+                "start".as_ref(),
+            ],
+        )
     }
 
     fn run(&self, tool: &str, args: &[&std::ffi::OsStr]) -> io::Result<()> {

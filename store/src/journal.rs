@@ -1,10 +1,12 @@
 //! Appending an engine's new entries, and catching an engine up with entries others
 //! appended.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
+use fengqiao::dispute::CaseCode;
 use fengqiao::engine::{Engine, EngineError};
 use fengqiao::journal::{Change, JournalEntry, JournalError, JournalProblem};
+use fengqiao::lifecycle::OperationKind;
 use fengqiao::trace::Hash;
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::error::SqlState;
@@ -65,6 +67,11 @@ fn diverged(origin: Hash, engine: &Engine, otherwise: &str) -> String {
     }
 }
 
+/// What runs in an append's transaction before it commits, given the journal's new last
+/// entry: the inbox rows of a receipt.
+pub(crate) type AlsoInTransaction<'a> =
+    dyn FnMut(&mut Transaction<'_>, u64) -> Result<(), StoreError> + 'a;
+
 /// A case's first and last event in one append.
 struct HeadMove {
     expected: i64,
@@ -82,7 +89,25 @@ impl Store {
     /// restore the engine (it holds a change the store will never take) and redo the work.
     /// Entries the engine released ([`Engine::release_journal`]) before storing them are
     /// refused by the engine, by number.
+    ///
+    /// A transfer among the entries (a `transfer_out` event) has its document written to
+    /// the outbox in the same transaction, signed by the store's signer when one is set
+    /// ([`Store::sign_transfers`]): the receiving engine takes it from there
+    /// ([`Store::receive`]), so a transfer is never stored without its document, nor sent
+    /// without being stored.
     pub fn append(&mut self, engine: &Engine) -> Result<Appended, StoreError> {
+        self.append_with(engine, None, &HashSet::new())
+    }
+
+    /// [`Store::append`], running `also` in the same transaction before it commits (the
+    /// inbox rows of what the entries took in). `received` are the transfer events (case,
+    /// event seq) that came in with documents: another engine's transfers, not posted again.
+    pub(crate) fn append_with(
+        &mut self,
+        engine: &Engine,
+        mut also: Option<&mut AlsoInTransaction<'_>>,
+        received: &HashSet<(CaseCode, u64)>,
+    ) -> Result<Appended, StoreError> {
         let county = self.county(engine)?;
         let (stored, stored_digest) = self.position(&county)?;
         let mine = engine.journal_seq();
@@ -100,6 +125,19 @@ impl Store {
         }
         if stored == mine {
             return if stored_digest == engine.journal_digest() {
+                if let Some(also) = also {
+                    let mut tx = self.client.transaction()?;
+                    // The journal's row lock, as an append takes it: one writer at a time.
+                    let at = tx.execute(
+                        "SELECT 1 FROM fengqiao.journals WHERE county = $1 AND seq = $2 FOR UPDATE",
+                        &[&county, &(stored as i64)],
+                    )?;
+                    if at != 1 {
+                        return Err(conflict("another engine appended meanwhile".into()));
+                    }
+                    also(&mut tx, stored)?;
+                    tx.commit()?;
+                }
                 Ok(Appended {
                     from: stored,
                     to: stored,
@@ -133,6 +171,7 @@ impl Store {
         // The entries are read from the engine and serialised on a second thread while
         // this one writes the previous batch: the database and the serialiser overlap.
         let mut heads: BTreeMap<String, HeadMove> = BTreeMap::new();
+        let mut transfers: Vec<(CaseCode, u64, u64)> = Vec::new();
         let written = std::thread::scope(|scope| -> Result<(), StoreError> {
             let (send, batches) = std::sync::mpsc::sync_channel::<Batch>(2);
             scope.spawn(move || {
@@ -168,6 +207,15 @@ impl Store {
             for batch in batches {
                 match batch {
                     Batch::Entries(entries, bodies) => {
+                        transfers.extend(entries.iter().filter_map(|e| match &e.change {
+                            Change::Event(ev)
+                                if ev.op.kind() == OperationKind::TransferOut
+                                    && !received.contains(&(ev.case.clone(), ev.seq)) =>
+                            {
+                                Some((ev.case.clone(), ev.seq, e.seq))
+                            }
+                            _ => None,
+                        }));
                         insert(&mut tx, &county, &entries, &bodies, &mut heads)
                             .map_err(|e| unique(e, &conflict))?
                     }
@@ -195,6 +243,18 @@ impl Store {
             },
             other => other,
         })?;
+        if !transfers.is_empty() {
+            crate::exchange::post_transfers(
+                &mut tx,
+                &county,
+                engine,
+                &transfers,
+                self.signer.as_deref(),
+            )?;
+        }
+        if let Some(also) = also.as_mut() {
+            also(&mut tx, mine)?;
+        }
         tx.commit()?;
         Ok(Appended {
             from: stored,

@@ -53,6 +53,7 @@
 mod citus;
 pub mod cluster;
 mod error;
+mod exchange;
 mod journal;
 pub mod migrations;
 mod restore;
@@ -66,6 +67,7 @@ use postgres::{Client, NoTls};
 
 pub use citus::Layout;
 pub use error::StoreError;
+pub use exchange::{journal_of, Message, MessageKind, Parked, Receipt};
 pub use journal::{Appended, TAIL};
 
 /// A connection to a database holding fengqiao journals. One per thread (as a
@@ -76,6 +78,8 @@ pub struct Store {
     counties: HashMap<Hash, String>,
     /// Entries per INSERT statement.
     batch: usize,
+    /// Signs the transfer documents an append writes to the outbox.
+    signer: Option<Box<dyn fengqiao::signing::Signer>>,
     /// The schema was found at this library's version (checked once per connection, not
     /// on every append).
     schema_ok: bool,
@@ -107,6 +111,7 @@ impl Store {
             client,
             counties: HashMap::new(),
             batch: 2_000,
+            signer: None,
             schema_ok: false,
         }
     }
@@ -149,7 +154,8 @@ impl Store {
             "GRANT USAGE ON SCHEMA fengqiao TO {quoted};
              GRANT SELECT ON fengqiao.migrations TO {quoted};
              GRANT SELECT, INSERT ON fengqiao.journal, fengqiao.rule_sets, fengqiao.zero_reports,
-                   fengqiao.denials, fengqiao.snapshots, fengqiao.signed_heads, fengqiao.audit
+                   fengqiao.denials, fengqiao.snapshots, fengqiao.signed_heads, fengqiao.audit,
+                   fengqiao.outbox, fengqiao.inbox
                    TO {quoted};
              GRANT SELECT, INSERT, UPDATE ON fengqiao.journals, fengqiao.heads TO {quoted};"
         ))?;
@@ -242,18 +248,32 @@ impl Store {
     }
 }
 
-/// The county an engine covers: the six-digit county part of its hierarchy's roots. A
-/// county is the unit of a journal because a case lives in its county (cross-county work
-/// escalates to the prefecture), so every append and restore touches one partition.
+/// The journal an engine's entries are kept under: the six-digit county part of its
+/// hierarchy's roots. A county is the unit of a journal because a case lives in its county,
+/// so every append and restore touches one partition. An engine of the level above (a
+/// prefecture's, holding what is escalated to it: docs/deployment.md) has one root, the
+/// prefecture, and keeps its journal under the prefecture's six digits (`522300`).
 pub fn county_of(engine: &Engine) -> Result<String, StoreError> {
+    let roots: Vec<String> = engine
+        .hierarchy()
+        .roots()
+        .into_iter()
+        .map(|r| r.to_string())
+        .collect();
+    if let [only] = roots.as_slice() {
+        let six = only.get(..6).unwrap_or_default();
+        let prefecture = six.len() == 6 && &six[2..4] != "00" && six.ends_with("00");
+        if prefecture && only[6..].bytes().all(|b| b == b'0') {
+            return Ok(six.to_string());
+        }
+    }
     let mut county: Option<String> = None;
-    for root in engine.hierarchy().roots() {
-        let code = root.to_string();
+    for code in &roots {
         let c = code.get(..6).unwrap_or_default().to_string();
         if c.len() != 6 || c.ends_with("00") {
             return Err(StoreError::County {
                 message: format!(
-                    "its hierarchy starts at {code}, above a county: the store keeps one journal per county (run an engine per county)"
+                    "its hierarchy starts at {code}, above a county and not at one prefecture: the store keeps one journal per county, and one for a prefecture's own engine (run an engine per county)"
                 ),
             });
         }

@@ -15,6 +15,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "seal_audit",
         include_str!("../migrations/0002_seal_audit.sql"),
     ),
+    (
+        3,
+        "exchange",
+        include_str!("../migrations/0003_exchange.sql"),
+    ),
 ];
 
 /// The schema version this library reads and writes.

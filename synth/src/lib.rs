@@ -19,6 +19,7 @@ pub mod county;
 pub mod disputes;
 pub mod forgery;
 pub mod ids;
+pub mod prefecture;
 pub mod rules;
 pub mod sajin;
 

@@ -96,21 +96,62 @@ impl Engine {
         signer: Option<&dyn Signer>,
     ) -> Result<TransferDocument, EngineError> {
         let case = self.case(code)?;
-        let last = case.events.last().expect("a case has its registration");
-        let (
-            Operation::TransferOut {
-                from, to, reason, ..
+        if case.dispute.state != State::TransferredOut {
+            return Err(not_a_transfer(
+                case.dispute.state,
+                "only a case transferred out of this engine has a transfer document",
+            ));
+        }
+        self.transfer_document_at(code, case.events.len() as u64, now, signer)
+    }
+
+    /// The document of the transfer recorded at the case's event `seq`, as it was sent
+    /// then: the trace up to that event. What a store writes to its outbox with the entries
+    /// it appends (the case may have come back and moved on by the time they are stored).
+    /// `not_found` for an unknown case; `lifecycle` when that event is not a `transfer_out`.
+    ///
+    /// ```
+    /// # use fengqiao::engine::{Engine, WorldData};
+    /// # use fengqiao::transfer::{Endpoint, TransferReason};
+    /// # let world: WorldData = serde_json::from_str(include_str!("../../../examples/data/world-small.json"))?;
+    /// # let mut street = Engine::from_world(world)?;
+    /// # let input = serde_json::from_value(serde_json::json!({"category": "neighbour", "channel": "walk_in",
+    /// #   "parties": [{"person": "p0-0"}, {"person": "p1-0"}], "location": "5223010010010010101",
+    /// #   "urgency": "low", "risk": "blue", "discovered_at": "2025-06-09T00:30:00Z", "description": "漏水"}))?;
+    /// # let now = "2025-06-09T01:00:00Z".parse()?;
+    /// # let centre = fengqiao::trace::Actor::Staff("cs-522301001000".into());
+    /// # let code = street.register(&centre, input, now)?;
+    /// # let to = Endpoint { unit: "522301000000".parse()?, body: None };
+    /// let sent = street.transfer_out(&centre, &code, to, TransferReason::Escalation, String::new(), now, None)?;
+    /// assert_eq!(street.transfer_document_at(&code, 2, now, None)?, sent);
+    /// // Event 1 is the registration, not a transfer.
+    /// let e = street.transfer_document_at(&code, 1, now, None).unwrap_err();
+    /// assert_eq!(e.code(), fengqiao::error::ErrorCode::Lifecycle);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn transfer_document_at(
+        &self,
+        code: &CaseCode,
+        seq: u64,
+        now: DateTime<Utc>,
+        signer: Option<&dyn Signer>,
+    ) -> Result<TransferDocument, EngineError> {
+        let case = self.case(code)?;
+        let events = &case.events[..(seq as usize).min(case.events.len())];
+        let Some(
+            last @ Event {
+                op:
+                    Operation::TransferOut {
+                        from, to, reason, ..
+                    },
+                ..
             },
-            State::TransferredOut,
-        ) = (&last.op, case.dispute.state)
+        ) = events.last().filter(|e| e.seq == seq)
         else {
-            return Err(EngineError::Lifecycle(lifecycle::LifecycleError {
-                refusal: lifecycle::Refusal::WrongState,
-                operation: lifecycle::OperationKind::TransferOut,
-                state: case.dispute.state,
-                message: "only a case transferred out of this engine has a transfer document"
-                    .into(),
-            }));
+            return Err(not_a_transfer(
+                case.dispute.state,
+                &format!("event {seq} of case {code} is not a transfer_out"),
+            ));
         };
         let input = &case.dispute.input;
         let level = |unit| {
@@ -144,7 +185,7 @@ impl Engine {
                 from_level: level(from.unit),
                 to_level: level(to.unit),
             },
-            events: case.events.clone(),
+            events: events.to_vec(),
             head,
         })
     }
@@ -288,6 +329,15 @@ impl Engine {
             reason,
         })
     }
+}
+
+fn not_a_transfer(state: State, message: &str) -> EngineError {
+    EngineError::Lifecycle(lifecycle::LifecycleError {
+        refusal: lifecycle::Refusal::WrongState,
+        operation: lifecycle::OperationKind::TransferOut,
+        state,
+        message: message.into(),
+    })
 }
 
 impl TransferDocument {

@@ -646,6 +646,33 @@ impl Hierarchy {
         Ok(self.subtree_nodes(n).count())
     }
 
+    /// Whether `code` is the prefecture or the province above this hierarchy's roots, by
+    /// the national code (GB/T 2260: two digits a province, four a prefecture), though not a
+    /// unit here: a county's engine knows the levels it escalates to (上报) by their codes,
+    /// without holding their subtrees.
+    ///
+    /// ```
+    /// # let world: fengqiao::engine::WorldData = serde_json::from_str(include_str!("../../../examples/data/world-small.json"))?;
+    /// let h = fengqiao::engine::Engine::from_world(world)?.hierarchy().clone(); // county 522301
+    /// assert!(h.is_above_roots("522300000000".parse()?)); // 黔西南州
+    /// assert!(h.is_above_roots("520000000000".parse()?)); // 贵州省
+    /// assert!(!h.is_above_roots("522400000000".parse()?)); // another prefecture
+    /// assert!(!h.is_above_roots("522301000000".parse()?)); // the county itself
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_above_roots(&self, code: DivisionCode) -> bool {
+        let c = code.to_string();
+        if c.len() != NATIONAL_DIGITS as usize || self.node(code).is_ok() {
+            return false;
+        }
+        self.roots().iter().any(|r| {
+            let r = r.to_string();
+            [2, 4].iter().any(|&k| {
+                r.len() == c.len() && c[..k] == r[..k] && c[k..].bytes().all(|b| b == b'0')
+            })
+        })
+    }
+
     /// Roots (units without a parent), in code order.
     pub fn roots(&self) -> Vec<DivisionCode> {
         let mut v: Vec<DivisionCode> = self

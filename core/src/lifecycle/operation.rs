@@ -869,9 +869,12 @@ pub(super) fn check_data(
         | O::RequestExtension { .. }
         | O::DecideExtension { .. } => super::clock::check(d, op, ctx),
         O::TransferOut { to, reason, .. } => {
-            need(ctx.hierarchy.unit(to.unit).is_ok(), MissingData, || {
+            // A unit here, or the prefecture or province above (上报 by code).
+            let known =
+                ctx.hierarchy.unit(to.unit).is_ok() || ctx.hierarchy.is_above_roots(to.unit);
+            need(known, MissingData, || {
                 format!(
-                    "the destination unit {} is not in this engine's hierarchy",
+                    "the destination unit {} is neither in this engine's hierarchy nor the prefecture or province above it",
                     to.unit
                 )
             })?;
