@@ -106,6 +106,11 @@ pub fn escalate(
         let (at, input) = crate::disputes::caseload(rng, places, t, Duration::minutes(10))
             .next()
             .expect("an endless caseload");
+        // What the county was assigned from above goes back up through its own channel
+        // (反馈 to the assigning unit), not as an escalation.
+        if input.channel == fengqiao::dispute::Channel::AssignedFromAbove {
+            continue;
+        }
         let registrar = crate::county::registrar(engine, places, &input);
         let code = match engine.register(&registrar, input, at) {
             Ok(code) => code,

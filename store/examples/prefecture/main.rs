@@ -1,0 +1,75 @@
+//! 黔西南州 as a prefecture of engines: eight county processes and the prefecture's, over
+//! one PostgreSQL this example starts itself, for a synthetic June — disputes every day,
+//! some escalated to the prefecture and returned settled, a return from every county
+//! consolidated — while a county's process is killed mid-transfer, the prefecture's is
+//! killed, and the database crashes, each started again. Then it checks that nothing was
+//! lost or doubled and prints what it measured (BENCHMARKS.md, docs/deployment.md).
+//!
+//! ```text
+//! cargo run --release -p fengqiao-store --example prefecture              # 8 counties
+//! cargo run --release -p fengqiao-store --example prefecture -- --calm    # no kills
+//! cargo run --release -p fengqiao-store --example prefecture -- --counties 3 --days 5
+//! ```
+
+mod run;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(code) = run::as_child(&args) {
+        return code;
+    }
+    let opt = |name: &str, default: usize| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1)?.parse().ok())
+            .unwrap_or(default)
+    };
+    let counties = opt("--counties", 8).clamp(1, 8);
+    let plan = run::Plan {
+        counties: fengqiao_synth::prefecture::COUNTIES[..counties]
+            .iter()
+            .map(|(c, _)| c.to_string())
+            .collect(),
+        days: opt("--days", 30).clamp(1, 30) as u32,
+        per_day: opt("--per-day", 40).max(1),
+        escalated: opt("--escalated", 4),
+    };
+    let calm = args.iter().any(|a| a == "--calm");
+    let disturb = if calm {
+        run::Disturb::default()
+    } else {
+        run::Disturb::typical(&plan)
+    };
+    println!(
+        "prefecture: {} counties × {} days × {} disputes a day ({} escalated), {}",
+        plan.counties.len(),
+        plan.days,
+        plan.per_day,
+        plan.escalated,
+        if calm {
+            "calm"
+        } else {
+            "with kills and a database crash"
+        }
+    );
+    let exe = std::env::current_exe().expect("this binary");
+    match run::run(&exe, &[], &plan, &disturb) {
+        Ok(r) => {
+            println!("{r:#?}");
+            println!(
+                "checked: {} cases in {} counties, {} escalated and returned, every trace verified, every document received once, consolidated {} cases once each",
+                r.cases,
+                plan.counties.len(),
+                r.escalated,
+                r.consolidated
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
