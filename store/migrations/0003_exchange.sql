@@ -7,9 +7,21 @@
 -- statistical return (月报) travels the same way. Both append-only, as the journal is.
 
 -- What a journal sent: `county` is the sender's journal, `seq` its message number (gap-free
--- per sender, the order a receiver takes them in), `entry` the journal entry that made it
--- (the transfer_out event; none for a return), `to_county` the receiving journal and
--- `to_body` the body there (a court's or police platform's bridge; none for an engine).
+-- per sender, the order a receiver takes them in; the sender's count is journals.sent,
+-- moved under its row lock), `entry` the journal entry that made it (the transfer_out
+-- event; none for a return), `to_county` the receiving journal and `to_body` the body there
+-- (a court's or police platform's bridge; none for an engine). Partitioned by the sender
+-- here; on Citus distributed by the receiver (Store::distribute), so a receiver's reads of
+-- what waits for it go to one shard.
+-- (Two commands, the constraint named, in a block: on Citus a distributed table's change is
+-- sent to the workers as its own command, and a column added with its constraint refused.)
+DO $$
+BEGIN
+    ALTER TABLE fengqiao.journals ADD COLUMN sent bigint NOT NULL DEFAULT 0;
+    ALTER TABLE fengqiao.journals ADD CONSTRAINT journals_sent_check CHECK (sent >= 0);
+END
+$$;
+
 CREATE TABLE fengqiao.outbox (
     county     text        NOT NULL,
     seq        bigint      NOT NULL CHECK (seq > 0),
@@ -21,10 +33,10 @@ CREATE TABLE fengqiao.outbox (
     sm3        bytea       NOT NULL CHECK (length(sm3) = 32),
     body       text        NOT NULL,
     stored_at  timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (county, seq)
+    PRIMARY KEY (to_county, county, seq)
 ) PARTITION BY LIST (county);
 
-CREATE INDEX outbox_to ON fengqiao.outbox (to_county, county, seq);
+CREATE INDEX outbox_sent ON fengqiao.outbox (county, seq);
 
 -- What a journal received, one row per document, committed with the receiver's entries:
 -- `taken` (its journal at `entry` after the intake) or `parked` (refused: the error's code

@@ -111,15 +111,23 @@ impl Store {
             if !exists || self.is_distributed(&name)? {
                 continue;
             }
+            // The outbox lies by its receiver: what waits for a journal is read from one
+            // shard, co-located with the receiver's journal; a sender's append writes to
+            // the receiver's shard in the same (two-phase) transaction.
+            let column = if *table == "outbox" {
+                "to_county"
+            } else {
+                "county"
+            };
             if i == 0 {
                 self.client.execute(
-                    "SELECT create_distributed_table($1::text::regclass, 'county')",
-                    &[&name],
+                    "SELECT create_distributed_table($1::text::regclass, $2)",
+                    &[&name, &column],
                 )?;
             } else {
                 self.client.execute(
-                    "SELECT create_distributed_table($1::text::regclass, 'county', colocate_with => 'fengqiao.journals')",
-                    &[&name],
+                    "SELECT create_distributed_table($1::text::regclass, $2, colocate_with => 'fengqiao.journals')",
+                    &[&name, &column],
                 )?;
             }
             done += 1;
@@ -254,6 +262,10 @@ pub(crate) fn apply_migration(
     sql: &str,
     layout: Layout,
 ) -> Result<(), StoreError> {
+    // A migration changes distributed tables and functions in one transaction: Citus
+    // then needs one connection per worker throughout (migration 3 adds a column to
+    // fengqiao.journals, then replaces a function).
+    tx.batch_execute("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'")?;
     let Some((before, after)) = sql.split_once(COUNTY_LOOP) else {
         tx.batch_execute(sql)?;
         return Ok(());

@@ -130,7 +130,7 @@ pub(crate) fn post_transfers(
     transfers: &[(CaseCode, u64, u64)],
     signer: Option<&dyn Signer>,
 ) -> Result<(), StoreError> {
-    let first = next_seq(tx, county)?;
+    let first = next_seqs(tx, county, transfers.len())?;
     for (seq, (code, event, entry)) in (first..).zip(transfers) {
         let at = engine.case(code)?.events[*event as usize - 1].at;
         let doc = engine.transfer_document_at(code, *event, at, signer)?;
@@ -150,14 +150,18 @@ pub(crate) fn post_transfers(
     Ok(())
 }
 
-/// The sending journal's next message number (under its row lock, held by the caller).
-fn next_seq(tx: &mut Transaction<'_>, county: &str) -> Result<i64, StoreError> {
-    Ok(tx
-        .query_one(
-            "SELECT coalesce(max(seq), 0) + 1 FROM fengqiao.outbox WHERE county = $1",
-            &[&county],
+/// Takes `n` message numbers of the sending journal (its count moved under its row lock,
+/// in the sender's transaction); returns the first. `NoJournal` for an unknown sender.
+fn next_seqs(tx: &mut Transaction<'_>, county: &str, n: usize) -> Result<i64, StoreError> {
+    let row = tx
+        .query_opt(
+            "UPDATE fengqiao.journals SET sent = sent + $2 WHERE county = $1 RETURNING sent",
+            &[&county, &(n as i64)],
         )?
-        .get(0))
+        .ok_or_else(|| StoreError::NoJournal {
+            county: county.to_string(),
+        })?;
+    Ok(row.get::<_, i64>(0) - n as i64 + 1)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -221,16 +225,7 @@ impl Store {
         self.check_schema()?;
         let body = serde_json::to_string(r).expect("returns serialise");
         let mut tx = self.client.transaction()?;
-        let found = tx.execute(
-            "SELECT 1 FROM fengqiao.journals WHERE county = $1 FOR UPDATE",
-            &[&county],
-        )?;
-        if found != 1 {
-            return Err(StoreError::NoJournal {
-                county: county.to_string(),
-            });
-        }
-        let seq = next_seq(&mut tx, county)?;
+        let seq = next_seqs(&mut tx, county, 1)?;
         insert(
             &mut tx,
             county,
@@ -266,8 +261,8 @@ impl Store {
             .iter()
             .map(|r| (r.get::<_, String>(0), r.get::<_, i64>(1)))
             .unzip();
-        // One statement without a join (the outbox is distributed by sender, the inbox by
-        // receiver: on Citus this runs on every shard of the outbox, each filtering alone).
+        // One statement without a join, by the receiver: on Citus the outbox is distributed
+        // by it, so this reads one shard.
         let rows = self.client.query(
             "SELECT county, seq, kind, to_county, to_body, case_code, sm3, body
                FROM fengqiao.outbox
@@ -420,8 +415,9 @@ impl Store {
             // Two statements, not a join: the inbox and the outbox lie by different
             // counties (one shard each on Citus).
             let row = self.client.query_opt(
-                "SELECT body FROM fengqiao.outbox WHERE county = $1 AND seq = $2 AND kind = 'return'",
-                &[&from, &seq],
+                "SELECT body FROM fengqiao.outbox
+                  WHERE to_county = $1 AND county = $2 AND seq = $3 AND kind = 'return'",
+                &[&county, &from, &seq],
             )?;
             if let Some(row) = row {
                 let body: String = row.get(0);

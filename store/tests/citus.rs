@@ -38,8 +38,8 @@ fn cluster(layout: Layout) -> Store {
         .client()
         .batch_execute("DROP SCHEMA IF EXISTS fengqiao CASCADE")
         .unwrap();
-    assert_eq!(store.migrate().unwrap(), 2);
-    assert_eq!(store.distribute_as(layout).unwrap(), 9);
+    assert_eq!(store.migrate().unwrap(), 3);
+    assert_eq!(store.distribute_as(layout).unwrap(), 11);
     assert_eq!(
         store.distribute().unwrap(),
         0,
@@ -47,7 +47,7 @@ fn cluster(layout: Layout) -> Store {
     );
     assert_eq!(
         store.migrate().unwrap(),
-        2,
+        3,
         "migrating a distributed schema again too"
     );
     store
@@ -240,7 +240,7 @@ fn changes_are_refused_and_a_row_changed_on_a_worker_is_named_at_restore() {
 
 #[test]
 #[ignore = "needs a Citus cluster (FENGQIAO_CITUS)"]
-fn a_database_distributed_at_schema_1_migrates_to_2() {
+fn a_database_distributed_at_schema_1_migrates_to_the_latest() {
     for layout in [Layout::ByCounty, Layout::PartitionsByCounty] {
         let mut store = Store::connect(&params()).unwrap();
         store
@@ -264,10 +264,15 @@ fn a_database_distributed_at_schema_1_migrates_to_2() {
             7,
             "{layout:?}: schema 1's tables"
         );
-        // Migration 2 adds two tables and, for partitions, each county's partitions of them:
-        // on Citus its county loop runs from the coordinator.
-        assert_eq!(store.migrate().unwrap(), 2, "{layout:?}");
-        for table in ["fengqiao.signed_heads", "fengqiao.audit"] {
+        // Migrations 2 and 3 add two tables each and, for partitions, each county's
+        // partitions of them: on Citus their county loop runs from the coordinator.
+        assert_eq!(store.migrate().unwrap(), 3, "{layout:?}");
+        for table in [
+            "fengqiao.signed_heads",
+            "fengqiao.audit",
+            "fengqiao.outbox",
+            "fengqiao.inbox",
+        ] {
             let distributed: bool = store
                 .client()
                 .query_one(
@@ -282,7 +287,8 @@ fn a_database_distributed_at_schema_1_migrates_to_2() {
             let partition: bool = store
                 .client()
                 .query_one(
-                    "SELECT to_regclass('fengqiao.audit_522399') IS NOT NULL",
+                    "SELECT to_regclass('fengqiao.audit_522399') IS NOT NULL
+                        AND to_regclass('fengqiao.inbox_522399') IS NOT NULL",
                     &[],
                 )
                 .unwrap()
@@ -303,5 +309,49 @@ fn a_database_distributed_at_schema_1_migrates_to_2() {
             engine.journal_digest(),
             "{layout:?}"
         );
+    }
+}
+
+#[test]
+#[ignore = "needs a Citus cluster (FENGQIAO_CITUS)"]
+fn an_escalation_and_its_result_cross_through_the_outbox_and_inbox() {
+    use fengqiao_synth::prefecture::{self, county_centre, prefecture_centre};
+    for layout in [Layout::ByCounty, Layout::PartitionsByCounty] {
+        let mut store = cluster(layout);
+        let (world, places) = prefecture::county("522301").unwrap();
+        store.create(&world).unwrap();
+        store
+            .create(&prefecture::prefecture(&["522301"]).unwrap())
+            .unwrap();
+        let mut county = store.restore("522301").unwrap();
+        let code = prefecture::escalate(
+            &mut county,
+            "522301",
+            &places,
+            &mut Rng::new(1),
+            at(2025, 6, 3),
+        )
+        .unwrap();
+        store.append(&county).unwrap();
+        let mut pref = store.restore("522300").unwrap();
+        let got = store
+            .receive(&mut pref, &prefecture_centre(), None, at(2025, 7, 1))
+            .unwrap();
+        assert_eq!(got.cases, vec![code.clone()], "{layout:?}");
+        assert!(
+            store.pending("522300", None).unwrap().is_empty(),
+            "{layout:?}"
+        );
+        prefecture::settle(&mut pref, &code, at(2025, 7, 1)).unwrap();
+        store.append(&pref).unwrap();
+        let got = store
+            .receive(&mut county, &county_centre("522301"), None, at(2025, 7, 2))
+            .unwrap();
+        assert_eq!(got.cases, vec![code.clone()], "{layout:?}");
+        prefecture::close_returned(&mut county, "522301", &code, at(2025, 7, 2)).unwrap();
+        store.append(&county).unwrap();
+        let again = store.restore("522301").unwrap();
+        assert_eq!(again.case(&code).unwrap().events.len(), 11, "{layout:?}");
+        assert_eq!(again.journal_digest(), county.journal_digest());
     }
 }

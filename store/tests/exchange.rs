@@ -138,7 +138,8 @@ fn a_poison_document_is_parked_with_its_code_and_blocks_nothing() {
     store
         .client()
         .execute(
-            "INSERT INTO fengqiao.outbox (county, seq, kind, to_county, sm3, body)
+            "WITH taken AS (UPDATE fengqiao.journals SET sent = sent + 1 WHERE county = '522301')
+             INSERT INTO fengqiao.outbox (county, seq, kind, to_county, sm3, body)
              VALUES ('522301', 2, 'transfer', '522300', $1, $2)",
             &[&digest.0.as_slice(), &forged],
         )

@@ -490,13 +490,13 @@ fn an_unmigrated_database_says_so() {
             err,
             StoreError::Schema {
                 found: 0,
-                needed: 2
+                needed: 3
             }
         ),
         "{err}"
     );
-    assert_eq!(store.migrate().unwrap(), 2);
-    assert_eq!(store.migrate().unwrap(), 2, "migrating twice is harmless");
+    assert_eq!(store.migrate().unwrap(), 3);
+    assert_eq!(store.migrate().unwrap(), 3, "migrating twice is harmless");
 }
 
 #[test]

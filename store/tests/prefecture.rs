@@ -37,7 +37,7 @@ fn main() -> ExitCode {
     };
     let disturb = run::Disturb::typical(&plan);
     let exe = std::env::current_exe().expect("this binary");
-    let report = match run::run(&exe, &[], &plan, &disturb) {
+    let report = match run::run(&exe, &[], &plan, &disturb, None) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("a_prefecture_of_processes_survives_kills_and_a_database_crash: FAILED: {e}");

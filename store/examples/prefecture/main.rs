@@ -10,6 +10,10 @@
 //! cargo run --release -p fengqiao-store --example prefecture -- --calm    # no kills
 //! cargo run --release -p fengqiao-store --example prefecture -- --counties 3 --days 5
 //! ```
+//!
+//! `FENGQIAO_PREFECTURE_DB="host=… dbname=…"` runs it on a database of the host's instead of
+//! a server of its own (a Citus coordinator: the store distributes itself); its `fengqiao`
+//! schema is dropped first, and the database is not crashed.
 
 mod run;
 
@@ -55,7 +59,8 @@ fn main() -> ExitCode {
         }
     );
     let exe = std::env::current_exe().expect("this binary");
-    match run::run(&exe, &[], &plan, &disturb) {
+    let database = std::env::var("FENGQIAO_PREFECTURE_DB").ok();
+    match run::run(&exe, &[], &plan, &disturb, database.as_deref()) {
         Ok(r) => {
             println!("{r:#?}");
             println!(

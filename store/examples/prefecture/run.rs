@@ -414,16 +414,39 @@ struct Proc {
 /// Runs the prefecture: a server, the journals, a process per county and one for the
 /// prefecture, the disturbances, then every check. `exe` and `lead` start a child (the
 /// binary, and arguments before the role's).
+///
+/// With `database` (a host's PostgreSQL or Citus coordinator, reached as a superuser) the
+/// run uses it instead of a server of its own: its `fengqiao` schema is dropped and made
+/// again (distributed on Citus), and the database is not crashed.
 pub fn run(
     exe: &std::path::Path,
     lead: &[String],
     plan: &Plan,
     disturb: &Disturb,
+    database: Option<&str>,
 ) -> Result<Report, Error> {
-    let mut pg = Cluster::start(&[("fsync", "off"), ("max_wal_size", "1GB")])?;
-    let db = pg.params();
+    let mut pg = match database {
+        Some(_) => None,
+        None => Some(Cluster::start(&[
+            ("fsync", "off"),
+            ("max_wal_size", "1GB"),
+        ])?),
+    };
+    let db = match (database, &pg) {
+        (Some(db), _) => db.to_string(),
+        (_, Some(pg)) => pg.params(),
+        (None, None) => return Err("no database".into()),
+    };
     let mut store = Store::connect(&db)?;
+    if database.is_some() {
+        store
+            .client()
+            .batch_execute("DROP SCHEMA IF EXISTS fengqiao CASCADE")?;
+    }
     store.migrate()?;
+    if store.on_citus()? {
+        store.distribute()?;
+    }
     let codes: Vec<&str> = plan.counties.iter().map(String::as_str).collect();
     for code in &codes {
         store.create(&prefecture::county(code)?.0)?;
@@ -489,7 +512,7 @@ pub fn run(
                 }
             }
         }
-        if let Some(n) = disturb.restart_database_after {
+        if let (Some(n), Some(pg)) = (disturb.restart_database_after, pg.as_mut()) {
             if !restarted && received >= n {
                 restarted = true;
                 watch = None;
@@ -635,16 +658,28 @@ fn measure(
     report: &mut Report,
 ) -> Result<(), Error> {
     let mut store = Store::connect(db)?;
-    let rows = store.client().query(
-        "SELECT o.stored_at, i.received_at FROM fengqiao.outbox o
-           JOIN fengqiao.inbox i ON i.from_county = o.county AND i.from_seq = o.seq
-          WHERE o.kind = 'transfer' AND i.outcome = 'taken'",
-        &[],
-    )?;
+    // Two reads joined here, not in SQL: the outbox lies by sender, the inbox by receiver
+    // (on Citus a join of the two needs repartitioning).
+    type At = std::time::SystemTime;
+    let sent: BTreeMap<(String, i64), At> = store
+        .client()
+        .query(
+            "SELECT county, seq, stored_at FROM fengqiao.outbox WHERE kind = 'transfer'",
+            &[],
+        )?
+        .iter()
+        .map(|r| ((r.get(0), r.get(1)), r.get(2)))
+        .collect();
     let mut lat: Vec<f64> = Vec::new();
-    let (mut first, mut last) = (None::<std::time::SystemTime>, None::<std::time::SystemTime>);
-    for r in &rows {
-        let (s, e): (std::time::SystemTime, std::time::SystemTime) = (r.get(0), r.get(1));
+    let (mut first, mut last) = (None::<At>, None::<At>);
+    for r in store.client().query(
+        "SELECT from_county, from_seq, received_at FROM fengqiao.inbox WHERE outcome = 'taken'",
+        &[],
+    )? {
+        let Some(&s) = sent.get(&(r.get(0), r.get(1))) else {
+            continue;
+        };
+        let e: At = r.get(2);
         lat.push(e.duration_since(s).unwrap_or_default().as_secs_f64() * 1e3);
         first = Some(first.map_or(s, |f| f.min(s)));
         last = Some(last.map_or(e, |l| l.max(e)));
