@@ -10,7 +10,8 @@
 //!   what that key itself costs; `plain_insert_from_engine` is `plain_insert` with the rows
 //!   read from the engine and serialised in the timed part, as a host's own outbox insert
 //!   must (the store does this on a second thread);
-//! - `restore`: the county restored from the journal alone, and from a snapshot.
+//! - `restore`: the county restored from the journal alone, and from a snapshot;
+//! - `exchange`: one escalation through the outbox and the inbox (see `exchange`).
 //!
 //! `cargo bench -p fengqiao-store --bench store`; `FQ_STORE_CASES=100000` for a county of
 //! that many cases (default 2,000); `FQ_STORE_PREFECTURE=1000000` adds a prefecture's
@@ -227,5 +228,61 @@ fn prefecture(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench, prefecture);
+/// `exchange`: one escalation from a county's engine to the prefecture's through the store —
+/// the county's append with the document written to the outbox (SM2-signed), then the
+/// prefecture's receive (read what waits, parse, check the chain and the signature, replay,
+/// append with the inbox row) — and the same without the signature. What the prefecture
+/// example's processes do for each transfer, without their polling interval.
+fn exchange(c: &mut Criterion) {
+    use fengqiao::signing::{Sm2Signer, Sm2Verifier};
+    use fengqiao_synth::prefecture::{self, prefecture_centre};
+    let pg = Cluster::start(&[]).unwrap();
+    let secret = "3945208f7b2144b13f36e38ac6d39f95889393692860b51a42fb81ef4df7c5b8";
+    let mut g = c.benchmark_group("exchange");
+    g.sample_size(20);
+    for signed in [true, false] {
+        let mut store = Store::connect(&pg.params()).unwrap();
+        store
+            .client()
+            .batch_execute("DROP SCHEMA IF EXISTS fengqiao CASCADE")
+            .unwrap();
+        store.migrate().unwrap();
+        let (world, places) = prefecture::county("522301").unwrap();
+        store.create(&world).unwrap();
+        store
+            .create(&prefecture::prefecture(&["522301"]).unwrap())
+            .unwrap();
+        let signer = Sm2Signer::from_secret_hex("qxn", secret).unwrap();
+        let mut verifier = Sm2Verifier::default();
+        verifier.add_key("qxn", &signer.public_key_hex()).unwrap();
+        if signed {
+            store.sign_transfers(Box::new(signer));
+        }
+        let mut county = store.restore("522301").unwrap();
+        let mut pref = store.restore("522300").unwrap();
+        let mut rng = Rng::new(1);
+        let mut day = Utc.with_ymd_and_hms(2025, 1, 1, 1, 0, 0).unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 1, 1, 1, 0, 0).unwrap();
+        let name = if signed {
+            "one_transfer_sm2"
+        } else {
+            "one_transfer_unsigned"
+        };
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                day += chrono::Duration::hours(3);
+                prefecture::escalate(&mut county, "522301", &places, &mut rng, day).unwrap();
+                store.append(&county).unwrap();
+                let v = signed.then_some(&verifier as &dyn fengqiao::signing::Verifier);
+                let got = store
+                    .receive(&mut pref, &prefecture_centre(), v, now)
+                    .unwrap();
+                assert_eq!(got.cases.len(), 1);
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench, prefecture, exchange);
 criterion_main!(benches);

@@ -31,14 +31,16 @@ fn main() -> ExitCode {
             .unwrap_or(default)
     };
     let counties = opt("--counties", 8).clamp(1, 8);
+    let per_day = opt("--per-day", 40).max(1);
     let plan = run::Plan {
         counties: fengqiao_synth::prefecture::COUNTIES[..counties]
             .iter()
             .map(|(c, _)| c.to_string())
             .collect(),
         days: opt("--days", 30).clamp(1, 30) as u32,
-        per_day: opt("--per-day", 40).max(1),
-        escalated: opt("--escalated", 4),
+        // At most 400 escalations a day (from 17:00, a minute apart: all before midnight).
+        per_day,
+        escalated: opt("--escalated", 4).min(400).min(per_day),
     };
     let calm = args.iter().any(|a| a == "--calm");
     let disturb = if calm {

@@ -194,10 +194,19 @@ fn county_pass(
     for day in done + 1..=plan.days {
         let mut rng = Rng::new(u64::from(day) * 1_000_003 + code.parse::<u64>()?);
         let t = june(day);
-        let ordinary = plan.per_day - plan.escalated;
-        fengqiao_synth::county::caseload(&mut engine, &places, &mut rng, t, ordinary)?;
+        // Registered within the day (China time), so the month's return counts every
+        // case: in runs of 60 ten minutes apart (09:00–19:00), a run a minute after the
+        // last; the escalations from 17:00, a minute apart.
+        let mut left = plan.per_day - plan.escalated;
+        let mut run = 0;
+        while left > 0 {
+            let n = left.min(60);
+            let start = t + chrono::Duration::minutes(run);
+            fengqiao_synth::county::caseload(&mut engine, &places, &mut rng, start, n)?;
+            (left, run) = (left - n, run + 1);
+        }
         for i in 0..plan.escalated {
-            let at = t + chrono::Duration::hours(8) + chrono::Duration::minutes(10 * i as i64);
+            let at = t + chrono::Duration::hours(8) + chrono::Duration::minutes(i as i64);
             prefecture::escalate(&mut engine, code, &places, &mut rng, at)?;
         }
         crash_point("before_append", crashes);
