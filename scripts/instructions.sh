@@ -4,7 +4,7 @@
 # restore of a fixed journal, the statistics roll-up, an intake of an exchange document.
 # Each path runs under callgrind twice (its setup alone, then its setup and its work); the
 # difference over its repetitions is the work's instructions. A time on a shared machine
-# moves by tens of percent; these move by well under one. CI fails on a rise beyond the
+# moves by tens of percent; these by under half of one. CI fails on a rise beyond the
 # tolerance; a deliberate rise updates the baseline in the same commit, saying why:
 #
 #   bash scripts/instructions.sh           # compare (CI)
