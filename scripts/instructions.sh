@@ -21,13 +21,14 @@ count() { # path mode -> total instructions of the process
     sed -n 's/^summary: //p' "$out/$1-$2.out"
 }
 results="$out/counts.tsv"
-for path in decide_rust decide_c_abi restore statistics intake; do
+for path in decide_rust decide_c_abi restore statistics intake rules_matching rules_outcome; do
     printf '%s\t%s\t%s\n' "$path" "$(count "$path" setup)" "$(count "$path" work)" >> "$results"
 done
 python3 - "$results" benches/instructions.json "${1:-}" <<'PY'
 import json, sys
 results, baseline_path, mode = sys.argv[1], sys.argv[2], sys.argv[3]
-times = {"decide_rust": 200, "decide_c_abi": 200, "restore": 5, "statistics": 20, "intake": 10}
+times = {"decide_rust": 200, "decide_c_abi": 200, "restore": 5, "statistics": 20, "intake": 10,
+         "rules_matching": 5, "rules_outcome": 5}
 counts = {}
 for line in open(results):
     path, setup, work = line.split()

@@ -24,6 +24,8 @@ const PATHS: &[(&str, u32)] = &[
     ("restore", 5),
     ("statistics", 20),
     ("intake", 10),
+    ("rules_matching", 5),
+    ("rules_outcome", 5),
 ];
 
 fn world() -> WorldData {
@@ -150,6 +152,37 @@ fn main() {
                     );
                 } else {
                     black_box(d);
+                }
+            }
+        }
+        // The default rules on the 1,000 ledger disputes of the zen-engine comparison
+        // (benches/zen): which rules match, then the outcome merged from them.
+        "rules_matching" | "rules_outcome" => {
+            use fengqiao::routing::{NoUnits, Router};
+            let router = Router::default_rules();
+            let (_, dir) = fengqiao_synth::hierarchy(&fengqiao_synth::Spec::small()).unwrap();
+            let t = Utc.with_ymd_and_hms(2025, 3, 3, 1, 0, 0).unwrap();
+            let disputes = fengqiao_synth::disputes::disputes(
+                &mut fengqiao_synth::Rng::new(7),
+                &dir,
+                1_000,
+                t,
+            );
+            let facts: Vec<_> = disputes
+                .iter()
+                .map(fengqiao_synth::rules::facts_of)
+                .collect();
+            let matched: Vec<Vec<usize>> =
+                facts.iter().map(|f| router.matching(f, &NoUnits)).collect();
+            for _ in 0..times * u32::from(work) {
+                if path == "rules_matching" {
+                    for f in &facts {
+                        black_box(router.matching(black_box(f), &NoUnits));
+                    }
+                } else {
+                    for m in &matched {
+                        black_box(router.outcome(black_box(m)));
+                    }
                 }
             }
         }
