@@ -22,7 +22,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use fengqiao::dispute::CaseCode;
-use fengqiao::engine::Engine;
+use fengqiao::engine::{Engine, EngineError};
 use fengqiao::hierarchy::DivisionCode;
 use fengqiao::returns::StatisticalReturn;
 use fengqiao::signing::{Signer, Verifier};
@@ -106,6 +106,12 @@ pub struct Receipt {
     pub returns: u64,
     /// Documents refused and parked.
     pub parked: u64,
+    /// Why the documents after those taken were left waiting, when the receiver could not
+    /// take the next one in for a reason of its own (its clock behind the document's, an
+    /// actor unknown or not permitted to take transfers in): nothing of the document's
+    /// fault, so it is neither parked nor skipped. When nothing was taken at all,
+    /// [`Store::receive`] returns that error instead.
+    pub held: Option<String>,
 }
 
 impl Receipt {
@@ -132,7 +138,13 @@ pub(crate) fn post_transfers(
 ) -> Result<(), StoreError> {
     let first = next_seqs(tx, county, transfers.len())?;
     for (seq, (code, event, entry)) in (first..).zip(transfers) {
-        let at = engine.case(code)?.events[*event as usize - 1].at;
+        // The event's own time (a missing event is refused by transfer_document_at).
+        let at = engine
+            .case(code)?
+            .events
+            .iter()
+            .find(|e| e.seq == *event)
+            .map_or(DateTime::<Utc>::MIN_UTC, |e| e.at);
         let doc = engine.transfer_document_at(code, *event, at, signer)?;
         let body = serde_json::to_string(&doc).expect("documents serialise");
         insert(
@@ -290,7 +302,11 @@ impl Store {
     /// centre) at `now`, checking signed heads against `verifier` when given, and stores
     /// the engine's new entries with one inbox row per document in one transaction. A
     /// document intake refuses is parked (the receipt counts it; [`Store::parked`] says
-    /// why). Call it until the receipt is empty.
+    /// why). A document the receiver cannot take in for a reason of its own — its clock
+    /// behind the document's, an actor unknown or not permitted to take transfers in — is
+    /// neither parked nor skipped: it and its sender's later documents wait
+    /// ([`Receipt::held`] says why; with nothing taken, that error is returned). Call it
+    /// until the receipt is empty.
     ///
     /// Errors are the store's: a [`StoreError::Conflict`] (another engine appended this
     /// journal) leaves the engine holding intakes the store does not: restore it and
@@ -307,8 +323,9 @@ impl Store {
         let mut receipt = Receipt::default();
         let mut outcomes = Vec::with_capacity(messages.len());
         let mut received = HashSet::new();
+        let mut held = None;
         for m in messages {
-            let refused = take(
+            let refused = match take(
                 engine,
                 actor,
                 verifier,
@@ -316,10 +333,19 @@ impl Store {
                 &m,
                 &mut receipt,
                 &mut received,
-            );
-            if refused.is_some() {
-                receipt.parked += 1;
-            }
+            ) {
+                Taken::Received => None,
+                Taken::Refused(code, message) => {
+                    receipt.parked += 1;
+                    Some((code, message))
+                }
+                // The receiver's side, not the document's: left waiting, with the rest
+                // of its sender's behind it (their order kept).
+                Taken::Held(e) => {
+                    held = Some(e);
+                    break;
+                }
+            };
             outcomes.push(Outcome {
                 from: m.from,
                 seq: m.seq,
@@ -328,8 +354,12 @@ impl Store {
             });
         }
         if outcomes.is_empty() {
-            return Ok(receipt);
+            return match held {
+                Some(e) => Err(StoreError::Engine(e)),
+                None => Ok(receipt),
+            };
         }
+        receipt.held = held.map(|e| e.to_string());
         let county_ = county.clone();
         let mut rows = |tx: &mut Transaction<'_>, entry: u64| -> Result<(), StoreError> {
             for o in &outcomes {
@@ -433,7 +463,31 @@ impl Store {
     }
 }
 
-/// Takes one document in; the refusal's code and message when it is parked.
+/// What became of one document at the receiver.
+enum Taken {
+    Received,
+    /// Refused for what it is: parked with the code and message.
+    Refused(String, String),
+    /// Not taken in for a reason of the receiver's own: left waiting.
+    Held(EngineError),
+}
+
+/// Whether intake refused for the receiver's reasons, not the document's: a clock behind
+/// the document's last event, an actor unknown here or not one that takes transfers in.
+fn receivers_own(e: &EngineError) -> bool {
+    match e {
+        EngineError::TimeGoesBack { .. }
+        | EngineError::UnknownStaff(_)
+        | EngineError::UnknownAgency(_) => true,
+        EngineError::Lifecycle(l) => {
+            l.refusal == fengqiao::lifecycle::Refusal::NotPermitted
+                && l.operation == fengqiao::lifecycle::OperationKind::TransferIn
+        }
+        _ => false,
+    }
+}
+
+/// Takes one document in.
 fn take(
     engine: &mut Engine,
     actor: &Actor,
@@ -442,25 +496,25 @@ fn take(
     m: &Message,
     receipt: &mut Receipt,
     received: &mut HashSet<(CaseCode, u64)>,
-) -> Option<(String, String)> {
+) -> Taken {
     if Hash::sm3(m.body.as_bytes()) != m.sm3 {
-        return Some((
+        return Taken::Refused(
             fengqiao::error::ErrorCode::Trace.as_str().to_string(),
             format!(
                 "document {} of {}: its body does not match the SM3 stored with it",
                 m.seq, m.from
             ),
-        ));
+        );
     }
     match m.kind {
         MessageKind::Transfer => {
             let doc: TransferDocument = match serde_json::from_str(&m.body) {
                 Ok(d) => d,
                 Err(e) => {
-                    return Some((
+                    return Taken::Refused(
                         fengqiao::error::ErrorCode::Transfer.as_str().to_string(),
                         format!("not a transfer document: {e}"),
-                    ))
+                    )
                 }
             };
             // Every transfer the document carries is another engine's: its own outbox
@@ -475,22 +529,23 @@ fn take(
                 Ok(i) => {
                     receipt.cases.push(i.case);
                     received.extend(carried);
-                    None
+                    Taken::Received
                 }
-                Err(e) => Some((e.code().as_str().to_string(), e.to_string())),
+                Err(e) if receivers_own(&e) => Taken::Held(e),
+                Err(e) => Taken::Refused(e.code().as_str().to_string(), e.to_string()),
             }
         }
         MessageKind::Return => match serde_json::from_str::<StatisticalReturn>(&m.body) {
             Ok(_) => {
                 receipt.returns += 1;
-                None
+                Taken::Received
             }
-            Err(e) => Some((
+            Err(e) => Taken::Refused(
                 fengqiao::error::ErrorCode::StatisticalReturn
                     .as_str()
                     .to_string(),
                 format!("not a statistical return: {e}"),
-            )),
+            ),
         },
     }
 }

@@ -300,3 +300,45 @@ fn a_return_travels_to_the_prefecture_and_consolidates() {
     assert_eq!(c.counts.screened, r.counts.screened);
     assert_eq!((c.counts.screened, c.cases), (6, 6));
 }
+
+#[test]
+fn a_receiver_behind_the_document_leaves_it_waiting_instead_of_parking_it() {
+    let (_pg, mut store) = server();
+    let (mut county, places) = two_journals(&mut store);
+    let mut rng = Rng::new(6);
+    let code =
+        prefecture::escalate(&mut county, "522301", &places, &mut rng, at(2025, 6, 3)).unwrap();
+    store.append(&county).unwrap();
+    let mut pref = store.restore("522300").unwrap();
+    // The receiver's clock reads a day before the document was sent: its own fault.
+    let e = store
+        .receive(&mut pref, &prefecture_centre(), None, at(2025, 6, 2))
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            fengqiao_store::StoreError::Engine(fengqiao::engine::EngineError::TimeGoesBack { .. })
+        ),
+        "{e}"
+    );
+    assert!(store.parked("522300").unwrap().is_empty());
+    assert_eq!(store.pending("522300", None).unwrap().len(), 1);
+    // A centre unknown here: the same.
+    let stranger = fengqiao::trace::Actor::Staff("cs-999999000000".into());
+    let e = store
+        .receive(&mut pref, &stranger, None, at(2025, 7, 1))
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            fengqiao_store::StoreError::Engine(fengqiao::engine::EngineError::UnknownStaff(_))
+        ),
+        "{e}"
+    );
+    // With its clock right it takes the document in, once.
+    let mut pref = store.restore("522300").unwrap();
+    let got = store
+        .receive(&mut pref, &prefecture_centre(), None, at(2025, 7, 1))
+        .unwrap();
+    assert_eq!((got.cases, got.parked, got.held), (vec![code], 0, None));
+}
