@@ -40,9 +40,11 @@ CREATE INDEX outbox_sent ON fengqiao.outbox (county, seq);
 
 -- What a journal received, one row per document, committed with the receiver's entries:
 -- `taken` (its journal at `entry` after the intake) or `parked` (refused: the error's code
--- and message; the refusal's audit entry is in the journal at `entry`).
+-- and message; the refusal's audit entry is in the journal at `entry`). `body` is the body
+-- whose bridge received it (none: the journal's engine); each reads on from its own rows.
 CREATE TABLE fengqiao.inbox (
     county      text        NOT NULL,
+    body        text,
     from_county text        NOT NULL,
     from_seq    bigint      NOT NULL,
     sm3         bytea       NOT NULL CHECK (length(sm3) = 32),

@@ -80,6 +80,17 @@ pub enum StoreError {
         /// The newest version this library knows.
         known: i32,
     },
+    /// `Store::acknowledge` given a document addressed to the journal's engine, not to a
+    /// body's platform: `Store::receive` takes those in (and records them), nothing else.
+    #[error("document {seq} of {from} is for journal {to}'s engine, not a body's bridge: Store::receive takes it in")]
+    ForTheEngine {
+        /// The sending journal.
+        from: String,
+        /// Its number there.
+        seq: u64,
+        /// The receiving journal.
+        to: String,
+    },
     /// `Store::distribute` on a database without the Citus extension: nothing distributed.
     #[error("the database has no Citus extension (CREATE EXTENSION citus on the coordinator, then add the workers): nothing was distributed")]
     NotDistributed,

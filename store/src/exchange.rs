@@ -261,14 +261,16 @@ impl Store {
         body: Option<&str>,
     ) -> Result<Vec<Message>, StoreError> {
         self.check_schema()?;
-        // Where each sender's documents were received up to (a receiver takes them in
-        // order, so one number per sender says what is left).
+        // Where each sender's documents were received up to by this reader (the engine, or
+        // one body's bridge: each takes its own in order, so one number per sender says
+        // what is left for it).
         let (senders, upto): (Vec<String>, Vec<i64>) = self
             .client
             .query(
-                "SELECT from_county, max(from_seq) FROM fengqiao.inbox WHERE county = $1
+                "SELECT from_county, max(from_seq) FROM fengqiao.inbox
+                  WHERE county = $1 AND body IS NOT DISTINCT FROM $2
                   GROUP BY from_county",
-                &[&county],
+                &[&county, &body],
             )?
             .iter()
             .map(|r| (r.get::<_, String>(0), r.get::<_, i64>(1)))
@@ -382,27 +384,57 @@ impl Store {
                         &message,
                     ],
                 )
-                .map_err(|e| {
-                    if e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION) {
-                        StoreError::Conflict {
-                            county: county_.clone(),
-                            stored: entry,
-                            engine: entry,
-                            case: None,
-                            message: format!(
-                                "document {} of {} was received meanwhile by another engine of this journal",
-                                o.seq, o.from
-                            ),
-                        }
-                    } else {
-                        e.into()
-                    }
-                })?;
+                .map_err(|e| received_twice(e, &county_, entry, o.from.as_str(), o.seq))?;
             }
             Ok(())
         };
         self.append_with(engine, Some(&mut rows), &received)?;
         Ok(receipt)
+    }
+
+    /// Records that the bridge of the body a document was addressed to (`m.to_body`: a
+    /// court's, the police's platform) delivered it there — or, with `refused` (a code and
+    /// a message), that the platform refused it, which parks it — so [`Store::pending`] for
+    /// that body reads on past it. Recording it again is refused as a
+    /// [`StoreError::Conflict`] (it was received once). A document for an engine is
+    /// received by [`Store::receive`] instead ([`StoreError::ForTheEngine`] here).
+    pub fn acknowledge(
+        &mut self,
+        m: &Message,
+        refused: Option<(&str, &str)>,
+    ) -> Result<(), StoreError> {
+        self.check_schema()?;
+        let Some(body) = m.to_body.as_deref() else {
+            return Err(StoreError::ForTheEngine {
+                from: m.from.clone(),
+                seq: m.seq,
+                to: m.to.clone(),
+            });
+        };
+        let (entry, _) = self.position(&m.to)?;
+        let (outcome, code, message) = match refused {
+            None => ("taken", None, None),
+            Some((c, msg)) => ("parked", Some(c), Some(msg)),
+        };
+        self.client
+            .execute(
+                "INSERT INTO fengqiao.inbox
+                     (county, body, from_county, from_seq, sm3, outcome, entry, code, message)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                &[
+                    &m.to,
+                    &body,
+                    &m.from,
+                    &(m.seq as i64),
+                    &m.sm3.0.as_slice(),
+                    &outcome,
+                    &(entry as i64),
+                    &code,
+                    &message,
+                ],
+            )
+            .map_err(|e| received_twice(e, &m.to, entry, &m.from, m.seq))?;
+        Ok(())
     }
 
     /// The documents `county`'s journal received and refused, oldest first.
@@ -460,6 +492,30 @@ impl Store {
             }
         }
         Ok(returns)
+    }
+}
+
+/// A unique violation on the inbox: the document was received already (by another engine
+/// of this journal, or acknowledged twice).
+fn received_twice(
+    e: postgres::Error,
+    county: &str,
+    entry: u64,
+    from: &str,
+    seq: u64,
+) -> StoreError {
+    if e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION) {
+        StoreError::Conflict {
+            county: county.to_string(),
+            stored: entry,
+            engine: entry,
+            case: None,
+            message: format!(
+                "document {seq} of {from} was received already (by another engine of this journal, or acknowledged before)"
+            ),
+        }
+    } else {
+        e.into()
     }
 }
 

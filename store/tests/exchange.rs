@@ -342,3 +342,72 @@ fn a_receiver_behind_the_document_leaves_it_waiting_instead_of_parking_it() {
         .unwrap();
     assert_eq!((got.cases, got.parked, got.held), (vec![code], 0, None));
 }
+
+#[test]
+fn a_bodys_bridge_reads_and_acknowledges_its_own_documents() {
+    use fengqiao::transfer::{Endpoint, TransferReason};
+    let (_pg, mut store) = server();
+    let (mut county, places) = two_journals(&mut store);
+    let mut rng = Rng::new(7);
+    let one =
+        prefecture::escalate(&mut county, "522301", &places, &mut rng, at(2025, 6, 3)).unwrap();
+    let two =
+        prefecture::escalate(&mut county, "522301", &places, &mut rng, at(2025, 6, 4)).unwrap();
+    store.append(&county).unwrap();
+    let mut pref = store.restore("522300").unwrap();
+    let now = at(2025, 7, 1);
+    store
+        .receive(&mut pref, &prefecture_centre(), None, now)
+        .unwrap();
+    // The prefecture sends the first to the county's court (its message 1), the second's
+    // result to the county's engine (message 2): one receiving journal, two readers.
+    let court = Endpoint {
+        unit: "522301000000".parse().unwrap(),
+        body: Some("court".into()),
+    };
+    pref.transfer_out(
+        &prefecture_centre(),
+        &one,
+        court,
+        TransferReason::Referral,
+        "诉调对接".into(),
+        now,
+        None,
+    )
+    .unwrap();
+    prefecture::settle(&mut pref, &two, now).unwrap();
+    store.append(&pref).unwrap();
+    let got = store
+        .receive(&mut county, &county_centre("522301"), None, at(2025, 7, 2))
+        .unwrap();
+    assert_eq!(got.cases, vec![two]);
+    // The engine read past message 2; the court's bridge still finds message 1.
+    let for_court = store.pending("522301", Some("court")).unwrap();
+    assert_eq!(for_court.len(), 1);
+    assert_eq!(
+        (for_court[0].seq, for_court[0].case.as_deref()),
+        (1, Some(one.as_str()))
+    );
+    store.acknowledge(&for_court[0], None).unwrap();
+    assert!(store.pending("522301", Some("court")).unwrap().is_empty());
+    let again = store.acknowledge(&for_court[0], None).unwrap_err();
+    assert!(again.is_conflict(), "{again}");
+    // A document for the engine is not a bridge's to acknowledge.
+    let engines: Vec<_> = store
+        .client()
+        .query(
+            "SELECT seq FROM fengqiao.outbox WHERE county = '522300' AND to_body IS NULL",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<_, i64>(0))
+        .collect();
+    assert_eq!(engines, vec![2]);
+    let mut theirs = for_court[0].clone();
+    theirs.to_body = None;
+    assert!(matches!(
+        store.acknowledge(&theirs, None),
+        Err(fengqiao_store::StoreError::ForTheEngine { seq: 1, .. })
+    ));
+}
