@@ -306,7 +306,7 @@ impl Store {
     /// document intake refuses is parked (the receipt counts it; [`Store::parked`] says
     /// why). A document the receiver cannot take in for a reason of its own — its clock
     /// behind the document's, an actor unknown or not permitted to take transfers in — is
-    /// neither parked nor skipped: it and its sender's later documents wait
+    /// neither parked nor skipped: it and the documents after it wait
     /// ([`Receipt::held`] says why; with nothing taken, that error is returned). Call it
     /// until the receipt is empty.
     ///
@@ -341,8 +341,8 @@ impl Store {
                     receipt.parked += 1;
                     Some((code, message))
                 }
-                // The receiver's side, not the document's: left waiting, with the rest
-                // of its sender's behind it (their order kept).
+                // The receiver's side, not the document's: left waiting, with every
+                // document after it (each sender's order kept).
                 Taken::Held(e) => {
                     held = Some(e);
                     break;
