@@ -420,6 +420,16 @@ struct Proc {
     done: Option<ExitStatus>,
 }
 
+impl Drop for Proc {
+    /// A run that stops early (an error, the time limit) leaves no process behind.
+    fn drop(&mut self) {
+        if self.done.is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 /// Runs the prefecture: a server, the journals, a process per county and one for the
 /// prefecture, the disturbances, then every check. `exe` and `lead` start a child (the
 /// binary, and arguments before the role's).
@@ -495,9 +505,6 @@ pub fn run(
     let mut watch = Store::connect(&db).ok();
     while procs.iter().any(|p| p.done.is_none()) {
         if started.elapsed() > Duration::from_secs(900) {
-            for p in &mut procs {
-                let _ = p.child.kill();
-            }
             return Err("the prefecture did not finish in 15 minutes".into());
         }
         std::thread::sleep(Duration::from_millis(20));
