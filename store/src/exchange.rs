@@ -122,9 +122,19 @@ impl Receipt {
 }
 
 /// The journal a unit's documents go to: its county's six digits, or the six of the
-/// prefecture (`522300`) or province it is, for an engine of that level.
+/// prefecture (`522300`) or province it is, for an engine of that level. A code shorter
+/// than six digits (a province's `52`) is padded with zeros as the national code is.
+///
+/// ```
+/// use fengqiao_store::journal_of;
+/// assert_eq!(journal_of("522301001001".parse()?), "522301");
+/// assert_eq!(journal_of("522300000000".parse()?), "522300");
+/// assert_eq!(journal_of("52".parse()?), "520000");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn journal_of(unit: DivisionCode) -> String {
-    unit.to_string()[..6].to_string()
+    let code = unit.to_string();
+    format!("{:0<6}", &code[..code.len().min(6)])
 }
 
 /// Writes the documents of `transfers` (case, event seq, journal entry, time) to the outbox
