@@ -64,7 +64,28 @@ fn main() -> ExitCode {
     let database = std::env::var("FENGQIAO_PREFECTURE_DB").ok();
     match run::run(&exe, &[], &plan, &disturb, database.as_deref()) {
         Ok(r) => {
-            println!("{r:#?}");
+            println!(
+                "run: {:.2} s; {:.0} transfers/s; sender's commit → receipt {:.0} ms median, {:.0} ms p95",
+                r.run.as_secs_f64(),
+                r.transfers_per_second,
+                r.latency_ms.0,
+                r.latency_ms.1
+            );
+            println!(
+                "disturbed: {} processes killed and started again; database crashed and restarted: {}; parked: {:?}",
+                r.restarts, r.database_restarted, r.parked
+            );
+            println!(
+                "every journal restored at once (a process each): {:.2} s",
+                r.restart.as_secs_f64()
+            );
+            println!("journal   cases  entries  restore (ms)  peak RSS over start (KiB)");
+            for (code, cases, entries, us, kib) in &r.restores {
+                println!(
+                    "{code}  {cases:>7}  {entries:>7}  {:>12.1}  {kib:>25}",
+                    *us as f64 / 1000.0
+                );
+            }
             println!(
                 "checked: {} cases in {} counties, {} escalated and returned, every trace verified, every document received once, consolidated {} cases once each",
                 r.cases,
