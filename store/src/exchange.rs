@@ -28,9 +28,13 @@ use fengqiao::returns::StatisticalReturn;
 use fengqiao::signing::{Signer, Verifier};
 use fengqiao::trace::{Actor, Hash};
 use fengqiao::transfer::TransferDocument;
+use postgres::fallible_iterator::FallibleIterator;
 use postgres::Transaction;
 
 use crate::{hash, Store, StoreError};
+
+/// The channel a document's commit is announced on, its payload the receiving journal.
+const NOTIFY_CHANNEL: &str = "fengqiao_outbox";
 
 /// How many documents one [`Store::receive`] takes in (one transaction).
 const RECEIVE_BATCH: i64 = 512;
@@ -213,6 +217,12 @@ fn insert(
             &Hash::sm3(body.as_bytes()).0.as_slice(),
             &body,
         ],
+    )?;
+    // Wakes a receiver waiting in Store::wait; delivered at commit, not before (and not at
+    // all on a rollback), so a woken receiver finds the document committed.
+    tx.execute(
+        "SELECT pg_notify($1, $2)",
+        &[&NOTIFY_CHANNEL, &journal_of(*to)],
     )?;
     Ok(())
 }
@@ -445,6 +455,49 @@ impl Store {
             )
             .map_err(|e| received_twice(e, &m.to, entry, &m.from, m.seq))?;
         Ok(())
+    }
+
+    /// Waits up to `timeout` for a document for `county`'s journal to be committed (any
+    /// sender's append or return wakes it, the moment it commits), instead of polling:
+    /// `true` when one was, `false` on the timeout. The first call subscribes this
+    /// connection (`LISTEN`); documents committed before that are not announced, so a
+    /// receiver calls [`Store::receive`] once before it first waits. A spurious `true` is
+    /// harmless: `receive` then takes nothing.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), fengqiao_store::StoreError> {
+    /// # let mut store = fengqiao_store::Store::connect("")?;
+    /// # let mut engine = store.restore("522300")?;
+    /// # let (centre, now) = (fengqiao::trace::Actor::System, "2025-07-01T00:00:00Z".parse().unwrap());
+    /// loop {
+    ///     store.receive(&mut engine, &centre, None, now)?;
+    ///     store.wait("522300", std::time::Duration::from_secs(5))?;
+    /// }
+    /// # }
+    /// ```
+    pub fn wait(&mut self, county: &str, timeout: std::time::Duration) -> Result<bool, StoreError> {
+        if !self.listening {
+            self.client
+                .batch_execute(&format!("LISTEN {NOTIFY_CHANNEL}"))?;
+            self.listening = true;
+        }
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return Ok(false);
+            }
+            let next = {
+                let mut notifications = self.client.notifications();
+                let mut it = notifications.timeout_iter(left);
+                it.next()?.map(|n| n.payload() == county)
+            };
+            match next {
+                Some(true) => return Ok(true),
+                Some(false) => continue,
+                None => return Ok(false),
+            }
+        }
     }
 
     /// The documents `county`'s journal received and refused, oldest first.

@@ -80,6 +80,8 @@ pub struct Store {
     batch: usize,
     /// Signs the transfer documents an append writes to the outbox.
     signer: Option<Box<dyn fengqiao::signing::Signer>>,
+    /// This connection listens for documents committed ([`Store::wait`]).
+    listening: bool,
     /// The schema was found at this library's version (checked once per connection, not
     /// on every append).
     schema_ok: bool,
@@ -112,6 +114,7 @@ impl Store {
             counties: HashMap::new(),
             batch: 2_000,
             signer: None,
+            listening: false,
             schema_ok: false,
         }
     }

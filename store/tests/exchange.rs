@@ -411,3 +411,38 @@ fn a_bodys_bridge_reads_and_acknowledges_its_own_documents() {
         Err(fengqiao_store::StoreError::ForTheEngine { seq: 1, .. })
     ));
 }
+
+#[test]
+fn a_waiting_receiver_is_woken_by_the_commit_of_a_document_for_it() {
+    let (pg, mut store) = server();
+    let (mut county, places) = two_journals(&mut store);
+    let params = pg.params();
+    let mut waiter = Store::connect(&params).unwrap();
+    // Subscribed, nothing committed: the timeout.
+    assert!(!waiter
+        .wait("522300", std::time::Duration::from_millis(50))
+        .unwrap());
+    let waiting = std::thread::spawn(move || {
+        let woke = waiter
+            .wait("522300", std::time::Duration::from_secs(60))
+            .unwrap();
+        (woke, waiter)
+    });
+    // A document for the county itself would not wake it; the escalation does.
+    let mut rng = Rng::new(8);
+    prefecture::escalate(&mut county, "522301", &places, &mut rng, at(2025, 6, 3)).unwrap();
+    store.append(&county).unwrap();
+    let (woke, mut waiter) = waiting.join().unwrap();
+    assert!(woke);
+    let mut pref = waiter.restore("522300").unwrap();
+    let got = waiter
+        .receive(&mut pref, &prefecture_centre(), None, at(2025, 7, 1))
+        .unwrap();
+    assert_eq!(got.cases.len(), 1);
+    // A document for another journal does not wake it.
+    prefecture::settle(&mut pref, &got.cases[0], at(2025, 7, 1)).unwrap();
+    waiter.append(&pref).unwrap();
+    assert!(!waiter
+        .wait("522300", std::time::Duration::from_millis(200))
+        .unwrap());
+}

@@ -188,6 +188,7 @@ fn county_pass(
     let (_, places) = prefecture::county(code)?;
     let mut store = Store::connect(db)?;
     store.sign_transfers(Box::new(keys().0));
+    store.wait(code, Duration::ZERO)?; // subscribed before the first receive
     let mut engine = store.restore(code)?;
     // A day is one append: the days stored are the cases held over the cases a day.
     let done = (engine.cases().count() / plan.per_day) as u32;
@@ -241,7 +242,7 @@ fn county_pass(
         {
             break;
         }
-        std::thread::sleep(Duration::from_millis(20));
+        store.wait(code, Duration::from_millis(500))?;
     }
     // The monthly return, once.
     let sent: i64 = store
@@ -272,6 +273,7 @@ fn prefecture_pass(
     let (signer, verifier) = keys();
     let mut store = Store::connect(db)?;
     store.sign_transfers(Box::new(signer));
+    store.wait(PREFECTURE, Duration::ZERO)?; // subscribed before the first receive
     let mut engine = store.restore(PREFECTURE)?;
     loop {
         let receipt = store.receive(
@@ -298,7 +300,7 @@ fn prefecture_pass(
             if store.received_returns(PREFECTURE)?.len() >= plan.counties.len() {
                 return Ok(true);
             }
-            std::thread::sleep(Duration::from_millis(20));
+            store.wait(PREFECTURE, Duration::from_millis(500))?;
         }
     }
 }
