@@ -749,6 +749,24 @@ pub fn intake(
     to_json(&taken)
 }
 
+/// A return's unit and period (`unit_code`, `from`, `to`), as the return and the
+/// consolidation take them.
+fn unit_period(
+    unit: &str,
+    from: &str,
+    to: &str,
+) -> Res<(
+    fengqiao::hierarchy::DivisionCode,
+    chrono::NaiveDate,
+    chrono::NaiveDate,
+)> {
+    Ok((
+        args::unit("unit_code", unit)?,
+        args::date("from", from)?,
+        args::date("to", to)?,
+    ))
+}
+
 /// 报表: a unit's statistical return for a period (`StatisticalReturn` JSON), signed by the
 /// front-end's signer when it holds one.
 pub fn statistical_return(
@@ -761,9 +779,7 @@ pub fn statistical_return(
     now_ms: i64,
 ) -> Res<String> {
     let r = reader(e, actor, now_ms)?;
-    let unit = args::unit("unit_code", unit)?;
-    let from = args::date("from", from)?;
-    let to = args::date("to", to)?;
+    let (unit, from, to) = unit_period(unit, from, to)?;
     to_json(&r.statistical_return(unit, from, to, signer)?)
 }
 
@@ -781,9 +797,7 @@ pub fn consolidate(
     now_ms: i64,
 ) -> Res<String> {
     let r = reader(e, actor, now_ms)?;
-    let unit = args::unit("unit_code", unit)?;
-    let from = args::date("from", from)?;
-    let to = args::date("to", to)?;
+    let (unit, from, to) = unit_period(unit, from, to)?;
     let returns: Vec<fengqiao::returns::StatisticalReturn> = args::list("returns", returns)?;
     let done = match keys {
         None => r.consolidate(unit, from, to, &returns, None)?,

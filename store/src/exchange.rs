@@ -382,29 +382,10 @@ impl Store {
             };
         }
         receipt.held = held.map(|e| e.to_string());
-        let county_ = county.clone();
         let mut rows = |tx: &mut Transaction<'_>, entry: u64| -> Result<(), StoreError> {
             for o in &outcomes {
-                let (outcome, code, message) = match &o.refused {
-                    None => ("taken", None, None),
-                    Some((c, m)) => ("parked", Some(c.as_str()), Some(m.as_str())),
-                };
-                tx.execute(
-                    "INSERT INTO fengqiao.inbox
-                         (county, from_county, from_seq, sm3, outcome, entry, code, message)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    &[
-                        &county_,
-                        &o.from,
-                        &(o.seq as i64),
-                        &o.sm3.0.as_slice(),
-                        &outcome,
-                        &(entry as i64),
-                        &code,
-                        &message,
-                    ],
-                )
-                .map_err(|e| received_twice(e, &county_, entry, o.from.as_str(), o.seq))?;
+                let refused = o.refused.as_ref().map(|(c, m)| (c.as_str(), m.as_str()));
+                record_receipt(tx, &county, None, &o.from, o.seq, o.sm3, refused, entry)?;
             }
             Ok(())
         };
@@ -432,29 +413,16 @@ impl Store {
             });
         };
         let (entry, _) = self.position(&m.to)?;
-        let (outcome, code, message) = match refused {
-            None => ("taken", None, None),
-            Some((c, msg)) => ("parked", Some(c), Some(msg)),
-        };
-        self.client
-            .execute(
-                "INSERT INTO fengqiao.inbox
-                     (county, body, from_county, from_seq, sm3, outcome, entry, code, message)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                &[
-                    &m.to,
-                    &body,
-                    &m.from,
-                    &(m.seq as i64),
-                    &m.sm3.0.as_slice(),
-                    &outcome,
-                    &(entry as i64),
-                    &code,
-                    &message,
-                ],
-            )
-            .map_err(|e| received_twice(e, &m.to, entry, &m.from, m.seq))?;
-        Ok(())
+        record_receipt(
+            &mut self.client,
+            &m.to,
+            Some(body),
+            &m.from,
+            m.seq,
+            m.sm3,
+            refused,
+            entry,
+        )
     }
 
     /// Waits up to `timeout` for a document for `county`'s journal to be committed (any
@@ -535,17 +503,21 @@ impl Store {
             .iter()
             .map(|r| (r.get(0), r.get(1)))
             .collect();
+        // Two statements, not a join: the inbox and the outbox lie by different columns
+        // (on Citus the receiver's returns are one shard of each).
+        let mut bodies: std::collections::HashMap<(String, i64), String> = self
+            .client
+            .query(
+                "SELECT county, seq, body FROM fengqiao.outbox
+                  WHERE to_county = $1 AND kind = 'return'",
+                &[&county],
+            )?
+            .iter()
+            .map(|r| ((r.get(0), r.get(1)), r.get(2)))
+            .collect();
         let mut returns = Vec::new();
         for (from, seq) in taken {
-            // Two statements, not a join: the inbox and the outbox lie by different
-            // counties (one shard each on Citus).
-            let row = self.client.query_opt(
-                "SELECT body FROM fengqiao.outbox
-                  WHERE to_county = $1 AND county = $2 AND seq = $3 AND kind = 'return'",
-                &[&county, &from, &seq],
-            )?;
-            if let Some(row) = row {
-                let body: String = row.get(0);
+            if let Some(body) = bodies.remove(&(from.clone(), seq)) {
                 returns.push(
                     serde_json::from_str(&body).map_err(|e| StoreError::Tampered {
                         county: from.clone(),
@@ -556,6 +528,45 @@ impl Store {
         }
         Ok(returns)
     }
+}
+
+/// One inbox row: document `seq` of `from` received by `county`'s engine (or `body`'s
+/// bridge there), taken or, with `refused` (code, message), parked; `entry` is the
+/// receiver's journal position. A second row for it is a [`StoreError::Conflict`].
+#[allow(clippy::too_many_arguments)]
+fn record_receipt(
+    client: &mut impl postgres::GenericClient,
+    county: &str,
+    body: Option<&str>,
+    from: &str,
+    seq: u64,
+    sm3: Hash,
+    refused: Option<(&str, &str)>,
+    entry: u64,
+) -> Result<(), StoreError> {
+    let (outcome, code, message) = match refused {
+        None => ("taken", None, None),
+        Some((c, m)) => ("parked", Some(c), Some(m)),
+    };
+    client
+        .execute(
+            "INSERT INTO fengqiao.inbox
+                 (county, body, from_county, from_seq, sm3, outcome, entry, code, message)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            &[
+                &county,
+                &body,
+                &from,
+                &(seq as i64),
+                &sm3.0.as_slice(),
+                &outcome,
+                &(entry as i64),
+                &code,
+                &message,
+            ],
+        )
+        .map_err(|e| received_twice(e, county, entry, from, seq))?;
+    Ok(())
 }
 
 /// A unique violation on the inbox: the document was received already (by another engine
