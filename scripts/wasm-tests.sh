@@ -9,7 +9,10 @@ cd "$(dirname "$0")/.."
 bash scripts/wasm-build.sh
 cd wasm
 echo "--- TypeScript: tsc --noEmit --strict"
-npx tsc -p ts/tsconfig.json && echo "typecheck: 1 passed, 0 failed"
+# Each on its own line: under `set -e` a failure on the left of `&&` does not stop the script
+# (the type checks failed unnoticed that way for two rounds).
+npx tsc -p ts/tsconfig.json
+echo "typecheck: 1 passed, 0 failed"
 echo "--- Node tests"
 node --test tests/
 cd ..
@@ -20,7 +23,8 @@ cd examples/web
 [ -d node_modules/vite ] || npm ci --no-audit --no-fund --loglevel=error
 npm install --no-save "../../target/npm/fengqiao-$version.tgz" --no-audit --no-fund --loglevel=error
 echo "--- the package's types: tsc --noEmit --strict"
-../../wasm/node_modules/.bin/tsc -p tsconfig.json && echo "package typecheck: 1 passed, 0 failed"
+../../wasm/node_modules/.bin/tsc -p tsconfig.json
+echo "package typecheck: 1 passed, 0 failed"
 echo "--- the demo page's world: the Sajin world as a JSON document"
 mkdir -p public
 # The test build's feature set, so the core it already compiled is reused.

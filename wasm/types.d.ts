@@ -491,6 +491,12 @@ export interface WorldData {
   sealed_people?: SealedPerson[];
   /** Subjects (residents' ids, case codes) whose personal data was erased. */
   erased?: string[];
+  /**
+   * The capture device (采集终端) this engine runs on, 1 to 99,999, issued by the street's system
+   * to a grid worker's phone: the engine codes its registrations in the device's own block, so
+   * captures made offline on two phones never share a code. Absent for a centre's engine.
+   */
+  capture_device?: number;
 }
 /**
  * A resident's record as stored when a protector is set: what the hierarchy needs in the clear (id,
@@ -1834,4 +1840,54 @@ export interface FengqiaoError extends Error {
    * when there are none).
    */
   details: unknown;
+}
+/** A case's head in a statistical return: the case, its last event's number and SM3 hash. */
+export interface CaseHead {
+  case: string;
+  seq: number;
+  head: string;
+}
+/**
+ * 报表: a unit's statistical return for a period, as sent up — its counts, its counts by
+ * GB/T 31000 事件类型, the heads of the cases counted and their register digest, signed when a
+ * signer is set; `supersedes` names the return it corrects.
+ */
+export interface StatisticalReturn {
+  format: string;
+  unit: DivisionCode;
+  from: DateString;
+  to: DateString;
+  as_of: Instant;
+  counts: Counts;
+  by_event_type: Record<string, number>;
+  heads: CaseHead[];
+  register: string;
+  supersedes?: string | null;
+  head?: SignedHead | null;
+}
+/** One return a consolidation added up: its unit and its digest. */
+export interface ReturnAdded {
+  unit: DivisionCode;
+  digest: string;
+}
+/** 汇总: the returns of the units below a unit for a period, added up, each case once. */
+export interface Consolidation {
+  unit: DivisionCode;
+  from: DateString;
+  to: DateString;
+  counts: Counts;
+  by_event_type: Record<string, number>;
+  cases: number;
+  returns: ReturnAdded[];
+}
+/** What a transfer document says, and what could be checked of it without an engine. */
+export interface TransferCheck {
+  case: string;
+  from: Endpoint;
+  to: Endpoint;
+  reason: TransferReason;
+  sent_at: Instant;
+  events: number;
+  signature_checked: boolean;
+  signed_by?: string | null;
 }

@@ -309,6 +309,13 @@ pub fn case_by_external(
     Ok(r.case_by_external(&external)?.to_string())
 }
 
+/// Cases `actor` may see that may be the same matter as `case` captured twice (a JSON array
+/// of case codes, in code order).
+pub fn possible_duplicates(e: &Engine, actor: &[u8], case: &str, now_ms: i64) -> Res<String> {
+    let r = reader(e, actor, now_ms)?;
+    to_json(&r.possible_duplicates(&args::case("case_code", case)?)?)
+}
+
 /// The GB/T 31000-2015 codes of a dispute (`DisputeInput` JSON in, `EventCodes` JSON out):
 /// its 事件类型 and the 层级 of the unit it is located in.
 pub fn event_codes(e: &Engine, input: &[u8]) -> Res<String> {

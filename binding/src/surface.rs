@@ -546,6 +546,17 @@ pub const OPERATIONS: &[Op] = &[
          a court's 委派 case), if {arg:actor} may see it; {code:not_found} when none is. The \
          other way, a case's reference is its input's `external`.",
     ),
+    gen(
+        "possible_duplicates",
+        Read,
+        &[ACTOR, CASE, NOW],
+        J("string[]"),
+        "Cases {arg:actor} may see that may be the same matter as {arg:case_code} captured \
+         twice — two grid workers' phones at one household, a capture and the centre's own \
+         registration: open, of the same category, at the same location or with a resident \
+         party in common, registered within 30 natural days of it. Nothing is merged (one \
+         matter, one case: the centre decides which stands); show them side by side.",
+    ),
     records(
         gen(
             "transfer_out",

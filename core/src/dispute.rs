@@ -308,6 +308,13 @@ impl CaseCode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The sequence, the code's third part (4 to 10 digits: a capture device's block or the
+    /// registering engine's own count, see [`crate::capture`]).
+    pub fn sequence(&self) -> u64 {
+        let digits = self.0.rsplit('-').next().unwrap_or_default();
+        digits.parse().unwrap_or_default()
+    }
 }
 
 /// A text that is not a case code, with what was wrong.

@@ -44,6 +44,7 @@ pub mod assessment;
 pub mod audit;
 pub mod cadence;
 pub mod calendar;
+pub mod capture;
 pub mod deadline;
 pub mod dispute;
 pub mod engine;

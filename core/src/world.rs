@@ -47,4 +47,10 @@ pub struct WorldData {
     /// Subjects (residents' ids, case codes) whose personal data was erased.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub erased: Vec<String>,
+    /// The capture device (采集终端) this engine runs on, 1 to 99,999, issued by the street's
+    /// system to a grid worker's phone: the engine codes its registrations in the device's own
+    /// block, so captures made offline on two phones never share a code (see
+    /// [`crate::capture`]). Absent for a centre's engine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_device: Option<u64>,
 }

@@ -43,6 +43,9 @@ pub fn call(e: &mut Engine, op: &str, a: &[Value]) -> Option<Res<Option<String>>
         "case_by_external" => {
             ops::case_by_external(e, a[0].bytes(), a[1].text(), a[2].text(), a[3].time()).map(Some)
         }
+        "possible_duplicates" => {
+            ops::possible_duplicates(e, a[0].bytes(), a[1].text(), a[2].time()).map(Some)
+        }
         "transfer_out" => ops::transfer_out(
             e,
             None,

@@ -685,6 +685,39 @@ pub unsafe extern "C" fn fq_engine_case_by_external(
     })
 }
 
+/// Cases `actor` may see that may be the same matter as `case_code` captured twice — two grid
+/// workers' phones at one household, a capture and the centre's own registration: open, of the
+/// same category, at the same location or with a resident party in common, registered within 30
+/// natural days of it. Nothing is merged (one matter, one case: the centre decides which
+/// stands); show them side by side.
+///
+/// `actor`: `Actor` JSON; `case_code`: a case code; `*out`: `string[]` JSON.
+///
+/// # Safety
+/// See the pointer rules at the top of this header.
+#[no_mangle]
+pub unsafe extern "C" fn fq_engine_possible_duplicates(
+    engine: *const FqEngine,
+    actor: *const c_char,
+    case_code: *const c_char,
+    now_ms: i64,
+    out: *mut *mut c_char,
+    err: *mut *mut FqError,
+) -> FqStatus {
+    call(err, || {
+        clear(out);
+        let r = read(engine, |e| {
+            ops::possible_duplicates(
+                e,
+                bytes(actor, "actor")?,
+                text(case_code, "case_code")?,
+                now_ms,
+            )
+        })?;
+        put(out, r)
+    })
+}
+
 /// 移交: sends a case to another system — the deployment of a level above (`escalation`), another
 /// body's platform such as the court's (`referral`), or back where it came from (`result`) —
 /// and returns the document to deliver, its case head signed with the front-end's signer when

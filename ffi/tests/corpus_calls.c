@@ -39,6 +39,7 @@ static int corpus_call(FqEngine *e, const char *op, char **a, char **out, FqErro
     if (strcmp(op, "load_rules") == 0) return fq_engine_load_rules(e, a[0], a[1], strtoll(a[2], NULL, 10), out, err);
     if (strcmp(op, "register") == 0) return fq_engine_register(e, a[0], a[1], strtoll(a[2], NULL, 10), out, err);
     if (strcmp(op, "case_by_external") == 0) return fq_engine_case_by_external(e, a[0], a[1], a[2], strtoll(a[3], NULL, 10), out, err);
+    if (strcmp(op, "possible_duplicates") == 0) return fq_engine_possible_duplicates(e, a[0], a[1], strtoll(a[2], NULL, 10), out, err);
     if (strcmp(op, "transfer_out") == 0) return fq_engine_transfer_out(e, a[0], a[1], a[2], a[3], a[4], strtoll(a[5], NULL, 10), out, err);
     if (strcmp(op, "transfer_document") == 0) return fq_engine_transfer_document(e, a[0], strtoll(a[1], NULL, 10), out, err);
     if (strcmp(op, "transfer_check") == 0) return fq_transfer_check(a[0], a[1], out, err);

@@ -422,6 +422,26 @@ impl Engine {
         .map_err(throw)
     }
 
+    /// Cases `actor` may see that may be the same matter as `case_code` captured twice — two grid
+    /// workers' phones at one household, a capture and the centre's own registration: open, of the
+    /// same category, at the same location or with a resident party in common, registered within 30
+    /// natural days of it. Nothing is merged (one matter, one case: the centre decides which
+    /// stands); show them side by side.
+    #[wasm_bindgen(js_name = possibleDuplicates)]
+    pub fn possible_duplicates(
+        &self,
+        actor: JsActor,
+        case_code: &str,
+        now_ms: f64,
+    ) -> Result<JsStringList, JsValue> {
+        ret(ops::possible_duplicates(
+            &self.inner,
+            arg(&actor, "actor")?.as_bytes(),
+            case_code,
+            ms(now_ms, "now_ms")?,
+        ))
+    }
+
     /// 移交: sends a case to another system — the deployment of a level above (`escalation`), another
     /// body's platform such as the court's (`referral`), or back where it came from (`result`) —
     /// and returns the document to deliver, its case head signed with the front-end's signer when

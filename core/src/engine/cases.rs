@@ -120,19 +120,24 @@ impl Engine {
             });
         }
         let date = china_date(now);
-        let seq = self
+        let device = self.capture_device.map_or(0, |d| d.get());
+        let n = self
             .day_seq
-            .get(&(input.location, date))
+            .get(&(input.location, date, device))
             .copied()
             .unwrap_or(0)
             + 1;
+        let seq = match self.capture_device {
+            Some(d) => d.sequence(n)?,
+            None => n,
+        };
         let code = CaseCode::new(input.location, date, seq);
         let mut op = Operation::Register {
             code: code.clone(),
             input,
         };
         self.seal_texts(&code, &mut op)?;
-        self.day_seq.insert((input_location(&op), date), seq);
+        self.day_seq.insert((input_location(&op), date, device), n);
         let Operation::Register { input, .. } = &op else {
             unreachable!("built above")
         };

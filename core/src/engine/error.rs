@@ -214,6 +214,10 @@ pub enum EngineError {
         /// What is wrong and what is allowed.
         message: String,
     },
+    /// A capture device number out of range, or a device's block used up (see
+    /// [`crate::capture`]).
+    #[error(transparent)]
+    Capture(#[from] crate::capture::CaptureError),
     /// An idempotency key already used for another dispute: a key names one registration.
     #[error("idempotency key `{key}` registered {case} with another dispute: a key names one registration; make a new key for a new dispute")]
     KeyReused {
@@ -285,7 +289,8 @@ impl EngineError {
             | EngineError::NotSupplied { .. }
             | EngineError::StaffPlacement { .. }
             | EngineError::BadPeriod { .. }
-            | EngineError::BadReference { .. } => ErrorCode::InvalidInput,
+            | EngineError::BadReference { .. }
+            | EngineError::Capture(_) => ErrorCode::InvalidInput,
             EngineError::KeyReused { .. } => ErrorCode::Conflict,
             EngineError::ExternalTaken { .. } => ErrorCode::Duplicate,
             EngineError::Transfer { problem, .. } => problem.code(),
@@ -424,6 +429,19 @@ impl EngineError {
             EngineError::BadReference { field, .. } => problem("bad_reference")
                 .text("argument", format!("input.{field}"))
                 .build(),
+            EngineError::Capture(crate::capture::CaptureError::BadDevice { value }) => {
+                problem("bad_capture_device")
+                    .text("argument", "capture_device")
+                    .text("value", value)
+                    .text("allowed", "1 to 99999")
+                    .build()
+            }
+            EngineError::Capture(crate::capture::CaptureError::BlockFull { device }) => {
+                problem("capture_block_full")
+                    .text("device", device)
+                    .text("allowed", "9999 registrations a location a day")
+                    .build()
+            }
             EngineError::KeyReused { key, case } => problem("key_reused")
                 .text("key", key)
                 .text("case", case)

@@ -68,7 +68,11 @@ pub struct Engine {
     cases: BTreeMap<CaseCode, Case>,
     /// One statistics entry per case (see `stats::Ledger`), refreshed with every change.
     pub(crate) ledger: crate::stats::Ledger,
-    day_seq: HashMap<(DivisionCode, NaiveDate), u32>,
+    /// Registrations counted by location, day and capture device (0: this engine's own
+    /// numbering), so each numbers on from its own count (see [`crate::capture`]).
+    day_seq: HashMap<(DivisionCode, NaiveDate, u32), u32>,
+    /// The capture device this engine runs on, if it runs on one.
+    capture_device: Option<crate::capture::CaptureDevice>,
     /// Registrations by idempotency key, and cases by their reference in another system
     /// (both rebuilt from the registrations on restore).
     pub(crate) by_key: HashMap<String, CaseCode>,
@@ -101,6 +105,7 @@ impl Engine {
             privacy: None,
             sealed_people: Vec::new(),
             erased: Vec::new(),
+            capture_device: None,
         });
         let router = Router::default_rules();
         let default = Arc::new(router.rule_set().clone());
@@ -117,6 +122,7 @@ impl Engine {
             cases: BTreeMap::new(),
             ledger: Default::default(),
             day_seq: HashMap::new(),
+            capture_device: None,
             by_key: HashMap::new(),
             by_external: HashMap::new(),
             reports: Default::default(),
@@ -135,7 +141,12 @@ impl Engine {
     /// cases; a value in the document is ignored.
     pub fn from_world(data: WorldData) -> Result<Engine, EngineError> {
         let origin = crate::journal::origin(&data);
+        let device = data
+            .capture_device
+            .map(crate::capture::CaptureDevice::new)
+            .transpose()?;
         let mut e = Engine::new(Hierarchy::from_data(data.hierarchy)?);
+        e.capture_device = device;
         for y in data.calendar_years {
             let mut cal = e.calendar.clone();
             cal.load_year(y)?;
@@ -201,6 +212,7 @@ impl Engine {
             privacy: Some(self.privacy.clone()),
             sealed_people,
             erased,
+            capture_device: self.capture_device.map(|d| u64::from(d.get())),
         }
     }
 

@@ -125,6 +125,61 @@ impl<'e> Reader<'e> {
         Ok(code)
     }
 
+    /// Cases the actor may see that may be the same matter as `code`, captured twice: two
+    /// grid workers at one household, a phone's capture and the centre's own registration of
+    /// the call it answered. Each is open, of the same category, at the same location or with
+    /// a resident party in common, and registered within
+    /// [`crate::capture::SAME_MATTER_DAYS`] natural days of it. Nothing is merged: one matter
+    /// is one case (一案一档), and which record stands is for the centre to decide, so both
+    /// stay, each with its trace, and the host shows them side by side. In code order.
+    ///
+    /// ```
+    /// # use fengqiao::engine::{Engine, WorldData};
+    /// # let world: WorldData = serde_json::from_str(include_str!("../../../examples/data/world-small.json"))?;
+    /// # let mut street = Engine::from_world(world)?;
+    /// # let input: fengqiao::dispute::DisputeInput = serde_json::from_value(serde_json::json!({"category": "neighbour", "channel": "household_visit",
+    /// #   "parties": [{"person": "p0-0"}, {"person": "p1-0"}], "location": "5223010010010010101",
+    /// #   "urgency": "low", "risk": "blue", "discovered_at": "2025-06-09T00:30:00Z", "description": "漏水"}))?;
+    /// # let now = "2025-06-09T01:00:00Z".parse()?;
+    /// let gw = fengqiao::trace::Actor::Staff("gw-522301001001001".into());
+    /// let first = street.register(&gw, input.clone(), now)?;
+    /// let again = street.register(&gw, input, now)?; // a second worker, the same leak
+    /// let centre = fengqiao::trace::Actor::Staff("cs-522301001000".into());
+    /// assert_eq!(street.reader(&centre, now)?.possible_duplicates(&first)?, [&again]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn possible_duplicates(&self, code: &CaseCode) -> Result<Vec<&'e CaseCode>, EngineError> {
+        let engine: &'e Engine = self.engine;
+        let this = &self.case_record(code, "possible_duplicates")?.dispute;
+        fn persons(d: &crate::lifecycle::Dispute) -> Vec<&str> {
+            d.input
+                .parties
+                .iter()
+                .filter_map(|p| match p {
+                    crate::dispute::Party::Person(id) => Some(id.as_str()),
+                    _ => None,
+                })
+                .collect()
+        }
+        let ours = persons(this);
+        let window = chrono::Duration::days(crate::capture::SAME_MATTER_DAYS);
+        let actor = &self.actor;
+        Ok(engine
+            .cases()
+            .map(|c| &c.dispute)
+            .filter(|d| {
+                d.code != this.code
+                    && d.state.is_open()
+                    && d.input.category == this.input.category
+                    && (d.registered_at - this.registered_at).abs() <= window
+                    && (d.input.location == this.input.location
+                        || persons(d).iter().any(|p| ours.contains(p)))
+                    && engine.may_access(actor, d)
+            })
+            .map(|d| &d.code)
+            .collect())
+    }
+
     /// Codes of the cases the actor may see, in code order.
     pub fn case_codes(&self) -> Vec<&'e CaseCode> {
         let engine: &'e Engine = self.engine;

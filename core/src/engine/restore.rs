@@ -135,7 +135,7 @@ impl Engine {
                 unreachable!("replay checked the first event is a registration")
             };
             *e.day_seq
-                .entry((input.location, china_date(first.at)))
+                .entry(day_count_key(&code, input.location, first.at))
                 .or_insert(0) += 1;
             e.insert_case(Case {
                 dispute,
@@ -475,7 +475,7 @@ impl Engine {
             }
             *self
                 .day_seq
-                .entry((input.location, china_date(ev.at)))
+                .entry(day_count_key(code, input.location, ev.at))
                 .or_insert(0) += 1;
             let dispute = lifecycle::register(code.clone(), input.clone(), ev.at);
             let hash = ev.hash;
@@ -587,4 +587,16 @@ fn verify_traces(cases: &[Vec<Event>]) -> Vec<Result<(), trace::TraceError>> {
             })
             .collect()
     })
+}
+
+/// Where a replayed registration counts: its location, its day, and the capture device whose
+/// block its code is in (0: an engine's own numbering), so that an engine numbers on from its
+/// own registrations and never from a phone's block it took in.
+fn day_count_key(
+    code: &crate::dispute::CaseCode,
+    location: crate::hierarchy::DivisionCode,
+    at: chrono::DateTime<chrono::Utc>,
+) -> (crate::hierarchy::DivisionCode, chrono::NaiveDate, u32) {
+    let device = crate::capture::CaptureDevice::of_sequence(code.sequence()).map_or(0, |d| d.get());
+    (location, china_date(at), device)
 }

@@ -495,6 +495,23 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * Cases {@code actor} may see that may be the same matter as {@code caseCode} captured twice —
+     * two grid workers' phones at one household, a capture and the centre's own registration: open,
+     * of the same category, at the same location or with a resident party in common, registered
+     * within 30 natural days of it. Nothing is merged (one matter, one case: the centre decides
+     * which stands); show them side by side.
+     *
+     * @param actor who acts
+     * @param caseCode a case code
+     * @param now the time of the call
+     * @return {@code string[]} JSON
+     * @throws FengqiaoException when refused (nothing changes)
+     */
+    public String possibleDuplicatesJson(Actor actor, String caseCode, Instant now) {
+        return call((h, o, e) -> FqLibrary.fq_engine_possible_duplicates(h, c(actor(actor)), c(caseCode), ms(now), o, e));
+    }
+
+    /**
      * 移交: sends a case to another system — the deployment of a level above ({@code escalation}),
      * another body's platform such as the court's ({@code referral}), or back where it came from
      * ({@code result}) — and returns the document to deliver, its case head signed with the

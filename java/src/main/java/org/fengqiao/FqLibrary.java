@@ -69,6 +69,7 @@ final class FqLibrary {
     static native int fq_engine_load_rules(Pointer engine, byte[] actor, byte[] rules, long now, PointerByReference out, PointerByReference err);
     static native int fq_engine_register(Pointer engine, byte[] actor, byte[] input, long now, PointerByReference out, PointerByReference err);
     static native int fq_engine_case_by_external(Pointer engine, byte[] actor, byte[] system, byte[] id, long now, PointerByReference out, PointerByReference err);
+    static native int fq_engine_possible_duplicates(Pointer engine, byte[] actor, byte[] caseCode, long now, PointerByReference out, PointerByReference err);
     static native int fq_engine_transfer_out(Pointer engine, byte[] actor, byte[] caseCode, byte[] to, byte[] reason, byte[] note, long now, PointerByReference out, PointerByReference err);
     static native int fq_engine_transfer_document(Pointer engine, byte[] caseCode, long now, PointerByReference out, PointerByReference err);
     static native int fq_transfer_check(byte[] document, byte[] keys, PointerByReference out, PointerByReference err);

@@ -17,6 +17,10 @@ public class WorldData {
     @JsonProperty("calendar_years")
     public List<YearNotice> calendarYears;
 
+    /** The capture device (采集终端) this engine runs on, 1 to 99,999, issued by the street's system to a grid worker's phone: the engine codes its registrations in the device's own block, so captures made offline on two phones never share a code (see [`crate::capture`]). Absent for a centre's engine. */
+    @JsonProperty("capture_device")
+    public Long captureDevice;
+
     /** Subjects (residents' ids, case codes) whose personal data was erased. */
     @JsonProperty("erased")
     public List<String> erased;
