@@ -3,7 +3,8 @@
 # API with `tsc --noEmit --strict`, run the Node tests; then build the npm package, install
 # the packed tarball into the demo page (a Vite project), type-check a file that uses the
 # package's entries, build the page with Vite, import the package from Node, and drive the
-# built page in headless Chromium (installed by scripts/ensure-tools.sh).
+# built pages in headless Chromium (installed by scripts/ensure-tools.sh): the demo, the rule
+# workbench, and the grid worker's offline capture against the street's server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/wasm-build.sh
@@ -31,6 +32,8 @@ mkdir -p public
 cargo run -p fengqiao-synth --example sajin_world_json --features fengqiao/schema --locked --quiet -- public/world-sajin.json
 # The rule workbench's world and starting rules: the small world the history file belongs to.
 cp ../data/world-small.json ../data/rules-labour-to-street.json public/
+# The offline capture page's service worker, served from the root as Vite copies public/.
+cp capture-sw.js public/
 echo "--- Vite build of the demo page on the package"
 npx vite build --logLevel warn
 echo "--- the package from Node"
@@ -38,3 +41,5 @@ node node-check.mjs
 cd ../../wasm
 echo "--- Browser test (headless Chromium, the built page)"
 node browser/run.mjs
+echo "--- Offline capture (headless Chromium at phone size; the street's server its own process)"
+node browser/offline.mjs

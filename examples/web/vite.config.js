@@ -7,7 +7,7 @@ export default {
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 2048,
-    // Two pages: the Sajin demo and the rule workbench.
-    rollupOptions: { input: { main: 'index.html', workbench: 'workbench.html' } },
+    // Three pages: the Sajin demo, the rule workbench and the grid worker's offline capture.
+    rollupOptions: { input: { main: 'index.html', workbench: 'workbench.html', capture: 'capture.html' } },
   },
 };
