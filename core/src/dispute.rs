@@ -277,11 +277,12 @@ pub enum Party {
 /// assert!("522301010001-2023015-0003".parse::<CaseCode>().is_err());
 /// # Ok::<(), fengqiao::dispute::CaseCodeError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(try_from = "String")]
 #[cfg_attr(feature = "schema", schemars(with = "String"))]
-pub struct CaseCode(String);
+// The text is shared by every clone: each event of a case, the case's record and the engine's
+// indexes hold one allocation (issue 37, memory per case).
+pub struct CaseCode(std::sync::Arc<str>);
 
 /// Written as its text without a copy: every event carries its case's code, so every hash
 /// computed and every journal entry written serialises one.
@@ -296,12 +297,12 @@ impl CaseCode {
     pub fn new(unit: DivisionCode, date: NaiveDate, seq: u32) -> CaseCode {
         // Written by hand, not with chrono's `format("%Y%m%d")`: the strftime machinery is
         // otherwise unused and weighs in the WebAssembly module.
-        CaseCode(format!(
+        CaseCode(std::sync::Arc::from(format!(
             "{unit}-{:04}{:02}{:02}-{seq:04}",
             date.year(),
             date.month(),
             date.day()
-        ))
+        )))
     }
 
     /// The code as text.
@@ -349,7 +350,25 @@ impl std::str::FromStr for CaseCode {
         if seq.len() < 4 || seq.len() > 10 || !seq.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad("the third part must be a sequence of 4 to 10 digits"));
         }
-        Ok(CaseCode(s.to_string()))
+        Ok(CaseCode(std::sync::Arc::from(s)))
+    }
+}
+
+/// Read from the text as the JSON holds it, without a `String` between: a restore reads a
+/// case code with every event.
+impl<'de> Deserialize<'de> for CaseCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<CaseCode, D::Error> {
+        struct Text;
+        impl serde::de::Visitor<'_> for Text {
+            type Value = CaseCode;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a case code")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<CaseCode, E> {
+                s.parse().map_err(E::custom)
+            }
+        }
+        d.deserialize_str(Text)
     }
 }
 
@@ -363,7 +382,7 @@ impl TryFrom<String> for CaseCode {
 
 impl From<CaseCode> for String {
     fn from(c: CaseCode) -> String {
-        c.0
+        c.0.to_string()
     }
 }
 

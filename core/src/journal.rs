@@ -113,7 +113,9 @@ pub enum Change {
         available: bool,
     },
     /// A rule set was loaded: who loaded which version, and when.
-    RulesLoaded(RulesLoaded),
+    // Boxed: a rule set is the largest change by far, and every entry read in a restore is
+    // one of these values.
+    RulesLoaded(Box<RulesLoaded>),
     /// The calendar was replaced: every holiday notice it holds.
     CalendarSet {
         /// The notices, by year.

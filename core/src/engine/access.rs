@@ -222,7 +222,8 @@ impl Engine {
             .routing
             .map(|d| std::sync::Arc::new(self.explained((*d).clone())));
         let subject = code.as_str();
-        let mut texts: Vec<&mut String> = vec![&mut dispute.input.description];
+        let mut texts: Vec<&mut String> =
+            vec![&mut std::sync::Arc::make_mut(&mut dispute.input).description];
         if let Some(a) = &mut dispute.agreement {
             texts.push(&mut a.terms);
         }

@@ -26,6 +26,19 @@ pub struct Case {
 }
 
 impl Case {
+    /// Appends an event, sharing the case's code with it. A closed case gives back its
+    /// vector's spare room: a vector grows by doubling, and most of a county's cases are
+    /// closed, so their events would otherwise hold room for a third more (issue 37, memory
+    /// per case). (Not a transferred one: a transfer in comes next at the receiver, and at
+    /// the sender a result may come back.)
+    pub(crate) fn push(&mut self, mut event: Event) {
+        event.case = self.dispute.code.clone();
+        self.events.push(event);
+        if self.dispute.state == crate::lifecycle::State::Closed {
+            self.events.shrink_to_fit();
+        }
+    }
+
     /// The hash of the last event: record it elsewhere to detect a rewritten chain.
     pub fn head(&self) -> Hash {
         self.events.last().map_or(Hash::GENESIS, |e| e.hash)
@@ -134,7 +147,7 @@ impl Engine {
         let code = CaseCode::new(input.location, date, seq);
         let mut op = Operation::Register {
             code: code.clone(),
-            input,
+            input: std::sync::Arc::new(input),
         };
         self.seal_texts(&code, &mut op)?;
         self.day_seq.insert((input_location(&op), date, device), n);
@@ -444,7 +457,7 @@ impl Engine {
         let event = Event::new(code.clone(), case.events.last(), now, actor.clone(), op);
         lifecycle::apply(&mut case.dispute, &event.op, now);
         let (slot, index, hash) = (case.slot, case.events.len(), event.hash);
-        case.events.push(event);
+        case.push(event);
         let rules =
             super::journal::rules_for(&self.rule_sets, self.router.rule_set(), &case.dispute);
         let entry = crate::stats::Entry::of(&case.dispute, &self.calendar, rules);

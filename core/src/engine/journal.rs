@@ -327,12 +327,12 @@ impl Engine {
         let warnings = self.install_rules(set.clone())?;
         let body_sm3 = journal::rules_sm3(&set);
         self.rule_sets.insert(label, Arc::new(set.clone()));
-        self.journal_change(Change::RulesLoaded(RulesLoaded {
+        self.journal_change(Change::RulesLoaded(Box::new(RulesLoaded {
             rules: set,
             body_sm3,
             by: by.clone(),
             at,
-        }));
+        })));
         Ok(warnings)
     }
 }

@@ -137,6 +137,15 @@ impl Engine {
             *e.day_seq
                 .entry(day_count_key(&code, input.location, first.at))
                 .or_insert(0) += 1;
+            // One allocation of the code for the case and its events, as live; a case that
+            // takes no more steps here without spare room (see `Case::push`).
+            let mut events = events;
+            for ev in &mut events {
+                ev.case = dispute.code.clone();
+            }
+            if dispute.state == lifecycle::State::Closed {
+                events.shrink_to_fit();
+            }
             e.insert_case(Case {
                 dispute,
                 events,
@@ -459,7 +468,7 @@ impl Engine {
 
     /// A case event from the journal: verified (its hash, its link, its place in the
     /// lifecycle) and applied as the engine applied it.
-    pub(super) fn replay_event(&mut self, ev: Event, content: Content) -> Result<(), String> {
+    pub(super) fn replay_event(&mut self, mut ev: Event, content: Content) -> Result<(), String> {
         if content != Content::Matches {
             return Err("the event was changed: its content does not match its hash".into());
         }
@@ -478,6 +487,8 @@ impl Engine {
                 .entry(day_count_key(code, input.location, ev.at))
                 .or_insert(0) += 1;
             let dispute = lifecycle::register(code.clone(), input.clone(), ev.at);
+            // One allocation of the code for the case, as a live registration has.
+            ev.case = code.clone();
             let hash = ev.hash;
             self.insert_case(Case {
                 dispute,
@@ -517,7 +528,7 @@ impl Engine {
         lifecycle::apply(&mut case.dispute, &ev.op, ev.at);
         let (off, on) = mark.after(&case.dispute);
         let (slot, index, hash) = (case.slot, case.events.len(), ev.hash);
-        case.events.push(ev);
+        case.push(ev);
         self.adjust_load(&off, -1);
         self.adjust_load(&on, 1);
         self.journal.get_mut().push_event(slot, index as u32, hash);

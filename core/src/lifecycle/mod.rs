@@ -99,7 +99,9 @@ pub struct Dispute {
     /// The case code.
     pub code: CaseCode,
     /// What was registered.
-    pub input: DisputeInput,
+    // The registration event's own value, shared; a reassessment that changes the urgency,
+    // the risk or the flags makes the record its own copy (`Arc::make_mut`).
+    pub input: std::sync::Arc<DisputeInput>,
     /// When it was registered.
     pub registered_at: DateTime<Utc>,
     /// Where it stands.
@@ -484,7 +486,7 @@ pub fn check(
 }
 
 /// Creates the state of a newly registered case.
-pub fn register(code: CaseCode, input: DisputeInput, at: DateTime<Utc>) -> Dispute {
+pub fn register(code: CaseCode, input: std::sync::Arc<DisputeInput>, at: DateTime<Utc>) -> Dispute {
     Dispute {
         code,
         handling_unit: input.location,
@@ -679,9 +681,11 @@ fn apply_state(d: &mut Dispute, op: &Operation, at: DateTime<Utc>) {
         }
         O::Expedite { .. } => {
             d.expedited = true;
-            d.input.urgency = crate::dispute::Urgency::High;
+            std::sync::Arc::make_mut(&mut d.input).urgency = crate::dispute::Urgency::High;
         }
-        O::MarkHistoric { .. } => d.input.flags.insert(Flag::Historic),
+        O::MarkHistoric { .. } => std::sync::Arc::make_mut(&mut d.input)
+            .flags
+            .insert(Flag::Historic),
         O::Reassess {
             urgency,
             risk,
@@ -690,16 +694,19 @@ fn apply_state(d: &mut Dispute, op: &Operation, at: DateTime<Utc>) {
             ..
         } => {
             if let Some(u) = urgency {
-                d.input.urgency = *u;
+                std::sync::Arc::make_mut(&mut d.input).urgency = *u;
             }
             if let Some(r) = risk {
-                d.input.risk = *r;
+                std::sync::Arc::make_mut(&mut d.input).risk = *r;
             }
-            for f in add_flags.iter() {
-                d.input.flags.insert(f);
-            }
-            for f in remove_flags.iter() {
-                d.input.flags.remove(f);
+            if !add_flags.is_empty() || !remove_flags.is_empty() {
+                let input = std::sync::Arc::make_mut(&mut d.input);
+                for f in add_flags.iter() {
+                    input.flags.insert(f);
+                }
+                for f in remove_flags.iter() {
+                    input.flags.remove(f);
+                }
             }
         }
         O::Suspend { .. }

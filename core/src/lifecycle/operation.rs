@@ -228,7 +228,12 @@ pub enum Operation {
         /// The case code assigned.
         code: CaseCode,
         /// What was entered.
-        input: DisputeInput,
+        // One value shared with the case record (`Dispute::input`): the input is most of an
+        // operation's size and every event holds an `Operation` inline — held by value, each
+        // accept, session or close carried a registration's 216 bytes, and the case record a
+        // second copy of the input with its texts (issue 37, memory per case). The JSON, the
+        // schema and the hashes are the same.
+        input: std::sync::Arc<DisputeInput>,
     },
     /// 流转: apply a routing decision (handling unit, team, agencies, deadlines).
     Route {
@@ -464,7 +469,7 @@ impl Operation {
     pub fn texts_mut(&mut self) -> Vec<&mut String> {
         use Operation as O;
         let texts: Vec<&mut String> = match self {
-            O::Register { input, .. } => vec![&mut input.description],
+            O::Register { input, .. } => vec![&mut std::sync::Arc::make_mut(input).description],
             O::Route { .. }
             | O::ApplyConfirmation { .. }
             | O::AcceptConfirmation { .. }

@@ -45,7 +45,7 @@ fn dispute(state: State) -> Dispute {
     };
     let mut d = register(
         "522301001001-20250609-0001".parse::<CaseCode>().unwrap(),
-        input,
+        std::sync::Arc::new(input),
         Utc.with_ymd_and_hms(2025, 5, 1, 0, 0, 0).unwrap(),
     );
     d.state = state;
