@@ -107,14 +107,21 @@ function now() {
   return Date.now();
 }
 
-/** A case this phone holds itself (not yet sent), or `null` when it went to the street. */
+/** A case's state in this phone's engine (`transferred_out` once it went to the street). */
 function localState(code) {
   const v = engine.viewCase(meta.actor, code, now());
   return v.dispute.state;
 }
 
 async function setup(options) {
-  const { server, worker } = options;
+  if (meta) {
+    // A second setup would start a new journal over the stored one.
+    throw fail('lifecycle', `this phone is already set up as device ${meta.device}: its captures are in its journal`, { argument: 'setup' });
+  }
+  const { server, worker } = options ?? {};
+  if (typeof server !== 'string' || typeof worker !== 'string') {
+    throw fail('invalid_input', 'setup needs { server, worker }: the street system\'s address and the worker\'s staff id', { argument: 'options' });
+  }
   const res = await fetch(`${server}/api/setup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -162,9 +169,16 @@ async function capture(input) {
   const t = now();
   const code = engine.register(meta.actor, input, t);
   // Routed here with the rules the phone holds: the worker sees who handles it and by when.
-  if (localState(code) === 'registered') engine.route('system', code, t);
+  // A routing the rules cannot make does not undo the capture: it is stored unrouted, and
+  // the street routes it.
+  let routing_error = null;
+  try {
+    if (localState(code) === 'registered' && !view(code).routing) engine.route('system', code, t);
+  } catch (e) {
+    routing_error = errorOf(e);
+  }
   await persist();
-  return view(code);
+  return { ...view(code), routing_error };
 }
 
 /** A step on a case: applied here while the phone holds it, queued for the street after. */
@@ -246,15 +260,21 @@ async function sync() {
   // Outbox: a case leaves with its whole trace (上报); the journal entry of its transfer is
   // stored before anything is sent, and a document unacknowledged is sent again (intake takes
   // the same document in once).
+  const refusedHere = [];
   for (const code of engine.caseCodes(meta.actor, t)) {
     if (!meta.acked[code] && localState(code) !== 'transferred_out') {
-      engine.transferOut('system', code, to, 'escalation', '网格员离线采集上报', t);
+      try {
+        engine.transferOut('system', code, to, 'escalation', '网格员离线采集上报', t);
+      } catch (e) {
+        // Kept here and shown; the others go.
+        refusedHere.push({ kind: 'refused', case: code, code: e.code ?? 'internal', message: `无法上报：${e.message}`, at: t });
+      }
     }
   }
   await persist();
   const documents = engine
     .caseCodes(meta.actor, t)
-    .filter((c) => !meta.acked[c])
+    .filter((c) => !meta.acked[c] && localState(c) === 'transferred_out')
     .map((c) => engine.transferDocument(c, t));
   const steps = (await all('pending')).map(([key, p]) => ({ key, ...p }));
   const known = Object.fromEntries((await all('mirror')).map(([c, m]) => [c, m.seq]));
@@ -270,13 +290,13 @@ async function sync() {
   }
   if (!res.ok) throw fail('sync', `the street's system answered ${res.status}: ${await res.text()}`);
   const answer = await res.json();
-  return absorb(answer, steps, documents.length, t0);
+  return absorb(answer, steps, documents.length, t0, refusedHere);
 }
 
-async function absorb(answer, steps, sent, t0) {
+async function absorb(answer, steps, sent, t0, refusedHere) {
   const t = now();
   const acked = { ...meta.acked };
-  const found = [];
+  const found = [...refusedHere];
   for (const r of answer.received) {
     // A refused capture is not sent again (it would be refused again): the conflict keeps
     // it, and the phone's engine its whole record.

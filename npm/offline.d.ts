@@ -74,10 +74,13 @@ export interface SyncReport {
 /** The phone's capture engine in a Web Worker; every method answers a Promise. */
 export interface Capture {
   status(): Promise<CaptureStatus>;
-  /** Once, online: the street's system issues a device number and the world. */
+  /** Once, online: the street's system issues a device number and the world (`lifecycle` if already set up). */
   setup(options: { server: string; worker: string }): Promise<CaptureStatus>;
-  /** Registers and routes a dispute here (offline or not); `idempotency_key` required. */
-  capture(input: DisputeInput): Promise<{ case: string; state: State; routing: Decision | null; standing: unknown }>;
+  /**
+   * Registers and routes a dispute here (offline or not); `idempotency_key` required. A
+   * routing the rules cannot make is reported in `routing_error`; the capture is kept.
+   */
+  capture(input: DisputeInput): Promise<{ case: string; state: State; routing: Decision | null; standing: unknown; routing_error: { code?: string; message: string } | null }>;
   /** A step (`{"op": "record_session", …}`): applied here while the phone holds the case, queued for the street after. */
   record(caseCode: string, operation: Operation): Promise<{ case: string; applied: 'here' | 'queued' }>;
   cases(): Promise<CapturedCase[]>;

@@ -112,6 +112,8 @@ try {
   browserProfiles.push(one);
   await setUp(one);
   check((await one.page.$eval('#who', (e) => e.dataset.device)) === '1', 'the street issued device 1');
+  const again = await one.page.evaluate(() => window.fengqiaoCapture.setup({ server: location.origin, worker: 'gw-522301001001001' }).then(() => 'accepted', (e) => e.code));
+  check(again === 'lifecycle', `a second setup is refused: it would start a new journal (${again})`);
   await capture(one.page, { category: 'labour', a: 'p0-1', b: 'p1-1', text: '工资拖欠' });
   const first = (await sync(one.page))[0].case;
   check(/-1000010001$/.test(first), `the phone codes in its block (${first})`);
