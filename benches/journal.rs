@@ -99,6 +99,7 @@ fn restore(c: &mut Criterion) {
     let text = journal::to_jsonl(&entries);
     let snapshot = engine.snapshot();
     let snap_json = serde_json::to_string(&snapshot).unwrap();
+    let snap_parts = snapshot.clone().into_parts();
     let cases = engine.case_count();
     // The same journal as it was before route events stopped copying their rules' text
     // (0.1's slim events): each route event's explanation held every matched rule's
@@ -162,6 +163,14 @@ fn restore(c: &mut Criterion) {
             black_box(Engine::restore_snapshot(s, std::iter::empty()).unwrap())
         })
     });
+    // The snapshot in parts: its case lines parsed and verified on every core.
+    g.bench_function(BenchmarkId::new("from_snapshot_parts_cases", cases), |b| {
+        b.iter(|| {
+            black_box(
+                Engine::restore_snapshot_parts(black_box(&snap_parts), std::iter::empty()).unwrap(),
+            )
+        })
+    });
     g.finish();
 }
 
@@ -180,6 +189,7 @@ fn prefecture(c: &mut Criterion) {
     let dir = std::env::temp_dir().join(format!("fengqiao-prefecture-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let (journal_file, snapshot_file) = (dir.join("journal.jsonl"), dir.join("snapshot.json"));
+    let parts_file = dir.join("snapshot.parts.jsonl");
     let (data, places) = world_data(&Spec::scaled(1_070_000, 3)).unwrap();
     let (events, cases) = {
         let mut engine = Engine::from_world(data.clone()).unwrap();
@@ -200,6 +210,7 @@ fn prefecture(c: &mut Criterion) {
         std::io::Write::flush(&mut out).unwrap();
         let out = std::io::BufWriter::new(std::fs::File::create(&snapshot_file).unwrap());
         serde_json::to_writer(out, &engine.snapshot()).unwrap();
+        std::fs::write(&parts_file, engine.snapshot().into_parts()).unwrap();
         (events, engine.case_count())
     };
     let size = |f: &std::path::Path| std::fs::metadata(f).unwrap().len();
@@ -234,6 +245,16 @@ fn prefecture(c: &mut Criterion) {
             Engine::restore_snapshot(s, std::iter::empty()).unwrap()
         })
     });
+    // The same snapshot in parts: read whole, its case lines parsed and verified on every core.
+    g.bench_function(
+        BenchmarkId::new("from_snapshot_parts_file_cases", cases),
+        |b| {
+            b.iter_with_large_drop(|| {
+                let text = std::fs::read_to_string(&parts_file).unwrap();
+                Engine::restore_snapshot_parts(&text, std::iter::empty()).unwrap()
+            })
+        },
+    );
     g.finish();
     std::fs::remove_dir_all(&dir).unwrap();
 }

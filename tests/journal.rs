@@ -197,8 +197,13 @@ proptest! {
         // Snapshot at a random point, then the tail.
         let (seq, _, snapshot) = &seen[cut % seen.len()];
         let tail = entries[*seq as usize..].iter().cloned();
-        let restored = Engine::restore_snapshot(snapshot.clone(), tail).unwrap();
+        let restored = Engine::restore_snapshot(snapshot.clone(), tail.clone()).unwrap();
         prop_assert_eq!(&reads(&restored, &w), &seen.last().unwrap().1, "snapshot at {}", seq);
+        // The same snapshot in parts restores the same engine.
+        let parts = snapshot.clone().into_parts();
+        let restored = Engine::restore_snapshot_parts(&parts, tail).unwrap();
+        prop_assert_eq!(&reads(&restored, &w), &seen.last().unwrap().1, "parts at {}", seq);
+        prop_assert_eq!(restored.journal_digest(), w.engine.journal_digest());
         // The JSON Lines round trip is lossless.
         let text = journal::to_jsonl(&entries);
         let again = Engine::restore_read(data.clone(), journal::from_jsonl(&text), |r| r).unwrap();
@@ -414,6 +419,76 @@ fn a_snapshot_whose_case_was_changed_is_refused() {
     let err = refused_at(Engine::restore_snapshot(snap, std::iter::empty()));
     assert_eq!(err.case.as_ref(), Some(&code));
     assert_eq!(err.problem, JournalProblem::Event);
+}
+
+#[test]
+fn a_snapshot_in_parts_is_refused_changed_cut_short_or_unreadable_naming_the_line() {
+    let (_, w, code, _) = story();
+    let parts = w.engine.snapshot().into_parts();
+    let lines: Vec<&str> = parts.lines().collect();
+    let at_line =
+        |text: String| refused_at(Engine::restore_snapshot_parts(&text, std::iter::empty()));
+    // A case's line changed (an event's time rewritten): its chain refuses it, by case.
+    let mut changed = lines.clone();
+    let line = lines[2].replacen("2025-05-06T01:00:00Z", "2025-05-05T23:00:00Z", 1);
+    assert_ne!(line, lines[2]);
+    changed[2] = &line;
+    let err = at_line(changed.join("\n"));
+    assert_eq!(
+        (err.problem, err.case.as_ref()),
+        (JournalProblem::Event, Some(&code))
+    );
+    // Cut short by its last case: the head announced one more.
+    let err = at_line(lines[..lines.len() - 1].join("\n"));
+    assert_eq!(err.problem, JournalProblem::Unreadable);
+    assert!(err.message.contains("cut short"), "{}", err.message);
+    // A line that is not a trace: named.
+    let mut bad = lines.clone();
+    bad[2] = "[{\"case\": 1}]";
+    let err = at_line(bad.join("\n"));
+    assert_eq!(err.problem, JournalProblem::Unreadable);
+    assert!(err.message.contains("line 3"), "{}", err.message);
+    // Another form.
+    let err = at_line(parts.replacen("fengqiao-snapshot-parts/1", "fengqiao-snapshot-parts/9", 1));
+    assert_eq!(err.problem, JournalProblem::Format);
+    assert!(fengqiao::journal::is_parts(&parts));
+    assert!(!fengqiao::journal::is_parts(
+        &serde_json::to_string(&w.engine.snapshot()).unwrap()
+    ));
+}
+
+#[test]
+fn a_snapshot_in_parts_of_many_cases_is_read_on_every_core_in_order() {
+    // Past the batch below which everything stays on one thread.
+    let (_, mut w) = small();
+    let gw = w.grid_worker(0);
+    for i in 0..600u32 {
+        let when = at(2025, 3, 1) + chrono::Duration::minutes(i64::from(i));
+        let input = w.dispute(Category::Neighbour, &["p0-0", "p1-0"], when);
+        let code = w.engine.register(&gw, input, when).unwrap();
+        w.engine.route(&Actor::System, &code, when).unwrap();
+    }
+    let parts = w.engine.snapshot().into_parts();
+    let restored = Engine::restore_snapshot_parts(&parts, std::iter::empty()).unwrap();
+    assert_eq!(restored.journal_digest(), w.engine.journal_digest());
+    assert_eq!(restored.cases().count(), 600);
+    let codes = |e: &Engine| {
+        e.cases()
+            .map(|c| c.dispute.code.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(codes(&restored), codes(&w.engine));
+    // The next registration there numbers on, as in the engine that wrote it.
+    let when = at(2025, 3, 2);
+    let mut again = restored;
+    let next = again
+        .register(
+            &gw,
+            w.dispute(Category::Labour, &["p0-0", "p1-0"], when),
+            when,
+        )
+        .unwrap();
+    assert!(next.as_str().ends_with("-0001"), "{next}");
 }
 
 #[test]

@@ -492,9 +492,10 @@ export interface WorldData {
   /** Subjects (residents' ids, case codes) whose personal data was erased. */
   erased?: string[];
   /**
-   * The capture device (采集终端) this engine runs on, 1 to 99,999, issued by the street's system
-   * to a grid worker's phone: the engine codes its registrations in the device's own block, so
-   * captures made offline on two phones never share a code. Absent for a centre's engine.
+   * The capture device (采集终端) this engine runs on, 1 to 99,999, issued by the street's system to a
+   * grid worker's phone: the engine codes its registrations in the device's own block, so captures
+   * made offline on two phones never share a code (see `crate::capture`). Absent for a centre's
+   * engine.
    */
   capture_device?: number;
 }
@@ -1841,53 +1842,88 @@ export interface FengqiaoError extends Error {
    */
   details: unknown;
 }
-/** A case's head in a statistical return: the case, its last event's number and SM3 hash. */
+/** One line of the register of heads: a case, its last event's sequence number and hash. */
 export interface CaseHead {
+  /** The case. */
   case: string;
+  /** Its last event's sequence number. */
   seq: number;
+  /** Its last event's hash. */
   head: string;
 }
 /**
- * 报表: a unit's statistical return for a period, as sent up — its counts, its counts by
- * GB/T 31000 事件类型, the heads of the cases counted and their register digest, signed when a
- * signer is set; `supersedes` names the return it corrects.
+ * A unit's statistical return for a period (cases registered from `from` to `to`, China time), as
+ * the engine holding its cases computed it at `as_of`. JSON Schema:
+ * `docs/schema/statistical-return.schema.json`.
  */
 export interface StatisticalReturn {
+  /** `FORMAT`. */
   format: string;
+  /** The reporting unit (填报单位). */
   unit: DivisionCode;
+  /** First day of registration counted. */
   from: DateString;
+  /** Last day of registration counted. */
   to: DateString;
+  /** When the counts were taken (overdue states are as of then). */
   as_of: Instant;
+  /** The counts (a case sent to another system counts only as `transferred_out`). */
   counts: Counts;
+  /** Cases counted by their GB/T 31000-2015 事件类型 (`0202` → 3). */
   by_event_type: Record<string, number>;
+  /** The heads of the cases counted (held here: not `transferred_out`), in case-code order. */
   heads: CaseHead[];
+  /** `crate::signing::register_digest` of `heads`. */
   register: string;
+  /** The digest of the return this one replaces (a correction, 更正), if any. */
   supersedes?: string | null;
+  /** The signed head: subject `return`, `seq` the number of heads, `head` `Self::digest`. */
   head?: SignedHead | null;
 }
-/** One return a consolidation added up: its unit and its digest. */
+/** A return a consolidation added: its unit and its digest (what a later correction names). */
 export interface ReturnAdded {
+  /** The reporting unit. */
   unit: DivisionCode;
+  /** `StatisticalReturn::digest`. */
   digest: string;
 }
-/** 汇总: the returns of the units below a unit for a period, added up, each case once. */
+/** The returns of a level's units added up: what the level reports in turn. */
 export interface Consolidation {
+  /** The consolidating unit. */
   unit: DivisionCode;
+  /** First day of registration counted. */
   from: DateString;
+  /** Last day of registration counted. */
   to: DateString;
+  /** Their counts added. */
   counts: Counts;
+  /** Their counts by 事件类型 added. */
   by_event_type: Record<string, number>;
+  /** Cases counted, each once. */
   cases: number;
+  /** The returns added, one per unit, by unit. */
   returns: ReturnAdded[];
 }
-/** What a transfer document says, and what could be checked of it without an engine. */
+/**
+ * What a document says and what was checked of it without an engine
+ * (`TransferDocument::check`(super::TransferDocument::check)): a receiver's first look, or a
+ * court's check of a case sent to it, before any intake.
+ */
 export interface TransferCheck {
+  /** The case. */
   case: string;
+  /** Who sent it. */
   from: Endpoint;
+  /** Where it goes. */
   to: Endpoint;
+  /** Why it moves. */
   reason: TransferReason;
+  /** When it was sent. */
   sent_at: Instant;
+  /** Events in its trace, each hash and link recomputed. */
   events: number;
+  /** Whether that signature was checked against trusted keys (false: keys not given). */
   signature_checked: boolean;
+  /** The key whose signed head it carries (absent: unsigned). */
   signed_by?: string | null;
 }

@@ -457,12 +457,22 @@ pub fn restore(world: &[u8], journal: &[u8]) -> Res<Engine> {
     )?)
 }
 
-/// An engine rebuilt from a snapshot (`Snapshot` JSON) and the journal entries after it
-/// (JSON Lines; may be empty).
+/// An engine rebuilt from a snapshot and the journal entries after it (JSON Lines; may be
+/// empty). The snapshot is either form: one `Snapshot` JSON document, or the snapshot in
+/// parts ([`snapshot_parts`]), whose cases are parsed and verified on every core.
 pub fn restore_snapshot(snapshot: &[u8], tail: &[u8]) -> Res<Engine> {
-    let snap: fengqiao::journal::Snapshot = args::object("snapshot", snapshot)?;
     let text = args::journal_text("tail", tail)?;
     let lines = fengqiao::journal::jsonl_lines(text);
+    if let Ok(parts) = std::str::from_utf8(snapshot) {
+        if fengqiao::journal::is_parts(parts) {
+            return Ok(Engine::restore_snapshot_parts_read(
+                parts,
+                lines,
+                fengqiao::journal::read_line,
+            )?);
+        }
+    }
+    let snap: fengqiao::journal::Snapshot = args::object("snapshot", snapshot)?;
     Ok(Engine::restore_snapshot_read(
         snap,
         lines,
@@ -497,6 +507,11 @@ pub fn case_head(e: &Engine, case: &str) -> Res<String> {
 /// A snapshot of the whole engine at its journal position (`Snapshot` JSON).
 pub fn snapshot(e: &Engine) -> Res<String> {
     to_json(&e.snapshot())
+}
+
+/// The snapshot in independently parsable parts (JSON Lines), restored on every core.
+pub fn snapshot_parts(e: &Engine) -> Res<String> {
+    Ok(e.snapshot().into_parts())
 }
 
 /// [`apply`], only if the case's last event has sequence number `expected_seq`

@@ -119,6 +119,7 @@ pub fn call(e: &mut Engine, op: &str, a: &[Value]) -> Option<Res<Option<String>>
         "journal_head" => ops::journal_head(e).map(Some),
         "case_head" => ops::case_head(e, a[0].text()).map(Some),
         "snapshot" => ops::snapshot(e).map(Some),
+        "snapshot_parts" => ops::snapshot_parts(e).map(Some),
         "apply_expecting" => ops::apply_expecting(
             e,
             a[0].bytes(),

@@ -69,6 +69,7 @@ static int corpus_call(FqEngine *e, const char *op, char **a, char **out, FqErro
     if (strcmp(op, "journal_head") == 0) return fq_engine_journal_head(e, out, err);
     if (strcmp(op, "case_head") == 0) return fq_engine_case_head(e, a[0], out, err);
     if (strcmp(op, "snapshot") == 0) return fq_engine_snapshot(e, out, err);
+    if (strcmp(op, "snapshot_parts") == 0) return fq_engine_snapshot_parts(e, out, err);
     if (strcmp(op, "apply_expecting") == 0) return fq_engine_apply_expecting(e, a[0], a[1], a[2], strtoull(a[3], NULL, 10), strtoll(a[4], NULL, 10), out, err);
     if (strcmp(op, "release_journal") == 0) return fq_engine_release_journal(e, strtoull(a[0], NULL, 10), err);
     if (strcmp(op, "erase_personal") == 0) return fq_engine_erase_personal(e, a[0], a[1], strtoll(a[2], NULL, 10), err);

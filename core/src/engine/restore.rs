@@ -75,7 +75,137 @@ impl Engine {
     /// them (see [`Engine::restore_read`]). The snapshot's traces are verified on every
     /// core available before any is applied.
     pub fn restore_snapshot_read<T, R>(
-        snapshot: Snapshot,
+        mut snapshot: Snapshot,
+        tail: impl IntoIterator<Item = T>,
+        read: R,
+    ) -> Result<Engine, EngineError>
+    where
+        T: Send,
+        R: Fn(T) -> Result<JournalEntry, JournalError> + Sync,
+    {
+        check_format(&snapshot)?;
+        let cases = std::mem::take(&mut snapshot.cases);
+        let replayed = verify_traces(&cases);
+        let (e, rest) = Engine::from_snapshot_world(snapshot)?;
+        e.restore_verified(rest, cases.into_iter().zip(replayed), tail, read)
+    }
+
+    /// Rebuilds an engine from a snapshot in parts ([`Snapshot::into_parts`]) and the entries
+    /// after it: the case lines are parsed and their traces verified on every core available
+    /// (on the calling thread where no thread can be started: WebAssembly), then applied in
+    /// order. A part that cannot be read is refused naming its line; so is a snapshot with
+    /// fewer or more case lines than its head announces.
+    pub fn restore_snapshot_parts(
+        parts: &str,
+        tail: impl IntoIterator<Item = JournalEntry>,
+    ) -> Result<Engine, EngineError> {
+        Engine::restore_snapshot_parts_read(parts, tail, Ok)
+    }
+
+    /// [`Engine::restore_snapshot_parts`] with the entries after the snapshot as a store
+    /// keeps them (see [`Engine::restore_read`]).
+    pub fn restore_snapshot_parts_read<T, R>(
+        parts: &str,
+        tail: impl IntoIterator<Item = T>,
+        read: R,
+    ) -> Result<Engine, EngineError>
+    where
+        T: Send,
+        R: Fn(T) -> Result<JournalEntry, JournalError> + Sync,
+    {
+        let bad = |line: usize, message: String| {
+            EngineError::Journal(refused(
+                0,
+                JournalProblem::Unreadable,
+                format!("snapshot part at line {line}: {message}"),
+            ))
+        };
+        let mut lines = journal::jsonl_lines(parts);
+        let (n, head) = lines.next().ok_or_else(|| bad(1, "empty".into()))?;
+        let head: journal::PartsHead =
+            serde_json::from_str(head).map_err(|e| bad(n, e.to_string()))?;
+        if head.format != journal::PARTS_FORMAT {
+            return Err(EngineError::Journal(refused(
+                0,
+                JournalProblem::Format,
+                format!(
+                    "snapshot parts {:?} (this library reads {})",
+                    head.format,
+                    journal::PARTS_FORMAT
+                ),
+            )));
+        }
+        let (n, body) = lines
+            .next()
+            .ok_or_else(|| bad(n + 1, "the snapshot's own line is missing".into()))?;
+        let snapshot: Snapshot = serde_json::from_str(body).map_err(|e| bad(n, e.to_string()))?;
+        if !snapshot.cases.is_empty() {
+            return Err(bad(
+                n,
+                "the snapshot's own line holds cases: they are parts".into(),
+            ));
+        }
+        let rest: Vec<(usize, &str)> = lines.collect();
+        if rest.len() as u64 != head.cases {
+            return Err(bad(
+                rest.last().map_or(n, |(l, _)| *l),
+                format!(
+                    "{} case lines, the head announces {}: the snapshot is cut short or added to",
+                    rest.len(),
+                    head.cases
+                ),
+            ));
+        }
+        check_format(&snapshot)?;
+        // The world is built here while the case lines are read on the other cores.
+        let (built, parts) = beside(
+            || Engine::from_snapshot_world(snapshot),
+            || read_parts(&rest),
+        );
+        let (e, snapshot_rest) = built?;
+        let mut cases = Vec::with_capacity(parts.len());
+        for part in parts {
+            cases.push(part.map_err(|(line, message)| bad(line, message))?);
+        }
+        e.restore_verified(snapshot_rest, cases, tail, read)
+    }
+
+    /// The engine over a snapshot's world and rule sets, and what else the snapshot holds.
+    fn from_snapshot_world(snapshot: Snapshot) -> Result<(Engine, SnapshotRest), EngineError> {
+        let Snapshot {
+            world,
+            rule_sets,
+            seq,
+            digest,
+            origin,
+            reports,
+            denials,
+            audit,
+            ..
+        } = snapshot;
+        let mut e = Engine::from_world(world)?;
+        for set in rule_sets {
+            e.rule_sets.insert(set.label(), Arc::new(set));
+        }
+        Ok((
+            e,
+            SnapshotRest {
+                seq,
+                digest,
+                origin,
+                reports,
+                denials,
+                audit,
+            },
+        ))
+    }
+
+    /// The restore of a snapshot over its built world, whose cases are read, their traces
+    /// verified and replayed.
+    fn restore_verified<T, R>(
+        mut self,
+        rest: SnapshotRest,
+        cases: impl IntoIterator<Item = (Vec<Event>, Result<lifecycle::Dispute, trace::TraceError>)>,
         tail: impl IntoIterator<Item = T>,
         read: R,
     ) -> Result<Engine, EngineError>
@@ -84,21 +214,8 @@ impl Engine {
         R: Fn(T) -> Result<JournalEntry, JournalError> + Sync,
     {
         let bad = |problem, message: String| EngineError::Journal(refused(0, problem, message));
-        if snapshot.v != FORMAT {
-            return Err(bad(
-                JournalProblem::Format,
-                format!(
-                    "snapshot format {} (this library reads {FORMAT})",
-                    snapshot.v
-                ),
-            ));
-        }
-        let mut e = Engine::from_world(snapshot.world)?;
-        for set in snapshot.rule_sets {
-            e.rule_sets.insert(set.label(), Arc::new(set));
-        }
-        let verified = verify_traces(&snapshot.cases);
-        for (events, verified) in snapshot.cases.into_iter().zip(verified) {
+        let e = &mut self;
+        for (events, replayed) in cases {
             let Some(first) = events.first() else {
                 return Err(bad(JournalProblem::Event, "a case without events".into()));
             };
@@ -112,8 +229,7 @@ impl Engine {
                     message: format!("snapshot: {t}"),
                 })
             };
-            verified.map_err(located)?;
-            let dispute = trace::replay(&events).map_err(located)?;
+            let dispute = replayed.map_err(located)?;
             if let Some(r) = &dispute.routing {
                 if !e.rule_sets.contains_key(&r.rule_set) {
                     return Err(bad(
@@ -152,19 +268,19 @@ impl Engine {
                 slot: 0,
             });
         }
-        for (staff, report) in snapshot.reports {
+        for (staff, report) in rest.reports {
             e.reports.insert(&staff, report);
         }
-        for a in snapshot.audit {
+        for a in rest.audit {
             e.access_log.push_audit(a);
         }
-        for d in snapshot.denials {
+        for d in rest.denials {
             e.access_log.push(d);
         }
         e.recount();
-        *e.journal.get_mut() = Journal::at(snapshot.origin, snapshot.seq, snapshot.digest);
+        *e.journal.get_mut() = Journal::at(rest.origin, rest.seq, rest.digest);
         e.replay_read(tail, read)?;
-        Ok(e)
+        Ok(self)
     }
 
     /// Inserts a case (restore), giving it a ledger slot.
@@ -570,20 +686,35 @@ impl Checked {
 
 /// Verifies each case's trace (see [`trace::verify`]), the cases split over the cores
 /// available; the results in the cases' order.
-fn verify_traces(cases: &[Vec<Event>]) -> Vec<Result<(), trace::TraceError>> {
-    fn verify_part(part: &[Vec<Event>]) -> Vec<Result<(), trace::TraceError>> {
-        part.iter().map(|events| trace::verify(events)).collect()
+/// A snapshot's case lines read and their traces verified, on every core; a line that
+/// cannot be read gives its line number and why.
+fn read_parts(lines: &[(usize, &str)]) -> Vec<Result<ReadCase, (usize, String)>> {
+    fn read_part(part: &[(usize, &str)]) -> Vec<Result<ReadCase, (usize, String)>> {
+        part.iter()
+            .map(|(line, text)| {
+                let events: Vec<Event> =
+                    serde_json::from_str(text).map_err(|e| (*line, e.to_string()))?;
+                let replayed = verified_replay(&events);
+                Ok((events, replayed))
+            })
+            .collect()
     }
+    on_every_core(lines, read_part)
+}
+
+/// `work` over `items` in one share per core, the results in order; on the calling thread
+/// where there is one core, few items, or no threads (WebAssembly).
+fn on_every_core<I: Sync, O: Send>(items: &[I], work: fn(&[I]) -> Vec<O>) -> Vec<O> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if cores < 2 || cases.len() < BATCH || cfg!(target_arch = "wasm32") {
-        return verify_part(cases);
+    if cores < 2 || items.len() < BATCH || cfg!(target_arch = "wasm32") {
+        return work(items);
     }
-    let share = cases.len().div_ceil(cores);
+    let share = items.len().div_ceil(cores);
     std::thread::scope(|scope| {
-        let parts: Vec<_> = cases
+        let parts: Vec<_> = items
             .chunks(share)
             .map(|part| {
-                let thread = std::thread::Builder::new().spawn_scoped(scope, || verify_part(part));
+                let thread = std::thread::Builder::new().spawn_scoped(scope, move || work(part));
                 (part, thread)
             })
             .collect();
@@ -593,10 +724,77 @@ fn verify_traces(cases: &[Vec<Event>]) -> Vec<Result<(), trace::TraceError>> {
                 Ok(thread) => thread
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                // No thread to be had: verify this part here.
-                Err(_) => verify_part(part),
+                // No thread to be had: this part here.
+                Err(_) => work(part),
             })
             .collect()
+    })
+}
+
+/// Every case's chain verified and its trace replayed, on every core.
+fn verify_traces(cases: &[Vec<Event>]) -> Vec<Result<lifecycle::Dispute, trace::TraceError>> {
+    fn verify_part(part: &[Vec<Event>]) -> Vec<Result<lifecycle::Dispute, trace::TraceError>> {
+        part.iter().map(|events| verified_replay(events)).collect()
+    }
+    on_every_core(cases, verify_part)
+}
+
+/// A case's chain verified (every hash and link) and its trace replayed: the case record.
+fn verified_replay(events: &[Event]) -> Result<lifecycle::Dispute, trace::TraceError> {
+    trace::verify(events)?;
+    trace::replay(events)
+}
+
+/// A snapshot case read: its events and the record they replay to (or why not).
+type ReadCase = (Vec<Event>, Result<lifecycle::Dispute, trace::TraceError>);
+
+/// What a snapshot holds besides its world, its rule sets and its cases.
+struct SnapshotRest {
+    seq: u64,
+    digest: crate::trace::Hash,
+    origin: crate::trace::Hash,
+    reports: Vec<(String, crate::cadence::ZeroReport)>,
+    denials: Vec<crate::access::Denial>,
+    audit: Vec<crate::audit::AuditEntry>,
+}
+
+/// A snapshot's form checked before anything is built.
+fn check_format(snapshot: &Snapshot) -> Result<(), EngineError> {
+    if snapshot.v != FORMAT {
+        return Err(EngineError::Journal(refused(
+            0,
+            JournalProblem::Format,
+            format!(
+                "snapshot format {} (this library reads {FORMAT})",
+                snapshot.v
+            ),
+        )));
+    }
+    Ok(())
+}
+
+/// `here` on this thread while `there` runs on another, where a thread can be had (not in
+/// WebAssembly: one after the other); both results.
+fn beside<A, B: Send>(here: impl FnOnce() -> A, there: impl FnOnce() -> B + Send) -> (A, B) {
+    if cfg!(target_arch = "wasm32") {
+        let a = here();
+        return (a, there());
+    }
+    // The other work waits in a slot: the thread takes it, or, where no thread can be
+    // started, this one does after its own.
+    let slot = std::sync::Mutex::new(Some(there));
+    let take = || slot.lock().ok().and_then(|mut s| s.take());
+    std::thread::scope(|scope| {
+        let thread = std::thread::Builder::new().spawn_scoped(scope, || take().map(|f| f()));
+        let a = here();
+        let b = match thread {
+            Ok(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => None,
+        };
+        let b = b.or_else(|| take().map(|f| f()));
+        (a, b.expect("the other work ran on one thread or the other"))
     })
 }
 

@@ -99,6 +99,7 @@ final class FqLibrary {
     static native int fq_engine_journal_head(Pointer engine, PointerByReference out, PointerByReference err);
     static native int fq_engine_case_head(Pointer engine, byte[] caseCode, PointerByReference out, PointerByReference err);
     static native int fq_engine_snapshot(Pointer engine, PointerByReference out, PointerByReference err);
+    static native int fq_engine_snapshot_parts(Pointer engine, PointerByReference out, PointerByReference err);
     static native int fq_engine_apply_expecting(Pointer engine, byte[] actor, byte[] caseCode, byte[] operation, long expectedSeq, long now, PointerByReference out, PointerByReference err);
     static native int fq_engine_release_journal(Pointer engine, long seq, PointerByReference err);
     static native int fq_engine_erase_personal(Pointer engine, byte[] actor, byte[] subject, long now, PointerByReference err);
