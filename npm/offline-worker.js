@@ -190,9 +190,12 @@ async function record(code, operation) {
     return { case: code, applied: 'here' };
   }
   const mirror = await get('mirror', code);
-  const expected = mirror?.seq ?? null;
-  if (expected === null) throw fail('lifecycle', `case ${code} was sent and the street's side has not come back yet: sync first`);
-  const step = { case: code, operation, at: t, expected_seq: expected, id: crypto.randomUUID() };
+  if (!mirror) throw fail('lifecycle', `case ${code} was sent and the street's side has not come back yet: sync first`);
+  // A step waiting behind another for this case applies to the case as that one leaves it
+  // (`after`: an operation may bring events of its own, so the number is the street's to
+  // know); the first expects the case as the phone last saw it.
+  const before = (await all('pending')).filter(([, p]) => p.case === code).map(([, p]) => p.id);
+  const step = { case: code, operation, at: t, expected_seq: mirror.seq, after: before.at(-1) ?? null, id: crypto.randomUUID() };
   await persist((s) => s.pending.add(step));
   return { case: code, applied: 'queued' };
 }

@@ -50,7 +50,7 @@ export interface CaptureConflict {
   code: string;
   message: string;
   others?: string[];
-  step?: { operation: Operation; at: number; expected_seq: number };
+  step?: { operation: Operation; at: number; expected_seq: number; after?: string | null };
   captured_under?: string;
   current?: string;
   at: number;

@@ -100,8 +100,19 @@ const api = {
       if (before) return before; // sent again after a lost answer: the same answer
       let answer;
       try {
-        const d = engine.applyExpecting({ staff: worker }, s.case, s.operation, s.expected_seq, s.at);
-        answer = { id: s.id, case: s.case, state: d.state };
+        // A step recorded behind another applies to the case as that one left it; the first
+        // to the case as the phone last saw it.
+        let expected = s.expected_seq;
+        if (s.after) {
+          const prior = steps.get(s.after);
+          if (!prior || prior.error) {
+            throw Object.assign(new Error(`the step recorded before it (${s.after}) was not applied`), { code: 'conflict' });
+          }
+          expected = prior.seq;
+        }
+        const d = engine.applyExpecting({ staff: worker }, s.case, s.operation, expected, s.at);
+        const seq = engine.trace(centre, s.case, now).at(-1).seq;
+        answer = { id: s.id, case: s.case, state: d.state, seq };
       } catch (e) {
         answer = { id: s.id, case: s.case, error: errorOf(e) };
       }

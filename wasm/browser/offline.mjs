@@ -262,6 +262,21 @@ try {
     return { capture: (t1 - t0) / 100, sync: performance.now() - t1, report: r };
   });
   check(timing.report.sent === 100 && timing.report.received === 100, `100 captures synced (${JSON.stringify(timing.report)})`);
+  // Two steps recorded on one of the street's cases before the next sync: the second applies
+  // to the case as the first leaves it (a reassessment may bring events of its own), so both
+  // apply and neither is taken for a change at the street.
+  const steps = await three.page.evaluate(async () => {
+    const p = window.fengqiaoCapture;
+    const [c] = await p.cases();
+    await p.record(c.case, { op: 'reassess', risk: 'orange', reason: '走访发现矛盾升级' });
+    await p.record(c.case, { op: 'reassess', risk: 'red', reason: '再次走访，矛盾激化' });
+    const r = await p.sync();
+    const after = (await p.cases()).find((x) => x.case === c.case);
+    const kinds = (await p.conflicts()).map((k) => `${k.kind}:${k.code}:${k.message.slice(0, 80)}`).filter((k) => !k.startsWith('duplicate'));
+    return { steps: r.steps, conflicts: r.conflicts, pending: after.pending, events: after.street.events, before: c.street.events, kinds };
+  });
+  check(steps.steps === 2 && steps.conflicts === 0 && steps.pending === 0 && steps.events >= steps.before + 2,
+    `two queued steps on one case both apply, in order (${JSON.stringify(steps)})`);
   console.log(`offline capture: ${timing.capture.toFixed(1)} ms a capture (engine + IndexedDB); sync of 100 captures: ${Math.round(timing.sync)} ms`);
   await three.context.close();
 } finally {
