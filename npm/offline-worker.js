@@ -264,23 +264,29 @@ async function sync() {
   // stored before anything is sent, and a document unacknowledged is sent again (intake takes
   // the same document in once).
   const refusedHere = [];
+  const outgoing = [];
   for (const code of engine.caseCodes(meta.actor, t)) {
-    if (!meta.acked[code] && localState(code) !== 'transferred_out') {
+    if (meta.acked[code]) continue;
+    if (localState(code) !== 'transferred_out') {
       try {
         engine.transferOut('system', code, to, 'escalation', '网格员离线采集上报', t);
       } catch (e) {
         // Kept here and shown; the others go.
         refusedHere.push({ kind: 'refused', case: code, code: e.code ?? 'internal', message: `无法上报：${e.message}`, at: t });
+        continue;
       }
     }
+    outgoing.push(code);
   }
   await persist();
-  const documents = engine
-    .caseCodes(meta.actor, t)
-    .filter((c) => !meta.acked[c] && localState(c) === 'transferred_out')
-    .map((c) => engine.transferDocument(c, t));
+  const documents = outgoing.map((c) => engine.transferDocument(c, t));
   const steps = (await all('pending')).map(([key, p]) => ({ key, ...p }));
-  const known = Object.fromEntries((await all('mirror')).map(([c, m]) => [c, m.seq]));
+  // The cases the street holds for this phone, each with the head of its side as last seen
+  // (null: not back yet): the street sends only what moved on.
+  const mirrors = new Map(await all('mirror'));
+  const known = Object.fromEntries(
+    Object.entries(meta.acked).filter(([, a]) => a === true).map(([c]) => [c, mirrors.get(c)?.head ?? null]),
+  );
   let res;
   try {
     res = await fetch(`${meta.server}/api/sync`, {
@@ -336,7 +342,8 @@ async function absorb(answer, steps, sent, t0, refusedHere) {
     }
     const d = traceVerify(trace);
     const events = trace.trimEnd().split('\n').length;
-    mirrors.push([code, { trace, seq: events, state: d.state, rule_set: d.routing?.rule_set ?? null, events }]);
+    const head = JSON.parse(trace.trimEnd().split('\n').at(-1)).hash;
+    mirrors.push([code, { trace, seq: events, head, state: d.state, rule_set: d.routing?.rule_set ?? null, events }]);
   }
   for (const d of answer.duplicates ?? []) {
     found.push({ kind: 'duplicate', case: d.case, others: d.others, code: 'duplicate', message: `可能与 ${d.others.join('、')} 为同一纠纷（同户或同一当事人），请街道核实`, at: t });

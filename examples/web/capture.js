@@ -118,8 +118,11 @@ async function act(code, op) {
   await render();
 }
 
+let residents = []; // the worker's view of the residents, for the party lists
+
 async function people() {
   const list = await phone.people();
+  residents = list;
   for (const id of ['party-a', 'party-b']) {
     $(id).replaceChildren(...list.map((p) => new Option(`${p.name} (${p.household.slice(-4)})`, p.id)));
   }
@@ -128,8 +131,7 @@ async function people() {
 
 async function register(ev) {
   ev.preventDefault();
-  const list = await phone.people();
-  const a = list.find((p) => p.id === $('party-a').value);
+  const a = residents.find((p) => p.id === $('party-a').value);
   const input = {
     category: $('category').value,
     channel: 'household_visit',

@@ -61,12 +61,6 @@ function errorOf(e) {
   return { code: e?.code ?? 'internal', message: e?.message ?? String(e) };
 }
 
-/** The device whose block a case code's sequence is in (see fengqiao's capture module). */
-function deviceOf(code) {
-  const seq = Number(code.split('-')[2]);
-  return seq >= 1e9 ? Math.floor((seq - 1e9) / 1e4) : 0;
-}
-
 const api = {
   // Whether the street can be reached, asked before a sync commits its transfers.
   'GET /api/ping': () => ({ street: STREET }),
@@ -122,16 +116,20 @@ const api = {
       return answer;
     });
     store();
-    // The street's side of every case of this device that changed since the phone saw it.
-    const mine = engine.caseCodes(centre, now).filter((c) => deviceOf(c) === Number(device));
+    // The street's side of each case the phone sent, where it moved on since the phone saw
+    // it (its head), read as the worker may read it; and what may be the same matter.
+    const mine = new Set([...Object.keys(known), ...received.filter((r) => !r.error).map((r) => r.case)]);
     const cases = {};
     const duplicates = [];
+    const asWorker = { staff: worker };
     for (const code of mine) {
-      const trace = engine.traceJsonl(centre, code, now);
-      const seq = trace.trimEnd().split('\n').length;
-      if (known[code] !== seq) cases[code] = trace;
-      const others = engine.possibleDuplicates(centre, code, now);
-      if (others.length) duplicates.push({ case: code, others });
+      try {
+        if (known[code] !== engine.caseHead(code)) cases[code] = engine.traceJsonl(asWorker, code, now);
+        const others = engine.possibleDuplicates(asWorker, code, now);
+        if (others.length) duplicates.push({ case: code, others });
+      } catch {
+        // Not a case here, or not the worker's to read: nothing to send back.
+      }
     }
     store();
     const rules = engine.rules();
@@ -147,7 +145,7 @@ const api = {
         verified = false;
       }
       const trace = engine.trace(centre, code, now);
-      return { case: code, device: deviceOf(code), state: engine.viewCase(centre, code, now).dispute.state, events: trace.map((e) => e.op.op ?? Object.keys(e.op)[0]), verified };
+      return { case: code, state: engine.viewCase(centre, code, now).dispute.state, events: trace.map((e) => e.op.op ?? Object.keys(e.op)[0]), verified };
     });
     store();
     return out;

@@ -93,22 +93,7 @@ fn an_escalation_and_its_result_cross_through_the_store_once_each() {
     assert_eq!(case.dispute.state, State::Closed);
     // One chain across both engines, every step there once.
     let kinds: Vec<&str> = case.events.iter().map(|e| e.op.kind().as_str()).collect();
-    assert_eq!(
-        kinds,
-        [
-            "register",
-            "route",
-            "accept",
-            "transfer_out",
-            "transfer_in",
-            "record_session",
-            "resolve",
-            "transfer_out",
-            "transfer_in",
-            "verify",
-            "close"
-        ]
-    );
+    assert_eq!(kinds, prefecture::ESCALATED_TRACE);
     fengqiao::trace::verify(&case.events).unwrap();
 }
 

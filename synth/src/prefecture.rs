@@ -188,6 +188,23 @@ pub fn settle(engine: &mut Engine, code: &CaseCode, now: DateTime<Utc>) -> Resul
     Ok(())
 }
 
+/// The trace of a case taken the whole way by [`escalate`], [`settle`] and
+/// [`close_returned`], as its county holds it at the end: one chain across both engines,
+/// every step there once. What the prefecture's checks compare each escalated case with.
+pub const ESCALATED_TRACE: [&str; 11] = [
+    "register",
+    "route",
+    "accept",
+    "transfer_out",
+    "transfer_in",
+    "record_session",
+    "resolve",
+    "transfer_out",
+    "transfer_in",
+    "verify",
+    "close",
+];
+
 /// Back at its county: the result verified with the parties (回访) and the case closed.
 pub fn close_returned(
     engine: &mut Engine,

@@ -584,19 +584,6 @@ fn check(db: &str, plan: &Plan, report: &mut Report) -> Result<(), Error> {
     let (_, verifier) = keys();
     let mut store = Store::connect(db)?;
     let mut escalated = 0;
-    let expected_trace = [
-        "register",
-        "route",
-        "accept",
-        "transfer_out",
-        "transfer_in",
-        "record_session",
-        "resolve",
-        "transfer_out",
-        "transfer_in",
-        "verify",
-        "close",
-    ];
     for code in &plan.counties {
         let engine = store.restore(code)?;
         let n = engine.cases().count() as u64;
@@ -613,7 +600,7 @@ fn check(db: &str, plan: &Plan, report: &mut Report) -> Result<(), Error> {
             {
                 escalated += 1;
                 let kinds: Vec<&str> = case.events.iter().map(|e| e.op.kind().as_str()).collect();
-                if kinds != expected_trace || case.dispute.state != State::Closed {
+                if kinds != prefecture::ESCALATED_TRACE || case.dispute.state != State::Closed {
                     return Err(format!("case {} went {kinds:?}", case.dispute.code).into());
                 }
             }
