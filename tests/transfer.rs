@@ -406,7 +406,26 @@ fn a_county_escalates_to_the_prefecture_above_it_by_code() {
     let mut w = World::small();
     let code = registered(&mut w, Category::Neighbour, t(6));
     let cc = county_centre(&w);
-    let other = "522400000000".parse().unwrap(); // 毕节市: not above 兴义市
+    // A neighbouring county (普安县, the parties across the border) goes through the
+    // prefecture above both, as the source article's practice has it (跨区域 → 上级综治中心);
+    // so does another prefecture's unit (毕节市: not above 兴义市).
+    for other in ["522323000000", "522400000000"] {
+        let e = w
+            .engine
+            .transfer_out(
+                &cc,
+                &code,
+                to(other.parse().unwrap(), None),
+                TransferReason::Referral,
+                String::new(),
+                t(7),
+                None,
+            )
+            .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::Lifecycle);
+        assert!(e.to_string().contains(other), "{e}");
+    }
+    let other = "522400000000".parse().unwrap();
     let e = w
         .engine
         .transfer_out(
