@@ -172,8 +172,7 @@ fn main() {
                 .iter()
                 .map(fengqiao_synth::rules::facts_of)
                 .collect();
-            let matched: Vec<Vec<usize>> =
-                facts.iter().map(|f| router.matching(f, &NoUnits)).collect();
+            let matched: Vec<_> = facts.iter().map(|f| router.matching(f, &NoUnits)).collect();
             for _ in 0..times * u32::from(work) {
                 if path == "rules_matching" {
                     for f in &facts {

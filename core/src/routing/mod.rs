@@ -9,11 +9,14 @@
 mod index;
 mod json_path;
 mod limits;
+mod matched;
 mod model;
+mod outcomes;
 mod team;
 mod validate;
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +24,7 @@ pub(crate) use index::{eval, Index};
 pub use index::{Facts, NoUnits, UnitLookup};
 pub use json_path::{diagnose, locate, null_paths, path_at_position, Located, Span};
 pub use limits::{AssessmentWeights, LimitStandard, TimeLimits};
+pub use matched::Matched;
 pub use model::{
     Condition, Deadlines, EscalateWhen, Escalation, Grade, HitPolicy, LegalWindows, Limit, Outcome,
     Range, Rule, RuleSet, Target, TeamSlot, Vocabulary,
@@ -232,6 +236,7 @@ pub struct Router {
     order: Vec<usize>,
     index: Index,
     warnings: Vec<Diagnostic>,
+    outcomes: outcomes::Outcomes,
 }
 
 impl Router {
@@ -252,11 +257,13 @@ impl Router {
             order.sort_by_key(|&i| std::cmp::Reverse(set.rules[i].priority));
         }
         let index = Index::build(order.iter().map(|&i| &set.rules[i].when));
+        let outcomes = outcomes::Outcomes::new(&set);
         Router {
             set,
             order,
             index,
             warnings,
+            outcomes,
         }
     }
 
@@ -278,9 +285,9 @@ impl Router {
 
     /// Indices (into `rule_set().rules`) of the matching rules, in evaluation order, via the
     /// compiled index. Under `first` at most one.
-    pub fn matching(&self, f: &Facts, units: &dyn UnitLookup) -> Vec<usize> {
+    pub fn matching(&self, f: &Facts, units: &dyn UnitLookup) -> Matched {
         let first = self.set.hit_policy == HitPolicy::First;
-        let mut out = Vec::new();
+        let mut out = Matched::default();
         self.index.matches(
             f,
             |k| &self.set.rules[self.order[k]].when,
@@ -295,8 +302,8 @@ impl Router {
 
     /// The same as [`Router::matching`], by evaluating every rule in order: the reference
     /// the compiled index is tested against.
-    pub fn matching_reference(&self, f: &Facts, units: &dyn UnitLookup) -> Vec<usize> {
-        let mut out = Vec::new();
+    pub fn matching_reference(&self, f: &Facts, units: &dyn UnitLookup) -> Matched {
+        let mut out = Matched::default();
         for &i in &self.order {
             if eval(&self.set.rules[i].when, f, units) {
                 out.push(i);
@@ -309,20 +316,23 @@ impl Router {
     }
 
     /// The combined outcome of the matched rules under the hit policy, defaults filled in.
-    pub fn outcome(&self, matched: &[usize]) -> Outcome {
-        match self.set.hit_policy {
-            HitPolicy::First => matched
-                .first()
-                .map(|&i| self.set.rules[i].then.or_defaults(&self.set.defaults))
-                .unwrap_or_else(|| self.set.defaults.clone()),
-            HitPolicy::Collect => {
-                let mut o = Outcome::default();
-                for &i in matched {
-                    o.merge(&self.set.rules[i].then);
-                }
-                o.with_defaults(&self.set.defaults)
-            }
-        }
+    ///
+    /// Shared, not built per call: each set of matched rules is merged once per compiled
+    /// rule set and kept (up to a bound), since a caseload matches few distinct sets.
+    ///
+    /// ```
+    /// use fengqiao::routing::{Facts, NoUnits, Router};
+    /// # let input: fengqiao::dispute::DisputeInput = serde_json::from_str(include_str!("../../../examples/data/dispute.json"))?;
+    /// let router = Router::default_rules();
+    /// let facts = Facts::of(&input, None, fengqiao::hierarchy::Level::Household);
+    /// let matched = router.matching(&facts, &NoUnits);
+    /// let outcome = router.outcome(&matched);
+    /// assert!(outcome.level.is_some()); // the defaults fill what no rule set
+    /// assert!(std::sync::Arc::ptr_eq(&outcome, &router.outcome(&matched)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn outcome(&self, matched: &[usize]) -> Arc<Outcome> {
+        self.outcomes.of(&self.set, matched)
     }
 
     /// The limits of a decision, phase by phase: the matched rules' own, else the most
@@ -457,8 +467,8 @@ impl Router {
         };
         let handling_unit = h.unit_at(handling);
 
-        let slots = outcome.team.clone().unwrap_or_default();
-        let (team, candidates, unfilled) = assemble(world, location, &slots, &parties);
+        let slots = outcome.team.as_deref().unwrap_or_default();
+        let (team, candidates, unfilled) = assemble(world, location, slots, &parties);
 
         let mut kinds = outcome.agencies.clone().unwrap_or_default();
         if outcome.sector_department == Some(true) {

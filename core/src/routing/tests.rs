@@ -143,6 +143,52 @@ fn first_hit_takes_the_highest_priority() {
     );
 }
 
+/// Each matched set's outcome is merged once and shared; what is shared equals a fresh
+/// merge, whatever the set; past [`outcomes::MERGED_KEPT`] sets nothing more is kept (the
+/// bound on memory) and the answers stay the same; a set of more rules than the key holds
+/// merges afresh.
+#[test]
+fn collected_outcomes_are_merged_once_and_kept_within_a_bound() {
+    let base = RuleSet::from_json(DEFAULT_RULES_JSON).unwrap();
+    assert_eq!(base.hit_policy, HitPolicy::Collect);
+    let fresh = |set: &RuleSet, m: &[usize]| {
+        let mut o = Outcome::default();
+        for &i in m {
+            o.merge(&set.rules[i].then);
+        }
+        o.with_defaults(&set.defaults)
+    };
+    let r = Router::new(base.clone(), None).unwrap();
+    let n = base.rules.len();
+    assert!(n >= 13, "2^13 sets exceed the bound");
+    let sets = (1u32..=5_000).map(|mask| (0..n).filter(|i| mask >> i & 1 == 1).collect::<Vec<_>>());
+    for m in sets.clone() {
+        let o = r.outcome(&m);
+        assert_eq!(*o, fresh(&base, &m), "{m:?}");
+    }
+    assert_eq!(r.outcomes.kept(), outcomes::MERGED_KEPT);
+    let kept = r.outcome(&[0, 2]);
+    assert!(Arc::ptr_eq(&kept, &r.outcome(&[0, 2])));
+    for m in sets.skip(4_500) {
+        assert_eq!(*r.outcome(&m), fresh(&base, &m), "past the bound: {m:?}");
+    }
+    assert_eq!(r.outcomes.kept(), outcomes::MERGED_KEPT);
+    assert_eq!(*r.outcome(&[]), base.defaults);
+
+    // 130 rules: the last ones are past the key's 128 bits.
+    let mut wide = base.clone();
+    while wide.rules.len() < 130 {
+        let mut rule = base.rules[wide.rules.len() % n].clone();
+        rule.id = format!("copy-{}", wide.rules.len());
+        wide.rules.push(rule);
+    }
+    let r = Router::new(wide.clone(), None).unwrap();
+    assert_eq!(*r.outcome(&[1, 129]), fresh(&wide, &[1, 129]));
+    assert_eq!(r.outcomes.kept(), 0);
+    assert_eq!(*r.outcome(&[1, 127]), fresh(&wide, &[1, 127]));
+    assert_eq!(r.outcomes.kept(), 1);
+}
+
 #[test]
 fn collect_merges_every_match() {
     let r = Router::new(set(&TWO_RULES.replace("HP", "collect")), None).unwrap();
@@ -164,7 +210,7 @@ fn collect_merges_every_match() {
         Some(Limit { yellow: 5, red: 8 })
     ); // strictest
     assert_eq!(o.supervision, Some(Grade::Ordinary));
-    assert_eq!(o.team.unwrap().len(), 1);
+    assert_eq!(o.team.as_ref().unwrap().len(), 1);
 }
 
 use crate::agency::AgencyKind;
