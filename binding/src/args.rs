@@ -28,6 +28,16 @@ pub fn shown(value: &str) -> String {
 /// A JSON argument, decoded into `T`. A byte-order mark is refused by name (JSON text has
 /// none), and a JSON syntax error carries its line and column in the details.
 pub fn json<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Res<T> {
+    // Only the read itself is generic: the checks and the error's wording are one function
+    // each, not one copy per argument type in the .wasm (≈1.7 KB each, twenty types).
+    let text = json_text(name, bytes)?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = T::deserialize(&mut de).and_then(|v| de.end().map(|()| v));
+    value.map_err(|e| json_error(name, text, e))
+}
+
+/// The argument as JSON text: no byte-order mark, not empty, UTF-8.
+fn json_text<'a>(name: &str, bytes: &'a [u8]) -> Res<&'a str> {
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         return Err(BindingError::argument(
             name,
@@ -46,67 +56,70 @@ pub fn json<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Res<T> {
     }
     // Read as text, as the core reads journal lines: one monomorphised deserializer per
     // type (a `from_slice` here beside the core's `from_str` doubled them in the .wasm).
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| BindingError::new(Code::InvalidUtf8, format!("argument `{name}`: {e}")))?;
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value = T::deserialize(&mut de).and_then(|v| de.end().map(|()| v));
-    value.map_err(|e| {
-        if e.line() == 0 {
-            // No position (an internally tagged enum buffered its content): a null still
-            // names where it was.
-            let nulls = fengqiao::routing::null_paths(text);
-            return if e.to_string().starts_with("invalid type: null") && !nulls.is_empty() {
-                let fields = nulls
-                    .iter()
-                    .map(|p| format!("`{p}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                BindingError::argument(
-                    name,
-                    format!("{e}: null at {fields}; leave an optional field out rather than sending null"),
-                )
-                .with_details(
-                    Details::new()
-                        .text("argument", name)
-                        .text("problem", "null")
-                        .text("path", &nulls[0])
-                        .build(),
-                )
-            } else {
-                BindingError::argument(name, &e)
-            };
-        }
-        // The field being read when serde stopped: "invalid type: null, expected u64"
-        // alone names no field (a Java model's unset optional sent as null).
-        let path = fengqiao::routing::path_at_position(text, e.line(), e.column());
-        let mut err = if path.is_empty() {
+    std::str::from_utf8(bytes)
+        .map_err(|e| BindingError::new(Code::InvalidUtf8, format!("argument `{name}`: {e}")))
+}
+
+/// What serde's error `e` on the argument `text` means, named for the host: the field it
+/// stopped at, its line and column, an identity problem by its own code.
+fn json_error(name: &str, text: &str, e: serde_json::Error) -> BindingError {
+    if e.line() == 0 {
+        // No position (an internally tagged enum buffered its content): a null still
+        // names where it was.
+        let nulls = fengqiao::routing::null_paths(text);
+        return if e.to_string().starts_with("invalid type: null") && !nulls.is_empty() {
+            let fields = nulls
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            BindingError::argument(
+                name,
+                format!(
+                    "{e}: null at {fields}; leave an optional field out rather than sending null"
+                ),
+            )
+            .with_details(
+                Details::new()
+                    .text("argument", name)
+                    .text("problem", "null")
+                    .text("path", &nulls[0])
+                    .build(),
+            )
+        } else {
             BindingError::argument(name, &e)
-        } else {
-            BindingError::argument(name, format!("field `{path}`: {e}"))
         };
-        // serde counts columns from 0 at the start of a line (before any byte read):
-        // report the first column as 1, as editors do.
-        let details = Details::new()
-            .text("argument", name)
-            .number("line", e.line() as u64)
-            .number("column", e.column().max(1) as u64);
-        let details = if path.is_empty() {
-            details
-        } else {
-            details.text("path", &path)
-        };
-        // A bad identity number or phone inside the document is an identity problem, as
-        // the core names it (the code `identity`, its problem word), not mere bad input.
-        err.details = match fengqiao::people::IdentityError::kind_in_message(&e.to_string()) {
-            Some(kind) => {
-                err.code = Code::Identity;
-                details.text("problem", kind)
-            }
-            None => details,
+    }
+    // The field being read when serde stopped: "invalid type: null, expected u64"
+    // alone names no field (a Java model's unset optional sent as null).
+    let path = fengqiao::routing::path_at_position(text, e.line(), e.column());
+    let mut err = if path.is_empty() {
+        BindingError::argument(name, &e)
+    } else {
+        BindingError::argument(name, format!("field `{path}`: {e}"))
+    };
+    // serde counts columns from 0 at the start of a line (before any byte read):
+    // report the first column as 1, as editors do.
+    let details = Details::new()
+        .text("argument", name)
+        .number("line", e.line() as u64)
+        .number("column", e.column().max(1) as u64);
+    let details = if path.is_empty() {
+        details
+    } else {
+        details.text("path", &path)
+    };
+    // A bad identity number or phone inside the document is an identity problem, as
+    // the core names it (the code `identity`, its problem word), not mere bad input.
+    err.details = match fengqiao::people::IdentityError::kind_in_message(&e.to_string()) {
+        Some(kind) => {
+            err.code = Code::Identity;
+            details.text("problem", kind)
         }
-        .build();
-        err
-    })
+        None => details,
+    }
+    .build();
+    err
 }
 
 /// An argument larger than the limit the host set (`setting` names how it is set): refused
@@ -157,18 +170,20 @@ pub fn list<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Res<Vec<T>> {
         if line.trim().is_empty() {
             continue;
         }
-        let v = serde_json::from_str(line).map_err(|e| {
-            BindingError::argument(name, format!("line {}: {e}", i + 1)).with_details(
-                Details::new()
-                    .text("argument", name)
-                    .number("line", i as u64 + 1)
-                    .number("column", e.column() as u64)
-                    .build(),
-            )
-        })?;
-        out.push(v);
+        out.push(serde_json::from_str(line).map_err(|e| line_error(name, i, e))?);
     }
     Ok(out)
+}
+
+/// Line `i` (from 0) of a JSON Lines argument did not read: named by its line and column.
+fn line_error(name: &str, i: usize, e: serde_json::Error) -> BindingError {
+    BindingError::argument(name, format!("line {}: {e}", i + 1)).with_details(
+        Details::new()
+            .text("argument", name)
+            .number("line", i as u64 + 1)
+            .number("column", e.column() as u64)
+            .build(),
+    )
 }
 
 /// An actor: JSON `"system"`, `{"staff": id}` or `{"agency": id}`. The bare word

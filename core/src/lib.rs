@@ -36,6 +36,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod tagged;
 mod vocab;
 
 pub mod access;

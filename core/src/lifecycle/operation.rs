@@ -9,6 +9,7 @@ use crate::calendar::china_date;
 use crate::dispute::{CaseCode, Category, DisputeInput, Party};
 use crate::hierarchy::DivisionCode;
 use crate::routing::{Decision, Grade};
+use crate::tagged::tagged_enum;
 use crate::vocab::domain_enum;
 
 domain_enum! {
@@ -218,8 +219,11 @@ pub struct Confirmation {
     pub reason: Option<String>,
 }
 
+tagged_enum! {
+tag = "op";
+// Read with the tag first, without buffering the object (`crate::tagged`).
 /// An operation with its data. JSON: `{"op": "resolve", "agreement": {...}}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Operation {
@@ -459,6 +463,7 @@ pub enum Operation {
         /// Why it was sent.
         reason: crate::transfer::TransferReason,
     },
+}
 }
 
 impl Operation {

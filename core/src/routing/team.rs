@@ -90,7 +90,7 @@ pub enum Verdict {
 }
 
 /// One person considered for a role.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Candidate {
     /// The role being filled.
@@ -102,6 +102,52 @@ pub struct Candidate {
     /// The outcome.
     #[serde(flatten)]
     pub verdict: Verdict,
+}
+
+// Read by hand: serde reads a flattened field by buffering the whole object first (its
+// private `Content`), which cost an allocation per value of every candidate of every route
+// event while restoring, and a second copy of the reading code (see `crate::tagged`). The
+// JSON is the same: the verdict's fields beside the candidate's.
+impl<'de> Deserialize<'de> for Candidate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Candidate, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        enum Kind {
+            Chosen,
+            MoreLoaded,
+            Unavailable,
+            Recused,
+        }
+        /// The candidate with its verdict's fields beside it, as written.
+        #[derive(Deserialize)]
+        struct Flat {
+            role: Role,
+            staff: StaffId,
+            unit: DivisionCode,
+            verdict: Kind,
+            #[serde(default)]
+            load: Option<u32>,
+            #[serde(default)]
+            reason: Option<String>,
+        }
+        use serde::de::Error;
+        let f = Flat::deserialize(d)?;
+        let load = || f.load.ok_or_else(|| D::Error::missing_field("load"));
+        let verdict = match f.verdict {
+            Kind::Chosen => Verdict::Chosen { load: load()? },
+            Kind::MoreLoaded => Verdict::MoreLoaded { load: load()? },
+            Kind::Unavailable => Verdict::Unavailable,
+            Kind::Recused => Verdict::Recused {
+                reason: f.reason.ok_or_else(|| D::Error::missing_field("reason"))?,
+            },
+        };
+        Ok(Candidate {
+            role: f.role,
+            staff: f.staff,
+            unit: f.unit,
+            verdict,
+        })
+    }
 }
 
 /// A role nobody could fill, and why.

@@ -562,3 +562,44 @@ fn a_condition_nested_too_deep_is_refused_not_overflowed() {
         d.items[0].message
     );
 }
+
+/// A candidate reads back as written, its verdict's fields beside its own, and a verdict
+/// without what it needs is refused by name.
+#[test]
+fn candidates_read_back_with_their_verdicts() {
+    let unit: DivisionCode = "522301001001".parse().unwrap();
+    for verdict in [
+        Verdict::Chosen { load: 2 },
+        Verdict::MoreLoaded { load: 5 },
+        Verdict::Unavailable,
+        Verdict::Recused {
+            reason: "当事人近亲属".into(),
+        },
+    ] {
+        let c = Candidate {
+            role: crate::staff::Role::Mediator,
+            staff: "md-522301001001-1".into(),
+            unit,
+            verdict,
+        };
+        let text = serde_json::to_string(&c).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Candidate>(&text).unwrap(),
+            c,
+            "{text}"
+        );
+    }
+    let e = serde_json::from_str::<Candidate>(
+        r#"{"role":"mediator","staff":"md-1","unit":"522301001001","verdict":"chosen"}"#,
+    )
+    .unwrap_err();
+    assert!(e.to_string().starts_with("missing field `load`"), "{e}");
+    let e = serde_json::from_str::<Candidate>(
+        r#"{"role":"mediator","staff":"md-1","unit":"522301001001","verdict":"sleeping"}"#,
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string().starts_with("unknown variant `sleeping`"),
+        "{e}"
+    );
+}
