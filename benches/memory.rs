@@ -15,6 +15,7 @@ mod caseload;
 
 use fengqiao::engine::Engine;
 use fengqiao::journal;
+use fengqiao::lifecycle::Operation;
 use fengqiao_synth::{world_data, Spec};
 
 /// The system allocator, counting the bytes it holds for the program.
@@ -61,10 +62,11 @@ fn measure(name: &str, spec: &Spec, n: usize) {
     let before = held();
     let mut engine = Engine::from_world(data.clone()).unwrap();
     let world = held() - before;
-    caseload::caseload(&mut engine, &places, n);
+    caseload::caseload_to_closing(&mut engine, &places, n);
     let cases = engine.case_count();
     let events: usize = engine.cases().map(|c| c.events.len()).sum();
     let live = held() - before - world;
+    let parts = breakdown(&engine);
     let entries = engine.journal(0, usize::MAX).unwrap();
     let text = journal::to_jsonl(&entries);
     drop(entries);
@@ -74,24 +76,65 @@ fn measure(name: &str, spec: &Spec, n: usize) {
     let released = at_release.saturating_sub(held());
     drop(engine);
     let before = held();
-    let restored_engine = Engine::restore_read(
+    let mut restored_engine = Engine::restore_read(
         data.clone(),
         journal::jsonl_lines(&text),
         journal::read_line,
     )
     .unwrap();
     let restored = held() - before - world;
+    let seq = restored_engine.journal_seq();
+    restored_engine.release_journal(seq);
+    let restored_released = held() - before - world;
     drop(restored_engine);
     let per = |b: usize| b as f64 / cases.max(1) as f64;
     println!(
-        "{name}: {cases} cases ({:.1} events a case); world {:.1} MB; heap per case: live {:.0} B, restored {:.0} B; releasing the journal frees {:.0} B a case; the journal's JSON Lines {:.0} B a case",
+        "{name}: {cases} cases ({:.1} events a case), taken to closing; world {:.1} MB; the journal's JSON Lines {:.0} B a case",
         events as f64 / cases.max(1) as f64,
         world as f64 / 1e6,
-        per(live),
-        per(restored),
-        per(released),
         per(text.len()),
     );
+    println!(
+        "  heap per case: live {:.0} B, {:.0} B once the host stored and released the journal; restored {:.0} B, {:.0} B released",
+        per(live),
+        per(live - released),
+        per(restored),
+        per(restored_released),
+    );
+    let (events, decisions, records) = parts;
+    println!(
+        "  of the live heap per case: events {:.0} B (without their decisions), routing decisions {:.0} B, case records {:.0} B (without what they share with the events), the rest {:.0} B (the journal not yet released, the case map, ledger and indexes)",
+        per(events),
+        per(decisions),
+        per(records),
+        per(live.saturating_sub(events + decisions + records)),
+    );
+}
+
+/// What the cases' parts hold, each measured by the heap a deep copy of it takes: the events
+/// (what they share with the case record counted once, with the record), the routing
+/// decisions (one per routed case, shared by its route event and its record), the records.
+fn breakdown(engine: &Engine) -> (usize, usize, usize) {
+    let (mut events, mut decisions, mut records) = (0, 0, 0);
+    for c in engine.cases() {
+        events += deep(&c.events);
+        records += deep(&c.dispute);
+        for e in &c.events {
+            if let Operation::Route { decision } = &e.op {
+                decisions += deep(&**decision);
+            }
+        }
+    }
+    (events, decisions, records)
+}
+
+/// The heap a copy of `v` takes (what it shares through `Arc`s is not copied).
+fn deep<T: Clone>(v: &T) -> usize {
+    let before = held();
+    let kept = v.clone();
+    let n = held() - before;
+    drop(kept);
+    n
 }
 
 fn main() {

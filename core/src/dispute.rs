@@ -453,8 +453,9 @@ pub struct DisputeInput {
     /// The case's id in the system that sent it (a 110 call, a 12345 ticket, a court's
     /// 委派 case). An engine registers each reference once: a second registration of it is
     /// refused as a duplicate naming the case it already is.
+    // Boxed: most registrations have none, and every input held its 48 bytes (issue 37).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external: Option<ExternalRef>,
+    pub external: Option<Box<ExternalRef>>,
     /// A key the sender makes once per registration it means (a phone's UUID for a form):
     /// the same key again returns the case it registered and changes nothing, so a
     /// submission resent when the signal returns never makes a second case. The same key

@@ -725,7 +725,7 @@ pub fn status(
         })
         .collect();
     if d.state == State::Stabilised {
-        if let Some((_, review)) = &d.watch {
+        if let Some((_, review)) = d.watch.as_deref() {
             if today > *review {
                 legal.push(LegalNotice::ReviewOverdue);
             }

@@ -227,7 +227,7 @@ impl Engine {
         if let Some(a) = &mut dispute.agreement {
             texts.push(&mut a.terms);
         }
-        if let Some((plan, _)) = &mut dispute.watch {
+        if let Some((plan, _)) = dispute.watch.as_deref_mut() {
             texts.push(plan);
         }
         texts.extend(dispute.extensions.iter_mut().map(|x| &mut x.reason));

@@ -167,11 +167,11 @@ impl Engine {
         let hash = event.hash;
         self.cases.insert(
             code.clone(),
-            Case {
+            Box::new(Case {
                 dispute,
                 events: vec![event],
                 slot,
-            },
+            }),
         );
         self.codes.push(code.clone());
         self.journal_event(slot, 0, hash);
@@ -241,7 +241,7 @@ impl Engine {
             self.by_key.insert(key.clone(), code.clone());
         }
         if let Some(x) = &input.external {
-            self.by_external.insert(x.clone(), code.clone());
+            self.by_external.insert((**x).clone(), code.clone());
         }
     }
 
@@ -249,12 +249,13 @@ impl Engine {
     pub fn case(&self, code: &CaseCode) -> Result<&Case, EngineError> {
         self.cases
             .get(code)
+            .map(|c| &**c)
             .ok_or_else(|| EngineError::UnknownCase(code.clone()))
     }
 
     /// Every case, in code order. Trusted: no actor is checked.
     pub fn cases(&self) -> impl Iterator<Item = &Case> {
-        self.cases.values()
+        self.cases.values().map(|c| &**c)
     }
 
     /// Number of cases.

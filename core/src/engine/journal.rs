@@ -90,12 +90,26 @@ impl Journal {
         self.base_seq += n as u64;
         self.records.drain(..n);
         self.digests.drain(..n);
+        // Give the room back: a host releases what it stored, usually everything, and a
+        // drained vector keeps its capacity — the released journal held its memory (issue
+        // 37). Kept room is at most twice what is held, so appends do not regrow each time.
+        shrink_room(&mut self.records);
+        shrink_room(&mut self.digests);
     }
 
     /// Appends a change whose digest was verified already (restore).
     pub(super) fn push_verified(&mut self, change: Change, digest: Hash) {
         self.records.push(Record::Change(Box::new(change)));
         self.digests.push(digest);
+    }
+}
+
+/// Frees a vector's room beyond twice its length (all of it when it is empty).
+fn shrink_room<T>(v: &mut Vec<T>) {
+    if v.is_empty() {
+        *v = Vec::new();
+    } else if v.capacity() > 2 * v.len() {
+        v.shrink_to(2 * v.len());
     }
 }
 
@@ -334,5 +348,32 @@ impl Engine {
             at,
         })));
         Ok(warnings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Releasing gives the room back: all of it when everything stored is released, else
+    /// what is beyond twice the records kept; the digest and the numbering carry on.
+    #[test]
+    fn releasing_gives_the_room_back() {
+        let mut j = Journal::new(Hash::GENESIS);
+        for i in 0..1_000 {
+            j.push_event(i, 0, Hash::GENESIS);
+        }
+        let digest = j.digest();
+        j.release(900);
+        assert_eq!(j.seq(), 1_000);
+        assert_eq!(j.digest(), digest);
+        assert_eq!(j.records.len(), 100);
+        assert!(j.records.capacity() <= 200, "{}", j.records.capacity());
+        assert!(j.digests.capacity() <= 200, "{}", j.digests.capacity());
+        j.release(1_000);
+        assert_eq!((j.records.capacity(), j.digests.capacity()), (0, 0));
+        assert_eq!(j.digest(), digest);
+        j.push_event(7, 0, Hash::GENESIS);
+        assert_eq!(j.seq(), 1_001);
     }
 }

@@ -293,7 +293,7 @@ impl Engine {
         ));
         self.codes.push(case.dispute.code.clone());
         self.index_references(&case.dispute.code, &case.dispute.input);
-        self.cases.insert(case.dispute.code.clone(), case);
+        self.cases.insert(case.dispute.code.clone(), Box::new(case));
     }
 
     /// Staff loads and statistics entries from the cases (after a restore).

@@ -73,8 +73,8 @@ impl Engine {
             },
         };
         let op = Operation::TransferOut {
-            from,
-            to,
+            from: Box::new(from),
+            to: Box::new(to),
             reason,
             note,
         };
@@ -173,12 +173,12 @@ impl Engine {
             case: code.clone(),
             reason: *reason,
             from: TransferSender {
-                end: from.clone(),
+                end: (**from).clone(),
                 origin: self.journal_origin(),
             },
-            to: to.clone(),
+            to: (**to).clone(),
             sent_at: last.at,
-            external: input.external.clone(),
+            external: input.external.as_deref().cloned(),
             codes: TransferCodes {
                 event_type: event_type.code.to_string(),
                 event_type_exact: event_type.exact,
@@ -266,7 +266,7 @@ impl Engine {
                 // It came straight back when the path it took from here is one hop long
                 // again: the result returns to the unit that sent it from here.
                 let sent_from = match &c.events.last().expect("a case has its registration").op {
-                    Operation::TransferOut { from, .. } => Some(from),
+                    Operation::TransferOut { from, .. } => Some(&**from),
                     _ => None,
                 };
                 let back = doc.reason == TransferReason::Result
@@ -319,7 +319,11 @@ impl Engine {
         self.append(
             &code,
             actor,
-            Operation::TransferIn { from, at, reason },
+            Operation::TransferIn {
+                from: Box::new(from),
+                at: Box::new(at),
+                reason,
+            },
             now,
         );
         let added = (self.cases[&code].events.len() - before) as u64;
@@ -470,8 +474,8 @@ pub(crate) fn check_document(doc: &TransferDocument) -> Result<(), EngineError> 
         Operation::TransferOut {
             from, to, reason, ..
         } => {
-            *from == doc.from.end
-                && *to == doc.to
+            **from == doc.from.end
+                && **to == doc.to
                 && *reason == doc.reason
                 && last.at == doc.sent_at
         }

@@ -127,11 +127,14 @@ pub struct Dispute {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreement: Option<Agreement>,
     /// Judicial confirmation of the agreement.
+    // Boxed, as `transferred`: few cases have one, and every case record held the room
+    // (issue 37, memory per case).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub confirmation: Option<Confirmation>,
+    pub confirmation: Option<Box<Confirmation>>,
     /// The stabilisation plan and next review.
+    // Boxed: only a stabilised case has one (issue 37, memory per case).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub watch: Option<(String, NaiveDate)>,
+    pub watch: Option<Box<(String, NaiveDate)>>,
     /// The routes given when mediation was terminated.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub routes_given: Vec<OtherRoute>,
@@ -176,7 +179,7 @@ pub struct Dispute {
     pub extensions: Vec<Extension>,
     /// Where it went, while it is `transferred_out` (see [`crate::transfer`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transferred: Option<crate::transfer::Transferred>,
+    pub transferred: Option<Box<crate::transfer::Transferred>>,
     /// The ends it was transferred in from, nearest last: a result goes back to the last
     /// (反馈 retraces the path, so the case is open in one engine at a time).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -200,7 +203,7 @@ pub struct PreviousResult {
     pub agreement: Option<Agreement>,
     /// Its judicial confirmation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub confirmation: Option<Confirmation>,
+    pub confirmation: Option<Box<Confirmation>>,
     /// The revisit's verdict.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
@@ -569,7 +572,7 @@ fn apply_state(d: &mut Dispute, op: &Operation, at: DateTime<Utc>) {
             d.result_at = Some(at);
         }
         O::Stabilise { plan, next_review } => {
-            d.watch = Some((plan.clone(), *next_review));
+            d.watch = Some(Box::new((plan.clone(), *next_review)));
             if d.result_at.is_none() || d.state != State::Stabilised {
                 d.result_at = Some(at);
             }
@@ -586,7 +589,7 @@ fn apply_state(d: &mut Dispute, op: &Operation, at: DateTime<Utc>) {
             applied_on,
             applicants,
         } => {
-            d.confirmation = Some(Confirmation {
+            d.confirmation = Some(Box::new(Confirmation {
                 status: ConfirmationStatus::Applied,
                 applied_on: *applied_on,
                 applicants: applicants.clone(),
@@ -594,7 +597,7 @@ fn apply_state(d: &mut Dispute, op: &Operation, at: DateTime<Utc>) {
                 extended: false,
                 decided_on: None,
                 reason: None,
-            })
+            }))
         }
         O::AcceptConfirmation { accepted_on } => {
             if let Some(c) = &mut d.confirmation {
@@ -621,11 +624,11 @@ fn apply_state(d: &mut Dispute, op: &Operation, at: DateTime<Utc>) {
         O::Verify { satisfied, .. } => d.verified = Some(*satisfied),
         O::Close { .. } => d.closed_at = Some(at),
         O::TransferOut { to, reason, .. } => {
-            d.transferred = Some(crate::transfer::Transferred {
-                to: to.clone(),
+            d.transferred = Some(Box::new(crate::transfer::Transferred {
+                to: (**to).clone(),
                 reason: *reason,
                 state: before,
-            });
+            }));
         }
         O::TransferIn { from, at, reason } => {
             if let Some(t) = d.transferred.take() {
@@ -635,7 +638,7 @@ fn apply_state(d: &mut Dispute, op: &Operation, at: DateTime<Utc>) {
             if *reason == crate::transfer::TransferReason::Result {
                 d.came_from.pop();
             } else {
-                d.came_from.push(from.clone());
+                d.came_from.push((**from).clone());
             }
         }
         O::Return { .. } => {

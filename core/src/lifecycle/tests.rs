@@ -84,6 +84,13 @@ fn ctx(h: &Hierarchy) -> Context<'_> {
 }
 
 /// A well-formed operation of each kind.
+fn end(unit: &str) -> Box<crate::transfer::Endpoint> {
+    Box::new(crate::transfer::Endpoint {
+        unit: unit.parse().unwrap(),
+        body: None,
+    })
+}
+
 fn sample(kind: OperationKind) -> Operation {
     use Operation as O;
     use OperationKind as K;
@@ -208,26 +215,14 @@ fn sample(kind: OperationKind) -> Operation {
             note: String::new(),
         },
         K::TransferOut => O::TransferOut {
-            from: crate::transfer::Endpoint {
-                unit: "522301001000".parse().unwrap(),
-                body: None,
-            },
-            to: crate::transfer::Endpoint {
-                unit: "522301000000".parse().unwrap(),
-                body: None,
-            },
+            from: end("522301001000"),
+            to: end("522301000000"),
             reason: crate::transfer::TransferReason::Escalation,
             note: String::new(),
         },
         K::TransferIn => O::TransferIn {
-            from: crate::transfer::Endpoint {
-                unit: "522301001000".parse().unwrap(),
-                body: None,
-            },
-            at: crate::transfer::Endpoint {
-                unit: "522301000000".parse().unwrap(),
-                body: None,
-            },
+            from: end("522301001000"),
+            at: end("522301000000"),
             reason: crate::transfer::TransferReason::Escalation,
         },
     }
@@ -267,7 +262,7 @@ fn every_operation_in_every_state_follows_the_table() {
                     | K::GrantConfirmation
                     | K::RefuseConfirmation
             ) {
-                d.confirmation = Some(Confirmation {
+                d.confirmation = Some(Box::new(Confirmation {
                     status: ConfirmationStatus::Applied,
                     applied_on: "2025-05-03".parse().unwrap(),
                     applicants: vec![Party::Person("a".into())],
@@ -276,7 +271,7 @@ fn every_operation_in_every_state_follows_the_table() {
                     extended: false,
                     decided_on: None,
                     reason: None,
-                });
+                }));
             }
             let phase = clock::clock_phase(state).unwrap_or(crate::deadline::Phase::Handle);
             if kind == K::Resume {
