@@ -27,8 +27,9 @@ done
 python3 - "$results" benches/instructions.json "${1:-}" <<'PY'
 import json, sys
 results, baseline_path, mode = sys.argv[1], sys.argv[2], sys.argv[3]
-times = {"decide_rust": 200, "decide_c_abi": 200, "restore": 5, "statistics": 20, "intake": 10,
-         "rules_matching": 5, "rules_outcome": 5}
+# As PATHS in ffi/examples/instructions.rs.
+times = {"decide_rust": 200, "decide_c_abi": 200, "restore": 5, "statistics": 400, "intake": 10,
+         "rules_matching": 5, "rules_outcome": 50}
 counts = {}
 for line in open(results):
     path, setup, work = line.split()

@@ -177,7 +177,12 @@ pub(crate) struct Tally {
 impl Tally {
     /// The row's counts.
     pub fn counts(&self) -> Counts {
-        let mut a = self.n.map(u64::from);
+        // A plain loop, not `[u32; N]::map`: LLVM stopped inlining that closure here once
+        // the crate around it changed (+2.9 % instructions a roll-up, for the same code).
+        let mut a = [0u64; COUNTERS];
+        for (wide, &n) in a.iter_mut().zip(&self.n) {
+            *wide = u64::from(n);
+        }
         a[Counter::agreement_yuan as usize] = self.yuan;
         Counts::from_array(a)
     }
