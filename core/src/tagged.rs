@@ -24,7 +24,10 @@ use serde::de::{
 /// Defines an enum whose JSON carries its variant in the field `$tag`, written as given
 /// (with `#[serde(tag = …)]` among its attributes, for serialising and the schema), and
 /// reads it through [`read`]: a private externally tagged mirror of the same variants and
-/// fields derives the reading, and `From` moves the mirror's fields into the enum.
+/// fields derives the reading, and `From` moves the mirror's fields into the enum. The
+/// mirror reads variant names in snake case and refuses unknown fields: the enum's own
+/// `#[serde(…)]` must say the same, since its writing and its schema follow them (the
+/// lifecycle's tests read every operation back, with its tag first and last).
 macro_rules! tagged_enum {
     (
         tag = $tag:literal;

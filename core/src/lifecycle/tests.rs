@@ -385,3 +385,35 @@ fn supervision_only_rises() {
     );
     assert_eq!(d.supervision, Some(Grade::RedCard));
 }
+
+/// Every operation reads back as it was written, whether its tag comes first (as the
+/// library writes it) or last (hand-written JSON): the reader's mirror of the variants
+/// (`crate::tagged`) agrees with the enum, variant by variant.
+#[test]
+fn every_operation_reads_back_with_its_tag_anywhere() {
+    for &kind in OperationKind::ALL {
+        let op = sample(kind);
+        let text = serde_json::to_string(&op).unwrap();
+        assert!(
+            text.starts_with(&format!(r#"{{"op":"{}""#, kind.as_str())),
+            "{text}"
+        );
+        assert_eq!(
+            serde_json::from_str::<Operation>(&text).unwrap(),
+            op,
+            "{text}"
+        );
+        let mut object: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&text).unwrap();
+        let tag = object.remove("op").unwrap();
+        let mut last = serde_json::to_string(&object).unwrap();
+        last.pop();
+        let sep = if object.is_empty() { "" } else { "," };
+        let last = format!(r#"{last}{sep}"op":{tag}}}"#);
+        assert_eq!(
+            serde_json::from_str::<Operation>(&last).unwrap(),
+            op,
+            "{last}"
+        );
+    }
+}
