@@ -319,6 +319,8 @@ impl Router {
     ///
     /// Shared, not built per call: each set of matched rules is merged once per compiled
     /// rule set and kept (up to a bound), since a caseload matches few distinct sets.
+    /// Panics when an index is not one of the rule set's rules: pass what
+    /// [`Router::matching`] gives.
     ///
     /// ```
     /// use fengqiao::routing::{Facts, NoUnits, Router};

@@ -134,10 +134,13 @@ fn merge(set: &RuleSet, matched: &[usize]) -> Outcome {
     o.with_defaults(&set.defaults)
 }
 
-/// A bit per matched rule index, or `None` past [`KEYED_RULES`]. Under `collect` the
-/// matched indices come in file order, so a set has one key.
+/// A bit per matched rule index, or `None` past [`KEYED_RULES`] or out of file order. Under
+/// `collect` the rules are evaluated in file order, so `matching` gives each set in one
+/// order; a caller's other order merges afresh (the merged lists keep the order merged in).
 fn key(matched: &[usize]) -> Option<u128> {
-    matched
+    let increasing = matched.windows(2).all(|w| w[0] < w[1]);
+    let k = matched
         .iter()
-        .try_fold(0u128, |k, &i| (i < KEYED_RULES).then(|| k | 1u128 << i))
+        .try_fold(0u128, |k, &i| (i < KEYED_RULES).then(|| k | 1u128 << i))?;
+    increasing.then_some(k)
 }

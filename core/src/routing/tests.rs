@@ -169,6 +169,9 @@ fn collected_outcomes_are_merged_once_and_kept_within_a_bound() {
     assert_eq!(r.outcomes.kept(), outcomes::MERGED_KEPT);
     let kept = r.outcome(&[0, 2]);
     assert!(Arc::ptr_eq(&kept, &r.outcome(&[0, 2])));
+    // Another order than evaluation order merges afresh, in that order.
+    assert_eq!(*r.outcome(&[2, 0]), fresh(&base, &[2, 0]));
+    assert!(!Arc::ptr_eq(&kept, &r.outcome(&[2, 0])));
     for m in sets.skip(4_500) {
         assert_eq!(*r.outcome(&m), fresh(&base, &m), "past the bound: {m:?}");
     }
