@@ -64,8 +64,8 @@ fn json_text<'a>(name: &str, bytes: &'a [u8]) -> Res<&'a str> {
 /// stopped at, its line and column, an identity problem by its own code.
 fn json_error(name: &str, text: &str, e: serde_json::Error) -> BindingError {
     if e.line() == 0 {
-        // No position (an internally tagged enum buffered its content): a null still
-        // names where it was.
+        // No position (an error raised after reading, without one): a null still names
+        // where it was.
         let nulls = fengqiao::routing::null_paths(text);
         return if e.to_string().starts_with("invalid type: null") && !nulls.is_empty() {
             let fields = nulls
