@@ -138,9 +138,15 @@ fn merge(set: &RuleSet, matched: &[usize]) -> Outcome {
 /// `collect` the rules are evaluated in file order, so `matching` gives each set in one
 /// order; a caller's other order merges afresh (the merged lists keep the order merged in).
 fn key(matched: &[usize]) -> Option<u128> {
-    let increasing = matched.windows(2).all(|w| w[0] < w[1]);
-    let k = matched
-        .iter()
-        .try_fold(0u128, |k, &i| (i < KEYED_RULES).then(|| k | 1u128 << i))?;
-    increasing.then_some(k)
+    // One pass: each index below the key's width and above the one before.
+    let mut key = 0u128;
+    let mut next = 0;
+    for &i in matched {
+        if i < next || i >= KEYED_RULES {
+            return None;
+        }
+        key |= 1u128 << i;
+        next = i + 1;
+    }
+    Some(key)
 }
