@@ -101,6 +101,18 @@ fn restore(c: &mut Criterion) {
     let snap_json = serde_json::to_string(&snapshot).unwrap();
     let snap_parts = snapshot.clone().into_parts();
     let cases = engine.case_count();
+    // The same snapshot in parts as format 1 wrote it (each case line a whole trace, every
+    // event's case, sequence number and hashes written): measured beside format 2.
+    let format_1 = snap_parts
+        .lines()
+        .take(2)
+        .map(|l| l.len() + 1)
+        .sum::<usize>()
+        + snapshot
+            .cases
+            .iter()
+            .map(|c| serde_json::to_string(c).unwrap().len() + 1)
+            .sum::<usize>();
     // The same journal as it was before route events stopped copying their rules' text
     // (0.1's slim events): each route event's explanation held every matched rule's
     // description and source. Measured here, in the same run, by adding that text back.
@@ -123,13 +135,17 @@ fn restore(c: &mut Criterion) {
             - serde_json::to_string(d.as_ref()).unwrap().len();
     }
     println!(
-        "size: {cases} cases, {events} events; journal {} bytes ({} per event; {} with each route copying its chosen candidates, as before session 10; {} copying its rules' text too, as before slim events); snapshot {} bytes ({} per case)",
+        "size: {cases} cases, {events} events; journal {} bytes ({} per event; {} with each route copying its chosen candidates, as before session 10; {} copying its rules' text too, as before slim events); snapshot {} bytes ({} per case), in parts {} bytes ({} per case; {} in format 1, each line a whole trace; the world {} bytes of it)",
         text.len(),
         text.len() / events.max(1),
         (text.len() + chosen) / events.max(1),
         (text.len() + chosen + copied) / events.max(1),
         snap_json.len(),
-        snap_json.len() / cases.max(1)
+        snap_json.len() / cases.max(1),
+        snap_parts.len(),
+        snap_parts.len() / cases.max(1),
+        format_1 / cases.max(1),
+        serde_json::to_string(&snapshot.world).unwrap().len(),
     );
     let mut g = c.benchmark_group("restore");
     g.sample_size(10);
@@ -193,8 +209,7 @@ fn prefecture(c: &mut Criterion) {
     let (data, places) = world_data(&Spec::scaled(1_070_000, 3)).unwrap();
     let (events, cases) = {
         let mut engine = Engine::from_world(data.clone()).unwrap();
-        // About four in seven attempts become cases (the rest find no grid or no mediator).
-        caseload(&mut engine, &places, n * 7 / 4);
+        caseload(&mut engine, &places, n);
         let mut out = std::io::BufWriter::new(std::fs::File::create(&journal_file).unwrap());
         let (mut after, mut events) = (0, 0);
         loop {
@@ -215,11 +230,13 @@ fn prefecture(c: &mut Criterion) {
     };
     let size = |f: &std::path::Path| std::fs::metadata(f).unwrap().len();
     println!(
-        "size: prefecture: {cases} cases, {events} events; journal {} bytes ({} per event); snapshot {} bytes ({} per case)",
+        "size: prefecture: {cases} cases, {events} events; journal {} bytes ({} per event); snapshot {} bytes ({} per case), in parts {} bytes ({} per case)",
         size(&journal_file),
         size(&journal_file) / events.max(1) as u64,
         size(&snapshot_file),
-        size(&snapshot_file) / cases.max(1) as u64
+        size(&snapshot_file) / cases.max(1) as u64,
+        size(&parts_file),
+        size(&parts_file) / cases.max(1) as u64
     );
     let open = |f: &std::path::Path| {
         std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(f).unwrap())

@@ -449,12 +449,116 @@ fn a_snapshot_in_parts_is_refused_changed_cut_short_or_unreadable_naming_the_lin
     assert_eq!(err.problem, JournalProblem::Unreadable);
     assert!(err.message.contains("line 3"), "{}", err.message);
     // Another form.
-    let err = at_line(parts.replacen("fengqiao-snapshot-parts/1", "fengqiao-snapshot-parts/9", 1));
+    let err = at_line(parts.replacen(journal::PARTS_FORMAT, "fengqiao-snapshot-parts/9", 1));
     assert_eq!(err.problem, JournalProblem::Format);
+    assert!(err.message.contains("parts/9"), "{}", err.message);
     assert!(fengqiao::journal::is_parts(&parts));
     assert!(!fengqiao::journal::is_parts(
         &serde_json::to_string(&w.engine.snapshot()).unwrap()
     ));
+}
+
+/// A case line of format 2 writes only what its events say (no case, sequence number,
+/// `prev` or `hash` an event: the chain derives them) and its head; what the chain derives
+/// is checked against the head and the registration, by case.
+#[test]
+fn a_snapshot_case_line_holds_its_head_not_what_the_chain_derives() {
+    let (_, w, code, _) = story();
+    let parts = w.engine.snapshot().into_parts();
+    assert!(parts.starts_with(r#"{"format":"fengqiao-snapshot-parts/2","cases":1}"#));
+    let lines: Vec<&str> = parts.lines().collect();
+    let line: serde_json::Value = serde_json::from_str(lines[2]).unwrap();
+    let events = &w.engine.case(&code).unwrap().events;
+    assert_eq!(line["case"], code.as_str());
+    assert_eq!(line["head"], json!(events.last().unwrap().hash));
+    let written = line["events"].as_array().unwrap();
+    assert_eq!(written.len(), events.len());
+    for (w, e) in written.iter().zip(events) {
+        let keys: Vec<&str> = w.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["actor", "at", "op"]); // (serde_json's map is sorted)
+        assert_eq!(w["op"], serde_json::to_value(&e.op).unwrap());
+    }
+    let refused = |line: String| {
+        let mut changed = lines.clone();
+        changed[2] = &line;
+        refused_at(Engine::restore_snapshot_parts(
+            &changed.join("\n"),
+            std::iter::empty(),
+        ))
+    };
+    // Another head: the events do not give it.
+    let other = json!(fengqiao::trace::Hash::sm3(b"another head")).to_string();
+    let head = json!(events.last().unwrap().hash).to_string();
+    let err = refused(lines[2].replacen(&head, &other, 1));
+    assert_eq!(
+        (err.problem, err.case.as_ref()),
+        (JournalProblem::Event, Some(&code))
+    );
+    assert!(
+        err.message.contains("rewritten or truncated"),
+        "{}",
+        err.message
+    );
+    // The last event dropped: the head is no longer reached.
+    let mut cut = line.clone();
+    cut["events"].as_array_mut().unwrap().pop();
+    let err = refused(cut.to_string());
+    assert_eq!(
+        (err.problem, err.case.as_ref()),
+        (JournalProblem::Event, Some(&code))
+    );
+    // The line names another case than its registration does.
+    let mut moved = line.clone();
+    let elsewhere = code.as_str().replacen("-0001", "-0002", 1);
+    moved["case"] = json!(elsewhere);
+    let err = refused(moved.to_string());
+    assert_eq!(err.problem, JournalProblem::Event);
+    assert_eq!(
+        err.case.as_ref().map(|c| c.as_str()),
+        Some(elsewhere.as_str())
+    );
+    // What the chain derives may not be written beside it.
+    let mut extra = line.clone();
+    extra["events"][0]["hash"] = json!(events[0].hash);
+    let err = refused(extra.to_string());
+    assert_eq!(err.problem, JournalProblem::Unreadable);
+    assert!(
+        err.message.contains("unknown field `hash`"),
+        "{}",
+        err.message
+    );
+}
+
+/// A snapshot in parts of format 1 (each case line a whole trace, hashes included) is still
+/// read, and still refused when changed.
+#[test]
+fn a_snapshot_in_parts_of_format_1_is_still_read() {
+    let (_, w, code, _) = story();
+    let snapshot = w.engine.snapshot();
+    let mut without = snapshot.clone();
+    let cases = std::mem::take(&mut without.cases);
+    let mut text = format!(
+        "{{\"format\":\"fengqiao-snapshot-parts/1\",\"cases\":{}}}\n{}\n",
+        cases.len(),
+        serde_json::to_string(&without).unwrap()
+    );
+    for events in &cases {
+        text.push_str(&serde_json::to_string(events).unwrap());
+        text.push('\n');
+    }
+    let restored = Engine::restore_snapshot_parts(&text, std::iter::empty()).unwrap();
+    assert_eq!(restored.journal_digest(), w.engine.journal_digest());
+    assert_eq!(
+        restored.case(&code).unwrap().events,
+        w.engine.case(&code).unwrap().events
+    );
+    let changed = text.replacen("2025-05-06T01:00:00Z", "2025-05-05T23:00:00Z", 1);
+    assert_ne!(changed, text);
+    let err = refused_at(Engine::restore_snapshot_parts(&changed, std::iter::empty()));
+    assert_eq!(
+        (err.problem, err.case.as_ref()),
+        (JournalProblem::Event, Some(&code))
+    );
 }
 
 #[test]

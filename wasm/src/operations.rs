@@ -880,9 +880,10 @@ impl Engine {
 
     /// TRUSTED: the same snapshot in independently parsable parts, as JSON Lines: a head naming the
     /// form and the number of cases, the snapshot without its cases, then one line per case (its
-    /// trace). A restore from a snapshot takes either form; this one is parsed and verified on
-    /// every core, so a large engine restores from it faster than from its journal. A snapshot cut
-    /// short is refused, never restored with fewer cases.
+    /// code, its head and its events without what the chain derives: their hashes are recomputed
+    /// and must end in the head). A restore from a snapshot takes either form; this one is parsed
+    /// and verified on every core, so a large engine restores from it faster than from its journal.
+    /// A snapshot cut short is refused, never restored with fewer cases.
     #[wasm_bindgen(js_name = snapshotParts)]
     pub fn snapshot_parts(&self) -> Result<String, JsValue> {
         ops::snapshot_parts(&self.inner).map_err(throw)

@@ -124,17 +124,17 @@ impl Engine {
         let (n, head) = lines.next().ok_or_else(|| bad(1, "empty".into()))?;
         let head: journal::PartsHead =
             serde_json::from_str(head).map_err(|e| bad(n, e.to_string()))?;
-        if head.format != journal::PARTS_FORMAT {
+        let Some(form) = journal::PartsForm::of(&head) else {
             return Err(EngineError::Journal(refused(
                 0,
                 JournalProblem::Format,
                 format!(
-                    "snapshot parts {:?} (this library reads {})",
+                    "snapshot parts {:?} (this library reads {} and format 1)",
                     head.format,
                     journal::PARTS_FORMAT
                 ),
             )));
-        }
+        };
         let (n, body) = lines
             .next()
             .ok_or_else(|| bad(n + 1, "the snapshot's own line is missing".into()))?;
@@ -160,7 +160,7 @@ impl Engine {
         // The world is built here while the case lines are read on the other cores.
         let (built, parts) = beside(
             || Engine::from_snapshot_world(snapshot),
-            || read_parts(&rest),
+            || read_parts(form, &rest),
         );
         let (e, snapshot_rest) = built?;
         let mut cases = Vec::with_capacity(parts.len());
@@ -684,32 +684,33 @@ impl Checked {
     }
 }
 
-/// Verifies each case's trace (see [`trace::verify`]), the cases split over the cores
-/// available; the results in the cases' order.
-/// A snapshot's case lines read and their traces verified, on every core; a line that
-/// cannot be read gives its line number and why.
-fn read_parts(lines: &[(usize, &str)]) -> Vec<Result<ReadCase, (usize, String)>> {
-    fn read_part(part: &[(usize, &str)]) -> Vec<Result<ReadCase, (usize, String)>> {
+/// A snapshot's case lines read, their chains verified and their traces replayed, on every
+/// core; a line that cannot be read gives its line number and why.
+fn read_parts(
+    form: journal::PartsForm,
+    lines: &[(usize, &str)],
+) -> Vec<Result<ReadCase, (usize, String)>> {
+    on_every_core(lines, |part: &[(usize, &str)]| {
         part.iter()
             .map(|(line, text)| {
-                let events: Vec<Event> =
-                    serde_json::from_str(text).map_err(|e| (*line, e.to_string()))?;
-                let replayed = verified_replay(&events);
+                let (events, chain) =
+                    journal::read_case_line(form, text).map_err(|e| (*line, e.to_string()))?;
+                let replayed = chain.and_then(|()| trace::replay(&events));
                 Ok((events, replayed))
             })
             .collect()
-    }
-    on_every_core(lines, read_part)
+    })
 }
 
 /// `work` over `items` in one share per core, the results in order; on the calling thread
 /// where there is one core, few items, or no threads (WebAssembly).
-fn on_every_core<I: Sync, O: Send>(items: &[I], work: fn(&[I]) -> Vec<O>) -> Vec<O> {
+fn on_every_core<I: Sync, O: Send>(items: &[I], work: impl Fn(&[I]) -> Vec<O> + Sync) -> Vec<O> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     if cores < 2 || items.len() < BATCH || cfg!(target_arch = "wasm32") {
         return work(items);
     }
     let share = items.len().div_ceil(cores);
+    let work = &work;
     std::thread::scope(|scope| {
         let parts: Vec<_> = items
             .chunks(share)
@@ -731,7 +732,8 @@ fn on_every_core<I: Sync, O: Send>(items: &[I], work: fn(&[I]) -> Vec<O>) -> Vec
     })
 }
 
-/// Every case's chain verified and its trace replayed, on every core.
+/// Verifies each case's trace (see [`trace::verify`]) and replays it, the cases split over
+/// the cores available; the results in the cases' order.
 fn verify_traces(cases: &[Vec<Event>]) -> Vec<Result<lifecycle::Dispute, trace::TraceError>> {
     fn verify_part(part: &[Vec<Event>]) -> Vec<Result<lifecycle::Dispute, trace::TraceError>> {
         part.iter().map(|events| verified_replay(events)).collect()

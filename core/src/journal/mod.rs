@@ -25,7 +25,7 @@
 //! ```
 //! use fengqiao::engine::{Engine, WorldData};
 //! use fengqiao::trace::Actor;
-//! let world: WorldData = serde_json::from_str(include_str!("../../examples/data/world-small.json"))?;
+//! let world: WorldData = serde_json::from_str(include_str!("../../../examples/data/world-small.json"))?;
 //! let mut engine = Engine::from_world(world.clone())?;
 //! engine.set_available("gw-522301001001001", false)?;
 //! let entries = engine.journal(0, usize::MAX)?;
@@ -51,6 +51,10 @@ use crate::people::Person;
 use crate::routing::RuleSet;
 use crate::staff::Staff;
 use crate::trace::{Actor, Event, Hash};
+
+mod parts;
+pub use parts::{is_parts, PartsHead, PARTS_FORMAT};
+pub(crate) use parts::{read_case_line, PartsForm};
 
 /// The journal format this library writes and reads. An entry of another format is refused
 /// by restore, by name.
@@ -305,63 +309,6 @@ pub struct Snapshot {
     /// The audit record besides the denials, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub audit: Vec<crate::audit::AuditEntry>,
-}
-
-/// The first line of a snapshot in parts ([`Snapshot::into_parts`]).
-pub const PARTS_FORMAT: &str = "fengqiao-snapshot-parts/1";
-
-/// The first line of a snapshot in parts: its form and how many case lines follow (a
-/// snapshot cut short is refused, not restored with fewer cases).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PartsHead {
-    /// [`PARTS_FORMAT`].
-    pub format: String,
-    /// The case lines after the snapshot's own line.
-    pub cases: u64,
-}
-
-impl Snapshot {
-    /// The snapshot in independently parsable parts, as JSON Lines: a [`PartsHead`], the
-    /// snapshot without its cases, then one line per case — its trace, a JSON array of
-    /// events — in case-code order. A restore parses and verifies the case lines on every
-    /// core ([`crate::engine::Engine::restore_snapshot_parts`]); one JSON document is parsed
-    /// on one core, which made a 1M-case prefecture slower to restore from its snapshot
-    /// (53.6 s) than from its journal (40.4 s) (issue 37).
-    ///
-    /// ```
-    /// use fengqiao::engine::{Engine, WorldData};
-    /// let world: WorldData = serde_json::from_str(include_str!("../../examples/data/world-small.json"))?;
-    /// let engine = Engine::from_world(world)?;
-    /// let parts = engine.snapshot().into_parts();
-    /// let again = Engine::restore_snapshot_parts(&parts, std::iter::empty())?;
-    /// assert_eq!(again.journal_digest(), engine.journal_digest());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn into_parts(mut self) -> String {
-        let cases = std::mem::take(&mut self.cases);
-        let head = PartsHead {
-            format: PARTS_FORMAT.into(),
-            cases: cases.len() as u64,
-        };
-        let mut out = serde_json::to_string(&head).expect("a head serialises");
-        out.push('\n');
-        out.push_str(&serde_json::to_string(&self).expect("a snapshot serialises"));
-        out.push('\n');
-        for case in &cases {
-            out.push_str(&serde_json::to_string(case).expect("events serialise"));
-            out.push('\n');
-        }
-        out
-    }
-}
-
-/// Whether a text is a snapshot in parts (its first line a [`PartsHead`]) rather than one
-/// JSON document: what a host that keeps either passes to the one restore.
-pub fn is_parts(text: &str) -> bool {
-    text.trim_start()
-        .strip_prefix('{')
-        .is_some_and(|rest| rest.trim_start().starts_with("\"format\""))
 }
 
 /// Parses JSON Lines of journal entries (blank lines skipped); a line that cannot be read
