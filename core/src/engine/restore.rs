@@ -183,7 +183,7 @@ impl Engine {
             audit,
             ..
         } = snapshot;
-        let mut e = Engine::from_world(world)?;
+        let mut e = Engine::from_world_at(world, origin)?;
         for set in rule_sets {
             e.rule_sets.insert(set.label(), Arc::new(set));
         }
@@ -214,8 +214,24 @@ impl Engine {
         R: Fn(T) -> Result<JournalEntry, JournalError> + Sync,
     {
         let bad = |problem, message: String| EngineError::Journal(refused(0, problem, message));
+        // Each case's statistics entry (its deadlines counted over the calendar: a tenth of
+        // a restore on one thread) is worked out on every core, before the cases go in.
+        let cases: Vec<_> = cases.into_iter().collect();
+        let entries = {
+            let (versions, current, calendar) =
+                (&self.rule_sets, self.router.rule_set(), &self.calendar);
+            on_every_core(&cases, |part: &[ReadCase]| {
+                part.iter()
+                    .map(|(_, replayed)| {
+                        let d = replayed.as_ref().ok()?;
+                        let rules = rules_for(versions, current, d);
+                        Some(crate::stats::Entry::of(d, calendar, rules))
+                    })
+                    .collect()
+            })
+        };
         let e = &mut self;
-        for (events, replayed) in cases {
+        for ((events, replayed), entry) in cases.into_iter().zip(entries) {
             let Some(first) = events.first() else {
                 return Err(bad(JournalProblem::Event, "a case without events".into()));
             };
@@ -262,11 +278,13 @@ impl Engine {
             if dispute.state == lifecycle::State::Closed {
                 events.shrink_to_fit();
             }
-            e.insert_case(Case {
+            let case = Case {
                 dispute,
                 events,
                 slot: 0,
-            });
+            };
+            let entry = entry.expect("worked out for every case that replayed");
+            e.insert_case_with(case, entry);
         }
         for (staff, report) in rest.reports {
             e.reports.insert(&staff, report);
@@ -284,13 +302,15 @@ impl Engine {
     }
 
     /// Inserts a case (restore), giving it a ledger slot.
-    fn insert_case(&mut self, mut case: Case) {
+    fn insert_case(&mut self, case: Case) {
         let rules = rules_for(&self.rule_sets, self.router.rule_set(), &case.dispute);
-        case.slot = self.ledger.push(crate::stats::Entry::of(
-            &case.dispute,
-            &self.calendar,
-            rules,
-        ));
+        let entry = crate::stats::Entry::of(&case.dispute, &self.calendar, rules);
+        self.insert_case_with(case, entry);
+    }
+
+    /// Inserts a case with its statistics entry worked out already.
+    fn insert_case_with(&mut self, mut case: Case, entry: crate::stats::Entry) {
+        case.slot = self.ledger.push(entry);
         self.codes.push(case.dispute.code.clone());
         self.index_references(&case.dispute.code, &case.dispute.input);
         self.cases.insert(case.dispute.code.clone(), Box::new(case));
