@@ -1,6 +1,6 @@
 //! Restoring an engine from a county's journal (snapshot and tail), and taking snapshots.
 
-use std::io::{self, Read, Write};
+use std::io::{self, BufRead, Read, Write};
 
 use fengqiao::engine::{Engine, WorldData};
 use fengqiao::journal::Snapshot;
@@ -49,18 +49,18 @@ impl Store {
             .get(0);
         let mut engine = match snapshot_at {
             Some(at) => {
-                let snapshot = self.read_snapshot(county, at)?;
-                if snapshot.origin != origin || snapshot.seq != at as u64 {
+                let engine = self.restore_snapshot(county, at)?;
+                if engine.journal_origin() != origin || engine.journal_seq() != at as u64 {
                     return Err(tampered(format!(
                         "the snapshot at entry {at} is not this journal's"
                     )));
                 }
-                if self.digest_at(county, at as u64)? != snapshot.digest {
+                if self.digest_at(county, at as u64)? != engine.journal_digest() {
                     return Err(tampered(format!(
                         "the snapshot at entry {at} does not match the journal's digest there"
                     )));
                 }
-                Engine::restore_snapshot(snapshot, std::iter::empty())?
+                engine
             }
             None => {
                 let world: WorldData = serde_json::from_str(row.get(1))
@@ -146,8 +146,10 @@ impl Store {
         Ok(())
     }
 
-    /// Stores a snapshot of `engine` (all of it stored: append first), in parts; restores
-    /// start from the latest. Returns the entry it was taken at.
+    /// Stores a snapshot of `engine` (all of it stored: append first) in its parts form
+    /// ([`Snapshot::into_parts`]: a restore parses and verifies its case lines on every
+    /// core), in rows of 4 MiB; restores start from the latest. Returns the entry it was
+    /// taken at.
     pub fn snapshot(&mut self, engine: &Engine) -> Result<u64, StoreError> {
         let (county, _) = self.stored_position_of(engine, "a snapshot")?;
         let mine = engine.journal_seq();
@@ -172,8 +174,8 @@ impl Store {
             buf: Vec::with_capacity(PART),
             failed: None,
         };
-        let written = serde_json::to_writer(&mut parts, &snapshot)
-            .map_err(io::Error::from)
+        let written = parts
+            .write_all(snapshot.into_parts().as_bytes())
             .and_then(|()| parts.flush());
         if let Some(e) = parts.failed.take() {
             return Err(e.into());
@@ -186,8 +188,11 @@ impl Store {
         Ok(mine)
     }
 
-    /// Reads a snapshot's parts as one stream and parses it (never the whole text at once).
-    fn read_snapshot(&mut self, county: &str, seq: i64) -> Result<Snapshot, StoreError> {
+    /// Restores the snapshot stored at `seq`: in parts (what [`Store::snapshot`] writes),
+    /// its text read whole and its case lines parsed and verified on every core; one JSON
+    /// document (what stores before format 2 of the parts wrote), parsed as it streams from
+    /// the rows. Not yet checked against the journal: the caller does.
+    fn restore_snapshot(&mut self, county: &str, seq: i64) -> Result<Engine, StoreError> {
         let rows = self.client.query_raw(
             "SELECT part, bytes FROM fengqiao.snapshots WHERE county = $1 AND seq = $2 ORDER BY part",
             [&county as &dyn postgres::types::ToSql, &seq],
@@ -199,19 +204,35 @@ impl Store {
             next_part: 0,
             failed: None,
         };
-        let parsed: Result<Snapshot, _> =
-            serde_json::from_reader(io::BufReader::with_capacity(1 << 16, &mut reader));
+        let unreadable = |e: String| StoreError::Tampered {
+            county: county.to_string(),
+            message: format!("the snapshot at entry {seq} cannot be read: {e}"),
+        };
+        let mut stream = io::BufReader::with_capacity(1 << 16, &mut reader);
+        let in_parts = stream
+            .fill_buf()
+            .map(|start| fengqiao::journal::is_parts(&String::from_utf8_lossy(start)));
+        let restored = match in_parts {
+            Ok(true) => {
+                let mut text = String::new();
+                match stream.read_to_string(&mut text) {
+                    Ok(_) => Ok(Engine::restore_snapshot_parts(&text, std::iter::empty())),
+                    Err(e) => Err(e.to_string()),
+                }
+            }
+            Ok(false) => serde_json::from_reader::<_, Snapshot>(stream)
+                .map(|s| Engine::restore_snapshot(s, std::iter::empty()))
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
         if let Some(e) = reader.failed.take() {
             return Err(e.into());
         }
-        parsed.map_err(|e| StoreError::Tampered {
-            county: county.to_string(),
-            message: format!("the snapshot at entry {seq} cannot be read: {e}"),
-        })
+        restored.map_err(unreadable)?.map_err(StoreError::from)
     }
 }
 
-/// Writes a snapshot's JSON as rows of [`PART`] bytes.
+/// Writes a snapshot's text as rows of [`PART`] bytes.
 struct Parts<'a, 't> {
     tx: &'a mut postgres::Transaction<'t>,
     county: &'a str,

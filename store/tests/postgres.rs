@@ -716,3 +716,78 @@ fn a_rechained_journal_restores_but_is_refused_against_its_signed_heads() {
         .unwrap_err();
     assert!(denied.code().is_some(), "{denied}");
 }
+
+/// A snapshot is stored in parts (format 2: a restore reads its case lines on every core);
+/// one stored as a JSON document, as before, still restores; a case line whose events do not
+/// end in its head is refused, naming the case.
+#[test]
+fn snapshots_are_stored_in_parts_and_documents_still_restore() {
+    let (_cluster, mut store) = server();
+    let (world, places, mut engine) = small("522301");
+    store.create(&world).unwrap();
+    let codes =
+        county::caseload(&mut engine, &places, &mut Rng::new(5), at(2025, 3, 3), 6).unwrap();
+    store.append(&engine).unwrap();
+    let seq = store.snapshot(&engine).unwrap() as i64;
+    let stored = |store: &mut Store| -> String {
+        let rows = store
+            .client()
+            .query(
+                "SELECT bytes FROM fengqiao.snapshots WHERE county = '522301' AND seq = $1 ORDER BY part",
+                &[&seq],
+            )
+            .unwrap();
+        let bytes: Vec<u8> = rows.iter().flat_map(|r| r.get::<_, Vec<u8>>(0)).collect();
+        String::from_utf8(bytes).unwrap()
+    };
+    let parts = stored(&mut store);
+    assert!(
+        parts.starts_with(r#"{"format":"fengqiao-snapshot-parts/2""#),
+        "{}",
+        &parts[..60]
+    );
+    assert_eq!(parts, engine.snapshot().into_parts());
+    assert_eq!(summary(&store.restore("522301").unwrap()), summary(&engine));
+
+    let replace = |store: &mut Store, text: &str| {
+        let c = store.client();
+        c.batch_execute("SET session_replication_role = replica")
+            .unwrap();
+        c.execute(
+            "UPDATE fengqiao.snapshots SET bytes = $2 WHERE county = '522301' AND seq = $1",
+            &[&seq, &text.as_bytes()],
+        )
+        .unwrap();
+        c.execute(
+            "DELETE FROM fengqiao.snapshots WHERE county = '522301' AND seq = $1 AND part > 0",
+            &[&seq],
+        )
+        .unwrap();
+        c.batch_execute("SET session_replication_role = origin")
+            .unwrap();
+    };
+    // As a store before format 2 wrote it: one JSON document.
+    let document = serde_json::to_string(&engine.snapshot()).unwrap();
+    replace(&mut store, &document);
+    assert_eq!(summary(&store.restore("522301").unwrap()), summary(&engine));
+
+    // A case line's head rewritten: its events no longer end in it.
+    let code = codes[0].to_string();
+    let line = parts
+        .lines()
+        .position(|l| l.starts_with(&format!("{{\"case\":\"{code}\"")))
+        .unwrap();
+    let mut lines: Vec<String> = parts.lines().map(str::to_owned).collect();
+    let mut case: serde_json::Value = serde_json::from_str(&lines[line]).unwrap();
+    case["head"] = serde_json::json!(fengqiao::trace::Hash::sm3(b"elsewhere"));
+    lines[line] = case.to_string();
+    replace(&mut store, &(lines.join("\n") + "\n"));
+    let err = store.restore("522301").unwrap_err();
+    let StoreError::Engine(EngineError::Journal(j)) = &err else {
+        panic!("expected a journal refusal, got {err}")
+    };
+    assert_eq!(
+        (j.problem, j.case.as_ref().map(|c| c.to_string())),
+        (JournalProblem::Event, Some(code))
+    );
+}
