@@ -214,8 +214,8 @@ impl Engine {
         R: Fn(T) -> Result<JournalEntry, JournalError> + Sync,
     {
         let bad = |problem, message: String| EngineError::Journal(refused(0, problem, message));
-        // Each case's statistics entry (its deadlines counted over the calendar: a tenth of
-        // a restore on one thread) is worked out on every core, before the cases go in.
+        // Each case's statistics entry (its deadlines counted over the calendar, day by
+        // day) is worked out on every core, before the cases go in one by one.
         let cases: Vec<_> = cases.into_iter().collect();
         let entries = {
             let (versions, current, calendar) =
