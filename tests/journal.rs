@@ -767,3 +767,44 @@ fn a_long_journal_restores_on_two_threads_and_is_refused_at_the_right_entry() {
     let err = refused_at(Engine::restore_snapshot(snapshot, std::iter::empty()));
     assert_eq!((err.case, err.problem), (Some(case), JournalProblem::Event));
 }
+
+/// What the statistics and the deadlines read, at the end of 2025 (every case's entry).
+fn standing(e: &Engine) -> serde_json::Value {
+    let end = at(2025, 12, 31);
+    let query = Query {
+        by_category: true,
+        ..Query::default()
+    };
+    json!({
+        "stats": e.reader(&Actor::System, end).and_then(|r| r.statistics(&query)).unwrap(),
+        "deadlines": e.deadlines(end).unwrap(),
+    })
+}
+
+/// A restore works out a case's statistics entry once, for the cases its entries touched:
+/// caught up in steps, or restored from a snapshot with or without entries after it, an
+/// engine reads the statistics and deadlines of the engine that wrote the journal (which
+/// kept each case's entry as it went).
+#[test]
+fn caught_up_in_steps_or_from_a_snapshot_the_statistics_are_the_writers() {
+    let (data, engine, entries) = long_journal();
+    let written = standing(&engine);
+    let mut behind = Engine::from_world(data.clone()).unwrap();
+    let third = entries.len() / 3;
+    behind
+        .catch_up(entries[..third].iter().cloned().map(Ok))
+        .unwrap();
+    let parts = behind.snapshot().into_parts();
+    for chunk in entries[third..].chunks(third / 2) {
+        behind.catch_up(chunk.iter().cloned().map(Ok)).unwrap();
+    }
+    assert_eq!(behind.journal_digest(), engine.journal_digest());
+    assert_eq!(standing(&behind), written);
+    // From the snapshot a third of the way, and the entries after it.
+    let again = Engine::restore_snapshot_parts(&parts, entries[third..].to_vec()).unwrap();
+    assert_eq!(standing(&again), written);
+    // From a snapshot at the end, nothing after it.
+    let whole = Engine::restore_snapshot_parts(&engine.snapshot().into_parts(), std::iter::empty())
+        .unwrap();
+    assert_eq!(standing(&whole), written);
+}

@@ -97,6 +97,24 @@ impl Journal {
         shrink_room(&mut self.digests);
     }
 
+    /// The ledger slots of the case events recorded after `seq`, each once, in order.
+    pub(super) fn event_slots_after(&self, seq: u64) -> Vec<u32> {
+        let from = seq.saturating_sub(self.base_seq) as usize;
+        let mut slots: Vec<u32> = self
+            .records
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|r| match r {
+                Record::Event { slot, .. } => Some(*slot),
+                Record::Change(_) => None,
+            })
+            .collect();
+        slots.sort_unstable();
+        slots.dedup();
+        slots
+    }
+
     /// Appends a change whose digest was verified already (restore).
     pub(super) fn push_verified(&mut self, change: Change, digest: Hash) {
         self.records.push(Record::Change(Box::new(change)));

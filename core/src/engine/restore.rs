@@ -316,7 +316,8 @@ impl Engine {
         self.cases.insert(case.dispute.code.clone(), Box::new(case));
     }
 
-    /// Staff loads and statistics entries from the cases (after a restore).
+    /// Staff loads from the cases (after a restore from a snapshot, whose cases' statistics
+    /// entries were worked out as they went in).
     fn recount(&mut self) {
         for s in &mut self.staff {
             s.active_cases = 0;
@@ -327,7 +328,6 @@ impl Engine {
             .flat_map(|c| super::cases::team_load(&c.dispute))
             .collect();
         self.adjust_load(&loads, 1);
-        self.refresh_ledger();
     }
 
     /// Brings a running engine up to date with entries another engine over the same
@@ -382,6 +382,7 @@ impl Engine {
         T: Send,
         R: Fn(T) -> Result<JournalEntry, JournalError> + Sync,
     {
+        let from = self.journal_seq();
         let mut stored = stored.into_iter();
         let first: Vec<T> = stored.by_ref().take(BATCH).collect();
         // WebAssembly has no threads to spawn: there the whole journal is replayed here, and
@@ -392,8 +393,34 @@ impl Engine {
             self.replay_beside_reader(first, stored, &read)
         };
         // Also after a refusal: the entries before it were applied (catch_up keeps them).
-        self.refresh_ledger();
+        self.refresh_cases_after(from);
         result
+    }
+
+    /// Brings the statistics entries of the cases whose events were replayed after `seq` up
+    /// to date (replaying an event does not: a case's entry is worked out once, however
+    /// many of its events a journal holds), on every core. A calendar or a rule set
+    /// replayed meanwhile refreshed every entry then. Only those cases: an engine catching
+    /// up with a few entries, or restored from a snapshot with none after it, does not work
+    /// out every case's deadlines again.
+    fn refresh_cases_after(&mut self, seq: u64) {
+        let slots = self.journal.get_mut().event_slots_after(seq);
+        let entries = {
+            let (versions, current, calendar) =
+                (&self.rule_sets, self.router.rule_set(), &self.calendar);
+            let (cases, codes) = (&self.cases, &self.codes);
+            on_every_core(&slots, |part: &[u32]| {
+                part.iter()
+                    .map(|&slot| {
+                        let d = &cases[&codes[slot as usize]].dispute;
+                        crate::stats::Entry::of(d, calendar, rules_for(versions, current, d))
+                    })
+                    .collect()
+            })
+        };
+        for (slot, entry) in slots.into_iter().zip(entries) {
+            self.ledger.set(slot, entry);
+        }
     }
 
     /// The restore beside readers: scoped reader threads, one per core, read and check the
