@@ -97,22 +97,23 @@ impl Journal {
         shrink_room(&mut self.digests);
     }
 
-    /// The ledger slots of the case events recorded after `seq`, each once, in order.
-    pub(super) fn event_slots_after(&self, seq: u64) -> Vec<u32> {
+    /// The ledger slots (below `slots`) of the case events recorded after `seq`, each once.
+    pub(super) fn event_slots_after(&self, seq: u64, slots: usize) -> Vec<u32> {
         let from = seq.saturating_sub(self.base_seq) as usize;
-        let mut slots: Vec<u32> = self
-            .records
-            .get(from..)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|r| match r {
-                Record::Event { slot, .. } => Some(*slot),
-                Record::Change(_) => None,
-            })
-            .collect();
-        slots.sort_unstable();
-        slots.dedup();
-        slots
+        let Some(records) = self.records.get(from..).filter(|r| !r.is_empty()) else {
+            return Vec::new();
+        };
+        // Marks rather than a sort: the WebAssembly module carries no sort for this.
+        let mut seen = vec![false; slots];
+        let mut found = Vec::new();
+        for r in records {
+            if let Record::Event { slot, .. } = r {
+                if !std::mem::replace(&mut seen[*slot as usize], true) {
+                    found.push(*slot);
+                }
+            }
+        }
+        found
     }
 
     /// Appends a change whose digest was verified already (restore).

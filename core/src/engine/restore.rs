@@ -404,7 +404,10 @@ impl Engine {
     /// up with a few entries, or restored from a snapshot with none after it, does not work
     /// out every case's deadlines again.
     fn refresh_cases_after(&mut self, seq: u64) {
-        let slots = self.journal.get_mut().event_slots_after(seq);
+        let slots = self
+            .journal
+            .get_mut()
+            .event_slots_after(seq, self.codes.len());
         let entries = {
             let (versions, current, calendar) =
                 (&self.rule_sets, self.router.rule_set(), &self.calendar);
