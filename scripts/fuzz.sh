@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET=${1:-30}
-TARGETS=(rules world trace ffi intake)
+TARGETS=(rules world trace ffi intake snapshot)
 if ! rustup toolchain list | grep -q '^nightly'; then
   rustup toolchain install nightly --profile minimal || {
     echo "fuzz: 0 passed, 0 failed, ${#TARGETS[@]} skipped (no nightly toolchain could be had)"
