@@ -252,14 +252,15 @@ impl Engine {
     /// Recomputes every statistics entry: due days and on-time results depend on the
     /// calendar and on the rule set's default limits.
     fn refresh_ledger(&mut self) {
-        let (calendar, current) = (&self.calendar, self.router.rule_set());
-        for case in self.cases.values() {
-            let rules = journal::rules_for(&self.rule_sets, current, &case.dispute);
-            self.ledger.set(
-                case.slot,
-                crate::stats::Entry::of(&case.dispute, calendar, rules),
-            );
-        }
+        let every: Vec<u32> = (0..self.codes.len() as u32).collect();
+        self.refresh_slots(&every);
+    }
+
+    /// A case's statistics entry: its due days and on-time results under the calendar and
+    /// the rule set that decided it (the current one before it is routed).
+    pub(crate) fn ledger_entry(&self, d: &crate::lifecycle::Dispute) -> crate::stats::Entry {
+        let rules = journal::rules_for(&self.rule_sets, self.router.rule_set(), d);
+        crate::stats::Entry::of(d, &self.calendar, rules)
     }
 
     /// The compiled rule set in force.

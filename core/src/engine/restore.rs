@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use super::journal::{chain_event, refused, rules_for, Journal};
+use super::journal::{chain_event, refused, Journal};
 use super::{Case, Engine, EngineError, WorldData};
 use crate::calendar::china_date;
 use crate::journal::{self, Change, JournalEntry, JournalError, JournalProblem, Snapshot, FORMAT};
@@ -217,19 +217,12 @@ impl Engine {
         // Each case's statistics entry (its deadlines counted over the calendar, day by
         // day) is worked out on every core, before the cases go in one by one.
         let cases: Vec<_> = cases.into_iter().collect();
-        let entries = {
-            let (versions, current, calendar) =
-                (&self.rule_sets, self.router.rule_set(), &self.calendar);
-            on_every_core(&cases, |part: &[ReadCase]| {
-                part.iter()
-                    .map(|(_, replayed)| {
-                        let d = replayed.as_ref().ok()?;
-                        let rules = rules_for(versions, current, d);
-                        Some(crate::stats::Entry::of(d, calendar, rules))
-                    })
-                    .collect()
-            })
-        };
+        let engine = &self;
+        let entries = on_every_core(&cases, |part: &[ReadCase]| {
+            part.iter()
+                .map(|(_, replayed)| Some(engine.ledger_entry(replayed.as_ref().ok()?)))
+                .collect()
+        });
         let e = &mut self;
         for ((events, replayed), entry) in cases.into_iter().zip(entries) {
             let Some(first) = events.first() else {
@@ -303,8 +296,7 @@ impl Engine {
 
     /// Inserts a case (restore), giving it a ledger slot.
     fn insert_case(&mut self, case: Case) {
-        let rules = rules_for(&self.rule_sets, self.router.rule_set(), &case.dispute);
-        let entry = crate::stats::Entry::of(&case.dispute, &self.calendar, rules);
+        let entry = self.ledger_entry(&case.dispute);
         self.insert_case_with(case, entry);
     }
 
@@ -408,20 +400,22 @@ impl Engine {
             .journal
             .get_mut()
             .event_slots_after(seq, self.codes.len());
-        let entries = {
-            let (versions, current, calendar) =
-                (&self.rule_sets, self.router.rule_set(), &self.calendar);
-            let (cases, codes) = (&self.cases, &self.codes);
-            on_every_core(&slots, |part: &[u32]| {
-                part.iter()
-                    .map(|&slot| {
-                        let d = &cases[&codes[slot as usize]].dispute;
-                        crate::stats::Entry::of(d, calendar, rules_for(versions, current, d))
-                    })
-                    .collect()
-            })
-        };
-        for (slot, entry) in slots.into_iter().zip(entries) {
+        self.refresh_slots(&slots);
+    }
+
+    /// Works out again the statistics entries of the cases in these ledger slots, on every
+    /// core.
+    pub(super) fn refresh_slots(&mut self, slots: &[u32]) {
+        let engine = &*self;
+        let entries = on_every_core(slots, |part: &[u32]| {
+            part.iter()
+                .map(|&slot| {
+                    let code = &engine.codes[slot as usize];
+                    engine.ledger_entry(&engine.cases[code].dispute)
+                })
+                .collect()
+        });
+        for (&slot, entry) in slots.iter().zip(entries) {
             self.ledger.set(slot, entry);
         }
     }
